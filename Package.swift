@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "cnn-tui",
+    products: [
+        .executable(name: "cnn-tui", targets: ["cnn-tui"]),
+        .library(name: "CNNModel", targets: ["CNNModel"]),
+        .library(name: "CNNZoo", targets: ["CNNZoo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - Analysis (pure Swift, no I/O)
+
+        /// The architecture model: layers, ops, shapes, graph; shape inference, parameters,
+        /// mult-adds, memory and receptive fields.
+        .target(name: "CNNModel"),
+        /// The model zoo, one file per family, written with `GraphBuilder`.
+        .target(name: "CNNZoo", dependencies: ["CNNModel"]),
+        /// Text and JSON reports over an analysis: torchinfo-style summary, receptive-field
+        /// tables, the parameter calculator and the stacked-kernel comparison.
+        .target(name: "CNNReport", dependencies: ["CNNModel", "CNNZoo"]),
+
+        // MARK: - Executable
+
+        .executableTarget(
+            name: "cnn-tui",
+            dependencies: [
+                "CNNModel", "CNNZoo", "CNNReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Tests
+
+        .testTarget(name: "CNNModelTests", dependencies: ["CNNModel"]),
+        .testTarget(name: "CNNZooTests", dependencies: ["CNNModel", "CNNZoo"]),
+        .testTarget(name: "CNNReportTests", dependencies: ["CNNModel", "CNNZoo", "CNNReport"]),
+    ]
+)

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Creates (or updates) the Python virtualenv that the fixture scripts under Scripts/ run in.
+# It lives outside the repository (about 6 GB: torch, torchvision, torchinfo, tensorflow-cpu, ...);
+# cnn-tui itself never needs it. Usage: Scripts/setup-reference-env.sh [VENV_DIR]
+set -euo pipefail
+venv="${1:-${CNN_TUI_REF_VENV:-$HOME/.venvs/cnn-tui-ref}}"
+if [[ ! -x "$venv/bin/python" ]]; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet --upgrade pip
+"$venv/bin/pip" install --quiet \
+  torch torchvision torchinfo==1.8.0 \
+  tensorflow-cpu \
+  onnx onnxruntime safetensors \
+  "mlxtend==0.25.0" "foolbox==3.3.4" pillow numpy
+echo "reference environment ready: $venv"

@@ -1,0 +1,118 @@
+/// What a layer computes. Shape, parameter, mult-add and receptive-field rules for each case
+/// live in `Op+Shape.swift`, `Op+Cost.swift` and `Op+Window.swift`.
+public enum Op: Hashable, Sendable {
+    /// The graph's input; its shape is given when the graph is analysed.
+    case input
+    case conv2d(Conv2D)
+    case batchNorm(BatchNorm)
+    case localResponseNorm(LocalResponseNorm)
+    case activation(Activation)
+    case pool(Pool2D)
+    /// Average over the whole map: `C x 1 x 1` with `keepDims` (PyTorch `AdaptiveAvgPool2d(1)`),
+    /// a flat `C` without (Keras `GlobalAveragePooling2D`).
+    case globalAvgPool(keepDims: Bool)
+    /// PyTorch's `AdaptiveAvgPool2d(output)`.
+    case adaptiveAvgPool(Size2)
+    case flatten
+    case dense(Dense)
+    /// Dropout with probability p; identity at inference.
+    case dropout(Double)
+    /// Stochastic depth (drop path) with probability p; identity at inference.
+    case stochasticDepth(Double)
+    /// Concatenation along channels.
+    case concat
+    /// Element-wise sum (residual connections).
+    case add
+    /// Element-wise product with broadcasting over size-1 axes (squeeze-and-excitation scaling).
+    case multiply
+    case zeroPad(Pad4)
+    /// Removes rows and columns from the sides (Keras `Cropping2D`).
+    case crop(Pad4)
+    case identity
+
+    /// The class name torchinfo (or Keras, for ops PyTorch lacks) prints for this op.
+    public var typeName: String {
+        switch self {
+        case .input: return "Input"
+        case .conv2d: return "Conv2d"
+        case .batchNorm: return "BatchNorm2d"
+        case .localResponseNorm: return "LocalResponseNorm"
+        case .activation(let a): return a.typeName
+        case .pool(let p): return p.kind == .max ? "MaxPool2d" : "AvgPool2d"
+        case .globalAvgPool: return "GlobalAvgPool2d"
+        case .adaptiveAvgPool: return "AdaptiveAvgPool2d"
+        case .flatten: return "Flatten"
+        case .dense: return "Linear"
+        case .dropout: return "Dropout"
+        case .stochasticDepth: return "StochasticDepth"
+        case .concat: return "Concat"
+        case .add: return "Add"
+        case .multiply: return "Mul"
+        case .zeroPad: return "ZeroPad2d"
+        case .crop: return "Cropping2d"
+        case .identity: return "Identity"
+        }
+    }
+
+    /// The op with its settings, compactly: `conv 3x3/2 p1`, `maxpool 3/2 ceil`, `dense 4096`.
+    public var summary: String {
+        switch self {
+        case .input: return "input"
+        case .conv2d(let c):
+            var text = "conv \(c.kernel.h)x\(c.kernel.w)"
+            if c.stride != 1 { text += "/\(c.stride)" }
+            switch c.padding {
+            case .explicit(let p) where p.isZero: break
+            case .valid: break
+            case .same: text += " same"
+            case .explicit(let p): text += " p\(p)"
+            }
+            if c.dilation != 1 { text += " d\(c.dilation)" }
+            if c.groups > 1 { text += c.groups == c.filters ? " dw" : " g\(c.groups)" }
+            if !c.bias { text += " nobias" }
+            return text
+        case .batchNorm: return "batchnorm"
+        case .localResponseNorm(let l): return "lrn \(l.size)"
+        case .activation(let a): return a.shortName
+        case .pool(let p):
+            var text = (p.kind == .max ? "maxpool " : "avgpool ") + "\(p.kernel)"
+            if p.stride != p.kernel { text += "/\(p.stride)" }
+            switch p.padding {
+            case .explicit(let pad) where pad.isZero: break
+            case .valid: break
+            case .same: text += " same"
+            case .explicit(let pad): text += " p\(pad)"
+            }
+            if p.ceilMode { text += " ceil" }
+            return text
+        case .globalAvgPool: return "global avgpool"
+        case .adaptiveAvgPool(let s): return "adaptive avgpool \(s.h)x\(s.w)"
+        case .flatten: return "flatten"
+        case .dense(let d): return "dense \(d.outFeatures)" + (d.bias ? "" : " nobias")
+        case .dropout(let p): return "dropout \(formatFixed(p, digits: 2))"
+        case .stochasticDepth(let p): return "drop path \(formatFixed(p, digits: 3))"
+        case .concat: return "concat"
+        case .add: return "add"
+        case .multiply: return "multiply"
+        case .zeroPad(let p): return "zeropad \(p)"
+        case .crop(let p): return "crop \(p)"
+        case .identity: return "identity"
+        }
+    }
+
+    /// Convolutions and dense layers: the layers that "depth" counts (16 for VGG16, 50 for ResNet-50).
+    public var isWeightLayer: Bool {
+        switch self {
+        case .conv2d, .dense: return true
+        default: return false
+        }
+    }
+
+    /// Ops that join several inputs.
+    public var isMerge: Bool {
+        switch self {
+        case .concat, .add, .multiply: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import CNNModel
+
+/// Build-time choices a model may offer.
+public struct ZooOptions: Hashable, Sendable {
+    /// GoogLeNet and Inception v3: include the auxiliary classifiers used in training.
+    public var auxClassifiers: Bool
+
+    public init(auxClassifiers: Bool = false) {
+        self.auxClassifiers = auxClassifiers
+    }
+}
+
+/// One architecture of the zoo: how to build it, and what a learner should know about it.
+public struct ZooModel: Sendable {
+    /// What users type: `resnet50`.
+    public let name: String
+    /// How papers write it: `ResNet-50`.
+    public let title: String
+    public let year: Int
+    /// Authors, title and venue of the paper.
+    public let paper: String
+    /// One paragraph: what it introduced and why it matters.
+    public let description: String
+    public let defaultInput: TensorShape
+    /// Whether `ZooOptions.auxClassifiers` changes this model.
+    public let hasAuxClassifiers: Bool
+    private let builder: @Sendable (ZooOptions) -> Graph
+
+    public init(
+        name: String, title: String, year: Int, paper: String, description: String,
+        defaultInput: TensorShape, hasAuxClassifiers: Bool = false,
+        build: @escaping @Sendable (ZooOptions) -> Graph
+    ) {
+        self.name = name
+        self.title = title
+        self.year = year
+        self.paper = paper
+        self.description = description
+        self.defaultInput = defaultInput
+        self.hasAuxClassifiers = hasAuxClassifiers
+        self.builder = build
+    }
+
+    public func graph(_ options: ZooOptions = ZooOptions()) -> Graph {
+        builder(options)
+    }
+
+    /// The graph analysed at `input` (the default input when nil).
+    public func analysis(input: TensorShape? = nil, options: ZooOptions = ZooOptions()) throws(AnalysisError) -> ModelAnalysis {
+        try ModelAnalysis(graph: graph(options), input: input ?? defaultInput)
+    }
+}
