@@ -5,6 +5,6 @@ struct CNNTUICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cnn-tui",
         abstract: "Explore convolutional network architectures: shapes, parameters, mult-adds and receptive fields.",
-        subcommands: [List.self, Summary.self, ReceptiveFields.self, Params.self, CompareRF.self]
+        subcommands: [List.self, Info.self, Summary.self, ReceptiveFields.self, Params.self, CompareRF.self]
     )
 }
