@@ -23,6 +23,11 @@ let package = Package(
         /// tables, the parameter calculator and the stacked-kernel comparison.
         .target(name: "CNNReport", dependencies: ["CNNModel", "CNNZoo"]),
 
+        // MARK: - Terminal UI
+
+        /// Screens, widgets and app state, drawn into an in-memory `Canvas`; knows nothing of ncurses.
+        .target(name: "CNNTUI", dependencies: ["CNNModel", "CNNZoo", "CNNReport"]),
+
         // MARK: - Executable
 
         .executableTarget(
@@ -38,6 +43,7 @@ let package = Package(
         .testTarget(name: "CNNModelTests", dependencies: ["CNNModel"]),
         .testTarget(name: "CNNZooTests", dependencies: ["CNNModel", "CNNZoo"]),
         .testTarget(name: "CNNReportTests", dependencies: ["CNNModel", "CNNZoo", "CNNReport"]),
+        .testTarget(name: "CNNTUITests", dependencies: ["CNNModel", "CNNZoo", "CNNTUI"]),
         /// Runs the built `cnn-tui` binary as a user would and reads what it prints.
         .testTarget(name: "CLITests", dependencies: ["cnn-tui"]),
     ]
