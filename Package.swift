@@ -38,5 +38,7 @@ let package = Package(
         .testTarget(name: "CNNModelTests", dependencies: ["CNNModel"]),
         .testTarget(name: "CNNZooTests", dependencies: ["CNNModel", "CNNZoo"]),
         .testTarget(name: "CNNReportTests", dependencies: ["CNNModel", "CNNZoo", "CNNReport"]),
+        /// Runs the built `cnn-tui` binary as a user would and reads what it prints.
+        .testTarget(name: "CLITests", dependencies: ["cnn-tui"]),
     ]
 )

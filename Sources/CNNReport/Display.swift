@@ -1,0 +1,52 @@
+import CNNModel
+
+/// How analysis values read on screen and in reports, in one place.
+public enum Display {
+    /// `64x56x56`, or `1000` for a flat vector.
+    public static func shape(_ shape: TensorShape) -> String {
+        shape.description
+    }
+
+    /// `0` as `--` (torchinfo's way of saying "nothing to count"), otherwise with separators.
+    public static func count(_ value: Int) -> String {
+        value == 0 ? "--" : value.grouped
+    }
+
+    /// `212`, `7x13` for non-square fields, `99-195` where paths differ, `global` past global
+    /// pooling, with `~` when adaptive pooling made it approximate.
+    public static func receptiveField(_ rf: ReceptiveField) -> String {
+        let prefix = rf.isApproximate ? "~" : ""
+        if rf.isGlobal && !rf.isMultiPath { return "global" }
+        let max = rf.isGlobal ? "global" : rf.size.rfText
+        return prefix + (rf.isMultiPath ? "\(rf.minSize.rfText)-\(max)" : max)
+    }
+
+    public static func jump(_ rf: ReceptiveField) -> String {
+        rf.jump.rfText
+    }
+
+    /// The centre of the first unit's field: `(-0.5, -0.5)` style, as `start` in Araujo et al.
+    public static func start(_ rf: ReceptiveField) -> String {
+        rf.startH == rf.startW ? number(rf.startH) : "\(number(rf.startH)),\(number(rf.startW))"
+    }
+
+    /// A number without a needless `.0`.
+    public static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : formatFixed(value, digits: 1)
+    }
+
+    /// Mult-adds with a unit: `4.09 G`, `152`.
+    public static func macsShort(_ value: Int) -> String {
+        value.abbreviated
+    }
+
+    /// Megabytes as torchinfo prints them (10^6 bytes, two decimals).
+    public static func megabytes(_ bytes: Int) -> String {
+        formatFixed(Double(bytes) / 1e6, digits: 2)
+    }
+}
+
+extension Size2 {
+    /// `212` for square, `7x13` otherwise.
+    var rfText: String { h == w ? "\(h)" : "\(h)x\(w)" }
+}

@@ -1,0 +1,134 @@
+import CNNModel
+
+/// The torchinfo-style summary of an analysed model: one row per block and layer, nested as the
+/// modules are, then the totals and the memory estimate.
+public struct SummaryReport: Sendable {
+    public struct Row: Hashable, Sendable {
+        /// 1 for a top-level layer or block, 2 inside a top-level block, ...
+        public let depth: Int
+        public let label: String
+        public let op: String
+        public let shape: String
+        public let params: String
+        public let macs: String
+        public let receptiveField: String
+        public let jump: String
+        public let isBlock: Bool
+    }
+
+    public let analysis: ModelAnalysis
+    /// Blocks deeper than this are folded into their parent's row; nil shows every layer.
+    public let maxDepth: Int?
+
+    public init(_ analysis: ModelAnalysis, maxDepth: Int? = nil) {
+        self.analysis = analysis
+        self.maxDepth = maxDepth
+    }
+
+    /// Rows in execution order; a block's row comes before its layers and carries the block's
+    /// output shape and, when folded, its totals.
+    public var rows: [Row] {
+        let graph = analysis.graph
+        let lastLayerOfBlock = Self.lastLayers(graph)
+        var rows: [Row] = []
+        var open: [Int] = []
+        for layer in graph.layers {
+            if case .input = layer.op { continue }
+            let path = graph.blockPath(layer.block).map(\.id)
+            var common = 0
+            while common < min(open.count, path.count) && open[common] == path[common] { common += 1 }
+            open = Array(open.prefix(common))
+            for block in path.dropFirst(common) {
+                open.append(block)
+                let b = graph.blocks[block]
+                guard maxDepth.map({ b.depth <= $0 }) ?? true else { continue }
+                let folded = maxDepth.map { b.depth == $0 } ?? false
+                let cost = analysis.cost(ofBlock: block)
+                let out = lastLayerOfBlock[block].map { analysis.layers[$0].outputShape }
+                rows.append(Row(
+                    depth: b.depth, label: "\(Self.localName(b.name)) (\(b.type))", op: "",
+                    shape: out.map(Display.shape) ?? "",
+                    params: folded ? Display.count(cost.params) : "--",
+                    macs: folded ? Display.count(cost.macs) : "--",
+                    receptiveField: folded ? (out != nil ? Display.receptiveField(analysis.layers[lastLayerOfBlock[block]!].receptiveField) : "") : "",
+                    jump: folded ? (lastLayerOfBlock[block].map { Display.jump(analysis.layers[$0].receptiveField) } ?? "") : "",
+                    isBlock: true))
+            }
+            let depth = path.count + 1
+            guard maxDepth.map({ depth <= $0 }) ?? true else { continue }
+            let a = analysis.layers[layer.id]
+            rows.append(Row(
+                depth: depth, label: "\(layer.localName) (\(layer.op.typeName))", op: layer.op.summary,
+                shape: Display.shape(a.outputShape), params: Display.count(a.params), macs: Display.count(a.macs),
+                receptiveField: Display.receptiveField(a.receptiveField), jump: Display.jump(a.receptiveField),
+                isBlock: false))
+        }
+        return rows
+    }
+
+    /// The last layer (in execution order) inside each block: its output is the block's output.
+    static func lastLayers(_ graph: Graph) -> [Int: Int] {
+        var result: [Int: Int] = [:]
+        for layer in graph.layers {
+            var block = layer.block
+            while let id = block {
+                result[id] = layer.id
+                block = graph.blocks[id].parent
+            }
+        }
+        return result
+    }
+
+    static func localName(_ dotted: String) -> String {
+        dotted.split(separator: ".").last.map(String.init) ?? dotted
+    }
+
+    /// The tree prefix torchinfo draws: `├─` at the top level, `│    └─` one level down.
+    static func treePrefix(depth: Int) -> String {
+        depth <= 1 ? "├─" : String(repeating: "│    ", count: depth - 1) + "└─"
+    }
+
+    /// The whole report as lines.
+    public func render(title: String? = nil) -> [String] {
+        var table = TextTable([
+            .init("Layer (type)"), .init("Op"), .init("Output Shape"), .init("Param #", .right),
+            .init("Mult-Adds", .right), .init("RF", .right), .init("Jump", .right),
+        ])
+        table.append([title ?? analysis.graph.name, "", Display.shape(analysis.input), "--", "--", "1", "1"])
+        for row in rows {
+            table.append([Self.treePrefix(depth: row.depth) + row.label, row.op, row.shape, row.params, row.macs,
+                          row.receptiveField, row.jump])
+        }
+        var lines = table.render()
+        let width = lines[0].count
+        let rule = String(repeating: "=", count: width)
+        lines += totals()
+        lines.append(rule)
+        lines += memory()
+        lines.append(rule)
+        return lines
+    }
+
+    /// The totals block: params split as Keras does, mult-adds as torchinfo does.
+    public func totals() -> [String] {
+        let a = analysis
+        return [
+            "Total params: \(a.totalParams.grouped)",
+            "Trainable params: \(a.trainableParams.grouped)",
+            "Non-trainable params: \(a.nonTrainableParams.grouped)",
+            "Total mult-adds: \(a.macs.grouped) (\(a.macs.abbreviated))",
+            "Depth (weight layers on the longest path): \(a.depth)",
+        ]
+    }
+
+    /// torchinfo's size estimate for one float32 sample.
+    public func memory() -> [String] {
+        let m = analysis.memory
+        return [
+            "Input size (MB): \(Display.megabytes(m.inputBytes))",
+            "Forward/backward pass size (MB): \(Display.megabytes(m.forwardBackwardBytes))",
+            "Params size (MB): \(Display.megabytes(m.paramBytes))",
+            "Estimated Total Size (MB): \(Display.megabytes(m.totalBytes))",
+        ]
+    }
+}

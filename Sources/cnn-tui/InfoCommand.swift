@@ -1,0 +1,16 @@
+import ArgumentParser
+import CNNReport
+
+extension CNNTUICommand {
+    struct Info: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Describe a zoo model: what it introduced, its paper, and its headline numbers.")
+
+        @OptionGroup var selection: ModelSelection
+
+        func run() throws {
+            let (model, analysis) = try selection.analysis()
+            ModelInfoReport.render(model, analysis: analysis).forEach { print($0) }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import CNNReport
+
+extension CNNTUICommand {
+    struct ReceptiveFields: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rf",
+            abstract: "Print the receptive field (size, jump, start) of every layer, or the detail of one.")
+
+        @OptionGroup var selection: ModelSelection
+
+        @Option(help: "Show only this layer, in detail (a name from `cnn-tui summary`).")
+        var layer: String?
+
+        @Flag(help: "List every layer, also those that leave the field unchanged.")
+        var all = false
+
+        func run() throws {
+            let (model, analysis) = try selection.analysis()
+            let report = ReceptiveFieldReport(analysis)
+            if let layer {
+                guard let lines = report.detail(layer: layer) else {
+                    throw UserError("\(model.name) has no layer '\(layer)' (see `cnn-tui summary \(model.name)`)")
+                }
+                lines.forEach { print($0) }
+            } else {
+                report.render(all: all).forEach { print($0) }
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import XCTest
+
+/// The executable, run as a user runs it: output, errors and exit codes.
+final class CLITests: XCTestCase {
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static let binary: URL = {
+        // On Linux the test bundle's URL is the build products directory itself; on macOS the
+        // .xctest bundle sits inside it. The executable is built beside it.
+        let bundle = Bundle(for: CLITests.self).bundleURL
+        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("cnn-tui") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }()
+
+    func run(_ arguments: String...) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    func testParamsConvPrintsShapeAndFormula() throws {
+        let r = try run("params", "conv", "--input", "3x32x32", "--kernel", "5", "--filters", "4")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("Output:       4x28x28"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("= 5*5*3*4 + 4 = 304"), r.stdout)
+    }
+
+    func testParamsDenseFlattensAMap() throws {
+        let r = try run("params", "dense", "--input", "512x7x7", "--units", "4096")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("25088*4096 + 4096 = 102,764,544"), r.stdout)
+    }
+
+    func testImpossibleConvIsAOneLineError() throws {
+        let r = try run("params", "conv", "--input", "3x4x4", "--kernel", "7")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("larger than its padded input"), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+    }
+
+    func testCompareRFMatchesTheCourseNumbers() throws {
+        let r = try run("compare-rf", "--channels", "64", "--size", "56x56")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("73,856"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("102,464"), r.stdout)
+    }
+
+    func testUnknownModelSuggestsTheClosestNames() throws {
+        let r = try run("summary", "lenet")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("unknown model 'lenet'"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("lenet5"), r.stderr)
+    }
+
+    func testImpossibleInputNamesTheFirstFailingLayer() throws {
+        let r = try run("summary", "lenet5", "--input", "1x8x8")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("layer c3"), r.stderr)
+    }
+
+    func testBadInputSyntaxIsRejected() throws {
+        let r = try run("summary", "lenet5", "--input", "32x32")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("CxHxW"), r.stderr)
+    }
+
+    func testSummaryJSONHasTheDocumentedKeys() throws {
+        let r = try run("summary", "lenet5", "--json")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["model"] as? String, "lenet5")
+        XCTAssertEqual(object["input"] as? [Int], [1, 32, 32])
+        XCTAssertEqual(object["totalParams"] as? Int, 61_706)
+        XCTAssertEqual(object["trainableParams"] as? Int, 61_706)
+        XCTAssertEqual(object["nonTrainableParams"] as? Int, 0)
+        XCTAssertNotNil(object["macs"] as? Int)
+        let layers = try XCTUnwrap(object["layers"] as? [[String: Any]])
+        let c3 = try XCTUnwrap(layers.first { $0["name"] as? String == "c3" })
+        XCTAssertEqual(c3["type"] as? String, "Conv2d")
+        XCTAssertEqual(c3["outputShape"] as? [Int], [16, 10, 10])
+        XCTAssertEqual(c3["params"] as? Int, 2_416)
+        let rf = try XCTUnwrap(c3["receptiveField"] as? [String: Any])
+        XCTAssertEqual(rf["size"] as? [Int], [14, 14])
+        XCTAssertEqual(rf["jump"] as? [Int], [2, 2])
+        XCTAssertEqual(rf["start"] as? [Double], [6.5, 6.5])
+    }
+
+    func testRFLayerDetail() throws {
+        let r = try run("rf", "lenet5", "--layer", "s4")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("Receptive field: 16x16 pixels"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("Jump (effective stride): 4"), r.stdout)
+        let missing = try run("rf", "lenet5", "--layer", "nope")
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("no layer 'nope'"), missing.stderr)
+    }
+
+    func testListShowsEveryModelWithItsDepth() throws {
+        let r = try run("list")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("lenet5"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("61,706"), r.stdout)
+    }
+}
