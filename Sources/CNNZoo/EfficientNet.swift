@@ -14,9 +14,9 @@ extension Zoo {
             this B0 baseline found by architecture search. B0 is a stack of MBConv blocks, the \
             MobileNetV2 inverted residual with a squeeze-and-excitation gate that reweights channels \
             from their global average, using the smooth SiLU (swish) activation and stochastic depth \
-            in training. With 5.3 million parameters and about 0.4 billion mult-adds it matches \
-            ResNet-50's accuracy, and B7 set the ImageNet state of the art at 8x fewer parameters than \
-            the previous best.
+            in training. With 5.3 million parameters and about 0.4 billion mult-adds it beats \
+            ResNet-50's accuracy, and the scaled-up B7 set the ImageNet state of the art with 8.4x \
+            fewer parameters than the previous best (GPipe).
             """,
         defaultInput: TensorShape(channels: 3, height: 224, width: 224)
     ) { _ in

@@ -27,8 +27,8 @@ extension Zoo {
             two previous cells' outputs and concatenated. Stacking the same cells, more of them and \
             wider, transferred to ImageNet: this mobile version with 5.3 million parameters and about \
             564 million mult-adds beat the hand-designed MobileNet and ShuffleNet at equal cost, and \
-            the large one matched the best human designs. It started the neural architecture search \
-            line that led to AmoebaNet, MnasNet and EfficientNet.
+            the large one beat the best human designs. Searching for a cell instead of a whole network \
+            made architecture search affordable, and led to AmoebaNet, MnasNet and EfficientNet.
             """,
         defaultInput: TensorShape(channels: 3, height: 224, width: 224)
     ) { _ in
