@@ -3,7 +3,10 @@ import CNNModel
 /// The model zoo: every architecture cnn-tui knows, in the order the story of CNNs is told.
 public enum Zoo {
     public static let all: [ZooModel] = [
-        lenet5,
+        lenet5, alexnet, zfnet, nin,
+        vgg11, vgg13, vgg16, vgg19, vgg11_bn, vgg13_bn, vgg16_bn, vgg19_bn,
+        // The course's worked examples.
+        simple_cnn, vgg11_course, inception_naive, inception_reduced, conv5x5, conv3x3x2, conv3x3x3,
     ]
 
     public static func model(named name: String) -> ZooModel? {
