@@ -153,10 +153,11 @@ private let kerasTypes: [String: String] = [
     "Add": "Add", "Concatenate": "Concat", "GlobalAveragePooling2D": "GlobalAvgPool2d", "Dense": "Linear",
 ]
 
-/// Checks a Keras-built zoo model against its fixture: the totals; every Keras layer we name as
-/// Keras does (layers Keras names explicitly) has the same type, output shape and parameters
-/// (the pair's sum for a separable conv); the others, which Keras names automatically, still
-/// appear as many times per type. Softmax is part of Keras's `Dense`, a layer of its own here.
+/// Checks a Keras-built zoo model against its fixture: the totals, then every Keras layer's type,
+/// output shape and parameters (a separable conv's as the sum of our pair). Layers we name as
+/// Keras does are matched by name; the ones Keras names automatically (`activation_12`, `add_1`)
+/// and we name for what they are (`relu_1`, `add`) are matched in order within each type.
+/// Softmax is part of Keras's `Dense`, a layer of its own here.
 private func assertMatchesKerasReference(_ model: ZooModel, file: StaticString = #filePath, line: UInt = #line) throws {
     let fixture = try KerasFixture.load(model.name)
     let analysis = try model.analysis(input: TensorShape(fixture.input))
@@ -168,49 +169,59 @@ private func assertMatchesKerasReference(_ model: ZooModel, file: StaticString =
     var byLocalName: [String: [Layer]] = [:]
     for layer in graph.layers { byLocalName[layer.localName, default: []].append(layer) }
 
+    // Pair each Keras layer with our layers: by name, else kept for matching in order.
+    var pairs: [(ref: KerasFixture.Layer, ours: [Layer])] = []
+    var unnamed: [String: [KerasFixture.Layer]] = [:]
+    var matched = Set<Int>()
     var mismatches: [String] = []
-    var kerasCounts: [String: Int] = [:]
-    var named = 0
     for ref in fixture.layers {
         guard let type = kerasTypes[ref.type] else {
             mismatches.append("\(ref.name): unknown Keras type \(ref.type)")
             continue
         }
-        kerasCounts[type, default: 0] += ref.type == "SeparableConv2D" ? 2 : 1
-        let ours: [Layer]
-        if ref.type == "SeparableConv2D" {
-            ours = (byLocalName[ref.name + "_depthwise"] ?? []) + (byLocalName[ref.name + "_pointwise"] ?? [])
-            guard ours.count == 2 else {
-                mismatches.append("missing: \(ref.name) (SeparableConv2D as _depthwise + _pointwise)")
-                continue
-            }
-        } else if ref.type == "InputLayer" {
-            continue
-        } else if let layers = byLocalName[ref.name] {
-            guard layers.count == 1 else {
-                // One of our generic local names ("relu", "add") that Keras gives automatically.
-                continue
-            }
-            ours = layers
+        let names = ref.type == "SeparableConv2D" ? [ref.name + "_depthwise", ref.name + "_pointwise"] : [ref.name]
+        let ours = names.compactMap { byLocalName[$0]?.count == 1 ? byLocalName[$0]![0] : nil }
+        if ours.count == names.count {
+            pairs.append((ref, ours))
+            matched.formUnion(ours.map(\.id))
+        } else if ref.type == "SeparableConv2D" {
+            mismatches.append("missing: \(ref.name) (SeparableConv2D as _depthwise + _pointwise)")
         } else {
-            continue
+            unnamed[type, default: []].append(ref)
         }
-        named += 1
+    }
+    var rest: [String: [Layer]] = [:]
+    for layer in graph.layers where !matched.contains(layer.id) && layer.op != .activation(.softmax) {
+        rest[layer.op.typeName, default: []].append(layer)
+    }
+    for type in Set(unnamed.keys).union(rest.keys).sorted() {
+        // `m.layers` lists a functional model in its own topological order; the automatic names'
+        // counters (`add`, `add_1`, ...) give the order the layers were created in, which is ours.
+        let refs = (unnamed[type] ?? []).sorted { creationIndex($0.name) < creationIndex($1.name) }
+        let ours = rest[type] ?? []
+        if refs.count != ours.count {
+            mismatches.append("\(type) layers named otherwise than Keras: \(ours.count), Keras \(refs.count)")
+        }
+        pairs += zip(refs, ours).map { ($0, [$1]) }
+    }
+
+    for (ref, ours) in pairs {
         var problems: [String] = []
         let output = analysis.layers[ours.last!.id].outputShape
         if output.dims != ref.outputShape { problems.append("shape \(output.dims) != \(ref.outputShape)") }
         let params = ours.reduce(0) { $0 + analysis.layers[$1.id].params }
         if params != ref.params { problems.append("params \(params) != \(ref.params)") }
-        if ours.contains(where: { $0.op.typeName != type }) { problems.append("type \(ours.map(\.op.typeName)) != \(ref.type)") }
-        if !problems.isEmpty { mismatches.append("\(ours.last!.name): " + problems.joined(separator: ", ")) }
-    }
-
-    var ourCounts: [String: Int] = [:]
-    for layer in graph.layers where layer.op != .activation(.softmax) { ourCounts[layer.op.typeName, default: 0] += 1 }
-    for type in Set(kerasCounts.keys).union(ourCounts.keys) where kerasCounts[type] != ourCounts[type] {
-        mismatches.append("\(type) layers: \(ourCounts[type] ?? 0), Keras \(kerasCounts[type] ?? 0)")
+        if ours.contains(where: { $0.op.typeName != kerasTypes[ref.type] }) {
+            problems.append("type \(ours.map(\.op.typeName)) != \(ref.type)")
+        }
+        if !problems.isEmpty { mismatches.append("\(ours.last!.name) (\(ref.name)): " + problems.joined(separator: ", ")) }
     }
     XCTAssert(mismatches.isEmpty, "\(model.name) vs Keras:\n" + mismatches.prefix(20).joined(separator: "\n"), file: file, line: line)
-    // Every Concatenate and every layer Keras names itself is checked by name.
-    XCTAssertGreaterThan(named, fixture.layers.count / 2, "layers matched by name", file: file, line: line)
+    XCTAssertEqual(pairs.count, fixture.layers.count, "Keras layers compared", file: file, line: line)
+}
+
+/// The counter Keras appends to an automatic layer name: 0 for `add`, 3 for `add_3`.
+private func creationIndex(_ name: String) -> Int {
+    guard let underscore = name.lastIndex(of: "_"), let n = Int(name[name.index(after: underscore)...]) else { return 0 }
+    return n
 }
