@@ -133,7 +133,8 @@ private struct KerasFixture: Decodable {
         }
     }
 
-    let input: [Int]
+    /// C,H,W; the model's default input when absent.
+    let input: [Int]?
     let totalParams: Int
     let trainableParams: Int
     let nonTrainableParams: Int
@@ -160,7 +161,7 @@ private let kerasTypes: [String: String] = [
 /// Softmax is part of Keras's `Dense`, a layer of its own here.
 private func assertMatchesKerasReference(_ model: ZooModel, file: StaticString = #filePath, line: UInt = #line) throws {
     let fixture = try KerasFixture.load(model.name)
-    let analysis = try model.analysis(input: TensorShape(fixture.input))
+    let analysis = try model.analysis(input: fixture.input.map { TensorShape($0) })
     XCTAssertEqual(analysis.totalParams, fixture.totalParams, "total params", file: file, line: line)
     XCTAssertEqual(analysis.trainableParams, fixture.trainableParams, "trainable params", file: file, line: line)
     XCTAssertEqual(analysis.nonTrainableParams, fixture.nonTrainableParams, "non-trainable params", file: file, line: line)
