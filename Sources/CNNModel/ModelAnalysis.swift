@@ -114,6 +114,8 @@ public struct ModelAnalysis: Sendable {
         switch op {
         case .globalAvgPool:
             return field.global()
+        case .adaptiveAvgPool(let out) where out == 1:
+            return field.global()
         case .dense:
             return field.global()
         case .flatten:

@@ -4,6 +4,8 @@
 /// non-trainable (2C), as Keras counts them.
 public struct BatchNorm: Hashable, Sendable {
     public var epsilon: Double
+    /// PyTorch's convention: the weight of the new batch in the running statistics (0.1 by
+    /// default). Keras's `momentum=0.9997` is 0.0003 here.
     public var momentum: Double
     public var affine: Bool
 

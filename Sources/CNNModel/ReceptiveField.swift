@@ -32,35 +32,45 @@ public struct ReceptiveField: Hashable, Sendable {
 
     public var isMultiPath: Bool { size != minSize }
 
-    /// Through a sliding window.
+    /// Through a sliding window. Sizes saturate at `Int.max` instead of overflowing.
     func through(_ window: Window, extent: Size2) -> ReceptiveField {
         var rf = self
-        let span = Size2(window.dilation.h * (window.kernel.h - 1) + 1, window.dilation.w * (window.kernel.w - 1) + 1)
-        rf.size = Size2(size.h + (span.h - 1) * jump.h, size.w + (span.w - 1) * jump.w)
-        rf.minSize = Size2(minSize.h + (span.h - 1) * jump.h, minSize.w + (span.w - 1) * jump.w)
+        let span = Size2(
+            saturating(window.dilation.h, times: window.kernel.h - 1) &+ 1,
+            saturating(window.dilation.w, times: window.kernel.w - 1) &+ 1)
+        rf.size = Size2(grow(size.h, span.h, jump.h), grow(size.w, span.w, jump.w))
+        rf.minSize = Size2(grow(minSize.h, span.h, jump.h), grow(minSize.w, span.w, jump.w))
         rf.startH = startH + (Double(span.h - 1) / 2 - Double(window.padStart.h)) * Double(jump.h)
         rf.startW = startW + (Double(span.w - 1) / 2 - Double(window.padStart.w)) * Double(jump.w)
-        rf.jump = Size2(jump.h * window.stride.h, jump.w * window.stride.w)
+        rf.jump = Size2(saturating(jump.h, times: window.stride.h), saturating(jump.w, times: window.stride.w))
         rf.extent = extent
         rf.isApproximate = isApproximate || window.isApproximate
         return rf
     }
 
+    /// `size + (span - 1) * jump`, saturating.
+    private func grow(_ size: Int, _ span: Int, _ jump: Int) -> Int {
+        let (sum, overflow) = size.addingReportingOverflow(saturating(span - 1, times: jump))
+        return overflow ? Int.max : sum
+    }
+
     /// Every unit sees the whole current map: global pooling, or a dense layer over a flattened map.
+    /// The jump is kept: past this point units have no spatial layout left to step over.
     func global() -> ReceptiveField {
-        var rf = through(Window(kernel: extent, stride: extent), extent: 1)
+        var rf = through(Window(kernel: extent, stride: 1), extent: 1)
         rf.isGlobal = true
         return rf
     }
 
-    /// Where paths join: the largest and smallest fields over them; position from the first.
+    /// Where paths join: the largest and smallest fields over them; jump, start and extent from
+    /// the first input that still has a spatial layout (a squeeze-and-excitation scale is global).
     static func merge(_ fields: [ReceptiveField]) -> ReceptiveField {
-        var rf = fields[0]
-        for other in fields.dropFirst() {
+        var rf = fields.first { !$0.isGlobal } ?? fields[0]
+        for other in fields {
             rf.size = Size2(max(rf.size.h, other.size.h), max(rf.size.w, other.size.w))
             rf.minSize = Size2(min(rf.minSize.h, other.minSize.h), min(rf.minSize.w, other.minSize.w))
             rf.isGlobal = rf.isGlobal || other.isGlobal
-            rf.isApproximate = rf.isApproximate || other.isApproximate || other.jump != rf.jump
+            rf.isApproximate = rf.isApproximate || other.isApproximate || (!other.isGlobal && other.jump != rf.jump)
         }
         return rf
     }
@@ -111,4 +121,10 @@ extension Op {
         }
         return (longest, max(1, n / m), true)
     }
+}
+
+/// `a * b`, or `Int.max` where it overflows (receptive fields of absurd inputs).
+func saturating(_ a: Int, times b: Int) -> Int {
+    let (product, overflow) = a.multipliedReportingOverflow(by: b)
+    return overflow ? Int.max : product
 }

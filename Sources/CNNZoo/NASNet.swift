@@ -94,9 +94,9 @@ private struct NASNetA {
         return Tensor(id: id, channels: filters, size: outputSize(x.size, kernel: kernel, stride: stride, padding: padding))
     }
 
-    /// Keras `BatchNormalization(momentum=0.9997, epsilon=1e-3)`.
+    /// Keras `BatchNormalization(momentum=0.9997, epsilon=1e-3)`: momentum 0.0003 in PyTorch's convention.
     func batchNorm(_ x: Tensor, _ name: String) -> Tensor {
-        Tensor(id: b.batchNorm(x.id, name, epsilon: 1e-3, momentum: 0.9997), channels: x.channels, size: x.size)
+        Tensor(id: b.batchNorm(x.id, name, epsilon: 1e-3, momentum: 0.0003), channels: x.channels, size: x.size)
     }
 
     func relu(_ x: Tensor, _ name: String) -> Tensor {

@@ -91,4 +91,23 @@ final class ReceptiveFieldTests: XCTestCase {
         XCTAssertEqual(rf.last?.size, 212)
         XCTAssertEqual(rf.last?.jump, 32)
     }
+
+    func testAdaptivePoolingToOnePixelIsGlobal() throws {
+        let rf = try fields(TensorShape(channels: 1, height: 7, width: 7)) { b, x in
+            _ = b.adaptiveAvgPool(x, "avgpool", 1)
+        }
+        XCTAssertTrue(rf[1].isGlobal)
+        XCTAssertEqual(rf[1].size, 7)
+    }
+
+    func testScaleFirstInAMultiplyStillTakesPositionFromTheMap() throws {
+        let rf = try fields(TensorShape(channels: 4, height: 8, width: 8)) { b, x in
+            let s = b.globalAvgPool(x, "squeeze", keepDims: true)
+            let y = b.multiply(s, x)
+            _ = b.conv(y, "conv", filters: 4, kernel: 3, stride: 2)
+        }
+        XCTAssertEqual(rf[2].jump, 1)
+        XCTAssertEqual(rf[3].minSize, 3)
+        XCTAssertEqual(rf[3].jump, 2)
+    }
 }
