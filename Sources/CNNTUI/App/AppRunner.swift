@@ -1,0 +1,42 @@
+/// The loop: draw, read a key, update the state, draw what changed.
+public final class AppRunner {
+    public private(set) var state: AppState
+    private let backend: TerminalBackend
+    private let ascii: Bool
+    private var previous: Canvas?
+
+    public init(state: AppState, backend: TerminalBackend, ascii: Bool = false) {
+        self.state = state
+        self.backend = backend
+        self.ascii = ascii
+        self.state.size = backend.size
+    }
+
+    /// Runs until the user quits or the backend has no more keys (end of input).
+    public func run() {
+        draw()
+        while !state.shouldQuit {
+            guard let key = backend.readKey(timeoutMilliseconds: nil) else { break }
+            step(key)
+        }
+    }
+
+    /// Handles one key and draws the frame that follows.
+    public func step(_ key: Key) {
+        if key == .resize {
+            state.size = backend.size
+            previous = nil
+            backend.invalidate()
+        }
+        state.handle(key)
+        if !state.shouldQuit { draw() }
+    }
+
+    /// Renders the state and sends the backend only the cells that changed.
+    public func draw() {
+        var canvas = state.render()
+        if ascii { canvas = canvas.asciiOnly() }
+        backend.draw(canvas.changes(since: previous))
+        previous = canvas
+    }
+}

@@ -1,0 +1,86 @@
+import CNNModel
+import CNNReport
+
+/// Drawing: a pure function of the state into a canvas of the terminal's size.
+extension AppState {
+    public func render() -> Canvas {
+        var canvas = Canvas(width: size.width, height: size.height)
+        render(into: &canvas)
+        return canvas
+    }
+
+    public func render(into canvas: inout Canvas) {
+        if isTooSmall {
+            renderTooSmall(into: &canvas)
+            return
+        }
+        let (top, rest) = canvas.area.splitTop(1)
+        let split = rest.splitBottom(2)
+        renderTabs(area: top, into: &canvas)
+        switch screen {
+        case .graph: GraphScreen.render(self, area: split.rest, into: &canvas)
+        case .receptiveField: ReceptiveFieldScreen.render(self, area: split.rest, into: &canvas)
+        case .calculator: CalculatorScreen.render(self, area: split.rest, into: &canvas)
+        case .featureMaps: FeatureMapsScreen.render(self, area: split.rest, into: &canvas)
+        }
+        renderFooter(area: split.bottom, into: &canvas)
+        switch overlay {
+        case .help: HelpOverlay.render(self, into: &canvas)
+        case .picker(let picker): PickerOverlay.render(picker, state: self, into: &canvas)
+        case nil: break
+        }
+    }
+
+    private func renderTooSmall(into canvas: inout Canvas) {
+        let lines = [
+            "Terminal too small",
+            "\(size.width)x\(size.height); cnn-tui needs at least \(Self.minimumSize.width)x\(Self.minimumSize.height).",
+            "Enlarge the window, or press q to quit.",
+        ]
+        let top = max(0, (size.height - lines.count) / 2)
+        for (i, line) in lines.enumerated() where top + i < size.height {
+            let x = max(0, (size.width - displayWidth(line)) / 2)
+            canvas.put(line, x: x, y: top + i, style: i == 0 ? theme.bad : theme.text)
+        }
+    }
+
+    /// The top line: program name, the screens as tabs, the open model.
+    private func renderTabs(area: Rect, into canvas: inout Canvas) {
+        canvas.fill(area, style: theme.tabInactive)
+        var x = canvas.put(" cnn-tui ", x: area.x, y: area.y, style: theme.header)
+        for id in ScreenID.allCases {
+            let label = " \(id.rawValue) \(id.title) "
+            x = canvas.put(label, x: x + 1, y: area.y, style: id == screen ? theme.tabActive : theme.tabInactive, clip: area)
+        }
+        let right = " \(model.title) · \(analysis.input) "
+        let start = area.maxX - displayWidth(right)
+        if start > x + 1 { canvas.put(right, x: start, y: area.y, style: theme.header, clip: area) }
+    }
+
+    /// Totals, then either the status message, the search line or the key hints.
+    private func renderFooter(area: Rect, into canvas: inout Canvas) {
+        let a = analysis
+        let totals = "Params \(a.totalParams.grouped) · trainable \(a.trainableParams.grouped) · non-trainable \(a.nonTrainableParams.grouped)"
+            + " │ Mult-adds \(a.macs.abbreviated) │ Memory \(Display.megabytes(a.memory.totalBytes)) MB │ Depth \(a.depth)"
+        canvas.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), style: theme.header)
+        canvas.put(" " + truncate(totals, to: area.width - 2), x: area.x, y: area.y, style: theme.header, clip: area)
+        let y = area.y + 1
+        if screen == .graph && graph.searching {
+            let x = canvas.put("/", x: area.x, y: y, style: theme.key, clip: area)
+            let end = canvas.put(graph.query, x: x, y: y, style: theme.text, clip: area)
+            canvas.put("_", x: end, y: y, style: theme.key.with(.bold), clip: area)
+            let count = graph.matches.count
+            canvas.put("  \(count) match\(count == 1 ? "" : "es") · Enter keep · Esc cancel", x: end + 1, y: y, style: theme.dim, clip: area)
+        } else if let status {
+            canvas.put(" " + status, x: area.x, y: y, style: theme.accent, clip: area)
+        } else {
+            var x = area.x + 1
+            for (key, action) in KeyHelp.hints(for: self) {
+                let width = displayWidth(key) + displayWidth(action) + 3
+                if x + width > area.maxX { break }
+                x = canvas.put(key, x: x, y: y, style: theme.key, clip: area)
+                x = canvas.put(" " + action + "  ", x: x, y: y, style: theme.dim, clip: area)
+            }
+        }
+    }
+}

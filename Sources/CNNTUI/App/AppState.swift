@@ -1,0 +1,77 @@
+import CNNModel
+import CNNZoo
+
+/// The screens, in tab order; the number keys choose them.
+public enum ScreenID: Int, CaseIterable, Sendable {
+    case graph = 1, receptiveField, calculator, featureMaps
+
+    public var title: String {
+        switch self {
+        case .graph: return "Graph"
+        case .receptiveField: return "Receptive field"
+        case .calculator: return "Calculator"
+        case .featureMaps: return "Feature maps"
+        }
+    }
+}
+
+/// Panels drawn over the screen; Esc closes them.
+public enum Overlay: Sendable {
+    case help
+    case picker(ModelPicker)
+}
+
+/// Everything the UI shows, as a value: keys change it, and drawing is a function of it.
+public struct AppState: Sendable {
+    public private(set) var model: ZooModel
+    public private(set) var options: ZooOptions
+    public private(set) var analysis: ModelAnalysis
+    public var screen: ScreenID = .graph
+    public var graph: GraphBrowser
+    public var receptiveField: ReceptiveFieldScreenState
+    public var calculator: CalculatorScreenState
+    public var overlay: Overlay?
+    /// A one-line message in the footer (an error, a search result), cleared by the next key.
+    public var status: String?
+    public var theme: Theme
+    public var size: (width: Int, height: Int)
+    public var shouldQuit = false
+
+    /// The smallest terminal the screens are laid out for.
+    public static let minimumSize = (width: 80, height: 24)
+
+    public init(model: ZooModel, input: TensorShape? = nil, options: ZooOptions = ZooOptions(),
+                theme: Theme = Theme(), size: (width: Int, height: Int) = (120, 40)) throws(AnalysisError) {
+        let analysis = try model.analysis(input: input, options: options)
+        self.model = model
+        self.options = options
+        self.analysis = analysis
+        self.graph = GraphBrowser(graph: analysis.graph)
+        self.receptiveField = ReceptiveFieldScreenState(analysis: analysis)
+        self.calculator = CalculatorScreenState()
+        self.theme = theme
+        self.size = size
+    }
+
+    /// Switches to another model at its default input, keeping the screen; on an error, keeps the
+    /// current model and says why.
+    public mutating func open(_ next: ZooModel) {
+        do {
+            let analysis = try next.analysis(options: options)
+            model = next
+            self.analysis = analysis
+            graph = GraphBrowser(graph: analysis.graph)
+            receptiveField = ReceptiveFieldScreenState(analysis: analysis)
+            status = "Opened \(next.title)"
+        } catch {
+            status = "\(next.name): \(error)"
+        }
+    }
+
+    public var isTooSmall: Bool {
+        size.width < Self.minimumSize.width || size.height < Self.minimumSize.height
+    }
+
+    /// The layer shared by the graph and receptive-field screens (and the feature maps later).
+    public var selectedLayer: Int? { graph.selectedLayer }
+}

@@ -1,0 +1,167 @@
+import CNNModel
+import CNNReport
+
+/// Screen 1: the layer graph with its lanes on the left, the inspector on the right (or below
+/// on narrow terminals).
+public enum GraphScreen {
+    /// Width of the inspector pane beside the graph; narrower terminals put it below.
+    static let inspectorWidth = 40
+    static let sideBySideMinimum = 110
+
+    public static func render(_ state: AppState, area: Rect, into canvas: inout Canvas) {
+        let theme = state.theme
+        let graphArea: Rect, inspectorArea: Rect
+        if area.width >= sideBySideMinimum {
+            (graphArea, inspectorArea) = area.splitLeft(area.width - inspectorWidth)
+        } else {
+            let split = area.splitBottom(min(10, area.height / 2))
+            (graphArea, inspectorArea) = (split.rest, split.bottom)
+        }
+        let title = "Graph: \(state.model.title) · \(state.analysis.input)"
+        let inner = Frame(title: title, focused: true).render(area: graphArea, into: &canvas, theme: theme)
+        renderRows(state, area: inner, into: &canvas)
+        let inspectorInner = Frame(title: "Inspector").render(area: inspectorArea, into: &canvas, theme: theme)
+        Inspector.render(state, area: inspectorInner, into: &canvas)
+    }
+
+    /// Column widths for the rows, dropping the least important columns on narrow panes.
+    struct Columns {
+        var lanes: Int
+        var name: Int
+        var op: Int
+        var shape: Int
+        var params: Int
+        var macs: Int
+
+        init(width: Int, laneCount: Int) {
+            let lanes = min(max(2 * laneCount, 2), max(8, width / 4))
+            var rest = width - lanes
+            // Columns in order of importance; each is kept only if the name still gets 16 cells.
+            func take(_ w: Int) -> Int {
+                guard rest - w >= 16 else { return 0 }
+                rest -= w
+                return w
+            }
+            let shape = take(12), params = take(12), op = take(17), macs = take(15)
+            self.init(lanes: lanes, name: max(rest, 0), op: op, shape: shape, params: params, macs: macs)
+        }
+
+        init(lanes: Int, name: Int, op: Int, shape: Int, params: Int, macs: Int) {
+            (self.lanes, self.name, self.op, self.shape, self.params, self.macs) = (lanes, name, op, shape, params, macs)
+        }
+    }
+
+    static func renderRows(_ state: AppState, area: Rect, into canvas: inout Canvas) {
+        let browser = state.graph
+        let theme = state.theme
+        let analysis = state.analysis
+        let cols = Columns(width: area.width, laneCount: browser.lanes.width)
+        // Column titles.
+        var x = area.x + cols.lanes
+        let heading = theme.dim.with(.bold)
+        x = canvas.put(pad("Layer", to: cols.name), x: x, y: area.y, style: heading, clip: area)
+        if cols.op > 0 { x = canvas.put(pad("Op", to: cols.op), x: x, y: area.y, style: heading, clip: area) }
+        if cols.shape > 0 { x = canvas.put(pad("Output", to: cols.shape), x: x, y: area.y, style: heading, clip: area) }
+        if cols.params > 0 { x = canvas.put(pad("Params", to: cols.params - 1, alignRight: true) + " ", x: x, y: area.y, style: heading, clip: area) }
+        if cols.macs > 0 { canvas.put(pad("Mult-adds", to: cols.macs - 1, alignRight: true), x: x, y: area.y, style: heading, clip: area) }
+
+        let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
+        let matches = Set(browser.query.isEmpty ? [] : browser.matches)
+        for i in 0..<body.height {
+            let index = browser.top + i
+            guard index < browser.rows.count else { break }
+            let row = browser.rows[index]
+            let y = body.y + i
+            let selected = index == browser.selected
+            drawLanes(browser.lanes.rows[index], row: row, state: state, x: body.x, y: y, width: cols.lanes, into: &canvas)
+            var x = body.x + cols.lanes
+            let indent = String(repeating: " ", count: 2 * row.depth)
+            let cells = rowCells(row, state: state)
+            let nameStyle: Style
+            switch row.kind {
+            case .layer(let id): nameStyle = matches.contains(id) ? theme.match : theme.text
+            case .collapsedBlock, .blockHeader: nameStyle = theme.accent
+            }
+            x = canvas.put(pad(indent + cells.name, to: cols.name), x: x, y: y, style: nameStyle, clip: body)
+            if cols.op > 0 { x = canvas.put(pad(cells.op, to: cols.op), x: x, y: y, style: theme.dim, clip: body) }
+            if cols.shape > 0 { x = canvas.put(pad(cells.shape, to: cols.shape), x: x, y: y, style: theme.text, clip: body) }
+            if cols.params > 0 { x = canvas.put(pad(cells.params, to: cols.params - 1, alignRight: true) + " ", x: x, y: y, style: theme.number, clip: body) }
+            if cols.macs > 0 { canvas.put(pad(cells.macs, to: cols.macs - 1, alignRight: true), x: x, y: y, style: theme.number, clip: body) }
+            if selected {
+                canvas.restyle(Rect(x: body.x + cols.lanes, y: y, width: body.width - cols.lanes, height: 1)) { _ in theme.selection }
+            }
+        }
+        _ = analysis
+    }
+
+    /// The text of a row's columns.
+    static func rowCells(_ row: GraphView.Row, state: AppState) -> (name: String, op: String, shape: String, params: String, macs: String) {
+        let analysis = state.analysis
+        let graph = analysis.graph
+        let g = state.theme.glyphs
+        switch row.kind {
+        case .layer(let id):
+            let layer = graph.layers[id]
+            let a = analysis.layers[id]
+            return (layer.localName, layer.op.summary, Display.shape(a.outputShape), Display.count(a.params), Display.count(a.macs))
+        case .collapsedBlock(let b), .blockHeader(let b):
+            let block = graph.blocks[b]
+            let marker = row.kind == .blockHeader(b) ? g.expanded : g.collapsed
+            let cost = analysis.cost(ofBlock: b)
+            let out = state.graph.lastLayer(of: b).map { Display.shape(analysis.layers[$0].outputShape) } ?? ""
+            return ("\(marker) \(block.name)", block.type, out, Display.count(cost.params), Display.count(cost.macs))
+        }
+    }
+
+    static func drawLanes(_ lanes: LaneLayout.Row, row: GraphView.Row, state: AppState, x: Int, y: Int, width: Int, into canvas: inout Canvas) {
+        let theme = state.theme
+        let g = theme.glyphs
+        let clip = Rect(x: x, y: y, width: width, height: 1)
+        var column = x
+        for (i, glyph) in lanes.glyphs.enumerated() {
+            if column >= x + width { break }
+            let overflow = column + 2 > x + width - 1 && i < lanes.glyphs.count - 1 && 2 * lanes.glyphs.count > width
+            if overflow {
+                canvas.put(String(g.ellipsis), x: column, y: y, style: theme.dim, clip: clip)
+                break
+            }
+            let ch: Character
+            var style = theme.lanes
+            switch glyph {
+            case .empty: ch = " "
+            case .vertical: ch = g.vertical
+            case .horizontal: ch = g.horizontal
+            case .crossing: ch = g.crossing
+            case .teeLeft: ch = g.teeLeft
+            case .teeRight: ch = g.teeRight
+            case .endLeft: ch = g.endLeft
+            case .endRight: ch = g.endRight
+            case .endMiddle: ch = g.endMiddle
+            case .node:
+                let (c, kind) = nodeGlyph(row, state: state)
+                ch = c
+                style = theme.node(kind)
+            }
+            canvas.put(String(ch), x: column, y: y, style: style, clip: clip)
+            if lanes.connectorAfter[i] {
+                canvas.put(String(g.horizontal), x: column + 1, y: y, style: theme.lanes, clip: clip)
+            }
+            column += 2
+        }
+    }
+
+    static func nodeGlyph(_ row: GraphView.Row, state: AppState) -> (Character, Theme.NodeKind) {
+        let g = state.theme.glyphs
+        guard case .layer(let id) = row.kind else { return (g.blockNode, .block) }
+        switch state.analysis.graph.layers[id].op {
+        case .conv2d, .dense: return (g.weightNode, .weights)
+        case .add: return (g.addNode, .merge)
+        case .multiply: return (g.multiplyNode, .merge)
+        case .concat: return (g.concatNode, .merge)
+        case .pool, .globalAvgPool, .adaptiveAvgPool: return (g.plainNode, .pooling)
+        case .activation: return (g.plainNode, .activation)
+        case .batchNorm, .localResponseNorm: return (g.weightNode, .normalization)
+        default: return (g.plainNode, .other)
+        }
+    }
+}
