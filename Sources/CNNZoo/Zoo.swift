@@ -4,6 +4,7 @@ import CNNModel
 public enum Zoo {
     public static let all: [ZooModel] = [
         lenet5, alexnet, zfnet, nin,
+        googlenet, inception_v3,
         vgg11, vgg13, vgg16, vgg19, vgg11_bn, vgg13_bn, vgg16_bn, vgg19_bn,
         nasnet_mobile, mobilenet_v2, efficientnet_b0,
         // The course's worked examples.
