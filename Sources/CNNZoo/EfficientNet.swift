@@ -87,7 +87,7 @@ private func mbConv(
             y = convNormActivation(
                 b, y, "\(index)", filters: expanded, kernel: kernel, stride: stride, groups: expanded,
                 activation: .silu)
-            y = squeezeExcitation(b, y, "\(index + 1)", channels: expanded, squeeze: max(1, inChannels / 4))
+            y = squeezeAndExcite(b, y, channels: expanded, squeezed: max(1, inChannels / 4), activation: .silu, name: "\(index + 1)")
             y = convNormActivation(b, y, "\(index + 2)", filters: out, kernel: 1, activation: nil)
         }
         if stride == 1 && inChannels == out {
@@ -95,20 +95,5 @@ private func mbConv(
             y = b.sum([y, x])
         }
         return y
-    }
-}
-
-/// torchvision's `SqueezeExcitation`: global average, 1x1 conv down to `squeeze` channels, SiLU,
-/// 1x1 conv back up, sigmoid, then `scale * input` (functional).
-private func squeezeExcitation(_ b: GraphBuilder, _ x: Int, _ name: String, channels: Int, squeeze: Int) -> Int {
-    b.block(name, type: "SqueezeExcitation") {
-        var s = b.adaptiveAvgPool(x, "avgpool", 1)
-        s = b.conv(s, "fc1", filters: squeeze, kernel: 1)
-        s = b.activation(s, "activation", .silu)
-        s = b.conv(s, "fc2", filters: channels, kernel: 1)
-        s = b.activation(s, "scale_activation", .sigmoid)
-        // torchvision computes `scale * input`; the feature map goes first here so that the
-        // receptive field keeps its position and jump (the scale's field is global).
-        return b.multiply(x, s)
     }
 }
