@@ -14,7 +14,7 @@ extension Zoo {
             channels (16, 32, 64) while halving the map (224 to 28), then one dense layer maps the \
             flattened 64x28x28 features to 10 classes. The dense layer is declared for exactly \
             50,176 inputs, as nn.Linear is, which makes the lesson about input sizes concrete: feed \
-            it 32x32 images and the flattened vector has 1,024 features, so the classifier fails. \
+            it 32x32 images and the flattened vector is 49 times shorter, so the classifier fails. \
             Batch normalization, the ingredient that makes even this plain stack train quickly, is \
             from 2015.
             """,

@@ -92,4 +92,14 @@ func assertMatchesTorchReference(
     if let macs = fixture.multAdds {
         XCTAssertEqual(analysis.macs, macs, "\(model.name) mult-adds", file: file, line: line)
     }
+    // torchinfo's size estimate; its input size includes a few bytes of Python object overhead.
+    if let bytes = fixture.forwardBackwardBytes {
+        XCTAssertEqual(analysis.memory.forwardBackwardBytes, bytes, "\(model.name) forward/backward bytes", file: file, line: line)
+    }
+    if let bytes = fixture.paramBytes {
+        XCTAssertEqual(analysis.memory.paramBytes, bytes, "\(model.name) param bytes", file: file, line: line)
+    }
+    if let bytes = fixture.inputBytes {
+        XCTAssertEqual(Double(analysis.memory.inputBytes), Double(bytes), accuracy: 1024, "\(model.name) input bytes", file: file, line: line)
+    }
 }
