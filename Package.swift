@@ -28,12 +28,19 @@ let package = Package(
         /// Screens, widgets and app state, drawn into an in-memory `Canvas`; knows nothing of ncurses.
         .target(name: "CNNTUI", dependencies: ["CNNModel", "CNNZoo", "CNNReport"]),
 
+        // MARK: - Terminal backend
+
+        /// ncursesw through pkg-config; the shim switches on the wide-character API.
+        .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        /// Copies the UI's canvas to a real terminal and reads keys.
+        .target(name: "NCursesBackend", dependencies: ["CNCurses", "CNNTUI"]),
+
         // MARK: - Executable
 
         .executableTarget(
             name: "cnn-tui",
             dependencies: [
-                "CNNModel", "CNNZoo", "CNNReport",
+                "CNNModel", "CNNZoo", "CNNReport", "CNNTUI", "NCursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,70 @@
+import ArgumentParser
+import CNNModel
+import CNNTUI
+import CNNZoo
+import NCursesBackend
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension CNNTUICommand {
+    struct Open: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open the full-screen browser (the default command): graph, receptive fields, calculator.")
+
+        @Argument(help: "The model to open (see `cnn-tui list`).")
+        var model: String = "resnet50"
+
+        @Option(help: ArgumentHelp("Input size as CxHxW (default: the model's own).", valueName: "CxHxW"))
+        var input: String?
+
+        @Flag(help: "Include the auxiliary classifiers (googlenet, inception_v3).")
+        var aux = false
+
+        @Option(help: "The screen to start on: graph, rf, calc or maps.")
+        var screen: StartScreen = .graph
+
+        @Flag(help: "Draw with plain ASCII characters only.")
+        var ascii = false
+
+        @Flag(help: "No colours (also when the NO_COLOR environment variable is set).")
+        var noColor = false
+
+        enum StartScreen: String, ExpressibleByArgument, CaseIterable {
+            case graph, rf, calc, maps
+
+            var id: ScreenID {
+                switch self {
+                case .graph: return .graph
+                case .rf: return .receptiveField
+                case .calc: return .calculator
+                case .maps: return .featureMaps
+                }
+            }
+        }
+
+        func run() throws {
+            let selection = try ModelSelection.parse([model] + (input.map { ["--input", $0] } ?? []) + (aux ? ["--aux"] : []))
+            let zoo = try selection.zooModel()
+            let (_, analysis) = try selection.analysis()
+            guard NCursesBackend.isInteractive() else {
+                printError("cnn-tui: the browser needs a terminal; for text output use `cnn-tui summary \(zoo.name)`")
+                throw ExitCode(2)
+            }
+            let colors = !noColor && (getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
+            var state = try AppState(model: zoo, input: analysis.input, options: ZooOptions(auxClassifiers: aux),
+                                     theme: Theme(ascii: ascii, colors: colors))
+            state.screen = screen.id
+            let backend = NCursesBackend(colors: colors)
+            defer { backend.shutdown() }
+            AppRunner(state: state, backend: backend, ascii: ascii).run()
+        }
+    }
+}
+
+/// One line on standard error.
+func printError(_ message: String) {
+    let line = message + "\n"
+    _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+}
