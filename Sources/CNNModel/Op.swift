@@ -55,6 +55,7 @@ public enum Op: Hashable, Sendable {
     }
 
     /// The op with its settings, compactly: `conv 3x3/2 p1`, `maxpool 3/2 ceil`, `dense 4096`.
+    /// (Whether a layer has a bias shows in its parameter formula.)
     public var summary: String {
         switch self {
         case .input: return "input"
@@ -69,7 +70,6 @@ public enum Op: Hashable, Sendable {
             }
             if c.dilation != 1 { text += " d\(c.dilation)" }
             if c.groups > 1 { text += c.groups == c.filters ? " dw" : " g\(c.groups)" }
-            if !c.bias { text += " nobias" }
             return text
         case .batchNorm: return "batchnorm"
         case .localResponseNorm(let l): return "lrn \(l.size)"
@@ -88,7 +88,7 @@ public enum Op: Hashable, Sendable {
         case .globalAvgPool: return "global avgpool"
         case .adaptiveAvgPool(let s): return "adaptive avgpool \(s.h)x\(s.w)"
         case .flatten: return "flatten"
-        case .dense(let d): return "dense \(d.outFeatures)" + (d.bias ? "" : " nobias")
+        case .dense(let d): return "dense \(d.outFeatures)"
         case .dropout(let p): return "dropout \(formatFixed(p, digits: 2))"
         case .stochasticDepth(let p): return "drop path \(formatFixed(p, digits: 3))"
         case .concat: return "concat"

@@ -14,7 +14,7 @@ extension AppState {
             handleSearchTyping(key)
             return
         }
-        if screen == .calculator && calculator.isEditing {
+        if screen == .calculator && (calculator.isEditing || calculator.takesDigits && key.isDigit) {
             calculator.handle(key)
             return
         }

@@ -24,7 +24,7 @@ public enum KeyHelp {
         case .calculator:
             return [
                 ("↑↓ / j k", "choose a field"), ("← → / - +", "change the value (first field: what to calculate)"),
-                ("0-9", "type a number"), ("Enter", "keep the typed number"), ("Esc", "drop the typed number"),
+                ("0-9", "type a number (Tab switches screens here)"), ("Enter", "keep the typed number"), ("Esc", "drop the typed number"),
                 ("s", "padding: same"), ("Space", "bias on / off"),
             ]
         case .featureMaps:

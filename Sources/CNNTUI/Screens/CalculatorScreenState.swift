@@ -57,6 +57,9 @@ public struct CalculatorScreenState: Sendable {
 
     public var isEditing: Bool { draft != nil }
 
+    /// Digits type into the focused field (rather than switch screens) when it holds a number.
+    public var takesDigits: Bool { focusedField != .mode && focusedField != .bias }
+
     public var fields: [Field] {
         switch mode {
         case .conv: return [.mode, .channels, .height, .width, .kernel, .filters, .stride, .padding, .dilation, .groups, .bias]

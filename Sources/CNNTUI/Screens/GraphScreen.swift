@@ -109,8 +109,17 @@ public enum GraphScreen {
             let marker = row.kind == .blockHeader(b) ? g.expanded : g.collapsed
             let cost = analysis.cost(ofBlock: b)
             let out = state.graph.lastLayer(of: b).map { Display.shape(analysis.layers[$0].outputShape) } ?? ""
-            return ("\(marker) \(block.name)", block.type, out, Display.count(cost.params), Display.count(cost.macs))
+            return ("\(marker) \(displayName(of: block, in: graph))", block.type, out, Display.count(cost.params), Display.count(cost.macs))
         }
+    }
+
+    /// A block's name as a row shows it: its own part of the path (`downsample`, `denseblock1`),
+    /// with the parent's part before a bare index (`layer1.0`, `branch2.1`).
+    static func displayName(of block: Block, in graph: Graph) -> String {
+        let parts = block.name.split(separator: ".").map(String.init)
+        guard let last = parts.last else { return block.name }
+        if Int(last) != nil, parts.count >= 2 { return parts[parts.count - 2] + "." + last }
+        return last
     }
 
     static func drawLanes(_ lanes: LaneLayout.Row, row: GraphView.Row, state: AppState, x: Int, y: Int, width: Int, into canvas: inout Canvas) {

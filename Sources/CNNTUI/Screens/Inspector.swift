@@ -27,6 +27,11 @@ public enum Inspector {
             if let pad = a.padding, !pad.isZero {
                 out.append(("Padding", pad.description, .plain))
             }
+            switch layer.op {
+            case .conv2d(let c): out.append(("Bias", c.bias ? "yes" : "no", .plain))
+            case .dense(let d): out.append(("Bias", d.bias ? "yes" : "no", .plain))
+            default: break
+            }
             out.append(("Params", a.params.grouped + (a.nonTrainableParams > 0 ? " (\(a.nonTrainableParams.grouped) non-trainable)" : ""), .number))
             if let formula = layer.op.parameterFormula(input: a.inputShapes.first ?? a.outputShape) {
                 out.append(("", formula, .formula))

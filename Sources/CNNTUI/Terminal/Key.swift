@@ -9,3 +9,11 @@ public enum Key: Hashable, Sendable {
     /// The terminal changed size; the next frame must be redrawn in full.
     case resize
 }
+
+extension Key {
+    /// A digit key, 0-9.
+    public var isDigit: Bool {
+        if case .character(let c) = self { return c.isASCII && c.isNumber }
+        return false
+    }
+}

@@ -1,0 +1,201 @@
+import CNNModel
+import CNNZoo
+import XCTest
+
+@testable import CNNTUI
+
+/// Screens rendered into the in-memory canvas, read as text.
+final class ScreenTests: XCTestCase {
+    private func state(_ model: String, _ width: Int = 120, _ height: Int = 40, ascii: Bool = false) throws -> AppState {
+        try AppState(model: Zoo.model(named: model)!, theme: Theme(ascii: ascii), size: (width, height))
+    }
+
+    private func type(_ text: String, into state: inout AppState) {
+        for ch in text { state.handle(.character(ch)) }
+    }
+
+    func testResNet50ShortcutRunsBesideLayer1Block0() throws {
+        let lines = try state("resnet50").render().lines
+        let conv1 = try XCTUnwrap(lines.firstIndex { $0.contains("├─●") && $0.contains("conv1") })
+        XCTAssertTrue(lines[conv1 - 1].contains("▾ layer1.0"), "the main path opens a lane beside the shortcut")
+        let add = try XCTUnwrap(lines.firstIndex { $0.contains("⊕─╯") && $0.contains("add") })
+        XCTAssertTrue(lines[add - 1].contains("▸ downsample"), "the downsample sits on the shortcut lane")
+        for row in lines[(conv1 + 1)..<(add - 1)] {
+            XCTAssertTrue(row.hasPrefix("││ "), "the shortcut lane passes down beside the block: \(row)")
+        }
+    }
+
+    func testInspectorWritesTheFormulaOut() throws {
+        var s = try state("resnet50")
+        s.handle(.character("/"))
+        type("layer1.0.conv2", into: &s)
+        s.handle(.enter)
+        let text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("3*3*64*64 = 36,864"), text)
+        XCTAssertTrue(text.contains("36,864 params * 56*56 positions"), text)
+        XCTAssertTrue(text.contains("Share of params"))
+    }
+
+    func testFooterShowsTheTotals() throws {
+        let lines = try state("resnet50").render().lines
+        XCTAssertTrue(lines[38].contains("Params 25,610,152 · trainable 25,557,032 · non-trainable 53,120"), lines[38])
+        XCTAssertTrue(lines[38].contains("Mult-adds 4.09G"))
+        XCTAssertTrue(lines[38].contains("Memory 280.66 MB"))
+    }
+
+    func testCalculatorStartsWithTheCourseExample() throws {
+        var s = try state("lenet5")
+        s.handle(.character("3"))
+        let text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("3x32x32 -> 4x28x28"), text)
+        XCTAssertTrue(text.contains("5*5*3*4 + 4 = 304"), text)
+    }
+
+    func testCalculatorTypingAndImpossibleSettings() throws {
+        var s = try state("lenet5")
+        s.handle(.character("3"))
+        for _ in 0..<4 { s.handle(.down) }  // kernel
+        type("40", into: &s)
+        s.handle(.enter)
+        let text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("impossible"), text)
+        XCTAssertTrue(text.contains("larger than its padded"), text)
+    }
+
+    func testCalculatorHeadComparisonUsesVGG16Numbers() throws {
+        var s = try state("vgg16")
+        s.handle(.character("3"))
+        for _ in 0..<4 { s.handle(.right) }  // mode: head
+        XCTAssertEqual(s.calculator.mode, .head)
+        s.handle(.down)
+        type("512", into: &s); s.handle(.down)
+        type("7", into: &s); s.handle(.down)
+        type("7", into: &s); s.handle(.enter)
+        let text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("25088*4096 + 4096 = 102,764,544"), text)
+        XCTAssertTrue(text.contains("512*4096 + 4096 = 2,101,248"), text)
+    }
+
+    func testReceptiveFieldScreenFollowsTheGraphSelection() throws {
+        var s = try state("vgg16")
+        s.handle(.character("/"))
+        type("features.30", into: &s)
+        s.handle(.enter)
+        s.handle(.tab)
+        XCTAssertEqual(s.screen, .receptiveField)
+        let text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("features.30: unit (3,3) of 7x7"), text)
+        XCTAssertTrue(text.contains("sees 212x212 of the 224x224 input"), text)
+    }
+
+    func testStackComparisonReactsToKeys() throws {
+        var s = try state("vgg16")
+        s.handle(.character("2"))
+        s.handle(.character("c"))
+        s.handle(.right)  // n = 3
+        let text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("3 x 3x3    RF 7    110,784 params"), text)
+        XCTAssertTrue(text.contains("1 x 7x7    RF 7    200,768 params"), text)
+        XCTAssertTrue(text.contains("after conv 3: 7x7"), text)
+    }
+
+    func testPickerFiltersAndOpens() throws {
+        var s = try state("lenet5")
+        s.handle(.character("m"))
+        type("incep", into: &s)
+        let text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("inception_v3"), text)
+        XCTAssertFalse(text.contains("resnet50 "), text)
+        s.handle(.enter)
+        XCTAssertEqual(s.model.name, "inception_v3")
+        XCTAssertNil(s.overlay)
+    }
+
+    func testHelpListsTheScreensKeys() throws {
+        var s = try state("lenet5")
+        s.handle(.character("?"))
+        let text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Keys: Graph"))
+        XCTAssertTrue(text.contains("search layer names"))
+        s.handle(.escape)
+        XCTAssertNil(s.overlay)
+    }
+
+    func testCollapseAndExpand() throws {
+        var s = try state("resnet50")
+        s.handle(.character("-"))
+        XCTAssertTrue(s.render().lines.contains { $0.contains("▸ layer1 ") })
+        s.handle(.character("+"))
+        XCTAssertTrue(s.render().lines.contains { $0.contains("▾ downsample") })
+    }
+
+    func testTooSmallTerminalSaysSo() throws {
+        let lines = try state("resnet50", 79, 24).render().trimmedLines
+        XCTAssertTrue(lines.contains { $0.contains("Terminal too small") })
+        XCTAssertTrue(lines.contains { $0.contains("79x24; cnn-tui needs at least 80x24.") })
+    }
+
+    func testEveryModelAndScreenRendersAt80x24And120x40() throws {
+        for model in Zoo.all {
+            for (w, h) in [(80, 24), (120, 40)] {
+                var s = try state(model.name, w, h)
+                for screen in 1...4 {
+                    s.handle(.character(Character(String(screen))))
+                    let canvas = s.render()
+                    XCTAssertEqual(canvas.lines.count, h)
+                    XCTAssertTrue(canvas.lines[0].contains("cnn-tui"), "\(model.name) \(w)x\(h) screen \(screen)")
+                    XCTAssertTrue(canvas.lines[h - 2].contains("Params"), "\(model.name) \(w)x\(h) screen \(screen)")
+                }
+            }
+        }
+    }
+
+    func testASCIIModeDrawsOnlyASCII() throws {
+        var s = try state("googlenet", ascii: true)
+        for key in [Key.character("+"), .down, .down] { s.handle(key) }
+        let canvas = s.render().asciiOnly()
+        for line in canvas.lines {
+            XCTAssertTrue(line.allSatisfy(\.isASCII), line)
+        }
+        XCTAssertTrue(canvas.lines.contains { $0.contains("|-*") }, "branches drawn with | - *")
+    }
+
+    func testMonochromeThemeUsesNoColours() throws {
+        let s = try AppState(model: Zoo.model(named: "resnet50")!, theme: Theme(colors: false), size: (120, 40))
+        let canvas = s.render()
+        XCTAssertTrue(canvas.cells.allSatisfy { $0.style.foreground == .default && $0.style.background == .default })
+        XCTAssertTrue(canvas.cells.contains { $0.style.attributes.contains(.reverse) }, "the selection still shows")
+    }
+}
+
+/// The run loop with an in-memory terminal: keys in, only changed cells out.
+final class AppRunnerTests: XCTestCase {
+    func testOnlyChangedCellsAreRedrawn() throws {
+        let backend = TestBackend(width: 120, height: 40, keys: [.down, .character("q")])
+        let runner = AppRunner(state: try AppState(model: Zoo.model(named: "resnet50")!), backend: backend)
+        runner.run()
+        XCTAssertEqual(backend.drawCalls.count, 2, "first frame, then the frame after ↓; q quits without drawing")
+        XCTAssertEqual(backend.drawCalls[0].count, 120 * 40)
+        XCTAssertLessThan(backend.drawCalls[1].count, 120 * 40 / 4)
+        XCTAssertTrue(runner.state.shouldQuit)
+    }
+
+    func testResizeRedrawsEverythingAtTheNewSize() throws {
+        let backend = TestBackend(width: 120, height: 40)
+        let runner = AppRunner(state: try AppState(model: Zoo.model(named: "lenet5")!), backend: backend)
+        runner.draw()
+        backend.resize(width: 80, height: 24)
+        runner.step(backend.readKey(timeoutMilliseconds: nil)!)
+        XCTAssertEqual(runner.state.size.width, 80)
+        XCTAssertEqual(backend.drawCalls.last?.count, 80 * 24)
+        XCTAssertTrue(backend.screen.lines[0].contains("cnn-tui"))
+    }
+
+    func testCtrlCQuits() throws {
+        let backend = TestBackend(width: 120, height: 40, keys: [.ctrl("c"), .down])
+        let runner = AppRunner(state: try AppState(model: Zoo.model(named: "lenet5")!), backend: backend)
+        runner.run()
+        XCTAssertTrue(runner.state.shouldQuit)
+        XCTAssertEqual(backend.keys, [.down])
+    }
+}
