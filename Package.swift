@@ -53,5 +53,7 @@ let package = Package(
         .testTarget(name: "CNNTUITests", dependencies: ["CNNModel", "CNNZoo", "CNNTUI"]),
         /// Runs the built `cnn-tui` binary as a user would and reads what it prints.
         .testTarget(name: "CLITests", dependencies: ["cnn-tui"]),
+        /// The full-screen browser driven through tmux, as a user would.
+        .testTarget(name: "EndToEndTests", dependencies: ["cnn-tui"]),
     ]
 )

@@ -18,6 +18,10 @@ final class CLITests: XCTestCase {
     }()
 
     func run(_ arguments: String...) throws -> Run {
+        try launch(arguments)
+    }
+
+    func launch(_ arguments: [String]) throws -> Run {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
@@ -115,5 +119,12 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("lenet5"), r.stdout)
         XCTAssertTrue(r.stdout.contains("61,706"), r.stdout)
+    }
+
+    func testBrowserWithoutATerminalPointsToSummary() throws {
+        let r = try launch([])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("cnn-tui summary resnet50"), r.stderr)
+        XCTAssertEqual(r.stdout, "")
     }
 }
