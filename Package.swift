@@ -45,6 +45,10 @@ let package = Package(
             ]
         ),
 
+        // MARK: - Benchmarks (release build; Benchmarks/ui.sh)
+
+        .executableTarget(name: "cnn-tui-ui-bench", dependencies: ["CNNModel", "CNNZoo", "CNNTUI"], path: "Benchmarks/UIBenchmark"),
+
         // MARK: - Tests
 
         .testTarget(name: "CNNModelTests", dependencies: ["CNNModel"]),

@@ -31,6 +31,10 @@ extension CNNTUICommand {
         @Flag(help: "No colours (also when the NO_COLOR environment variable is set).")
         var noColor = false
 
+        /// For Benchmarks/ui.sh: draw the first frame, then quit.
+        @Flag(help: .hidden)
+        var firstFrameOnly = false
+
         enum StartScreen: String, ExpressibleByArgument, CaseIterable {
             case graph, rf, calc, maps
 
@@ -58,7 +62,12 @@ extension CNNTUICommand {
             state.screen = screen.id
             let backend = NCursesBackend(colors: colors)
             defer { backend.shutdown() }
-            AppRunner(state: state, backend: backend, ascii: ascii).run()
+            let runner = AppRunner(state: state, backend: backend, ascii: ascii)
+            if firstFrameOnly {
+                runner.draw()
+            } else {
+                runner.run()
+            }
         }
     }
 }
