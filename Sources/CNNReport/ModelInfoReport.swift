@@ -23,8 +23,9 @@ public enum ModelInfoReport {
         return lines
     }
 
-    /// Words of `text` in lines of at most `width` columns (a longer word gets its own line).
+    /// Words of `text` in lines of at most `width` columns; a word longer than a line is cut.
     public static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
         var lines: [String] = []
         var current = ""
         for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
@@ -35,6 +36,10 @@ public enum ModelInfoReport {
             } else {
                 lines.append(current)
                 current = String(word)
+            }
+            while current.count > width {
+                lines.append(String(current.prefix(width)))
+                current = String(current.dropFirst(width))
             }
         }
         if !current.isEmpty { lines.append(current) }

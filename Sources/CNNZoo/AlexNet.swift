@@ -39,16 +39,23 @@ extension Zoo {
             x = b.relu(x, "13")
             x = b.maxPool(x, "14", kernel: 3, stride: 2)
         }
-        x = b.flatten(x)
-        b.block("classifier") {
-            x = b.dropout(x, "0", 0.5)
-            x = b.dense(x, "1", 4096, inFeatures: 9216)
-            x = b.relu(x, "2")
-            x = b.dropout(x, "3", 0.5)
-            x = b.dense(x, "4", 4096, inFeatures: 4096)
-            x = b.relu(x, "5")
-            x = b.dense(x, "6", 1000, inFeatures: 4096)
-        }
+        _ = alexNetClassifier(b, b.flatten(x))
         return b.build()
     }
+}
+
+/// The 2012 classifier, shared with ZFNet: dropout, 9216 -> 4096, ReLU, dropout, 4096 -> 4096,
+/// ReLU, 4096 -> 1000, as modules `classifier.0` ... `classifier.6`.
+func alexNetClassifier(_ b: GraphBuilder, _ input: Int) -> Int {
+    var x = input
+    b.block("classifier") {
+        x = b.dropout(x, "0", 0.5)
+        x = b.dense(x, "1", 4096, inFeatures: 9216)
+        x = b.relu(x, "2")
+        x = b.dropout(x, "3", 0.5)
+        x = b.dense(x, "4", 4096, inFeatures: 4096)
+        x = b.relu(x, "5")
+        x = b.dense(x, "6", 1000, inFeatures: 4096)
+    }
+    return x
 }

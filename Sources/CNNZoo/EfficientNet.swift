@@ -54,21 +54,6 @@ extension Zoo {
     }
 }
 
-/// torchvision's `Conv2dNormActivation`: conv (no bias, padding `(k-1)/2`), BatchNorm2d and the
-/// activation if any, as modules `0`, `1`, `2`.
-private func convNormActivation(
-    _ b: GraphBuilder, _ x: Int, _ name: String, filters: Int, kernel: Int, stride: Int = 1, groups: Int = 1,
-    activation: Activation?
-) -> Int {
-    b.block(name, type: "Conv2dNormActivation") {
-        var y = b.conv(x, "0", filters: filters, kernel: Size2(kernel), stride: Size2(stride),
-                       padding: .symmetric((kernel - 1) / 2), groups: groups, bias: false)
-        y = b.batchNorm(y, "1")
-        if let activation { y = b.activation(y, "2", activation) }
-        return y
-    }
-}
-
 /// `MBConv`: optional 1x1 expand, k x k depthwise, squeeze-and-excitation, linear 1x1 projection
 /// (all in `block`); with the residual, `stochastic_depth(block(x)) + x`.
 private func mbConv(

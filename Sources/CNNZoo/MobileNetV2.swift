@@ -27,7 +27,7 @@ extension Zoo {
             (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1),
         ]
         b.block("features") {
-            x = convNormReLU6(b, x, "0", filters: 32, kernel: 3, stride: 2)
+            x = convNormActivation(b, x, "0", filters: 32, kernel: 3, stride: 2, activation: .relu6)
             var channels = 32
             var index = 1
             for (t, c, n, s) in settings {
@@ -37,7 +37,7 @@ extension Zoo {
                     index += 1
                 }
             }
-            x = convNormReLU6(b, x, "\(index)", filters: 1280, kernel: 1)
+            x = convNormActivation(b, x, "\(index)", filters: 1280, kernel: 1, activation: .relu6)
         }
         x = b.add(.adaptiveAvgPool(1), "adaptive_avg_pool2d", inputs: [x], module: false)
         x = b.flatten(x)
@@ -46,19 +46,6 @@ extension Zoo {
             x = b.dense(x, "1", 1000, inFeatures: 1280)
         }
         return b.build()
-    }
-}
-
-/// torchvision's `Conv2dNormActivation` with ReLU6: conv (no bias, padding `(k-1)/2`),
-/// BatchNorm2d, ReLU6, as modules `0`, `1`, `2`.
-private func convNormReLU6(
-    _ b: GraphBuilder, _ x: Int, _ name: String, filters: Int, kernel: Int, stride: Int = 1, groups: Int = 1
-) -> Int {
-    b.block(name, type: "Conv2dNormActivation") {
-        var y = b.conv(x, "0", filters: filters, kernel: Size2(kernel), stride: Size2(stride),
-                       padding: .symmetric((kernel - 1) / 2), groups: groups, bias: false)
-        y = b.batchNorm(y, "1")
-        return b.activation(y, "2", .relu6)
     }
 }
 
@@ -73,10 +60,10 @@ private func invertedResidual(
         b.block("conv") {
             var index = 0
             if expand != 1 {
-                y = convNormReLU6(b, y, "\(index)", filters: hidden, kernel: 1)
+                y = convNormActivation(b, y, "\(index)", filters: hidden, kernel: 1, activation: .relu6)
                 index += 1
             }
-            y = convNormReLU6(b, y, "\(index)", filters: hidden, kernel: 3, stride: stride, groups: hidden)
+            y = convNormActivation(b, y, "\(index)", filters: hidden, kernel: 3, stride: stride, groups: hidden, activation: .relu6)
             y = b.conv(y, "\(index + 1)", filters: out, kernel: 1, bias: false)
             y = b.batchNorm(y, "\(index + 2)")
         }

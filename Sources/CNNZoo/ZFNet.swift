@@ -37,16 +37,7 @@ extension Zoo {
             x = b.relu(x, "13")
             x = b.maxPool(x, "14", kernel: 3, stride: 2, ceilMode: true)
         }
-        x = b.flatten(x)
-        b.block("classifier") {
-            x = b.dropout(x, "0", 0.5)
-            x = b.dense(x, "1", 4096, inFeatures: 9216)
-            x = b.relu(x, "2")
-            x = b.dropout(x, "3", 0.5)
-            x = b.dense(x, "4", 4096, inFeatures: 4096)
-            x = b.relu(x, "5")
-            x = b.dense(x, "6", 1000, inFeatures: 4096)
-        }
+        _ = alexNetClassifier(b, b.flatten(x))
         return b.build()
     }
 }

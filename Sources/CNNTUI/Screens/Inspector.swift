@@ -126,26 +126,7 @@ public enum Inspector {
     }
 }
 
-/// Words in lines of at most `width` columns; a word longer than a line is cut.
+/// Words in lines of at most `width` columns (one wrapping rule for reports and screens).
 func wrapText(_ text: String, width: Int) -> [String] {
-    guard width > 0 else { return [] }
-    var lines: [String] = []
-    var current = ""
-    for word in text.split(separator: " ", omittingEmptySubsequences: false) {
-        let w = String(word)
-        if current.isEmpty {
-            current = w
-        } else if displayWidth(current) + 1 + displayWidth(w) <= width {
-            current += " " + w
-        } else {
-            lines.append(current)
-            current = w
-        }
-        while displayWidth(current) > width {
-            lines.append(String(current.prefix(width)))
-            current = String(current.dropFirst(width))
-        }
-    }
-    if !current.isEmpty { lines.append(current) }
-    return lines
+    ModelInfoReport.wrap(text, width: width)
 }
