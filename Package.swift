@@ -23,6 +23,13 @@ let package = Package(
         /// tables, the parameter calculator and the stacked-kernel comparison.
         .target(name: "CNNReport", dependencies: ["CNNModel", "CNNZoo"]),
 
+        // MARK: - Engine
+
+        /// OpenBLAS's CBLAS through pkg-config.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        /// Float32 NCHW tensors and the kernels of every op, run over a CNNModel graph.
+        .target(name: "CNNEngine", dependencies: ["CNNModel", "CBLAS"]),
+
         // MARK: - Terminal UI
 
         /// Screens, widgets and app state, drawn into an in-memory `Canvas`; knows nothing of ncurses.
@@ -54,6 +61,7 @@ let package = Package(
         .testTarget(name: "CNNModelTests", dependencies: ["CNNModel"]),
         .testTarget(name: "CNNZooTests", dependencies: ["CNNModel", "CNNZoo"]),
         .testTarget(name: "CNNReportTests", dependencies: ["CNNModel", "CNNZoo", "CNNReport"]),
+        .testTarget(name: "CNNEngineTests", dependencies: ["CNNModel", "CNNEngine"]),
         .testTarget(name: "CNNTUITests", dependencies: ["CNNModel", "CNNZoo", "CNNTUI"]),
         /// Runs the built `cnn-tui` binary as a user would and reads what it prints.
         .testTarget(name: "CLITests", dependencies: ["cnn-tui"]),

@@ -1,0 +1,49 @@
+import CNNModel
+
+/// Everything a convolution kernel needs to know about one layer, read from the analysis
+/// (shapes and resolved padding come from CNNModel, never recomputed here).
+public struct ConvGeometry: Hashable, Sendable {
+    public var inChannels, inHeight, inWidth: Int
+    public var outChannels, outHeight, outWidth: Int
+    public var kernelHeight, kernelWidth: Int
+    public var strideHeight, strideWidth: Int
+    public var padTop, padLeft: Int
+    public var dilationHeight, dilationWidth: Int
+    public var groups: Int
+    public var hasBias: Bool
+
+    public init(_ conv: Conv2D, input: TensorShape, output: TensorShape, padding: Pad4) {
+        (inChannels, inHeight, inWidth) = (input.channels, input.height, input.width)
+        (outChannels, outHeight, outWidth) = (output.channels, output.height, output.width)
+        (kernelHeight, kernelWidth) = (conv.kernel.h, conv.kernel.w)
+        (strideHeight, strideWidth) = (conv.stride.h, conv.stride.w)
+        (padTop, padLeft) = (padding.top, padding.left)
+        (dilationHeight, dilationWidth) = (conv.dilation.h, conv.dilation.w)
+        groups = conv.groups
+        hasBias = conv.bias
+    }
+
+    /// Input channels each group reads, and output channels it writes.
+    public var groupInChannels: Int { inChannels / groups }
+    public var groupOutChannels: Int { outChannels / groups }
+
+    /// Rows of the im2col matrix of one group: `(C/g)·kH·kW`; its columns are the output pixels.
+    public var columnRows: Int { groupInChannels * kernelHeight * kernelWidth }
+    public var outputPixels: Int { outHeight * outWidth }
+
+    /// A 1x1, stride-1, unpadded convolution reads its input as the im2col matrix itself.
+    public var isPointwise: Bool {
+        kernelHeight == 1 && kernelWidth == 1 && strideHeight == 1 && strideWidth == 1
+            && padTop == 0 && padLeft == 0 && inHeight == outHeight && inWidth == outWidth
+    }
+
+    /// One filter per channel (MobileNet, EfficientNet): a direct kernel beats im2col + GEMM.
+    public var isDepthwise: Bool {
+        groups == inChannels && groups == outChannels && groups > 1
+    }
+
+    /// Floats of scratch space the im2col path needs per sample.
+    public var workspaceCount: Int { isPointwise || isDepthwise ? 0 : columnRows * outputPixels }
+
+    public var weightCount: Int { outChannels * columnRows }
+}

@@ -1,0 +1,167 @@
+import CBLAS
+
+/// 2-D convolution of one sample, as im2col + one SGEMM per group (PyTorch's weight layout
+/// `[Cout, Cin/groups, kH, kW]`); 1x1 stride-1 convolutions skip im2col, depthwise ones use a
+/// direct kernel.
+///
+/// - Parameters:
+///   - output: `[Cout, Hout, Wout]`
+///   - input: `[Cin, H, W]`
+///   - weight: `[Cout, Cin/groups, kH, kW]`
+///   - bias: `[Cout]` or nil
+///   - workspace: `geometry.workspaceCount` floats
+public func conv2dForward(
+    output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>?
+) {
+    if g.isDepthwise {
+        depthwiseConv2dForward(output: output, input: input, weight: weight, bias: bias, geometry: g)
+        return
+    }
+    let pixels = g.outputPixels
+    let k = g.columnRows
+    let inPerGroup = g.groupInChannels * g.inHeight * g.inWidth
+    for group in 0..<g.groups {
+        let groupInput = input + group * inPerGroup
+        let columns: UnsafePointer<Float>
+        if g.isPointwise {
+            columns = groupInput
+        } else {
+            im2col(columns: workspace!, input: groupInput, channels: g.groupInChannels, geometry: g)
+            columns = UnsafePointer(workspace!)
+        }
+        // out[coutG x pixels] = W[coutG x k] · columns[k x pixels]
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasNoTrans,
+            Int32(g.groupOutChannels), Int32(pixels), Int32(k),
+            1, weight + group * g.groupOutChannels * k, Int32(k),
+            columns, Int32(pixels),
+            0, output + group * g.groupOutChannels * pixels, Int32(pixels))
+    }
+    if let bias { addChannelBias(output, bias: bias, channels: g.outChannels, pixels: pixels) }
+}
+
+/// Unfolds the receptive field of every output pixel into a column:
+/// `columns[(c·kH + i)·kW + j][y·Wout + x] = input[c][y·sH - pT + i·dH][x·sW - pL + j·dW]`, zero
+/// outside the input.
+///
+/// - Parameters:
+///   - columns: `[channels·kH·kW, Hout·Wout]`
+///   - input: `[channels, H, W]`
+func im2col(columns: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, channels: Int, geometry g: ConvGeometry) {
+    var row = 0
+    for c in 0..<channels {
+        let plane = input + c * g.inHeight * g.inWidth
+        for i in 0..<g.kernelHeight {
+            for j in 0..<g.kernelWidth {
+                let out = columns + row * g.outputPixels
+                for y in 0..<g.outHeight {
+                    let iy = y * g.strideHeight - g.padTop + i * g.dilationHeight
+                    let line = out + y * g.outWidth
+                    guard iy >= 0 && iy < g.inHeight else {
+                        line.update(repeating: 0, count: g.outWidth)
+                        continue
+                    }
+                    let source = plane + iy * g.inWidth
+                    let offset = j * g.dilationWidth - g.padLeft
+                    if g.strideWidth == 1 {
+                        // Contiguous run: zeros where the window hangs off either edge.
+                        for x in 0..<g.outWidth {
+                            let ix = x + offset
+                            line[x] = (ix >= 0 && ix < g.inWidth) ? source[ix] : 0
+                        }
+                    } else {
+                        for x in 0..<g.outWidth {
+                            let ix = x * g.strideWidth + offset
+                            line[x] = (ix >= 0 && ix < g.inWidth) ? source[ix] : 0
+                        }
+                    }
+                }
+                row += 1
+            }
+        }
+    }
+}
+
+/// One k x k filter per channel, applied directly.
+///
+/// - Parameters:
+///   - output: `[C, Hout, Wout]`
+///   - input: `[C, H, W]`
+///   - weight: `[C, 1, kH, kW]`
+///   - bias: `[C]` or nil
+func depthwiseConv2dForward(
+    output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, geometry g: ConvGeometry
+) {
+    let taps = g.kernelHeight * g.kernelWidth
+    for c in 0..<g.outChannels {
+        let plane = input + c * g.inHeight * g.inWidth
+        let filter = weight + c * taps
+        let out = output + c * g.outputPixels
+        let b = bias?[c] ?? 0
+        for y in 0..<g.outHeight {
+            for x in 0..<g.outWidth {
+                var sum: Float = b
+                for i in 0..<g.kernelHeight {
+                    let iy = y * g.strideHeight - g.padTop + i * g.dilationHeight
+                    guard iy >= 0 && iy < g.inHeight else { continue }
+                    for j in 0..<g.kernelWidth {
+                        let ix = x * g.strideWidth - g.padLeft + j * g.dilationWidth
+                        guard ix >= 0 && ix < g.inWidth else { continue }
+                        sum += plane[iy * g.inWidth + ix] * filter[i * g.kernelWidth + j]
+                    }
+                }
+                out[y * g.outWidth + x] = sum
+            }
+        }
+    }
+}
+
+/// `output[c][p] += bias[c]`.
+func addChannelBias(_ output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, channels: Int, pixels: Int) {
+    for c in 0..<channels {
+        let plane = output + c * pixels
+        let b = bias[c]
+        for p in 0..<pixels { plane[p] += b }
+    }
+}
+
+/// The definition, loop by loop: the reference the fast paths are tested against.
+public func conv2dReference(
+    output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, geometry g: ConvGeometry
+) {
+    for oc in 0..<g.outChannels {
+        let group = oc / g.groupOutChannels
+        for y in 0..<g.outHeight {
+            for x in 0..<g.outWidth {
+                var sum = Double(bias?[oc] ?? 0)
+                for ic in 0..<g.groupInChannels {
+                    let c = group * g.groupInChannels + ic
+                    for i in 0..<g.kernelHeight {
+                        for j in 0..<g.kernelWidth {
+                            let iy = y * g.strideHeight - g.padTop + i * g.dilationHeight
+                            let ix = x * g.strideWidth - g.padLeft + j * g.dilationWidth
+                            guard iy >= 0, iy < g.inHeight, ix >= 0, ix < g.inWidth else { continue }
+                            let w = weight[((oc * g.groupInChannels + ic) * g.kernelHeight + i) * g.kernelWidth + j]
+                            sum += Double(input[(c * g.inHeight + iy) * g.inWidth + ix]) * Double(w)
+                        }
+                    }
+                }
+                output[(oc * g.outHeight + y) * g.outWidth + x] = Float(sum)
+            }
+        }
+    }
+}
+
+/// The OpenBLAS kernel in use (`Haswell`, `Zen`, `SkylakeX`...), printed with every benchmark.
+public func blasCoreName() -> String {
+    guard let name = openblas_get_corename() else { return "unknown" }
+    return String(cString: name)
+}
+
+/// Threads OpenBLAS may use (`OPENBLAS_NUM_THREADS` sets the default).
+public func setBLASThreads(_ count: Int) {
+    openblas_set_num_threads(Int32(max(1, count)))
+}

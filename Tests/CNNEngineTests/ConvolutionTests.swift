@@ -1,0 +1,98 @@
+import CNNModel
+import XCTest
+
+@testable import CNNEngine
+
+/// The im2col + SGEMM convolution, the 1x1 shortcut and the depthwise kernel against the
+/// loop-by-loop definition, over the geometries the zoo uses.
+final class ConvolutionTests: XCTestCase {
+    /// Runs `conv` on a random input of `input` through the fast path and the reference.
+    private func check(_ conv: Conv2D, input: TensorShape, seed: UInt64, file: StaticString = #filePath, line: UInt = #line) throws {
+        let b = GraphBuilder("conv")
+        _ = b.add(.conv2d(conv), "conv", inputs: [b.input()])
+        let analysis = try ModelAnalysis(graph: b.build(), input: input)
+        let layer = analysis.layers[1]
+        let g = ConvGeometry(conv, input: input, output: layer.outputShape, padding: layer.padding!)
+        var rng = SeededGenerator(seed: seed)
+        let x = rng.values(input.elementCount!)
+        let w = rng.values(g.weightCount)
+        let bias = conv.bias ? rng.values(g.outChannels) : []
+        let outCount = layer.outputShape.elementCount!
+        var fast = [Float](repeating: .nan, count: outCount)
+        var reference = [Float](repeating: .nan, count: outCount)
+        var workspace = [Float](repeating: 0, count: max(g.workspaceCount, 1))
+        x.withUnsafeBufferPointer { xp in
+            w.withUnsafeBufferPointer { wp in
+                bias.withUnsafeBufferPointer { bp in
+                    let biasPointer = conv.bias ? bp.baseAddress : nil
+                    fast.withUnsafeMutableBufferPointer { out in
+                        workspace.withUnsafeMutableBufferPointer { ws in
+                            conv2dForward(output: out.baseAddress!, input: xp.baseAddress!, weight: wp.baseAddress!,
+                                          bias: biasPointer, geometry: g, workspace: ws.baseAddress!)
+                        }
+                    }
+                    reference.withUnsafeMutableBufferPointer { out in
+                        conv2dReference(output: out.baseAddress!, input: xp.baseAddress!, weight: wp.baseAddress!,
+                                        bias: biasPointer, geometry: g)
+                    }
+                }
+            }
+        }
+        assertMatches(reference, fast, "\(conv) on \(input)", file: file, line: line)
+    }
+
+    func testPlainThreeByThreeWithPadding() throws {
+        try check(Conv2D(filters: 8, kernel: 3, padding: .symmetric(1)), input: TensorShape(channels: 5, height: 9, width: 11), seed: 1)
+    }
+
+    func testStrideTwoSevenBySevenStem() throws {
+        try check(Conv2D(filters: 4, kernel: 7, stride: 2, padding: .symmetric(3), bias: false),
+                  input: TensorShape(channels: 3, height: 23, width: 20), seed: 2)
+    }
+
+    func testAsymmetricSamePaddingAndNonSquareKernels() throws {
+        try check(Conv2D(filters: 6, kernel: Size2(1, 7), stride: 2, padding: .same), input: TensorShape(channels: 4, height: 10, width: 13), seed: 3)
+        try check(Conv2D(filters: 6, kernel: Size2(7, 1), padding: .explicit(Pad4(h: 3, w: 0))), input: TensorShape(channels: 4, height: 10, width: 13), seed: 4)
+    }
+
+    func testDilation() throws {
+        try check(Conv2D(filters: 3, kernel: 3, padding: .symmetric(2), dilation: 2), input: TensorShape(channels: 2, height: 12, width: 12), seed: 5)
+    }
+
+    func testGroupsAsInAlexNet() throws {
+        try check(Conv2D(filters: 8, kernel: 5, padding: .symmetric(2), groups: 2), input: TensorShape(channels: 6, height: 9, width: 9), seed: 6)
+    }
+
+    func testDepthwiseDirectKernel() throws {
+        try check(Conv2D(filters: 7, kernel: 3, stride: 2, padding: .symmetric(1), groups: 7, bias: false),
+                  input: TensorShape(channels: 7, height: 15, width: 14), seed: 7)
+        try check(Conv2D(filters: 5, kernel: 5, padding: .same, groups: 5), input: TensorShape(channels: 5, height: 8, width: 8), seed: 8)
+    }
+
+    func testPointwiseSkipsIm2col() throws {
+        let conv = Conv2D(filters: 9, kernel: 1)
+        try check(conv, input: TensorShape(channels: 6, height: 7, width: 5), seed: 9)
+        XCTAssertTrue(ConvGeometry(conv, input: TensorShape(channels: 6, height: 7, width: 5),
+                                   output: TensorShape(channels: 9, height: 7, width: 5), padding: .zero).isPointwise)
+    }
+
+    func testStridedPointwiseUsesIm2col() throws {
+        try check(Conv2D(filters: 4, kernel: 1, stride: 2, bias: false), input: TensorShape(channels: 3, height: 9, width: 9), seed: 10)
+    }
+
+    func testReferenceOnAHandExample() {
+        // A 3x3 box filter of ones over a 3x3 input of 1...9, valid padding: one output, 45.
+        let conv = Conv2D(filters: 1, kernel: 3, bias: false)
+        let g = ConvGeometry(conv, input: TensorShape(channels: 1, height: 3, width: 3),
+                             output: TensorShape(channels: 1, height: 1, width: 1), padding: .zero)
+        let x: [Float] = (1...9).map(Float.init)
+        let w = [Float](repeating: 1, count: 9)
+        var out: [Float] = [0]
+        conv2dReference(output: &out, input: x, weight: w, bias: nil, geometry: g)
+        XCTAssertEqual(out, [45])
+    }
+
+    func testBLASReportsItsKernel() {
+        XCTAssertFalse(blasCoreName().isEmpty)
+    }
+}
