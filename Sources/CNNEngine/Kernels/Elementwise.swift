@@ -1,0 +1,90 @@
+import CNNModel
+
+/// Sum of same-shaped tensors (residual adds).
+///
+/// - Parameters:
+///   - output: `[count]`
+///   - inputs: each `[count]`
+public func addForward(output: UnsafeMutablePointer<Float>, inputs: [UnsafePointer<Float>], count: Int) {
+    output.update(from: inputs[0], count: count)
+    for input in inputs.dropFirst() {
+        for i in 0..<count { output[i] += input[i] }
+    }
+}
+
+/// Element-wise product with broadcasting over size-1 axes, e.g. `[C, H, W] · [C, 1, 1]`
+/// (squeeze-and-excitation).
+///
+/// - Parameters:
+///   - output: `[shape]`, the broadcast shape
+///   - a, b: of `aShape`, `bShape` (same rank; each axis equal or 1)
+public func multiplyForward(
+    output: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, aShape: [Int], b: UnsafePointer<Float>, bShape: [Int]
+) {
+    let shape = zip(aShape, bShape).map { max($0, $1) }
+    let count = shape.reduce(1, *)
+    func strides(_ s: [Int]) -> [Int] {
+        var result = [Int](repeating: 0, count: s.count)
+        var step = 1
+        for axis in stride(from: s.count - 1, through: 0, by: -1) {
+            result[axis] = s[axis] == 1 ? 0 : step
+            step *= s[axis]
+        }
+        return result
+    }
+    let sa = strides(aShape), sb = strides(bShape)
+    var index = [Int](repeating: 0, count: shape.count)
+    for i in 0..<count {
+        var ia = 0, ib = 0
+        for axis in shape.indices {
+            ia += index[axis] * sa[axis]
+            ib += index[axis] * sb[axis]
+        }
+        output[i] = a[ia] * b[ib]
+        var axis = shape.count - 1
+        while axis >= 0 {
+            index[axis] += 1
+            if index[axis] < shape[axis] { break }
+            index[axis] = 0
+            axis -= 1
+        }
+    }
+}
+
+/// Channel concatenation of one sample: the inputs' planes one after another.
+///
+/// - Parameters:
+///   - output: `[ΣC, H, W]`
+///   - inputs: each `[C_i, H, W]`, with `counts[i] = C_i·H·W`
+public func concatForward(output: UnsafeMutablePointer<Float>, inputs: [UnsafePointer<Float>], counts: [Int]) {
+    var offset = 0
+    for (input, count) in zip(inputs, counts) {
+        (output + offset).update(from: input, count: count)
+        offset += count
+    }
+}
+
+/// Zero padding (positive sides) or cropping (`crop`), per channel.
+///
+/// - Parameters:
+///   - output: `[C, H + t + b, W + l + r]` (or minus, for a crop)
+///   - input: `[C, H, W]`
+public func padForward(
+    output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, channels: Int, height: Int, width: Int,
+    padding p: Pad4, crop: Bool
+) {
+    let sign = crop ? -1 : 1
+    let outH = height + sign * (p.top + p.bottom), outW = width + sign * (p.left + p.right)
+    let top = sign * p.top, left = sign * p.left
+    for c in 0..<channels {
+        let src = input + c * height * width
+        let dst = output + c * outH * outW
+        for y in 0..<outH {
+            let iy = y - top
+            for x in 0..<outW {
+                let ix = x - left
+                dst[y * outW + x] = (iy >= 0 && iy < height && ix >= 0 && ix < width) ? src[iy * width + ix] : 0
+            }
+        }
+    }
+}

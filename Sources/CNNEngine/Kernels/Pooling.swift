@@ -1,0 +1,104 @@
+import CNNModel
+
+/// The window geometry of a pooling layer, from the analysis.
+public struct PoolGeometry: Hashable, Sendable {
+    public var channels, inHeight, inWidth, outHeight, outWidth: Int
+    public var kernelHeight, kernelWidth, strideHeight, strideWidth: Int
+    public var padding: Pad4
+    public var countIncludePad: Bool
+
+    public init(_ pool: Pool2D, input: TensorShape, output: TensorShape, padding: Pad4) {
+        (channels, inHeight, inWidth) = (input.channels, input.height, input.width)
+        (outHeight, outWidth) = (output.height, output.width)
+        (kernelHeight, kernelWidth) = (pool.kernel.h, pool.kernel.w)
+        (strideHeight, strideWidth) = (pool.stride.h, pool.stride.w)
+        self.padding = padding
+        countIncludePad = pool.countIncludePad
+    }
+}
+
+/// Max over each window; padding never wins (PyTorch pads with -inf).
+///
+/// - Parameters:
+///   - output: `[C, Hout, Wout]`
+///   - input: `[C, H, W]`
+public func maxPool2dForward(output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, geometry g: PoolGeometry) {
+    for c in 0..<g.channels {
+        let plane = input + c * g.inHeight * g.inWidth
+        let out = output + c * g.outHeight * g.outWidth
+        for y in 0..<g.outHeight {
+            let y0 = max(y * g.strideHeight - g.padding.top, 0)
+            let y1 = min(y * g.strideHeight - g.padding.top + g.kernelHeight, g.inHeight)
+            for x in 0..<g.outWidth {
+                let x0 = max(x * g.strideWidth - g.padding.left, 0)
+                let x1 = min(x * g.strideWidth - g.padding.left + g.kernelWidth, g.inWidth)
+                var best = -Float.infinity
+                for iy in y0..<max(y1, y0) {
+                    for ix in x0..<max(x1, x0) { best = max(best, plane[iy * g.inWidth + ix]) }
+                }
+                out[y * g.outWidth + x] = best
+            }
+        }
+    }
+}
+
+/// Mean over each window with PyTorch's divisor: with `countIncludePad` the window clipped to
+/// the padded input (so ceil-mode windows past the padding count less), otherwise only the
+/// input pixels it covers.
+///
+/// - Parameters:
+///   - output: `[C, Hout, Wout]`
+///   - input: `[C, H, W]`
+public func avgPool2dForward(output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, geometry g: PoolGeometry) {
+    for c in 0..<g.channels {
+        let plane = input + c * g.inHeight * g.inWidth
+        let out = output + c * g.outHeight * g.outWidth
+        for y in 0..<g.outHeight {
+            let start = y * g.strideHeight - g.padding.top
+            let paddedEnd = min(start + g.kernelHeight, g.inHeight + g.padding.bottom)
+            let y0 = max(start, 0), y1 = min(paddedEnd, g.inHeight)
+            for x in 0..<g.outWidth {
+                let startX = x * g.strideWidth - g.padding.left
+                let paddedEndX = min(startX + g.kernelWidth, g.inWidth + g.padding.right)
+                let x0 = max(startX, 0), x1 = min(paddedEndX, g.inWidth)
+                var sum: Float = 0
+                for iy in y0..<max(y1, y0) {
+                    for ix in x0..<max(x1, x0) { sum += plane[iy * g.inWidth + ix] }
+                }
+                let divisor = g.countIncludePad
+                    ? (paddedEnd - start) * (paddedEndX - startX)
+                    : max(y1 - y0, 0) * max(x1 - x0, 0)
+                out[y * g.outWidth + x] = divisor > 0 ? sum / Float(divisor) : 0
+            }
+        }
+    }
+}
+
+/// PyTorch's `AdaptiveAvgPool2d`: output cell (i, j) averages rows `floor(i·H/Ho) ..< ceil((i+1)·H/Ho)`
+/// and the same for columns. With a 1x1 output it is global average pooling.
+///
+/// - Parameters:
+///   - output: `[C, Ho, Wo]`
+///   - input: `[C, H, W]`
+public func adaptiveAvgPool2dForward(
+    output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+    channels: Int, inHeight: Int, inWidth: Int, outHeight: Int, outWidth: Int
+) {
+    for c in 0..<channels {
+        let plane = input + c * inHeight * inWidth
+        let out = output + c * outHeight * outWidth
+        for i in 0..<outHeight {
+            let y0 = (i * inHeight) / outHeight
+            let y1 = ((i + 1) * inHeight + outHeight - 1) / outHeight
+            for j in 0..<outWidth {
+                let x0 = (j * inWidth) / outWidth
+                let x1 = ((j + 1) * inWidth + outWidth - 1) / outWidth
+                var sum: Float = 0
+                for iy in y0..<y1 {
+                    for ix in x0..<x1 { sum += plane[iy * inWidth + ix] }
+                }
+                out[i * outWidth + j] = sum / Float((y1 - y0) * (x1 - x0))
+            }
+        }
+    }
+}
