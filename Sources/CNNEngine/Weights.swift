@@ -1,0 +1,150 @@
+import CNNModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The named tensors a graph's layers need, under torchvision's `state_dict` keys
+/// (`layer1.0.conv1.weight`, `layer1.0.bn1.running_mean`, ...), so a file saved from PyTorch maps
+/// onto the graph by name.
+public struct ParameterSpec: Hashable, Sendable {
+    public let name: String
+    public let shape: [Int]
+    /// The layer it belongs to.
+    public let layer: Int
+    public let role: Role
+
+    public enum Role: String, Hashable, Sendable {
+        case weight, bias, runningMean = "running_mean", runningVar = "running_var"
+    }
+
+    /// Every tensor the analysed graph needs, in layer order.
+    public static func all(for analysis: ModelAnalysis) -> [ParameterSpec] {
+        var specs: [ParameterSpec] = []
+        for layer in analysis.graph.layers {
+            guard let module = layer.module, layer.op.hasParameters else { continue }
+            let input = analysis.layers[layer.id].inputShapes[0]
+            func add(_ role: Role, _ shape: [Int]) {
+                specs.append(ParameterSpec(name: "\(module).\(role.rawValue)", shape: shape, layer: layer.id, role: role))
+            }
+            switch layer.op {
+            case .conv2d(let c):
+                add(.weight, [c.filters, input.channels / c.groups, c.kernel.h, c.kernel.w])
+                if c.bias { add(.bias, [c.filters]) }
+            case .dense(let d):
+                add(.weight, [d.outFeatures, input.channels])
+                if d.bias { add(.bias, [d.outFeatures]) }
+            case .batchNorm(let bn):
+                if bn.affine {
+                    add(.weight, [input.channels])
+                    add(.bias, [input.channels])
+                }
+                add(.runningMean, [input.channels])
+                add(.runningVar, [input.channels])
+            default:
+                break
+            }
+        }
+        return specs
+    }
+}
+
+/// A model's parameters by name.
+public final class Weights {
+    public private(set) var tensors: [String: Tensor]
+    /// Where they came from, for the UI and `run`: "random He initialization (seed 42)" or a file.
+    public let origin: String
+
+    public init(tensors: [String: Tensor], origin: String) {
+        self.tensors = tensors
+        self.origin = origin
+    }
+
+    public subscript(name: String) -> Tensor? { tensors[name] }
+
+    /// Deterministic He (Kaiming) initialization: convolution and dense weights from
+    /// N(0, 2 / fan_in), biases 0; batchnorm gamma 1, beta 0, running mean 0 and variance 1.
+    public static func heInitialized(_ analysis: ModelAnalysis, seed: UInt64) -> Weights {
+        var random = NormalGenerator(seed: seed)
+        var tensors: [String: Tensor] = [:]
+        let layers = analysis.graph.layers
+        for spec in ParameterSpec.all(for: analysis) {
+            let t = Tensor(shape: spec.shape)
+            switch (spec.role, layers[spec.layer].op) {
+            case (.weight, .conv2d), (.weight, .dense):
+                let fanIn = spec.shape.dropFirst().reduce(1, *)
+                let std = Float((2.0 / Double(max(fanIn, 1))).squareRoot())
+                for i in 0..<t.count { t[i] = std * random.next() }
+            case (.weight, .batchNorm), (.runningVar, _):
+                for i in 0..<t.count { t[i] = 1 }
+            default:
+                break  // biases, beta and running means start at zero
+            }
+            tensors[spec.name] = t
+        }
+        return Weights(tensors: tensors, origin: "random He initialization (seed \(seed))")
+    }
+
+    /// Checks that every tensor the graph needs is here with the right shape; extra tensors are
+    /// an error too (a file for another model). `num_batches_tracked` is ignored, as PyTorch users
+    /// expect.
+    public func validate(for analysis: ModelAnalysis) throws(EngineError) {
+        let specs = ParameterSpec.all(for: analysis)
+        for spec in specs {
+            guard let t = tensors[spec.name] else { throw .missingTensor(spec.name, expected: spec.shape) }
+            guard t.shape == spec.shape else { throw .wrongShape(spec.name, expected: spec.shape, got: t.shape) }
+        }
+        let known = Set(specs.map(\.name))
+        if let extra = tensors.keys.sorted().first(where: { !known.contains($0) && !$0.hasSuffix("num_batches_tracked") }) {
+            throw .unexpectedTensor(extra)
+        }
+    }
+}
+
+/// What the engine reports instead of crashing.
+public enum EngineError: Error, Hashable, Sendable, CustomStringConvertible {
+    case missingTensor(String, expected: [Int])
+    case wrongShape(String, expected: [Int], got: [Int])
+    case unexpectedTensor(String)
+    case wrongInput(expected: [Int], got: [Int])
+
+    public var description: String {
+        switch self {
+        case .missingTensor(let name, let shape): return "weights: tensor \(name) \(shape) is missing"
+        case .wrongShape(let name, let expected, let got): return "weights: tensor \(name) has shape \(got), the model needs \(expected)"
+        case .unexpectedTensor(let name): return "weights: tensor \(name) does not belong to this model"
+        case .wrongInput(let expected, let got): return "input has shape \(got), the model takes \(expected)"
+        }
+    }
+}
+
+/// Standard normal samples from a seeded SplitMix64, by Box-Muller: the same weights on every
+/// machine for the same seed.
+struct NormalGenerator {
+    private var state: UInt64
+    private var spare: Float?
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    private mutating func uniform() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return (Double(z >> 11) + 0.5) / 9_007_199_254_740_992  // (0, 1)
+    }
+
+    mutating func next() -> Float {
+        if let s = spare {
+            spare = nil
+            return s
+        }
+        let r = (-2 * log(uniform())).squareRoot()
+        let theta = 2 * Double.pi * uniform()
+        spare = Float(r * sin(theta))
+        return Float(r * cos(theta))
+    }
+}

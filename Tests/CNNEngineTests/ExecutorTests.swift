@@ -1,0 +1,124 @@
+import CNNModel
+import CNNZoo
+import XCTest
+
+@testable import CNNEngine
+
+/// Forward passes over whole zoo graphs with seeded He weights.
+final class ExecutorTests: XCTestCase {
+    private func executor(_ name: String, input: TensorShape? = nil, fold: Bool = true, seed: UInt64 = 7) throws -> Executor {
+        let analysis = try Zoo.model(named: name)!.analysis(input: input)
+        return try Executor(analysis: analysis, weights: .heInitialized(analysis, seed: seed), foldBatchNorm: fold)
+    }
+
+    private func randomInput(_ shape: TensorShape, seed: UInt64) -> Tensor {
+        var rng = SeededGenerator(seed: seed)
+        return Tensor(shape: [1] + shape.dims, values: rng.values(shape.elementCount!))
+    }
+
+    func testZooModelsRunAtSmallInputs() throws {
+        let cases: [(String, TensorShape?)] = [
+            ("lenet5", nil), ("inception_naive", nil), ("conv3x3x3", nil), ("nin", nil),
+            ("resnet18", TensorShape(channels: 3, height: 32, width: 32)),
+            ("se_resnet50", TensorShape(channels: 3, height: 32, width: 32)),
+            ("densenet121", TensorShape(channels: 3, height: 32, width: 32)),
+            ("mobilenet_v2", TensorShape(channels: 3, height: 32, width: 32)),
+            ("efficientnet_b0", TensorShape(channels: 3, height: 32, width: 32)),
+            ("googlenet", TensorShape(channels: 3, height: 64, width: 64)),
+        ]
+        for (name, shape) in cases {
+            let e = try executor(name, input: shape)
+            try e.setInput(randomInput(e.analysis.input, seed: 1))
+            XCTAssertTrue(e.run())
+            let last = e.analysis.graph.layers.count - 1
+            let out = e.output(last)
+            XCTAssertEqual(Array(out.shape.dropFirst()), e.analysis.layers[last].outputShape.dims, name)
+            XCTAssertTrue(out.values.allSatisfy(\.isFinite), name)
+            XCTAssertTrue(out.values.contains { $0 != 0 }, "\(name) computes something")
+        }
+    }
+
+    func testFoldingBatchNormIntoTheConvolutionChangesNothing() throws {
+        let shape = TensorShape(channels: 3, height: 32, width: 32)
+        let folded = try executor("resnet18", input: shape, fold: true)
+        let plain = try executor("resnet18", input: shape, fold: false)
+        // Non-trivial statistics, the same in both.
+        var rng = SeededGenerator(seed: 3)
+        for (name, t) in plain.weights.tensors where name.hasSuffix("running_mean") || name.hasSuffix("running_var") || name.contains("bn") {
+            for i in 0..<t.count {
+                let v = rng.values(1)[0]
+                t[i] = name.hasSuffix("running_var") ? 0.5 + abs(v) : v
+                folded.weights[name]![i] = t[i]
+            }
+        }
+        let refolded = try Executor(analysis: folded.analysis, weights: folded.weights, foldBatchNorm: true)
+        let input = randomInput(shape, seed: 4)
+        try refolded.setInput(input)
+        try plain.setInput(input)
+        refolded.run()
+        plain.run()
+        let last = plain.analysis.graph.layers.count - 1
+        assertMatches(plain.output(last).values, refolded.output(last).values, relative: 1e-3, absolute: 1e-4, "logits")
+    }
+
+    func testSteppingReusesWhatIsComputedAndCanBeCancelled() throws {
+        let e = try executor("lenet5")
+        let input = randomInput(e.analysis.input, seed: 5)
+        try e.setInput(input)
+        XCTAssertTrue(e.run(through: 3))
+        XCTAssertEqual(e.computedThrough, 3)
+        var seen: [Int] = []
+        XCTAssertTrue(e.run(progress: { seen.append($0) }))
+        XCTAssertEqual(seen.first, 4, "layers up to 3 are not computed again")
+        let stepped = e.output(e.computedThrough).values
+
+        try e.setInput(input)
+        var calls = 0
+        XCTAssertFalse(e.run(isCancelled: { calls += 1; return calls > 2 }))
+        XCTAssertEqual(e.computedThrough, 2)
+        e.run()
+        XCTAssertEqual(e.output(e.computedThrough).values, stepped)
+    }
+
+    func testHeInitializationIsDeterministicAndScaled() throws {
+        let analysis = try Zoo.model(named: "vgg11")!.analysis()
+        let a = Weights.heInitialized(analysis, seed: 42), b = Weights.heInitialized(analysis, seed: 42)
+        XCTAssertEqual(a["features.0.weight"]!.values, b["features.0.weight"]!.values)
+        let w = a["features.3.weight"]!.values  // 128 filters over 64 channels, fan-in 576
+        let variance = w.map { Double($0 * $0) }.reduce(0, +) / Double(w.count)
+        XCTAssertEqual(variance, 2.0 / 576, accuracy: 0.1 * 2.0 / 576)
+        XCTAssertEqual(a.origin, "random He initialization (seed 42)")
+        XCTAssertTrue(a["features.0.bias"]!.values.allSatisfy { $0 == 0 })
+    }
+
+    func testWeightsAreCheckedByNameAndShape() throws {
+        let analysis = try Zoo.model(named: "lenet5")!.analysis()
+        let weights = Weights.heInitialized(analysis, seed: 1)
+        var tensors = weights.tensors
+        tensors["c3.weight"] = Tensor(shape: [16, 6, 3, 3])
+        XCTAssertThrowsError(try Weights(tensors: tensors, origin: "test").validate(for: analysis)) { error in
+            XCTAssertEqual("\(error)", "weights: tensor c3.weight has shape [16, 6, 3, 3], the model needs [16, 6, 5, 5]")
+        }
+        tensors.removeValue(forKey: "c3.weight")
+        XCTAssertThrowsError(try Weights(tensors: tensors, origin: "test").validate(for: analysis)) { error in
+            XCTAssertEqual("\(error)", "weights: tensor c3.weight [16, 6, 5, 5] is missing")
+        }
+        var extra = weights.tensors
+        extra["fc.weight"] = Tensor(shape: [1])
+        extra["bn.num_batches_tracked"] = Tensor(shape: [1])
+        XCTAssertThrowsError(try Weights(tensors: extra, origin: "test").validate(for: analysis)) { error in
+            XCTAssertEqual("\(error)", "weights: tensor fc.weight does not belong to this model")
+        }
+    }
+
+    func testParameterNamesAreTorchvisionStateDictKeys() throws {
+        let analysis = try Zoo.model(named: "resnet18")!.analysis()
+        let names = ParameterSpec.all(for: analysis).map(\.name)
+        XCTAssertTrue(names.contains("layer1.0.bn1.running_mean"))
+        XCTAssertTrue(names.contains("layer2.0.downsample.0.weight"))
+        XCTAssertTrue(names.contains("fc.bias"))
+        // torchvision's resnet18 state_dict has 102 tensors besides num_batches_tracked.
+        XCTAssertEqual(names.count, 102)
+        XCTAssertEqual(ParameterSpec.all(for: analysis).map { $0.shape.reduce(1, *) }.reduce(0, +), analysis.totalParams)
+    }
+}
