@@ -64,25 +64,57 @@ public final class Weights {
 
     /// Deterministic He (Kaiming) initialization: convolution and dense weights from
     /// N(0, 2 / fan_in), biases 0; batchnorm gamma 1, beta 0, running mean 0 and variance 1.
+    /// Each tensor draws from its own generator, seeded by `seed` and its name, so the values do
+    /// not depend on layer order (a Python script can rebuild them: Scripts/make-engine-fixtures.py).
     public static func heInitialized(_ analysis: ModelAnalysis, seed: UInt64) -> Weights {
-        var random = NormalGenerator(seed: seed)
-        var tensors: [String: Tensor] = [:]
-        let layers = analysis.graph.layers
-        for spec in ParameterSpec.all(for: analysis) {
-            let t = Tensor(shape: spec.shape)
-            switch (spec.role, layers[spec.layer].op) {
+        generate(analysis, seed: seed, origin: "random He initialization (seed \(seed))") { spec, op, random, t in
+            switch (spec.role, op) {
             case (.weight, .conv2d), (.weight, .dense):
-                let fanIn = spec.shape.dropFirst().reduce(1, *)
-                let std = Float((2.0 / Double(max(fanIn, 1))).squareRoot())
+                let std = heStandardDeviation(spec.shape)
                 for i in 0..<t.count { t[i] = std * random.next() }
             case (.weight, .batchNorm), (.runningVar, _):
                 for i in 0..<t.count { t[i] = 1 }
             default:
                 break  // biases, beta and running means start at zero
             }
+        }
+    }
+
+    /// He weights plus random biases and batchnorm statistics (gamma 1 + 0.1·z, beta, bias and
+    /// mean 0.1·z, variance 1 + 0.1·|z|): what the PyTorch reference tests run with, so that
+    /// every term of every op is exercised.
+    public static func randomized(_ analysis: ModelAnalysis, seed: UInt64) -> Weights {
+        generate(analysis, seed: seed, origin: "randomized test weights (seed \(seed))") { spec, op, random, t in
+            switch (spec.role, op) {
+            case (.weight, .conv2d), (.weight, .dense):
+                let std = heStandardDeviation(spec.shape)
+                for i in 0..<t.count { t[i] = std * random.next() }
+            case (.weight, .batchNorm):
+                for i in 0..<t.count { t[i] = 1 + 0.1 * random.next() }
+            case (.runningVar, _):
+                for i in 0..<t.count { t[i] = 1 + 0.1 * abs(random.next()) }
+            default:
+                for i in 0..<t.count { t[i] = 0.1 * random.next() }
+            }
+        }
+    }
+
+    static func heStandardDeviation(_ shape: [Int]) -> Float {
+        Float((2.0 / Double(max(shape.dropFirst().reduce(1, *), 1))).squareRoot())
+    }
+
+    private static func generate(
+        _ analysis: ModelAnalysis, seed: UInt64, origin: String,
+        _ fill: (ParameterSpec, Op, inout NormalGenerator, Tensor) -> Void
+    ) -> Weights {
+        var tensors: [String: Tensor] = [:]
+        for spec in ParameterSpec.all(for: analysis) {
+            let t = Tensor(shape: spec.shape)
+            var random = NormalGenerator(seed: seed ^ fnv1a(spec.name))
+            fill(spec, analysis.graph.layers[spec.layer].op, &random, t)
             tensors[spec.name] = t
         }
-        return Weights(tensors: tensors, origin: "random He initialization (seed \(seed))")
+        return Weights(tensors: tensors, origin: origin)
     }
 
     /// Checks that every tensor the graph needs is here with the right shape; extra tensors are
@@ -147,4 +179,14 @@ struct NormalGenerator {
         spare = Float(r * sin(theta))
         return Float(r * cos(theta))
     }
+}
+
+/// FNV-1a, 64 bits, of a string's UTF-8 bytes: mixes a tensor's name into its generator's seed.
+func fnv1a(_ text: String) -> UInt64 {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in text.utf8 {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x0000_0100_0000_01B3
+    }
+    return hash
 }
