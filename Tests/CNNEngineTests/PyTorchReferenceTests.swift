@@ -1,0 +1,49 @@
+import CNNModel
+import CNNZoo
+import Foundation
+import XCTest
+
+@testable import CNNEngine
+
+/// The engine against PyTorch: Scripts/make-engine-fixtures.py runs each model in PyTorch with
+/// the same generated weights and input (`Weights.randomized`, seed 2024) and stores the output.
+final class PyTorchReferenceTests: XCTestCase {
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/engine")
+    static let seed: UInt64 = 2024
+
+    /// `case` is a zoo name, optionally `@CxHxW` for the input.
+    private func check(_ fixture: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let parts = fixture.split(separator: "@").map(String.init)
+        let model = try XCTUnwrap(Zoo.model(named: parts[0]))
+        let analysis = try model.analysis(input: parts.count > 1 ? TensorShape(parsing: parts[1]) : nil)
+        let reference = try Safetensors.read(path: Self.directory.appendingPathComponent("\(fixture).safetensors").path)
+        let expected = try XCTUnwrap(reference["output"])
+
+        var random = NormalGenerator(seed: Self.seed ^ fnv1a("input"))
+        let input = Tensor(analysis.input)
+        for i in 0..<input.count { input[i] = random.next() }
+        XCTAssertEqual(Array(input.values.prefix(16)), try XCTUnwrap(reference["input_head"]).values,
+                       "the input generator matches the Python port", file: file, line: line)
+
+        let executor = try Executor(analysis: analysis, weights: .randomized(analysis, seed: Self.seed))
+        try executor.setInput(input)
+        executor.run()
+        let output = executor.output(analysis.graph.layers.count - 1)
+        XCTAssertEqual(output.shape, expected.shape, fixture, file: file, line: line)
+        let scale = expected.values.map(abs).max() ?? 1
+        assertMatches(expected.values, output.values, relative: 1e-4, absolute: 1e-4 * scale, fixture, file: file, line: line)
+    }
+
+    func testLeNet5() throws { try check("lenet5") }
+    func testAlexNetGroupedConvolutionsAndLRN() throws { try check("alexnet") }
+    func testNetworkInNetwork() throws { try check("nin") }
+    func testInceptionModuleWithReductions() throws { try check("inception_reduced") }
+    func testResidualBlocks() throws { try check("resnet18@3x32x32") }
+    func testSqueezeExcitationBlocks() throws { try check("se_resnet50@3x32x32") }
+    func testInceptionModules() throws { try check("googlenet@3x64x64") }
+    func testDenseBlocks() throws { try check("densenet121@3x32x32") }
+    func testDepthwiseInvertedResiduals() throws { try check("mobilenet_v2@3x32x32") }
+    func testMBConvWithSqueezeExcitationAndSiLU() throws { try check("efficientnet_b0@3x32x32") }
+}
