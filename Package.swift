@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "CNNZoo", dependencies: ["CNNModel"]),
         /// Text and JSON reports over an analysis: torchinfo-style summary, receptive-field
         /// tables, the parameter calculator and the stacked-kernel comparison.
-        .target(name: "CNNReport", dependencies: ["CNNModel", "CNNZoo"]),
+        .target(name: "CNNReport", dependencies: ["CNNModel", "CNNZoo", "CNNEngine"]),
 
         // MARK: - Engine
 
@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "cnn-tui",
             dependencies: [
-                "CNNModel", "CNNZoo", "CNNReport", "CNNTUI", "NCursesBackend",
+                "CNNModel", "CNNZoo", "CNNReport", "CNNEngine", "CNNTUI", "NCursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

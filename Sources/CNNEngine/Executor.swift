@@ -197,3 +197,34 @@ public final class Executor {
         }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How long one layer took.
+public struct LayerTiming: Hashable, Sendable {
+    public let layer: Int
+    public let seconds: Double
+}
+
+extension Executor {
+    /// Runs the remaining layers one at a time, timing each.
+    public func runProfiled() -> [LayerTiming] {
+        var timings: [LayerTiming] = []
+        while computedThrough < analysis.graph.layers.count - 1 {
+            let id = computedThrough + 1
+            let start = monotonicSeconds()
+            run(through: id)
+            timings.append(LayerTiming(layer: id, seconds: monotonicSeconds() - start))
+        }
+        return timings
+    }
+}
+
+/// Seconds on a monotonic clock.
+public func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}

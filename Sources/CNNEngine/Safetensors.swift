@@ -8,19 +8,19 @@ public enum Safetensors {
     public struct FormatError: Error, CustomStringConvertible {
         public let path: String
         public let reason: String
-        public var description: String { "\(path): not a valid safetensors file: \(reason)" }
+        public var description: String { "\(path): \(reason)" }
     }
 
     /// Reads every floating-point tensor of the file at `path`.
     public static func read(path: String) throws -> [String: Tensor] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw FormatError(path: path, reason: "cannot read the file")
+            throw FormatError(path: path, reason: "cannot read the file")  // missing or unreadable
         }
         return try decode(data, path: path)
     }
 
     public static func decode(_ data: Data, path: String = "<memory>") throws -> [String: Tensor] {
-        func fail(_ reason: String) -> FormatError { FormatError(path: path, reason: reason) }
+        func fail(_ reason: String) -> FormatError { FormatError(path: path, reason: "not a valid safetensors file: " + reason) }
         guard data.count >= 8 else { throw fail("shorter than its 8-byte header length") }
         let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard headerLength <= UInt64(data.count - 8) else {

@@ -152,11 +152,11 @@ public enum EngineError: Error, Hashable, Sendable, CustomStringConvertible {
 
 /// Standard normal samples from a seeded SplitMix64, by Box-Muller: the same weights on every
 /// machine for the same seed.
-struct NormalGenerator {
+public struct NormalGenerator {
     private var state: UInt64
     private var spare: Float?
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
@@ -169,7 +169,7 @@ struct NormalGenerator {
         return (Double(z >> 11) + 0.5) / 9_007_199_254_740_992  // (0, 1)
     }
 
-    mutating func next() -> Float {
+    public mutating func next() -> Float {
         if let s = spare {
             spare = nil
             return s

@@ -127,4 +127,38 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("cnn-tui summary resnet50"), r.stderr)
         XCTAssertEqual(r.stdout, "")
     }
+
+    func testRunPrintsTopFiveAndSaysTheWeightsAreRandom() throws {
+        let r = try run("run", "lenet5")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("weights: random He initialization (seed 42)"), r.stdout)
+        XCTAssertEqual(r.stdout.split(separator: "\n").filter { $0.contains(". class ") }.count, 5, r.stdout)
+        XCTAssertTrue(r.stdout.contains("forward pass:"), r.stdout)
+    }
+
+    func testRunWritesRequestedLayersAndReadsThemBack() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-run-\(getpid()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try run("run", "lenet5", "--output", path, "--layers", "c1,s4")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let data = try XCTUnwrap(FileManager.default.contents(atPath: path))
+        let headerLength = Int(data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+        let header = try XCTUnwrap(JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + headerLength))) as? [String: Any])
+        XCTAssertEqual((header["c1"] as? [String: Any])?["shape"] as? [Int], [1, 6, 28, 28])
+        XCTAssertEqual((header["s4"] as? [String: Any])?["shape"] as? [Int], [1, 16, 5, 5])
+        XCTAssertEqual((header["output"] as? [String: Any])?["shape"] as? [Int], [1, 10])
+        // The same file as input has no `input` tensor: a clear error.
+        let bad = try run("run", "lenet5", "--tensor", path)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("has no tensor named 'input'"), bad.stderr)
+    }
+
+    func testRunRejectsWeightsOfAnotherModel() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-w-\(getpid()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        XCTAssertEqual(try run("run", "conv5x5", "--output", path, "--layers", "all").status, 0)
+        let r = try run("run", "lenet5", "--weights", path)
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("weights: tensor c1.weight [6, 1, 5, 5] is missing"), r.stderr)
+    }
 }

@@ -1,0 +1,50 @@
+import CNNEngine
+import CNNModel
+import Foundation
+
+/// What `cnn-tui run` prints: the top classes, and the per-layer profile.
+public enum InferenceReport {
+    /// The `k` largest outputs with their softmax probabilities (or the values themselves when
+    /// the model already ends in a softmax).
+    public static func top(_ output: [Float], k: Int = 5, alreadyProbabilities: Bool) -> [(index: Int, probability: Double)] {
+        let maximum = output.max() ?? 0
+        let probabilities: [Double]
+        if alreadyProbabilities {
+            probabilities = output.map(Double.init)
+        } else {
+            let exps = output.map { exp(Double($0 - maximum)) }
+            let sum = exps.reduce(0, +)
+            probabilities = exps.map { $0 / sum }
+        }
+        return probabilities.enumerated().sorted { $0.element > $1.element || ($0.element == $1.element && $0.offset < $1.offset) }
+            .prefix(k).map { (index: $0.offset, probability: $0.element) }
+    }
+
+    public static func renderTop(_ top: [(index: Int, probability: Double)], names: [String]?) -> [String] {
+        top.enumerated().map { rank, entry in
+            let name = names.flatMap { entry.index < $0.count ? $0[entry.index] : nil }.map { "  " + $0 } ?? ""
+            return "  \(rank + 1). class \(entry.index)\(name)  \(formatFixed(entry.probability * 100, digits: 2))%"
+        }
+    }
+
+    /// Per-layer time and GFLOP/s (2 FLOPs per mult-add), slowest layers first, and the total.
+    public static func renderProfile(_ timings: [LayerTiming], analysis: ModelAnalysis, limit: Int = 25) -> [String] {
+        var table = TextTable([
+            .init("Layer"), .init("Type"), .init("Time (ms)", .right), .init("Share", .right),
+            .init("Mult-adds", .right), .init("GFLOP/s", .right),
+        ])
+        let total = timings.map(\.seconds).reduce(0, +)
+        for t in timings.sorted(by: { $0.seconds > $1.seconds }).prefix(limit) {
+            let layer = analysis.graph.layers[t.layer]
+            let macs = analysis.layers[t.layer].macs
+            let gflops = macs > 0 && t.seconds > 0 ? formatFixed(2 * Double(macs) / t.seconds / 1e9, digits: 1) : ""
+            table.append([layer.name, layer.op.typeName, formatFixed(t.seconds * 1e3, digits: 3),
+                          formatFixed(100 * t.seconds / max(total, 1e-12), digits: 1) + "%", Display.count(macs), gflops])
+        }
+        return table.render() + [
+            "Total \(formatFixed(total * 1e3, digits: 2)) ms for \(timings.count) layers; "
+                + "\(formatFixed(2 * Double(analysis.macs) / max(total, 1e-12) / 1e9, digits: 1)) GFLOP/s overall"
+                + (timings.count > limit ? " (the \(limit) slowest layers shown)" : ""),
+        ]
+    }
+}
