@@ -66,7 +66,12 @@ extension CNNTUICommand {
             if let output {
                 try write(executor, analysis: analysis, final: result, to: output)
                 print("wrote \(output)")
-            } else if result.count > 1 {
+            } else if analysis.layers[last].outputShape.isSpatial || result.count == 1 {
+                // Not a classifier (a single module or a conv stack): describe the map instead.
+                let v = result.values
+                print("output \(analysis.layers[last].outputShape): min \(formatFixed(Double(v.min() ?? 0), digits: 4)), "
+                      + "max \(formatFixed(Double(v.max() ?? 0), digits: 4)), mean \(formatFixed(Double(v.reduce(0, +)) / Double(max(v.count, 1)), digits: 4))")
+            } else {
                 let softmaxed = analysis.graph.layers[last].op == .activation(.softmax)
                 InferenceReport.renderTop(InferenceReport.top(result.values, alreadyProbabilities: softmaxed), names: nil).forEach { print($0) }
             }
