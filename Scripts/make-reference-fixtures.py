@@ -133,6 +133,14 @@ class PlainBlock(nn.Module):
         return self.relu(self.bn2(self.conv2(self.relu(self.bn1(self.conv1(x))))))
 
 
+def resnet18_cifar():
+    """torchvision's resnet18 with the CIFAR stem: one 3x3 stride-1 conv, no max pooling, 10 classes."""
+    model = models.resnet18(weights=None, num_classes=10)
+    model.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False)
+    model.maxpool = nn.Identity()
+    return model
+
+
 def plain34():
     model = models.resnet34(weights=None)
     cin = 64
@@ -247,6 +255,7 @@ TORCH = {
     "zfnet": (ZFNet, (3, 224, 224), "eval"),
     "nin": (NIN, (3, 32, 32), "eval"),
     "plain34": (plain34, (3, 224, 224), "eval"),
+    "resnet18_cifar": (resnet18_cifar, (3, 32, 32), "eval"),
     "se_resnet50": (se_resnet50, (3, 224, 224), "eval"),
     "simple_cnn": (SimpleCNN, (3, 224, 224), "eval"),
     "vgg11_course": (VGG11Course, (3, 224, 224), "eval"),

@@ -24,13 +24,26 @@ enum ResidualBlock: Sendable {
 /// torchvision's ResNet: stem, four stages of residual blocks, global average pooling and fc.
 /// With `squeezeExcitation`, every bottleneck scales bn3's output by an SE module of reduction 16
 /// before the add (SE-ResNet).
-func resnet(_ name: String, block: ResidualBlock, stages: [Int], squeezeExcitation: Bool = false) -> Graph {
+/// With `cifarStem`, the stem is one 3x3 stride-1 convolution and no max pooling (32x32 images
+/// keep their resolution into layer1), and the classifier has `classes` outputs.
+func resnet(
+    _ name: String, block: ResidualBlock, stages: [Int], squeezeExcitation: Bool = false,
+    cifarStem: Bool = false, classes: Int = 1000
+) -> Graph {
     let b = GraphBuilder(name)
     var x = b.input()
-    x = b.conv(x, "conv1", filters: 64, kernel: 7, stride: 2, padding: .symmetric(3), bias: false)
+    if cifarStem {
+        x = b.conv(x, "conv1", filters: 64, kernel: 3, padding: .symmetric(1), bias: false)
+    } else {
+        x = b.conv(x, "conv1", filters: 64, kernel: 7, stride: 2, padding: .symmetric(3), bias: false)
+    }
     x = b.batchNorm(x, "bn1")
     x = b.relu(x, "relu")
-    x = b.maxPool(x, "maxpool", kernel: 3, stride: 2, padding: .symmetric(1))
+    if cifarStem {
+        x = b.add(.identity, "maxpool", inputs: [x])  // as in the usual PyTorch recipe: nn.Identity()
+    } else {
+        x = b.maxPool(x, "maxpool", kernel: 3, stride: 2, padding: .symmetric(1))
+    }
     var channels = 64
     for (stage, count) in stages.enumerated() {
         let width = 64 << stage
@@ -47,7 +60,7 @@ func resnet(_ name: String, block: ResidualBlock, stages: [Int], squeezeExcitati
     }
     x = b.adaptiveAvgPool(x, "avgpool", 1)
     x = b.flatten(x)
-    _ = b.dense(x, "fc", 1000, inFeatures: channels)
+    _ = b.dense(x, "fc", classes, inFeatures: channels)
     return b.build()
 }
 
@@ -129,6 +142,18 @@ extension Zoo {
             defaultInput: TensorShape(channels: 3, height: 224, width: 224)
         ) { _ in resnet(name, block: block, stages: stages) }
     }
+
+    static let resnet18_cifar = ZooModel(
+        name: "resnet18_cifar", title: "ResNet-18 (CIFAR stem)", year: 2015, paper: residualPaper,
+        description: """
+            ResNet-18 as it is usually trained on 32x32 CIFAR-10 images: the 7x7/2 stem and the max \
+            pooling would shrink a 32x32 image to 8x8 before the first residual stage, so the stem is a \
+            single 3x3 stride-1 convolution and layer1 works at full resolution; the four stages then \
+            reduce 32 to 4 and a 10-way classifier follows global average pooling. The residual stages are \
+            exactly resnet18's.
+            """,
+        defaultInput: TensorShape(channels: 3, height: 32, width: 32)
+    ) { _ in resnet("resnet18_cifar", block: .basic, stages: [2, 2, 2, 2], cifarStem: true, classes: 10) }
 
     static let plain34 = ZooModel(
         name: "plain34", title: "Plain-34", year: 2015, paper: residualPaper,

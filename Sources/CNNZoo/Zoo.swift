@@ -5,7 +5,7 @@ public enum Zoo {
     public static let all: [ZooModel] = [
         lenet5, alexnet, zfnet, nin,
         googlenet, inception_v3,
-        resnet18, resnet34, resnet50, resnet101, resnet152, plain34, se_resnet50, densenet121,
+        resnet18, resnet34, resnet50, resnet101, resnet152, resnet18_cifar, plain34, se_resnet50, densenet121,
         vgg11, vgg13, vgg16, vgg19, vgg11_bn, vgg13_bn, vgg16_bn, vgg19_bn,
         nasnet_mobile, mobilenet_v2, efficientnet_b0,
         // The course's worked examples.

@@ -32,8 +32,12 @@ extension CNNTUICommand {
         @Flag(help: "Print per-layer time and GFLOP/s.")
         var profile = false
 
+        @Option(help: "Time this many forward passes and print the median (after one warm-up pass).")
+        var `repeat`: Int = 1
+
         func validate() throws {
             if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+            if self.repeat < 1 { throw ValidationError("--repeat must be at least 1") }
             if layers != nil && output == nil { throw ValidationError("--layers needs --output") }
         }
 
@@ -53,11 +57,15 @@ extension CNNTUICommand {
             }
             let input = try loadInput(analysis)
             let executor = try engine { () throws(EngineError) in try Executor(analysis: analysis, weights: weights) }
-            try engine { () throws(EngineError) in try executor.setInput(input) }
-            let start = monotonicSeconds()
-            let timings = profile ? executor.runProfiled() : []
-            if !profile { executor.run() }
-            let elapsed = monotonicSeconds() - start
+            var times: [Double] = []
+            var timings: [LayerTiming] = []
+            for pass in 0..<(self.repeat > 1 ? self.repeat + 1 : 1) {
+                try engine { () throws(EngineError) in try executor.setInput(input) }
+                let start = monotonicSeconds()
+                if profile { timings = executor.runProfiled() } else { executor.run() }
+                if self.repeat == 1 || pass > 0 { times.append(monotonicSeconds() - start) }
+            }
+            let elapsed = times.sorted()[times.count / 2]
             let last = analysis.graph.layers.count - 1
             let result = executor.output(last)
 
@@ -75,7 +83,8 @@ extension CNNTUICommand {
                 let softmaxed = analysis.graph.layers[last].op == .activation(.softmax)
                 InferenceReport.renderTop(InferenceReport.top(result.values, alreadyProbabilities: softmaxed), names: nil).forEach { print($0) }
             }
-            print("forward pass: \(formatFixed(elapsed * 1e3, digits: 2)) ms (OpenBLAS \(blasCoreName()))")
+            let how = self.repeat > 1 ? "median of \(self.repeat)" : "one pass"
+            print("forward pass: \(formatFixed(elapsed * 1e3, digits: 2)) ms (\(how); OpenBLAS \(blasCoreName()))")
             if profile { InferenceReport.renderProfile(timings, analysis: analysis).forEach { print($0) } }
         }
 
