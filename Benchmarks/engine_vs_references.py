@@ -1,0 +1,113 @@
+"""Engine against ONNX Runtime and PyTorch eager: batch-1 forward passes, single-threaded, median
+of repeated runs, same architectures and weights. Run through Benchmarks/engine.sh, which builds
+cnn-tui in release mode and unsets OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE for the measured commands.
+
+For each model: the weights are random (PyTorch's own initialization, batchnorm statistics
+randomized), saved as safetensors with the state_dict names and loaded by `cnn-tui run --weights`;
+the model is exported to ONNX for ONNX Runtime. The engine's output is checked against PyTorch's.
+"""
+import importlib.util
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import onnxruntime as ort
+import torch
+from safetensors.torch import load_file, save_file
+from torchvision import models
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+BIN = os.path.join(ROOT, ".build", "release", "cnn-tui")
+_spec = importlib.util.spec_from_file_location("reference_models", os.path.join(ROOT, "Scripts", "make-reference-fixtures.py"))
+reference = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(reference)
+
+CASES = [
+    ("lenet5", reference.LeNet5, (1, 32, 32), 200),
+    ("resnet18_cifar", reference.resnet18_cifar, (3, 32, 32), 30),
+    ("resnet50", lambda: models.resnet50(weights=None), (3, 224, 224), 10),
+    ("vgg16", lambda: models.vgg16(weights=None), (3, 224, 224), 7),
+]
+
+
+def median_seconds(fn, repeat):
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measured_env():
+    env = dict(os.environ)
+    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        env.pop(key, None)
+    env["OPENBLAS_NUM_THREADS"] = "1"
+    return env
+
+
+def main():
+    torch.set_num_threads(1)
+    torch.set_grad_enabled(False)
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
+    print(f"CPU: {cpu}; torch {torch.__version__}, onnxruntime {ort.__version__}; single-threaded, batch 1")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, make, shape, repeat in CASES:
+            torch.manual_seed(0)
+            model = make().eval()
+            for m in model.modules():
+                if isinstance(m, torch.nn.BatchNorm2d):
+                    m.running_mean.uniform_(-0.1, 0.1)
+                    m.running_var.uniform_(0.9, 1.1)
+            x = torch.randn(1, *shape)
+            weights = os.path.join(tmp, f"{name}.safetensors")
+            save_file({k: v.contiguous() for k, v in model.state_dict().items()}, weights)
+            tensor = os.path.join(tmp, f"{name}-input.safetensors")
+            save_file({"input": x.contiguous()}, tensor)
+            onnx_path = os.path.join(tmp, f"{name}.onnx")
+            torch.onnx.export(model, x, onnx_path, input_names=["input"], output_names=["output"], opset_version=17, dynamo=False)
+
+            expected = model(x)
+            torch_time = median_seconds(lambda: model(x), repeat)
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = 1
+            options.inter_op_num_threads = 1
+            session = ort.InferenceSession(onnx_path, options, providers=["CPUExecutionProvider"])
+            feed = {"input": x.numpy()}
+            ort_time = median_seconds(lambda: session.run(None, feed), repeat)
+
+            out = os.path.join(tmp, f"{name}-out.safetensors")
+            args = [BIN, "run", name, "--weights", weights, "--tensor", tensor, "--threads", "1"]
+            check = subprocess.run(args + ["--output", out], env=measured_env(), capture_output=True, text=True)
+            if check.returncode != 0:
+                sys.exit(f"{name}: cnn-tui run failed: {check.stderr.strip()}")
+            ours = load_file(out)["output"]
+            error = ((ours - expected).abs().max() / expected.abs().max()).item()
+            timed = subprocess.run(args + ["--repeat", str(repeat)], env=measured_env(), capture_output=True, text=True)
+            match = re.search(r"forward pass: ([0-9.]+) ms \(median of \d+; OpenBLAS (\w+)\)", timed.stdout)
+            engine_time = float(match.group(1)) / 1e3
+            core = match.group(2)
+            rows.append((name, engine_time, ort_time, torch_time, error, core))
+
+    print(f"OpenBLAS kernel: {rows[0][5]}")
+    print()
+    print(f"{'model':16}{'engine':>12}{'ORT':>12}{'PyTorch':>12}{'engine/ORT':>12}{'engine/PyTorch':>16}{'max rel. diff':>15}")
+    for name, e, o, t, err, _ in rows:
+        print(f"{name:16}{e * 1e3:10.3f}ms{o * 1e3:10.3f}ms{t * 1e3:10.3f}ms{e / o:12.2f}{e / t:16.2f}{err:15.1e}")
+
+    rss = subprocess.run(["/usr/bin/time", "-f", "%M", BIN, "run", "vgg16"], env=measured_env(), capture_output=True, text=True)
+    print()
+    print(f"peak RSS of `cnn-tui run vgg16`: {int(rss.stderr.strip().splitlines()[-1]) / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
