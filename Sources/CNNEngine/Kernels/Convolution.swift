@@ -65,11 +65,12 @@ func im2col(columns: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, c
                     let source = plane + iy * g.inWidth
                     let offset = j * g.dilationWidth - g.padLeft
                     if g.strideWidth == 1 {
-                        // Contiguous run: zeros where the window hangs off either edge.
-                        for x in 0..<g.outWidth {
-                            let ix = x + offset
-                            line[x] = (ix >= 0 && ix < g.inWidth) ? source[ix] : 0
-                        }
+                        // One contiguous copy, with zeros where the window hangs off either edge.
+                        let first = min(max(0, -offset), g.outWidth)
+                        let end = max(min(g.outWidth, g.inWidth - offset), first)
+                        line.update(repeating: 0, count: first)
+                        (line + first).update(from: source + first + offset, count: end - first)
+                        (line + end).update(repeating: 0, count: g.outWidth - end)
                     } else {
                         for x in 0..<g.outWidth {
                             let ix = x * g.strideWidth + offset
