@@ -136,11 +136,7 @@ extension Zoo {
             """,
         defaultInput: TensorShape(channels: 3, height: 32, width: 32)
     ) { _ in
-        let b = GraphBuilder("conv5x5")
-        var x = b.input()
-        x = b.conv(x, "conv1", filters: 2, kernel: 5)
-        _ = b.relu(x, "relu1")
-        return b.build()
+        convStack("conv5x5", kernels: [5])
     }
 
     /// Two 3x3 convolutions: the same 5x5 field and 28x28 output as `conv5x5` with 94 parameters.
@@ -156,13 +152,7 @@ extension Zoo {
             """,
         defaultInput: TensorShape(channels: 3, height: 32, width: 32)
     ) { _ in
-        let b = GraphBuilder("conv3x3x2")
-        var x = b.input()
-        x = b.conv(x, "conv1", filters: 2, kernel: 3)
-        x = b.relu(x, "relu1")
-        x = b.conv(x, "conv2", filters: 2, kernel: 3)
-        _ = b.relu(x, "relu2")
-        return b.build()
+        convStack("conv3x3x2", kernels: [3, 3])
     }
 
     /// Three 3x3 convolutions: receptive field 7 with 132 parameters.
@@ -178,14 +168,17 @@ extension Zoo {
             """,
         defaultInput: TensorShape(channels: 3, height: 32, width: 32)
     ) { _ in
-        let b = GraphBuilder("conv3x3x3")
-        var x = b.input()
-        x = b.conv(x, "conv1", filters: 2, kernel: 3)
-        x = b.relu(x, "relu1")
-        x = b.conv(x, "conv2", filters: 2, kernel: 3)
-        x = b.relu(x, "relu2")
-        x = b.conv(x, "conv3", filters: 2, kernel: 3)
-        _ = b.relu(x, "relu3")
-        return b.build()
+        convStack("conv3x3x3", kernels: [3, 3, 3])
     }
+}
+
+/// `conv1, relu1, conv2, relu2, ...`: 2-filter valid convolutions of the given kernel sizes.
+private func convStack(_ name: String, kernels: [Int]) -> Graph {
+    let b = GraphBuilder(name)
+    var x = b.input()
+    for (i, k) in kernels.enumerated() {
+        x = b.conv(x, "conv\(i + 1)", filters: 2, kernel: Size2(k))
+        x = b.relu(x, "relu\(i + 1)")
+    }
+    return b.build()
 }

@@ -22,36 +22,29 @@ extension Zoo {
     ) { _ in
         let b = GraphBuilder("nin")
         var x = b.input()
-        b.block("block1") {
-            x = b.conv(x, "0", filters: 192, kernel: 5, padding: .symmetric(2))
-            x = b.relu(x, "1")
-            x = b.conv(x, "2", filters: 160, kernel: 1)
-            x = b.relu(x, "3")
-            x = b.conv(x, "4", filters: 96, kernel: 1)
-            x = b.relu(x, "5")
-        }
+        x = mlpconv(b, x, "block1", [192, 160, 96], kernel: 5)
         x = b.maxPool(x, "pool1", kernel: 3, stride: 2, ceilMode: true)
         x = b.dropout(x, "drop1", 0.5)
-        b.block("block2") {
-            x = b.conv(x, "0", filters: 192, kernel: 5, padding: .symmetric(2))
-            x = b.relu(x, "1")
-            x = b.conv(x, "2", filters: 192, kernel: 1)
-            x = b.relu(x, "3")
-            x = b.conv(x, "4", filters: 192, kernel: 1)
-            x = b.relu(x, "5")
-        }
+        x = mlpconv(b, x, "block2", [192, 192, 192], kernel: 5)
         x = b.avgPool(x, "pool2", kernel: 3, stride: 2, ceilMode: true)
         x = b.dropout(x, "drop2", 0.5)
-        b.block("block3") {
-            x = b.conv(x, "0", filters: 192, kernel: 3, padding: .symmetric(1))
-            x = b.relu(x, "1")
-            x = b.conv(x, "2", filters: 192, kernel: 1)
-            x = b.relu(x, "3")
-            x = b.conv(x, "4", filters: 10, kernel: 1)
-            x = b.relu(x, "5")
-        }
+        x = mlpconv(b, x, "block3", [192, 192, 10], kernel: 3)
         x = b.adaptiveAvgPool(x, "gap", 1)
         _ = b.flatten(x)
         return b.build()
     }
+}
+
+/// An mlpconv layer: a k x k convolution followed by two 1x1 convolutions (the "micro network"),
+/// each with a ReLU, as modules `0` ... `5` of a Sequential.
+private func mlpconv(_ b: GraphBuilder, _ input: Int, _ name: String, _ filters: [Int], kernel: Int) -> Int {
+    var x = input
+    b.block(name) {
+        for (i, f) in filters.enumerated() {
+            let k = i == 0 ? kernel : 1
+            x = b.conv(x, String(2 * i), filters: f, kernel: Size2(k), padding: .symmetric((k - 1) / 2))
+            x = b.relu(x, String(2 * i + 1))
+        }
+    }
+    return x
 }
