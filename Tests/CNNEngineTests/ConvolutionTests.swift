@@ -69,6 +69,15 @@ final class ConvolutionTests: XCTestCase {
         try check(Conv2D(filters: 5, kernel: 5, padding: .same, groups: 5), input: TensorShape(channels: 5, height: 8, width: 8), seed: 8)
     }
 
+    func testLargeMapsAreUnfoldedBlockByBlock() throws {
+        let conv = Conv2D(filters: 4, kernel: 3, padding: .symmetric(1))
+        let input = TensorShape(channels: 32, height: 161, width: 160)
+        let g = ConvGeometry(conv, input: input, output: TensorShape(channels: 4, height: 161, width: 160), padding: Pad4(1))
+        XCTAssertEqual(g.rowsPerBlock, 7, "at least 1024 output pixels: ceil(1024 / 160)")
+        XCTAssertNotEqual(g.outHeight % g.rowsPerBlock, 0, "a shorter last block is covered too")
+        try check(conv, input: input, seed: 12)
+    }
+
     func testPointwiseSkipsIm2col() throws {
         let conv = Conv2D(filters: 9, kernel: 1)
         try check(conv, input: TensorShape(channels: 6, height: 7, width: 5), seed: 9)

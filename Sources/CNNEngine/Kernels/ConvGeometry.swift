@@ -42,8 +42,18 @@ public struct ConvGeometry: Hashable, Sendable {
         groups == inChannels && groups == outChannels && groups > 1
     }
 
+    /// Output rows unfolded at a time: the im2col block is kept near 1 MB so that it is still in
+    /// cache when SGEMM reads it (unfolding a 224x224 layer at once would write 100+ MB), but
+    /// covers at least 1024 output pixels, below which SGEMM loses efficiency.
+    public var rowsPerBlock: Int {
+        let budget = 1 << 18  // floats
+        let byBudget = budget / max(columnRows * outWidth, 1)
+        let byWidth = (1024 + outWidth - 1) / max(outWidth, 1)
+        return min(max(1, byBudget, byWidth), outHeight)
+    }
+
     /// Floats of scratch space the im2col path needs per sample.
-    public var workspaceCount: Int { isPointwise || isDepthwise ? 0 : columnRows * outputPixels }
+    public var workspaceCount: Int { isPointwise || isDepthwise ? 0 : columnRows * rowsPerBlock * outWidth }
 
     public var weightCount: Int { outChannels * columnRows }
 }

@@ -23,47 +23,58 @@ public func conv2dForward(
     let inPerGroup = g.groupInChannels * g.inHeight * g.inWidth
     for group in 0..<g.groups {
         let groupInput = input + group * inPerGroup
-        let columns: UnsafePointer<Float>
+        let groupWeight = weight + group * g.groupOutChannels * k
+        let groupOutput = output + group * g.groupOutChannels * pixels
         if g.isPointwise {
-            columns = groupInput
-        } else {
-            im2col(columns: workspace!, input: groupInput, channels: g.groupInChannels, geometry: g)
-            columns = UnsafePointer(workspace!)
+            // out[coutG x pixels] = W[coutG x k] · input[k x pixels]
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(g.groupOutChannels), Int32(pixels), Int32(k),
+                        1, groupWeight, Int32(k), groupInput, Int32(pixels), 0, groupOutput, Int32(pixels))
+            continue
         }
-        // out[coutG x pixels] = W[coutG x k] · columns[k x pixels]
-        cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasNoTrans,
-            Int32(g.groupOutChannels), Int32(pixels), Int32(k),
-            1, weight + group * g.groupOutChannels * k, Int32(k),
-            columns, Int32(pixels),
-            0, output + group * g.groupOutChannels * pixels, Int32(pixels))
+        // Block by block of output rows: unfold, then multiply into those output columns.
+        var row = 0
+        while row < g.outHeight {
+            let rows = min(g.rowsPerBlock, g.outHeight - row)
+            let width = rows * g.outWidth
+            im2col(columns: workspace!, input: groupInput, channels: g.groupInChannels, geometry: g,
+                   firstRow: row, rows: rows)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(g.groupOutChannels), Int32(width), Int32(k),
+                        1, groupWeight, Int32(k), workspace!, Int32(width),
+                        0, groupOutput + row * g.outWidth, Int32(pixels))
+            row += rows
+        }
     }
     if let bias { addChannelBias(output, bias: bias, channels: g.outChannels, pixels: pixels) }
 }
 
-/// Unfolds the receptive field of every output pixel into a column:
-/// `columns[(c·kH + i)·kW + j][y·Wout + x] = input[c][y·sH - pT + i·dH][x·sW - pL + j·dW]`, zero
-/// outside the input.
+/// Unfolds the receptive field of output rows `firstRow ..< firstRow + rows` into columns:
+/// `columns[(c·kH + i)·kW + j][y·Wout + x] = input[c][(firstRow + y)·sH - pT + i·dH][x·sW - pL + j·dW]`,
+/// zero outside the input.
 ///
 /// - Parameters:
-///   - columns: `[channels·kH·kW, Hout·Wout]`
+///   - columns: `[channels·kH·kW, rows·Wout]`
 ///   - input: `[channels, H, W]`
-func im2col(columns: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, channels: Int, geometry g: ConvGeometry) {
+func im2col(
+    columns: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, channels: Int, geometry g: ConvGeometry,
+    firstRow: Int = 0, rows: Int? = nil
+) {
+    let rowCount = rows ?? g.outHeight
+    let width = rowCount * g.outWidth
     var row = 0
     for c in 0..<channels {
         let plane = input + c * g.inHeight * g.inWidth
         for i in 0..<g.kernelHeight {
             for j in 0..<g.kernelWidth {
-                let out = columns + row * g.outputPixels
-                for y in 0..<g.outHeight {
-                    let iy = y * g.strideHeight - g.padTop + i * g.dilationHeight
+                let out = columns + row * width
+                let offset = j * g.dilationWidth - g.padLeft
+                for y in 0..<rowCount {
+                    let iy = (firstRow + y) * g.strideHeight - g.padTop + i * g.dilationHeight
                     let line = out + y * g.outWidth
                     guard iy >= 0 && iy < g.inHeight else {
                         line.update(repeating: 0, count: g.outWidth)
                         continue
                     }
                     let source = plane + iy * g.inWidth
-                    let offset = j * g.dilationWidth - g.padLeft
                     if g.strideWidth == 1 {
                         // One contiguous copy, with zeros where the window hangs off either edge.
                         let first = min(max(0, -offset), g.outWidth)
