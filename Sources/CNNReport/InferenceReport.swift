@@ -41,7 +41,12 @@ public enum InferenceReport {
             table.append([layer.name, layer.op.typeName, formatFixed(t.seconds * 1e3, digits: 3),
                           formatFixed(100 * t.seconds / max(total, 1e-12), digits: 1) + "%", Display.count(macs), gflops])
         }
-        return table.render() + [
+        var byType: [String: Double] = [:]
+        for t in timings { byType[analysis.graph.layers[t.layer].op.typeName, default: 0] += t.seconds }
+        let types = byType.sorted { $0.value > $1.value }.map {
+            "\($0.key) \(formatFixed($0.value * 1e3, digits: 2)) ms (\(formatFixed(100 * $0.value / max(total, 1e-12), digits: 1))%)"
+        }
+        return table.render() + ["By type: " + types.joined(separator: ", ")] + [
             "Total \(formatFixed(total * 1e3, digits: 2)) ms for \(timings.count) layers; "
                 + "\(formatFixed(2 * Double(analysis.macs) / max(total, 1e-12) / 1e9, digits: 1)) GFLOP/s overall"
                 + (timings.count > limit ? " (the \(limit) slowest layers shown)" : ""),
