@@ -14,6 +14,19 @@ public final class Executor {
 
     private var outputs: [Tensor] = []
     private var steps: [Step] = []
+    /// Per layer, what `compute` reads, resolved once so that running allocates nothing.
+    private var operands: [Operands] = []
+
+    private struct Operands {
+        var inputs: [UnsafePointer<Float>]
+        var output: UnsafeMutablePointer<Float>
+        var inShape: TensorShape
+        var outShape: TensorShape
+        var count: Int
+        var inputCounts: [Int]
+        var inputDims: [[Int]]
+        var padding: Pad4
+    }
     private let workspace: UnsafeMutablePointer<Float>
     private let workspaceCount: Int
 
@@ -76,6 +89,15 @@ public final class Executor {
                 outputs.append(Tensor(analysis.layers[layer.id].outputShape))
             }
         }
+        let buffers = outputs.map(\.data)
+        for layer in graph.layers {
+            let a = analysis.layers[layer.id]
+            operands.append(Operands(
+                inputs: layer.inputs.map { UnsafePointer(buffers[$0]) }, output: buffers[layer.id],
+                inShape: a.inputShapes.first ?? a.outputShape, outShape: a.outputShape, count: outputs[layer.id].count,
+                inputCounts: a.inputShapes.map { $0.elementCount ?? 0 }, inputDims: a.inputShapes.map(\.dims),
+                padding: a.padding ?? .zero))
+        }
         workspaceCount = maxWorkspace
         workspace = .allocate(capacity: maxWorkspace)
         workspace.initialize(repeating: 0, count: maxWorkspace)
@@ -135,33 +157,28 @@ public final class Executor {
     }
 
     private func compute(_ id: Int) {
-        let layer = analysis.graph.layers[id]
-        let a = analysis.layers[id]
-        let out = outputs[id].data
-        let inputs = layer.inputs.map { UnsafePointer(outputs[$0].data) }
-        let inShape = a.inputShapes.first ?? a.outputShape
-        let count = outputs[id].count
+        let o = operands[id]
+        let out = o.output
         switch steps[id] {
         case .input, .alias:
             return
         case .conv(let g, let weight, let bias):
-            conv2dForward(output: out, input: inputs[0], weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
+            conv2dForward(output: out, input: o.inputs[0], weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
                           geometry: g, workspace: workspace)
         case .dense(let inFeatures, let outFeatures, let weight, let bias):
-            denseForward(output: out, input: inputs[0], weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
+            denseForward(output: out, input: o.inputs[0], weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
                          inFeatures: inFeatures, outFeatures: outFeatures)
         case .batchNorm(let gamma, let beta, let mean, let variance, let epsilon):
-            batchNormForward(output: out, input: inputs[0], channels: inShape.channels, pixels: inShape.height * inShape.width,
+            batchNormForward(output: out, input: o.inputs[0], channels: o.inShape.channels, pixels: o.inShape.height * o.inShape.width,
                              gamma: gamma.map { UnsafePointer($0.data) }, beta: beta.map { UnsafePointer($0.data) },
                              mean: mean.data, variance: variance.data, epsilon: epsilon)
         case .other:
-            computeOther(layer.op, out: out, inputs: inputs, inShape: inShape, analysis: a, count: count)
+            computeOther(analysis.graph.layers[id].op, o)
         }
     }
 
-    private func computeOther(_ op: Op, out: UnsafeMutablePointer<Float>, inputs: [UnsafePointer<Float>],
-                              inShape: TensorShape, analysis a: LayerAnalysis, count: Int) {
-        let outShape = a.outputShape
+    private func computeOther(_ op: Op, _ o: Operands) {
+        let (out, inputs, inShape, outShape, count) = (o.output, o.inputs, o.inShape, o.outShape, o.count)
         switch op {
         case .activation(.softmax):
             softmaxForward(output: out, input: inputs[0], channels: inShape.channels, pixels: inShape.height * inShape.width)
@@ -171,7 +188,7 @@ public final class Executor {
             localResponseNormForward(output: out, input: inputs[0], channels: inShape.channels,
                                      pixels: inShape.height * inShape.width, parameters: l)
         case .pool(let p):
-            let g = PoolGeometry(p, input: inShape, output: outShape, padding: a.padding ?? .zero)
+            let g = PoolGeometry(p, input: inShape, output: outShape, padding: o.padding)
             if p.kind == .max { maxPool2dForward(output: out, input: inputs[0], geometry: g) }
             else { avgPool2dForward(output: out, input: inputs[0], geometry: g) }
         case .globalAvgPool:
@@ -183,11 +200,11 @@ public final class Executor {
         case .flatten:
             out.update(from: inputs[0], count: count)
         case .concat:
-            concatForward(output: out, inputs: inputs, counts: a.inputShapes.map { $0.elementCount ?? 0 })
+            concatForward(output: out, inputs: inputs, counts: o.inputCounts)
         case .add:
             addForward(output: out, inputs: inputs, count: count)
         case .multiply:
-            multiplyForward(output: out, a: inputs[0], aShape: a.inputShapes[0].dims, b: inputs[1], bShape: a.inputShapes[1].dims)
+            multiplyForward(output: out, a: inputs[0], aShape: o.inputDims[0], b: inputs[1], bShape: o.inputDims[1])
         case .zeroPad(let p):
             padForward(output: out, input: inputs[0], channels: inShape.channels, height: inShape.height, width: inShape.width, padding: p, crop: false)
         case .crop(let p):

@@ -108,6 +108,11 @@ final class KernelTests: XCTestCase {
         var y = [Float](repeating: 0, count: 8)
         multiplyForward(output: &y, a: x, aShape: [2, 2, 2], b: [10, -1], bShape: [2, 1, 1])
         XCTAssertEqual(y, [10, 20, 30, 40, -5, -6, -7, -8])
+        multiplyForward(output: &y, a: [10, -1], aShape: [2, 1, 1], b: x, bShape: [2, 2, 2])
+        XCTAssertEqual(y, [10, 20, 30, 40, -5, -6, -7, -8], "the scale may come first")
+        var z = [Float](repeating: 0, count: 4)
+        multiplyForward(output: &z, a: [1, 2, 3, 4], aShape: [1, 2, 2], b: [10, 100], bShape: [1, 1, 2])
+        XCTAssertEqual(z, [10, 200, 30, 400], "the general broadcast")
     }
 
     func testConcatAddPadAndCrop() {

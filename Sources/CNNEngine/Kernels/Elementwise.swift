@@ -21,6 +21,18 @@ public func addForward(output: UnsafeMutablePointer<Float>, inputs: [UnsafePoint
 public func multiplyForward(
     output: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, aShape: [Int], b: UnsafePointer<Float>, bShape: [Int]
 ) {
+    // The squeeze-and-excitation case, [C, H, W] · [C, 1, 1] (either order), without the general
+    // index arithmetic.
+    if aShape.count == 3, bShape.count == 3, aShape[0] == bShape[0] {
+        if bShape[1] == 1, bShape[2] == 1 {
+            scaleChannels(output: output, map: a, scale: b, channels: aShape[0], pixels: aShape[1] * aShape[2])
+            return
+        }
+        if aShape[1] == 1, aShape[2] == 1 {
+            scaleChannels(output: output, map: b, scale: a, channels: bShape[0], pixels: bShape[1] * bShape[2])
+            return
+        }
+    }
     let shape = zip(aShape, bShape).map { max($0, $1) }
     let count = shape.reduce(1, *)
     func strides(_ s: [Int]) -> [Int] {
@@ -48,6 +60,15 @@ public func multiplyForward(
             index[axis] = 0
             axis -= 1
         }
+    }
+}
+
+/// `output[c][p] = map[c][p] · scale[c]`.
+func scaleChannels(output: UnsafeMutablePointer<Float>, map: UnsafePointer<Float>, scale: UnsafePointer<Float>, channels: Int, pixels: Int) {
+    for c in 0..<channels {
+        let s = scale[c]
+        let src = map + c * pixels, dst = output + c * pixels
+        for p in 0..<pixels { dst[p] = src[p] * s }
     }
 }
 
