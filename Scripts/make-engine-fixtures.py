@@ -96,9 +96,29 @@ CASES = [
 ]
 
 
+def state_dict_fixture():
+    """A state_dict exactly as PyTorch users save it (safetensors.torch.save_file), here in float16
+    to stay small and with batchnorm's int64 num_batches_tracked, plus an input and the output
+    PyTorch computes with those (float16-rounded) weights: cnn-tui must load it as it is."""
+    torch.manual_seed(1)
+    model = reference.SimpleCNN().eval()
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.2, 0.2)
+            m.running_var.uniform_(0.8, 1.2)
+            m.num_batches_tracked.fill_(7)
+    state = {k: (v.half() if v.is_floating_point() else v).contiguous() for k, v in model.state_dict().items()}
+    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+    x = torch.randn(1, 3, 224, 224).half().float()
+    save_file(state, os.path.join(OUT, "simple_cnn-state_dict.safetensors"))
+    save_file({"input": x.half().contiguous(), "output": model(x).contiguous()}, os.path.join(OUT, "simple_cnn-io.safetensors"))
+    print("simple_cnn state_dict (float16) with input and output")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.set_grad_enabled(False)
+    state_dict_fixture()
     for case, make, shape in CASES:
         model = randomized(make().eval(), SEED)
         x = torch.from_numpy(normals(SEED ^ fnv1a("input"), int(np.prod(shape))).reshape(1, *shape))

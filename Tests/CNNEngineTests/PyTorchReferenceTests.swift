@@ -46,4 +46,20 @@ final class PyTorchReferenceTests: XCTestCase {
     func testDenseBlocks() throws { try check("densenet121@3x32x32") }
     func testDepthwiseInvertedResiduals() throws { try check("mobilenet_v2@3x32x32") }
     func testMBConvWithSqueezeExcitationAndSiLU() throws { try check("efficientnet_b0@3x32x32") }
+
+    /// A state_dict saved by `safetensors.torch.save_file` (float16, with batchnorm's int64
+    /// `num_batches_tracked`) loads by name as it is, and gives PyTorch's output.
+    func testAStateDictSavedByPyTorchLoadsDirectly() throws {
+        let analysis = try Zoo.model(named: "simple_cnn")!.analysis()
+        let tensors = try Safetensors.read(path: Self.directory.appendingPathComponent("simple_cnn-state_dict.safetensors").path)
+        XCTAssertNil(tensors["features.1.num_batches_tracked"], "integer buffers are skipped")
+        let weights = Weights(tensors: tensors, origin: "simple_cnn-state_dict.safetensors")
+        let executor = try Executor(analysis: analysis, weights: weights)
+        let io = try Safetensors.read(path: Self.directory.appendingPathComponent("simple_cnn-io.safetensors").path)
+        try executor.setInput(try XCTUnwrap(io["input"]))
+        executor.run()
+        let expected = try XCTUnwrap(io["output"]).values
+        let scale = expected.map(abs).max() ?? 1
+        assertMatches(expected, executor.output(analysis.graph.layers.count - 1).values, relative: 1e-4, absolute: 1e-4 * scale, "simple_cnn")
+    }
 }
