@@ -18,7 +18,7 @@ extension Zoo {
             the parameters sit in the three dense layers, while over 90% of the computation is in the \
             five convolutions.
             """,
-        defaultInput: TensorShape(channels: 3, height: 227, width: 227)
+        defaultInput: TensorShape(channels: 3, height: 227, width: 227), labels: .imagenet
     ) { _ in
         let b = GraphBuilder("alexnet")
         var x = b.input()

@@ -11,7 +11,7 @@ extension Zoo {
             conv; transition layers halve the channels with a 1x1 conv and the size with 2x2 average pooling. \
             Blocks of 6, 12, 24 and 16 layers make 121 weight layers with under 8 million parameters.
             """,
-        defaultInput: TensorShape(channels: 3, height: 224, width: 224)
+        defaultInput: TensorShape(channels: 3, height: 224, width: 224), labels: .imagenet
     ) { _ in densenet("densenet121", blocks: [6, 12, 24, 16]) }
 }
 

@@ -18,7 +18,7 @@ extension Zoo {
             ResNet-50's accuracy, and the scaled-up B7 set the ImageNet state of the art with 8.4x \
             fewer parameters than the previous best (GPipe).
             """,
-        defaultInput: TensorShape(channels: 3, height: 224, width: 224)
+        defaultInput: TensorShape(channels: 3, height: 224, width: 224), labels: .imagenet
     ) { _ in
         let b = GraphBuilder("efficientnet_b0")
         var x = b.input()

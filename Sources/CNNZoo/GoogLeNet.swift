@@ -25,7 +25,7 @@ extension Zoo {
             kernel in the branch where the paper has a 5x5.
             """,
         defaultInput: TensorShape(channels: 3, height: 224, width: 224),
-        hasAuxClassifiers: true
+        hasAuxClassifiers: true, labels: .imagenet
     ) { options in
         let b = GraphBuilder("googlenet")
         var x = b.input()

@@ -25,7 +25,7 @@ extension Zoo {
             5 billion multiply-adds, and its modules became the template for Inception-v4 and Xception.
             """,
         defaultInput: TensorShape(channels: 3, height: 299, width: 299),
-        hasAuxClassifiers: true
+        hasAuxClassifiers: true, labels: .imagenet
     ) { options in
         let b = GraphBuilder("inception_v3")
         var x = b.input()

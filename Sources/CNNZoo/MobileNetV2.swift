@@ -17,7 +17,7 @@ extension Zoo {
             3.5 million parameters for ImageNet accuracy close to much larger nets; it became the \
             standard mobile backbone for detection and segmentation.
             """,
-        defaultInput: TensorShape(channels: 3, height: 224, width: 224)
+        defaultInput: TensorShape(channels: 3, height: 224, width: 224), labels: .imagenet
     ) { _ in
         let b = GraphBuilder("mobilenet_v2")
         var x = b.input()

@@ -30,7 +30,7 @@ extension Zoo {
             the large one beat the best human designs. Searching for a cell instead of a whole network \
             made architecture search affordable, and led to AmoebaNet, MnasNet and EfficientNet.
             """,
-        defaultInput: TensorShape(channels: 3, height: 224, width: 224)
+        defaultInput: TensorShape(channels: 3, height: 224, width: 224), labels: .imagenet
     ) { _ in
         let b = GraphBuilder("nasnet_mobile")
         let net = NASNetA(b)

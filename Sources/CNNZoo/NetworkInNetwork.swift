@@ -18,7 +18,7 @@ extension Zoo {
             convolutions are the bottlenecks of GoogLeNet and ResNet, and global average pooling ends \
             nearly every CNN since. This is the paper's CIFAR-10 model on 32x32 images.
             """,
-        defaultInput: TensorShape(channels: 3, height: 32, width: 32)
+        defaultInput: TensorShape(channels: 3, height: 32, width: 32), labels: .cifar10
     ) { _ in
         let b = GraphBuilder("nin")
         var x = b.input()

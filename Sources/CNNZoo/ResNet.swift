@@ -139,7 +139,7 @@ extension Zoo {
                 max pooling, then global average pooling and one dense layer; it won ILSVRC 2015. \
                 This is torchvision's layout (stride on the 3x3 of a bottleneck, "ResNet v1.5").
                 """,
-            defaultInput: TensorShape(channels: 3, height: 224, width: 224)
+            defaultInput: TensorShape(channels: 3, height: 224, width: 224), labels: .imagenet
         ) { _ in resnet(name, block: block, stages: stages) }
     }
 
@@ -152,7 +152,7 @@ extension Zoo {
             reduce 32 to 4 and a 10-way classifier follows global average pooling. The residual stages are \
             exactly resnet18's.
             """,
-        defaultInput: TensorShape(channels: 3, height: 32, width: 32)
+        defaultInput: TensorShape(channels: 3, height: 32, width: 32), labels: .cifar10
     ) { _ in resnet("resnet18_cifar", block: .basic, stages: [2, 2, 2, 2], cifarStem: true, classes: 10) }
 
     static let plain34 = ZooModel(
@@ -163,6 +163,6 @@ extension Zoo {
             identities: deeper plain nets degrade because they are hard to optimize, not because they overfit. \
             Adding the shortcuts (resnet34) fixes it at the same depth and almost the same parameter count.
             """,
-        defaultInput: TensorShape(channels: 3, height: 224, width: 224)
+        defaultInput: TensorShape(channels: 3, height: 224, width: 224), labels: .imagenet
     ) { _ in resnet("plain34", block: .plain, stages: [3, 4, 6, 3]) }
 }

@@ -11,6 +11,6 @@ extension Zoo {
             It adds about 10% parameters and almost no computation to ResNet-50 and won ILSVRC 2017. The \
             excitation sees the whole image, so every output unit's receptive field becomes global.
             """,
-        defaultInput: TensorShape(channels: 3, height: 224, width: 224)
+        defaultInput: TensorShape(channels: 3, height: 224, width: 224), labels: .imagenet
     ) { _ in resnet("se_resnet50", block: .bottleneck, stages: [3, 4, 6, 3], squeezeExcitation: true) }
 }

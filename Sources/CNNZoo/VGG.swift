@@ -88,7 +88,7 @@ extension Zoo {
             name: name, title: "VGG-\(depth)" + (batchNorm ? " (batch norm)" : ""), year: 2014,
             paper: "Simonyan and Zisserman, \"Very Deep Convolutional Networks for Large-Scale Image Recognition\", ICLR 2015 (arXiv 2014)",
             description: description,
-            defaultInput: TensorShape(channels: 3, height: 224, width: 224)
+            defaultInput: TensorShape(channels: 3, height: 224, width: 224), labels: .imagenet
         ) { _ in
             let b = GraphBuilder(name)
             var x = b.input()

@@ -16,7 +16,7 @@ extension Zoo {
             two dropout dense layers of 4096) follows AlexNet, without the two-GPU split. It showed \
             that visualisation can guide architecture design rather than trial and error alone.
             """,
-        defaultInput: TensorShape(channels: 3, height: 224, width: 224)
+        defaultInput: TensorShape(channels: 3, height: 224, width: 224), labels: .imagenet
     ) { _ in
         let b = GraphBuilder("zfnet")
         var x = b.input()

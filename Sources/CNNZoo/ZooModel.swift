@@ -24,11 +24,13 @@ public struct ZooModel: Sendable {
     public let defaultInput: TensorShape
     /// Whether `ZooOptions.auxClassifiers` changes this model.
     public let hasAuxClassifiers: Bool
+    /// What the classifier's outputs mean, for models made for a known data set.
+    public let labels: LabelSet?
     private let builder: @Sendable (ZooOptions) -> Graph
 
     public init(
         name: String, title: String, year: Int, paper: String, description: String,
-        defaultInput: TensorShape, hasAuxClassifiers: Bool = false,
+        defaultInput: TensorShape, hasAuxClassifiers: Bool = false, labels: LabelSet? = nil,
         build: @escaping @Sendable (ZooOptions) -> Graph
     ) {
         self.name = name
@@ -38,6 +40,7 @@ public struct ZooModel: Sendable {
         self.description = description
         self.defaultInput = defaultInput
         self.hasAuxClassifiers = hasAuxClassifiers
+        self.labels = labels
         self.builder = build
     }
 

@@ -81,7 +81,8 @@ extension CNNTUICommand {
                       + "max \(formatFixed(Double(v.max() ?? 0), digits: 4)), mean \(formatFixed(Double(v.reduce(0, +)) / Double(max(v.count, 1)), digits: 4))")
             } else {
                 let softmaxed = analysis.graph.layers[last].op == .activation(.softmax)
-                InferenceReport.renderTop(InferenceReport.top(result.values, alreadyProbabilities: softmaxed), names: nil).forEach { print($0) }
+                let names = model.labels.flatMap { $0.names.count == result.count ? $0.names : nil }
+                InferenceReport.renderTop(InferenceReport.top(result.values, alreadyProbabilities: softmaxed), names: names).forEach { print($0) }
             }
             let how = self.repeat > 1 ? "median of \(self.repeat)" : "one pass"
             print("forward pass: \(formatFixed(elapsed * 1e3, digits: 2)) ms (\(how); OpenBLAS \(blasCoreName()))")
