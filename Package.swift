@@ -30,6 +30,13 @@ let package = Package(
         /// Float32 NCHW tensors and the kernels of every op, run over a CNNModel graph.
         .target(name: "CNNEngine", dependencies: ["CNNModel", "CBLAS"]),
 
+        // MARK: - Data
+
+        /// zlib through pkg-config (gzip-compressed IDX files).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        /// Data set readers (IDX, CIFAR binary, PGM/PPM) and the bundled samples.
+        .target(name: "CNNData", dependencies: ["CZlib"]),
+
         // MARK: - Terminal UI
 
         /// Screens, widgets and app state, drawn into an in-memory `Canvas`; knows nothing of ncurses.
@@ -62,6 +69,7 @@ let package = Package(
         .testTarget(name: "CNNZooTests", dependencies: ["CNNModel", "CNNZoo"]),
         .testTarget(name: "CNNReportTests", dependencies: ["CNNModel", "CNNZoo", "CNNReport"]),
         .testTarget(name: "CNNEngineTests", dependencies: ["CNNModel", "CNNEngine"]),
+        .testTarget(name: "CNNDataTests", dependencies: ["CNNData", "CZlib"]),
         .testTarget(name: "CNNTUITests", dependencies: ["CNNModel", "CNNZoo", "CNNTUI"]),
         /// Runs the built `cnn-tui` binary as a user would and reads what it prints.
         .testTarget(name: "CLITests", dependencies: ["cnn-tui"]),
