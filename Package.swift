@@ -34,8 +34,10 @@ let package = Package(
 
         /// zlib through pkg-config (gzip-compressed IDX files).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        /// Data set readers (IDX, CIFAR binary, PGM/PPM) and the bundled samples.
-        .target(name: "CNNData", dependencies: ["CZlib"]),
+        /// libpng through pkg-config.
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        /// Data set readers (IDX, CIFAR binary, PNG, PGM/PPM) and the bundled samples.
+        .target(name: "CNNData", dependencies: ["CZlib", "CPNG"]),
 
         // MARK: - Terminal UI
 

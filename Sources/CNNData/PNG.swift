@@ -1,0 +1,35 @@
+import CPNG
+import Foundation
+
+/// PNG images through libpng: gray, gray with alpha, RGB, RGBA, palette and 16-bit files, read as
+/// 8-bit gray or RGB (alpha is dropped: a network sees the colour).
+public enum PNG {
+    public static func read(path: String) throws -> Image {
+        guard let data = FileManager.default.contents(atPath: path) else { throw DataError(path, "cannot read the file") }
+        return try decode(data, file: path)
+    }
+
+    public static func decode(_ data: Data, file: String) throws -> Image {
+        guard data.count >= 8, Array(data.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] else {
+            throw DataError(file, "not a PNG file (wrong signature)")
+        }
+        var rgba: UnsafeMutablePointer<UInt8>?
+        var width: UInt32 = 0, height: UInt32 = 0
+        var isColor: Int32 = 0
+        var message = [CChar](repeating: 0, count: 64)
+        let ok = data.withUnsafeBytes { bytes in
+            cnn_png_decode_rgba(bytes.baseAddress, bytes.count, &rgba, &width, &height, &isColor, &message)
+        }
+        guard ok == 1, let rgba else {
+            throw DataError(file, "corrupt PNG: " + String(cString: message))
+        }
+        defer { free(rgba) }
+        let count = Int(width) * Int(height)
+        let channels = isColor != 0 ? 3 : 1
+        var pixels = [UInt8](repeating: 0, count: count * channels)
+        for p in 0..<count {
+            for c in 0..<channels { pixels[p * channels + c] = rgba[4 * p + c] }
+        }
+        return Image(width: Int(width), height: Int(height), channels: channels, pixels: pixels)
+    }
+}
