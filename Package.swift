@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "cnn-tui",
             dependencies: [
-                "CNNModel", "CNNZoo", "CNNReport", "CNNEngine", "CNNTUI", "NCursesBackend",
+                "CNNModel", "CNNZoo", "CNNReport", "CNNEngine", "CNNData", "CNNTUI", "NCursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -18,5 +18,5 @@ with open(path, "w") as f:
     f.write("    public static let imagenet = LabelSet(name: \"ImageNet-1k\", names: [\n")
     for i in range(0, 1000, 4):
         f.write("        " + " ".join(json.dumps(n) + "," for n in names[i:i + 4]) + "\n")
-    f.write("    ])\n}\n")
+    f.write("    ], mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225])\n}\n")
 print(f"wrote {path}")

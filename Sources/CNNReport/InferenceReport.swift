@@ -22,7 +22,9 @@ public enum InferenceReport {
 
     public static func renderTop(_ top: [(index: Int, probability: Double)], names: [String]?) -> [String] {
         top.enumerated().map { rank, entry in
-            let name = names.flatMap { entry.index < $0.count ? $0[entry.index] : nil }.map { "  " + $0 } ?? ""
+            // Digits are their own names: "class 7", not "class 7  7".
+            let name = names.flatMap { entry.index < $0.count && $0[entry.index] != String(entry.index) ? $0[entry.index] : nil }
+                .map { "  " + $0 } ?? ""
             return "  \(rank + 1). class \(entry.index)\(name)  \(formatFixed(entry.probability * 100, digits: 2))%"
         }
     }

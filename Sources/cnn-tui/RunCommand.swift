@@ -1,6 +1,8 @@
 import ArgumentParser
+import CNNData
 import CNNEngine
 import CNNModel
+import Foundation
 import CNNReport
 import CNNZoo
 
@@ -19,6 +21,12 @@ extension CNNTUICommand {
 
         @Option(help: ArgumentHelp("The input: the tensor named `input`, shape [1,C,H,W] (default: a seeded random normal input).", valueName: "X.safetensors"))
         var tensor: String?
+
+        @Option(help: ArgumentHelp("An image (PNG, PGM or PPM), fitted to the model's input: resized, made gray or RGB, normalized.", valueName: "FILE"))
+        var image: String?
+
+        @Option(help: ArgumentHelp("A bundled sample: mnist:N, cifar10:N, cifar100:N or imagenet:N.", valueName: "DATASET:N"))
+        var sample: String?
 
         @Option(help: ArgumentHelp("Write the final output (as `output`) and the --layers outputs here.", valueName: "OUT.safetensors"))
         var output: String?
@@ -39,6 +47,9 @@ extension CNNTUICommand {
             if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
             if self.repeat < 1 { throw ValidationError("--repeat must be at least 1") }
             if layers != nil && output == nil { throw ValidationError("--layers needs --output") }
+            if [tensor, image, sample].compactMap({ $0 }).count > 1 {
+                throw ValidationError("give one input: --tensor, --image or --sample")
+            }
         }
 
         func run() throws {
@@ -55,7 +66,7 @@ extension CNNTUICommand {
             } catch {
                 throw UserError("\(error)")
             }
-            let input = try loadInput(analysis)
+            let (input, inputDescription) = try loadInput(analysis, labels: model.labels)
             let executor = try engine { () throws(EngineError) in try Executor(analysis: analysis, weights: weights) }
             var times: [Double] = []
             var timings: [LayerTiming] = []
@@ -70,7 +81,7 @@ extension CNNTUICommand {
             let result = executor.output(last)
 
             print("\(model.title) at \(analysis.input), weights: \(weights.origin)")
-            if tensor == nil { print("input: random normal (seed \(seed))") }
+            print("input: \(inputDescription)")
             if let output {
                 try write(executor, analysis: analysis, final: result, to: output)
                 print("wrote \(output)")
@@ -89,20 +100,56 @@ extension CNNTUICommand {
             if profile { InferenceReport.renderProfile(timings, analysis: analysis).forEach { print($0) } }
         }
 
-        private func loadInput(_ analysis: ModelAnalysis) throws -> Tensor {
+        /// The input tensor and a line saying what it is.
+        private func loadInput(_ analysis: ModelAnalysis, labels: LabelSet?) throws -> (Tensor, String) {
+            let shape = analysis.input
+            if let image = self.image ?? nil {
+                let picture: Image
+                do { picture = try ImageFiles.read(path: image) } catch { throw UserError("\(error)") }
+                return (fitted(picture, shape, labels), "\(image) (\(picture.width)x\(picture.height), fitted to \(shape))")
+            }
+            if let sample {
+                guard let library = SampleLibrary.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment) else {
+                    throw UserError("cannot find the bundled samples (Assets/); set CNN_TUI_ASSETS to the folder")
+                }
+                let found: (image: Image, name: String)
+                do { found = try library.sample(sample) } catch { throw UserError("\(error)") }
+                let truth = found.image.label.map { label -> String in
+                    let dataset = sample.split(separator: ":").first.map(String.init) ?? ""
+                    let name = labelNames(for: dataset, labels: labels)
+                        .flatMap { label < $0.count && $0[label] != String(label) ? " " + $0[label] : nil } ?? ""
+                    return ", true class \(label)\(name)"
+                } ?? ""
+                return (fitted(found.image, shape, labels), "sample \(found.name)\(truth), fitted to \(shape)")
+            }
             guard let path = tensor else {
-                let t = Tensor(analysis.input)
+                let t = Tensor(shape)
                 var random = NormalGenerator(seed: seed)
                 for i in 0..<t.count { t[i] = random.next() }
-                return t
+                return (t, "random normal (seed \(seed))")
             }
             let tensors: [String: Tensor]
             do { tensors = try Safetensors.read(path: path) } catch { throw UserError("\(error)") }
             guard let input = tensors["input"] else { throw UserError("\(path) has no tensor named 'input'") }
-            guard input.shape == [1] + analysis.input.dims else {
-                throw UserError("\(path): input has shape \(input.shape), \(analysis.graph.name) takes [1, \(analysis.input.dims.map(String.init).joined(separator: ", "))]")
+            guard input.shape == [1] + shape.dims else {
+                throw UserError("\(path): input has shape \(input.shape), \(analysis.graph.name) takes [1, \(shape.dims.map(String.init).joined(separator: ", "))]")
             }
-            return input
+            return (input, path)
+        }
+
+        /// Resized and normalized with the data set the model was made for (0...1 otherwise).
+        private func fitted(_ picture: Image, _ shape: TensorShape, _ labels: LabelSet?) -> Tensor {
+            let values = ImageFitting.fit(picture, channels: shape.channels, height: shape.height, width: shape.width,
+                                          mean: labels?.mean ?? [0], std: labels?.std ?? [1])
+            return Tensor(shape: [1] + shape.dims, values: values)
+        }
+
+        /// Class names of a sample's data set, when the model's own labels are that data set's.
+        private func labelNames(for dataset: String, labels: LabelSet?) -> [String]? {
+            switch (dataset, labels?.name) {
+            case ("mnist", "MNIST digits"), ("cifar10", "CIFAR-10"), ("imagenet", "ImageNet-1k"): return labels?.names
+            default: return nil
+            }
         }
 
         private func write(_ executor: Executor, analysis: ModelAnalysis, final: Tensor, to path: String) throws {

@@ -161,4 +161,20 @@ final class CLITests: XCTestCase {
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("weights: tensor c1.weight [6, 1, 5, 5] is missing"), r.stderr)
     }
+
+    func testRunOnABundledSampleAndAnImageFile() throws {
+        let r = try run("run", "lenet5", "--sample", "mnist:0")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("input: sample mnist:0, true class "), r.stdout)
+        let photo = try run("run", "resnet18", "--sample", "imagenet:0")
+        XCTAssertTrue(photo.stdout.contains("true class 243 bull mastiff"), photo.stdout)
+        let bad = try run("run", "lenet5", "--sample", "mnist:5000")
+        XCTAssertTrue(bad.stderr.contains("mnist has 1000 samples (0-999)"), bad.stderr)
+        let text = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-not-an-image-\(getpid()).txt").path
+        try "hello".write(toFile: text, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: text) }
+        let notImage = try run("run", "lenet5", "--image", text)
+        XCTAssertNotEqual(notImage.status, 0)
+        XCTAssertTrue(notImage.stderr.contains("not a PNG, PGM or PPM image"), notImage.stderr)
+    }
 }
