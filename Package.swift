@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "CNNModelTests", dependencies: ["CNNModel"]),
         .testTarget(name: "CNNZooTests", dependencies: ["CNNModel", "CNNZoo"]),
         .testTarget(name: "CNNReportTests", dependencies: ["CNNModel", "CNNZoo", "CNNReport"]),
-        .testTarget(name: "CNNEngineTests", dependencies: ["CNNModel", "CNNEngine"]),
+        .testTarget(name: "CNNEngineTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine"]),
         .testTarget(name: "CNNDataTests", dependencies: ["CNNData", "CZlib"]),
         .testTarget(name: "CNNTUITests", dependencies: ["CNNModel", "CNNZoo", "CNNTUI"]),
         /// Runs the built `cnn-tui` binary as a user would and reads what it prints.
