@@ -242,6 +242,17 @@ class ConvStack(nn.Module):
         return x
 
 
+class Filters(nn.Module):
+    """The classic-kernels model: one 3x3 convolution, seven filters, no bias, padding 1."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 7, 3, padding=1, bias=False)
+
+    def forward(self, x):
+        return self.conv(x)
+
+
 # ---------------------------------------------------------------- the catalogue
 
 def tv(name, **kwargs):
@@ -264,6 +275,7 @@ TORCH = {
     "conv5x5": (lambda: ConvStack([5]), (3, 32, 32), "eval"),
     "conv3x3x2": (lambda: ConvStack([3, 3]), (3, 32, 32), "eval"),
     "conv3x3x3": (lambda: ConvStack([3, 3, 3]), (3, 32, 32), "eval"),
+    "filters": (Filters, (1, 64, 64), "eval"),
     "googlenet": (tv("googlenet", aux_logits=False, transform_input=False, init_weights=False), (3, 224, 224), "eval"),
     "googlenet_aux": (tv("googlenet", aux_logits=True, transform_input=False, init_weights=False), (3, 224, 224), "train"),
     "inception_v3": (tv("inception_v3", aux_logits=False, transform_input=False, init_weights=False), (3, 299, 299), "eval"),

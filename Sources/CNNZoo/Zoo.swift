@@ -9,7 +9,7 @@ public enum Zoo {
         vgg11, vgg13, vgg16, vgg19, vgg11_bn, vgg13_bn, vgg16_bn, vgg19_bn,
         nasnet_mobile, mobilenet_v2, efficientnet_b0,
         // The course's worked examples.
-        simple_cnn, vgg11_course, inception_naive, inception_reduced, conv5x5, conv3x3x2, conv3x3x3,
+        simple_cnn, vgg11_course, inception_naive, inception_reduced, conv5x5, conv3x3x2, conv3x3x3, filters,
     ]
 
     public static func model(named name: String) -> ZooModel? {

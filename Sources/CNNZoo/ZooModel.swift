@@ -26,11 +26,14 @@ public struct ZooModel: Sendable {
     public let hasAuxClassifiers: Bool
     /// What the classifier's outputs mean, for models made for a known data set.
     public let labels: LabelSet?
+    /// Parameters the model defines itself, by state_dict name (the `filters` model's kernels).
+    public let constants: [String: ConstantTensor]
     private let builder: @Sendable (ZooOptions) -> Graph
 
     public init(
         name: String, title: String, year: Int, paper: String, description: String,
         defaultInput: TensorShape, hasAuxClassifiers: Bool = false, labels: LabelSet? = nil,
+        constants: [String: ConstantTensor] = [:],
         build: @escaping @Sendable (ZooOptions) -> Graph
     ) {
         self.name = name
@@ -41,6 +44,7 @@ public struct ZooModel: Sendable {
         self.defaultInput = defaultInput
         self.hasAuxClassifiers = hasAuxClassifiers
         self.labels = labels
+        self.constants = constants
         self.builder = build
     }
 

@@ -60,6 +60,10 @@ extension CNNTUICommand {
                 if let path = self.weights {
                     weights = Weights(tensors: try Safetensors.read(path: path), origin: path)
                     try weights.validate(for: analysis)
+                } else if !model.constants.isEmpty {
+                    weights = Weights(tensors: model.constants.mapValues { Tensor(shape: $0.shape, values: $0.values) },
+                                      origin: "the model's fixed kernels")
+                    try weights.validate(for: analysis)
                 } else {
                     weights = .heInitialized(analysis, seed: seed)
                 }
@@ -144,10 +148,12 @@ extension CNNTUICommand {
             return Tensor(shape: [1] + shape.dims, values: values)
         }
 
-        /// Class names of a sample's data set, when the model's own labels are that data set's.
+        /// Class names of a sample's data set.
         private func labelNames(for dataset: String, labels: LabelSet?) -> [String]? {
-            switch (dataset, labels?.name) {
-            case ("mnist", "MNIST digits"), ("cifar10", "CIFAR-10"), ("imagenet", "ImageNet-1k"): return labels?.names
+            switch dataset {
+            case "mnist": return LabelSet.digits.names
+            case "cifar10": return LabelSet.cifar10.names
+            case "imagenet": return LabelSet.imagenet.names
             default: return nil
             }
         }
