@@ -150,8 +150,8 @@ public enum EngineError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Standard normal samples from a seeded SplitMix64, by Box-Muller: the same weights on every
-/// machine for the same seed.
+/// Standard normal samples from a seeded SplitMix64, by Box-Muller (and the uniform samples
+/// under them): the same weights, shuffles and dropout masks on every machine for the same seed.
 public struct NormalGenerator {
     private var state: UInt64
     private var spare: Float?
@@ -160,7 +160,8 @@ public struct NormalGenerator {
         state = seed
     }
 
-    private mutating func uniform() -> Double {
+    /// A uniform sample in the open interval (0, 1).
+    public mutating func uniform() -> Double {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

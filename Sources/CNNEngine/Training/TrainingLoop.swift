@@ -1,0 +1,103 @@
+/// Labelled samples already fitted to a model's input: `count` rows of `sampleSize` floats.
+public struct LabeledSamples: Sendable {
+    public let inputs: [Float]
+    public let labels: [Int]
+    public let sampleSize: Int
+
+    public init(inputs: [Float], labels: [Int], sampleSize: Int) {
+        precondition(inputs.count == labels.count * sampleSize, "\(inputs.count) floats for \(labels.count) samples of \(sampleSize)")
+        self.inputs = inputs
+        self.labels = labels
+        self.sampleSize = sampleSize
+    }
+
+    public var count: Int { labels.count }
+}
+
+/// Where an epoch is, for a progress bar.
+public struct BatchProgress: Sendable {
+    public let epoch: Int
+    public let samplesDone: Int
+    public let samplesTotal: Int
+    /// Mean loss and accuracy over the epoch's batches so far.
+    public let loss: Double
+    public let accuracy: Double
+    public let imagesPerSecond: Double
+}
+
+/// One epoch's figures.
+public struct EpochResult: Sendable {
+    public let epoch: Int
+    public let trainLoss: Double
+    /// Accuracy on the training batches as they were trained (in training mode, weights moving).
+    public let trainAccuracy: Double
+    public let testLoss: Double
+    public let testAccuracy: Double
+    public let seconds: Double
+    public let imagesPerSecond: Double
+}
+
+extension Trainer {
+    /// Loss and accuracy over `data` at inference (batchnorm with running statistics, no dropout).
+    public func evaluate(_ data: LabeledSamples) -> (loss: Double, accuracy: Double) {
+        var loss = 0.0, correct = 0
+        data.inputs.withUnsafeBufferPointer { inputs in
+            var start = 0
+            while start < data.count {
+                let n = min(batchSize, data.count - start)
+                forward(inputs.baseAddress! + start * data.sampleSize, count: n, training: false)
+                let result = self.loss(labels: Array(data.labels[start..<(start + n)]))
+                loss += result.loss * Double(n)
+                correct += result.correct
+                start += n
+            }
+        }
+        return (loss / Double(max(data.count, 1)), Double(correct) / Double(max(data.count, 1)))
+    }
+
+    /// One pass over `train` in shuffled mini-batches (the order drawn from `random`), one
+    /// optimizer step per batch, then an evaluation on `test`. Returns nil when cancelled
+    /// (checked between batches); the weights then hold the updates made so far.
+    public func trainEpoch(
+        _ epoch: Int, train: LabeledSamples, test: LabeledSamples, optimizer: Optimizer, random: inout NormalGenerator,
+        isCancelled: () -> Bool = { false }, progress: (BatchProgress) -> Void = { _ in }
+    ) -> EpochResult? {
+        precondition(train.sampleSize == perSampleInput, "samples of \(train.sampleSize) floats, the model takes \(perSampleInput)")
+        var order = Array(0..<train.count)
+        for i in stride(from: order.count - 1, to: 0, by: -1) {
+            order.swapAt(i, min(Int(random.uniform() * Double(i + 1)), i))
+        }
+        let batch = Tensor(shape: [batchSize, train.sampleSize])
+        let start = monotonicSeconds()
+        var done = 0, lossSum = 0.0, correct = 0
+        while done < train.count {
+            if isCancelled() { return nil }
+            let n = min(batchSize, train.count - done)
+            var labels: [Int] = []
+            train.inputs.withUnsafeBufferPointer { inputs in
+                for s in 0..<n {
+                    let index = order[done + s]
+                    (batch.data + s * train.sampleSize).update(from: inputs.baseAddress! + index * train.sampleSize, count: train.sampleSize)
+                    labels.append(train.labels[index])
+                }
+            }
+            forward(batch.data, count: n, training: true)
+            let result = backward(labels: labels)
+            optimizer.step(parameters, gradients: gradients)
+            lossSum += result.loss * Double(n)
+            correct += result.correct
+            done += n
+            let elapsed = monotonicSeconds() - start
+            progress(BatchProgress(epoch: epoch, samplesDone: done, samplesTotal: train.count, loss: lossSum / Double(done),
+                                   accuracy: Double(correct) / Double(done), imagesPerSecond: Double(done) / max(elapsed, 1e-9)))
+        }
+        let seconds = monotonicSeconds() - start
+        let tested = evaluate(test)
+        return EpochResult(epoch: epoch, trainLoss: lossSum / Double(max(done, 1)), trainAccuracy: Double(correct) / Double(max(done, 1)),
+                           testLoss: tested.loss, testAccuracy: tested.accuracy, seconds: seconds,
+                           imagesPerSecond: Double(done) / max(seconds, 1e-9))
+    }
+
+    /// Floats per input sample.
+    public var perSampleInput: Int { analysis.input.elementCount ?? 0 }
+}
