@@ -29,4 +29,23 @@ final class ImageFittingTests: XCTestCase {
         let image = Image(width: 2, height: 1, channels: 3, pixels: [255, 0, 0, 0, 0, 255])
         XCTAssertEqual(ImageFitting.fit(image, channels: 3, height: 1, width: 2, mean: [0], std: [1]), [1, 0, 0, 0, 0, 1])
     }
+
+    func testMNISTDigitsAreCentredInLeNetsField() {
+        // The paper's 28x28 digits in a 32x32 field: two black rows and columns on each side.
+        XCTAssertEqual(ImageFitting.placement(width: 28, height: 28, inputWidth: 32, inputHeight: 32), .centered(top: 2, left: 2))
+        var pixels = [UInt8](repeating: 0, count: 28 * 28)
+        pixels[0] = 255  // top-left pixel of the digit
+        pixels[28 * 28 - 1] = 128
+        let out = ImageFitting.fit(Image(width: 28, height: 28, channels: 1, pixels: pixels), channels: 1, height: 32, width: 32,
+                                   mean: [0], std: [1])
+        XCTAssertEqual(out[2 * 32 + 2], 1)
+        XCTAssertEqual(out[29 * 32 + 29], 128 / 255, accuracy: 1e-6)
+        XCTAssertEqual(out.filter { $0 != 0 }.count, 2, "nothing is interpolated")
+    }
+
+    func testSmallImagesForLargeInputsAreResized() {
+        XCTAssertEqual(ImageFitting.placement(width: 32, height: 32, inputWidth: 224, inputHeight: 224), .resized)
+        XCTAssertEqual(ImageFitting.placement(width: 224, height: 224, inputWidth: 32, inputHeight: 32), .resized)
+        XCTAssertEqual(ImageFitting.placement(width: 20, height: 28, inputWidth: 32, inputHeight: 32), .resized)
+    }
 }
