@@ -39,10 +39,16 @@ let package = Package(
         /// Data set readers (IDX, CIFAR binary, PNG, PGM/PPM) and the bundled samples.
         .target(name: "CNNData", dependencies: ["CZlib", "CPNG"]),
 
+        // MARK: - Runtime
+
+        /// A zoo model with its weights (file, shipped, fixed or random) and sample images fitted
+        /// to its input: what `run`, `train` and the feature-map screen share.
+        .target(name: "CNNRuntime", dependencies: ["CNNModel", "CNNZoo", "CNNEngine", "CNNData"]),
+
         // MARK: - Terminal UI
 
         /// Screens, widgets and app state, drawn into an in-memory `Canvas`; knows nothing of ncurses.
-        .target(name: "CNNTUI", dependencies: ["CNNModel", "CNNZoo", "CNNReport"]),
+        .target(name: "CNNTUI", dependencies: ["CNNModel", "CNNZoo", "CNNReport", "CNNEngine", "CNNData", "CNNRuntime"]),
 
         // MARK: - Terminal backend
 
@@ -56,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "cnn-tui",
             dependencies: [
-                "CNNModel", "CNNZoo", "CNNReport", "CNNEngine", "CNNData", "CNNTUI", "NCursesBackend",
+                "CNNModel", "CNNZoo", "CNNReport", "CNNEngine", "CNNData", "CNNRuntime", "CNNTUI", "NCursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,7 +80,8 @@ let package = Package(
         .testTarget(name: "CNNDataTests", dependencies: ["CNNData", "CZlib"]),
         .testTarget(name: "CNNTUITests", dependencies: ["CNNModel", "CNNZoo", "CNNTUI"]),
         /// Runs the built `cnn-tui` binary as a user would and reads what it prints.
-        .testTarget(name: "CLITests", dependencies: ["cnn-tui"]),
+        .testTarget(name: "CLITests", dependencies: ["cnn-tui", "CNNData"]),
+        .testTarget(name: "CNNRuntimeTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine", "CNNData", "CNNRuntime"]),
         /// The full-screen browser driven through tmux, as a user would.
         .testTarget(name: "EndToEndTests", dependencies: ["cnn-tui"]),
     ]

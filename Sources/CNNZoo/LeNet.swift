@@ -13,7 +13,8 @@ extension Zoo {
             pattern every later CNN builds on. This version keeps the paper's names (C1...F6) and tanh, \
             with C3 connected to all six S2 maps.
             """,
-        defaultInput: TensorShape(channels: 1, height: 32, width: 32), labels: .digits
+        defaultInput: TensorShape(channels: 1, height: 32, width: 32), labels: .digits,
+        shippedWeights: "lenet5-mnist.safetensors"
     ) { _ in
         let b = GraphBuilder("lenet5")
         var x = b.input()

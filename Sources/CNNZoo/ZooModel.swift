@@ -28,12 +28,14 @@ public struct ZooModel: Sendable {
     public let labels: LabelSet?
     /// Parameters the model defines itself, by state_dict name (the `filters` model's kernels).
     public let constants: [String: ConstantTensor]
+    /// Trained weights shipped in `Assets/weights/` (file name), used unless others are given.
+    public let shippedWeights: String?
     private let builder: @Sendable (ZooOptions) -> Graph
 
     public init(
         name: String, title: String, year: Int, paper: String, description: String,
         defaultInput: TensorShape, hasAuxClassifiers: Bool = false, labels: LabelSet? = nil,
-        constants: [String: ConstantTensor] = [:],
+        constants: [String: ConstantTensor] = [:], shippedWeights: String? = nil,
         build: @escaping @Sendable (ZooOptions) -> Graph
     ) {
         self.name = name
@@ -45,6 +47,7 @@ public struct ZooModel: Sendable {
         self.hasAuxClassifiers = hasAuxClassifiers
         self.labels = labels
         self.constants = constants
+        self.shippedWeights = shippedWeights
         self.builder = build
     }
 

@@ -4,6 +4,7 @@ import CNNEngine
 import CNNModel
 import Foundation
 import CNNReport
+import CNNRuntime
 import CNNZoo
 
 extension CNNTUICommand {
@@ -18,6 +19,9 @@ extension CNNTUICommand {
 
         @Option(help: "Seed of the He initialization when no weights are given.")
         var seed: UInt64 = 42
+
+        @Flag(help: "Ignore the model's shipped trained weights (lenet5): random He initialization from --seed.")
+        var untrained = false
 
         @Option(help: ArgumentHelp("The input: the tensor named `input`, shape [1,C,H,W] (default: a seeded random normal input).", valueName: "X.safetensors"))
         var tensor: String?
@@ -47,6 +51,7 @@ extension CNNTUICommand {
             if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
             if self.repeat < 1 { throw ValidationError("--repeat must be at least 1") }
             if layers != nil && output == nil { throw ValidationError("--layers needs --output") }
+            if untrained && weights != nil { throw ValidationError("give --weights or --untrained, not both") }
             if [tensor, image, sample].compactMap({ $0 }).count > 1 {
                 throw ValidationError("give one input: --tensor, --image or --sample")
             }
@@ -55,22 +60,14 @@ extension CNNTUICommand {
         func run() throws {
             let (model, analysis) = try selection.analysis()
             if let threads { setBLASThreads(threads) }
-            let weights: Weights
-            do {
-                if let path = self.weights {
-                    weights = Weights(tensors: try Safetensors.read(path: path), origin: path)
-                    try weights.validate(for: analysis)
-                } else if !model.constants.isEmpty {
-                    weights = Weights(tensors: model.constants.mapValues { Tensor(shape: $0.shape, values: $0.values) },
-                                      origin: "the model's fixed kernels")
-                    try weights.validate(for: analysis)
-                } else {
-                    weights = .heInitialized(analysis, seed: seed)
-                }
-            } catch {
+            let library = SampleLibrary.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment)
+            let loaded: ModelWeights
+            do { loaded = try ModelWeights.load(model, analysis: analysis, file: self.weights, seed: seed,
+                                                        assets: untrained ? nil : library) } catch {
                 throw UserError("\(error)")
             }
-            let (input, inputDescription) = try loadInput(analysis, labels: model.labels)
+            let weights = loaded.weights
+            let (input, inputDescription) = try loadInput(analysis, labels: model.labels, library: library)
             let executor = try engine { () throws(EngineError) in try Executor(analysis: analysis, weights: weights) }
             var times: [Double] = []
             var timings: [LayerTiming] = []
@@ -84,7 +81,7 @@ extension CNNTUICommand {
             let last = analysis.graph.layers.count - 1
             let result = executor.output(last)
 
-            print("\(model.title) at \(analysis.input), weights: \(weights.origin)")
+            print("\(model.title) at \(analysis.input), \(loaded.description)")
             print("input: \(inputDescription)")
             if let output {
                 try write(executor, analysis: analysis, final: result, to: output)
@@ -105,26 +102,26 @@ extension CNNTUICommand {
         }
 
         /// The input tensor and a line saying what it is.
-        private func loadInput(_ analysis: ModelAnalysis, labels: LabelSet?) throws -> (Tensor, String) {
+        private func loadInput(_ analysis: ModelAnalysis, labels: LabelSet?, library: SampleLibrary?) throws -> (Tensor, String) {
             let shape = analysis.input
             if let image = self.image ?? nil {
                 let picture: Image
                 do { picture = try ImageFiles.read(path: image) } catch { throw UserError("\(error)") }
-                return (fitted(picture, shape, labels), "\(image) (\(picture.width)x\(picture.height), fitted to \(shape))")
+                return (ModelInput.tensor(picture, shape: shape, labels: labels), "\(image) (\(picture.width)x\(picture.height), fitted to \(shape))")
             }
             if let sample {
-                guard let library = SampleLibrary.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment) else {
+                guard let library else {
                     throw UserError("cannot find the bundled samples (Assets/); set CNN_TUI_ASSETS to the folder")
                 }
                 let found: (image: Image, name: String)
                 do { found = try library.sample(sample) } catch { throw UserError("\(error)") }
                 let truth = found.image.label.map { label -> String in
                     let dataset = sample.split(separator: ":").first.map(String.init) ?? ""
-                    let name = labelNames(for: dataset, labels: labels)
+                    let name = ModelInput.classNames(dataset: dataset, library: library)
                         .flatMap { label < $0.count && $0[label] != String(label) ? " " + $0[label] : nil } ?? ""
                     return ", true class \(label)\(name)"
                 } ?? ""
-                return (fitted(found.image, shape, labels), "sample \(found.name)\(truth), fitted to \(shape)")
+                return (ModelInput.tensor(found.image, shape: shape, labels: labels), "sample \(found.name)\(truth), fitted to \(shape)")
             }
             guard let path = tensor else {
                 let t = Tensor(shape)
@@ -139,23 +136,6 @@ extension CNNTUICommand {
                 throw UserError("\(path): input has shape \(input.shape), \(analysis.graph.name) takes [1, \(shape.dims.map(String.init).joined(separator: ", "))]")
             }
             return (input, path)
-        }
-
-        /// Resized and normalized with the data set the model was made for (0...1 otherwise).
-        private func fitted(_ picture: Image, _ shape: TensorShape, _ labels: LabelSet?) -> Tensor {
-            let values = ImageFitting.fit(picture, channels: shape.channels, height: shape.height, width: shape.width,
-                                          mean: labels?.mean ?? [0], std: labels?.std ?? [1])
-            return Tensor(shape: [1] + shape.dims, values: values)
-        }
-
-        /// Class names of a sample's data set.
-        private func labelNames(for dataset: String, labels: LabelSet?) -> [String]? {
-            switch dataset {
-            case "mnist": return LabelSet.digits.names
-            case "cifar10": return LabelSet.cifar10.names
-            case "imagenet": return LabelSet.imagenet.names
-            default: return nil
-            }
         }
 
         private func write(_ executor: Executor, analysis: ModelAnalysis, final: Tensor, to path: String) throws {

@@ -1,3 +1,4 @@
+import CNNData
 import Foundation
 import XCTest
 
@@ -129,9 +130,9 @@ final class CLITests: XCTestCase {
     }
 
     func testRunPrintsTopFiveAndSaysTheWeightsAreRandom() throws {
-        let r = try run("run", "lenet5")
+        let r = try run("run", "lenet5", "--untrained")
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.contains("weights: random He initialization (seed 42)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("LeNet-5 at 1x32x32, random weights (seed 42)"), r.stdout)
         XCTAssertEqual(r.stdout.split(separator: "\n").filter { $0.contains(". class ") }.count, 5, r.stdout)
         XCTAssertTrue(r.stdout.contains("forward pass:"), r.stdout)
     }
@@ -176,5 +177,73 @@ final class CLITests: XCTestCase {
         let notImage = try run("run", "lenet5", "--image", text)
         XCTAssertNotEqual(notImage.status, 0)
         XCTAssertTrue(notImage.stderr.contains("not a PNG, PGM or PPM image"), notImage.stderr)
+    }
+
+    func testRunLeNet5UsesItsShippedWeights() throws {
+        let r = try run("run", "lenet5", "--sample", "mnist:0")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("LeNet-5 at 1x32x32, trained weights (lenet5-mnist.safetensors)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("true class 6"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("  1. class 6 "), "the first test digit, a 6, is read as a 6: \(r.stdout)")
+    }
+
+    /// A small MNIST-format folder: the first `train` and `test` bundled digits.
+    private func tinyMNIST(train: Int, test: Int) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-tiny-mnist-\(getpid())-\(train)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
+        let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Assets/mnist").path
+        for (split, count) in [("train", train), ("t10k", test)] {
+            let images = try IDXArray.read(path: "\(assets)/\(split)-images-idx3-ubyte.gz")
+            let labels = try IDXArray.read(path: "\(assets)/\(split)-labels-idx1-ubyte.gz")
+            try IDXArray(dims: [count, 28, 28], bytes: Array(images.bytes.prefix(count * 784))).encoded()
+                .write(to: URL(fileURLWithPath: "\(folder)/\(split)-images-idx3-ubyte"))
+            try IDXArray(dims: [count], bytes: Array(labels.bytes.prefix(count))).encoded()
+                .write(to: URL(fileURLWithPath: "\(folder)/\(split)-labels-idx1-ubyte"))
+        }
+        return folder
+    }
+
+    func testTrainWritesTheBestWeightsThatRunThenReads() throws {
+        let data = try tinyMNIST(train: 96, test: 32)
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-train-\(getpid()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let r = try run("train", "lenet5", "--data", data, "--epochs", "2", "--batch", "16", "--out", out)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("96 training, 32 test images"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("epoch 1/2  loss "), r.stdout)
+        XCTAssertTrue(r.stdout.contains("epoch 2/2  loss "), r.stdout)
+        XCTAssertTrue(r.stdout.contains("test acc "), r.stdout)
+        XCTAssertTrue(r.stdout.contains("; wrote \(out)"), r.stdout)
+        let again = try run("run", "lenet5", "--weights", out, "--sample", "mnist:3")
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("weights from \(out)"), again.stdout)
+        let bad = try run("train", "alexnet", "--data", data, "--out", out)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("training does not support LocalResponseNorm yet (layer features.2)"), bad.stderr)
+    }
+
+    func testCtrlCKeepsTheBestWeightsSoFar() throws {
+        let data = try tinyMNIST(train: 64, test: 16)
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-interrupt-\(getpid()).safetensors").path
+        try? FileManager.default.removeItem(atPath: out)
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["train", "lenet5", "--data", data, "--epochs", "100000", "--batch", "16", "--out", out]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: out) && Date() < deadline && process.isRunning { usleep(20_000) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out), "the first epoch saves its weights")
+        process.interrupt()
+        let text = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130, text)
+        XCTAssertTrue(text.contains("interrupted: \(out) has the best weights so far (epoch "), text)
+        XCTAssertEqual(try run("run", "lenet5", "--weights", out).status, 0)
     }
 }

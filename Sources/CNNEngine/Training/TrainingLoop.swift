@@ -1,3 +1,5 @@
+import CNNModel
+
 /// Labelled samples already fitted to a model's input: `count` rows of `sampleSize` floats.
 public struct LabeledSamples: Sendable {
     public let inputs: [Float]
@@ -56,11 +58,13 @@ extension Trainer {
     }
 
     /// One pass over `train` in shuffled mini-batches (the order drawn from `random`), one
-    /// optimizer step per batch, then an evaluation on `test`. Returns nil when cancelled
-    /// (checked between batches); the weights then hold the updates made so far.
+    /// optimizer step per batch, then an evaluation on `test`. With `maxShift` > 0 each training
+    /// image moves by a random whole number of pixels in -maxShift...maxShift each way (the
+    /// borders repeated), the simplest of the distortions LeNet-5's paper trained with. Returns
+    /// nil when cancelled (checked between batches); the weights then hold the updates made so far.
     public func trainEpoch(
         _ epoch: Int, train: LabeledSamples, test: LabeledSamples, optimizer: Optimizer, random: inout NormalGenerator,
-        isCancelled: () -> Bool = { false }, progress: (BatchProgress) -> Void = { _ in }
+        maxShift: Int = 0, isCancelled: () -> Bool = { false }, progress: (BatchProgress) -> Void = { _ in }
     ) -> EpochResult? {
         precondition(train.sampleSize == perSampleInput, "samples of \(train.sampleSize) floats, the model takes \(perSampleInput)")
         var order = Array(0..<train.count)
@@ -77,7 +81,14 @@ extension Trainer {
             train.inputs.withUnsafeBufferPointer { inputs in
                 for s in 0..<n {
                     let index = order[done + s]
-                    (batch.data + s * train.sampleSize).update(from: inputs.baseAddress! + index * train.sampleSize, count: train.sampleSize)
+                    let source = inputs.baseAddress! + index * train.sampleSize, target = batch.data + s * train.sampleSize
+                    if maxShift > 0 {
+                        let dy = Int(random.uniform() * Double(2 * maxShift + 1)) - maxShift
+                        let dx = Int(random.uniform() * Double(2 * maxShift + 1)) - maxShift
+                        shifted(target, source, shape: analysis.input, dy: dy, dx: dx)
+                    } else {
+                        target.update(from: source, count: train.sampleSize)
+                    }
                     labels.append(train.labels[index])
                 }
             }
@@ -96,6 +107,18 @@ extension Trainer {
         return EpochResult(epoch: epoch, trainLoss: lossSum / Double(max(done, 1)), trainAccuracy: Double(correct) / Double(max(done, 1)),
                            testLoss: tested.loss, testAccuracy: tested.accuracy, seconds: seconds,
                            imagesPerSecond: Double(done) / max(seconds, 1e-9))
+    }
+
+    /// `source` moved down by `dy` and right by `dx` pixels, the edge pixels repeated into the gap.
+    private func shifted(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, shape: TensorShape, dy: Int, dx: Int) {
+        let (h, w) = (shape.height, shape.width)
+        for c in 0..<shape.channels {
+            for y in 0..<h {
+                let sy = min(max(y - dy, 0), h - 1)
+                let row = source + (c * h + sy) * w, out = target + (c * h + y) * w
+                for x in 0..<w { out[x] = row[min(max(x - dx, 0), w - 1)] }
+            }
+        }
     }
 
     /// Floats per input sample.

@@ -1,0 +1,68 @@
+import CNNData
+import CNNEngine
+import CNNModel
+import CNNZoo
+import Foundation
+
+/// A model's weights and where they came from, so every screen and command can say whether its
+/// predictions mean anything.
+public struct ModelWeights {
+    public enum Source: Hashable, Sendable {
+        /// A safetensors file the user gave.
+        case file(String)
+        /// Trained weights shipped in `Assets/weights/`.
+        case shipped(String)
+        /// Kernels the model defines itself (the `filters` model).
+        case fixed
+        /// He initialization from a seed: an untrained network.
+        case random(seed: UInt64)
+    }
+
+    public let weights: Weights
+    public let source: Source
+
+    public var isTrained: Bool {
+        switch source {
+        case .file, .shipped: return true
+        case .fixed, .random: return false
+        }
+    }
+
+    /// One line for the UI and `run`: `trained on MNIST (lenet5-mnist.safetensors)`, `random weights (seed 42)`.
+    public var description: String {
+        switch source {
+        case .file(let path): return "weights from \(path)"
+        case .shipped(let name): return "trained weights (\(name))"
+        case .fixed: return "the model's fixed kernels"
+        case .random(let seed): return "random weights (seed \(seed))"
+        }
+    }
+
+    /// The weights to run `model` with: the file when given; otherwise the model's fixed kernels,
+    /// its shipped trained weights (when they fit this input size), or He initialization from
+    /// `seed`, in that order. A file that is unreadable or does not fit the model is an error.
+    public static func load(
+        _ model: ZooModel, analysis: ModelAnalysis, file: String? = nil, seed: UInt64 = 42, assets: SampleLibrary? = nil
+    ) throws -> ModelWeights {
+        if let file {
+            let weights = Weights(tensors: try Safetensors.read(path: file), origin: file)
+            try weights.validate(for: analysis)
+            return ModelWeights(weights: weights, source: .file(file))
+        }
+        if !model.constants.isEmpty {
+            let weights = Weights(tensors: model.constants.mapValues { Tensor(shape: $0.shape, values: $0.values) },
+                                  origin: "the model's fixed kernels")
+            try weights.validate(for: analysis)
+            return ModelWeights(weights: weights, source: .fixed)
+        }
+        if let name = model.shippedWeights, let assets, analysis.input == model.defaultInput {
+            let path = assets.root + "/weights/" + name
+            if FileManager.default.fileExists(atPath: path) {
+                let weights = Weights(tensors: try Safetensors.read(path: path), origin: path)
+                try weights.validate(for: analysis)
+                return ModelWeights(weights: weights, source: .shipped(name))
+            }
+        }
+        return ModelWeights(weights: .heInitialized(analysis, seed: seed), source: .random(seed: seed))
+    }
+}
