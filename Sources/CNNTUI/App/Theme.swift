@@ -11,20 +11,27 @@ public struct Theme: Sendable {
         public let ellipsis: Character
         /// Shades from light to dark, for receptive-field pictures (and heatmaps later).
         public let shades: [Character]
+        /// Heatmap and image levels from dark (nothing) to bright, one character per pixel, for
+        /// terminals where the half-block colour pictures are not available.
+        public let heatmapRamp: [Character]
+        /// `▀`: two pixels in one cell (foreground on top, background below); none in ASCII.
+        public let upperHalfBlock: Character?
 
         public static let unicode = Glyphs(
             horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
             teeLeft: "├", teeRight: "┤", crossing: "┼", endLeft: "╰", endRight: "╯", endMiddle: "┴",
             weightNode: "●", plainNode: "○", addNode: "⊕", multiplyNode: "⊗", concatNode: "◇", blockNode: "◆",
             expanded: "▾", collapsed: "▸", barFull: "█", barEmpty: "░", ellipsis: "…",
-            shades: [" ", "░", "▒", "▓", "█"])
+            shades: [" ", "░", "▒", "▓", "█"],
+            heatmapRamp: [" ", "░", "▒", "▓", "█"], upperHalfBlock: "▀")
 
         public static let ascii = Glyphs(
             horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
             teeLeft: "|", teeRight: "|", crossing: "+", endLeft: "\\", endRight: "/", endMiddle: "+",
             weightNode: "*", plainNode: "o", addNode: "+", multiplyNode: "x", concatNode: "=", blockNode: "#",
             expanded: "v", collapsed: ">", barFull: "#", barEmpty: ".", ellipsis: "~",
-            shades: [" ", ".", ":", "=", "#"])
+            shades: [" ", ".", ":", "=", "#"],
+            heatmapRamp: Array(" .:-=+*#%@"), upperHalfBlock: nil)
     }
 
     public let glyphs: Glyphs
