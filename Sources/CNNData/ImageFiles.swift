@@ -42,22 +42,30 @@ public struct SampleLibrary: Sendable {
         guard parts.count == 2, let index = Int(parts[1]), index >= 0, Self.datasets.contains(parts[0]) else {
             throw DataError(spec, "a sample is DATASET:N with DATASET one of \(Self.datasets.joined(separator: ", "))")
         }
-        let images: [Image]
-        switch parts[0] {
-        case "mnist":
-            images = try MNISTFiles.load(images: root + "/mnist/t10k-images-idx3-ubyte.gz", labels: root + "/mnist/t10k-labels-idx1-ubyte.gz")
-        case "cifar10":
-            images = try CIFARFiles.read(path: root + "/cifar10/test_batch.bin", variant: .cifar10)
-        case "cifar100":
-            images = try CIFARFiles.read(path: root + "/cifar100/test.bin", variant: .cifar100)
-        default:
-            let files = ((try? FileManager.default.contentsOfDirectory(atPath: root + "/imagenet")) ?? []).filter { $0.hasSuffix(".png") }.sorted()
-            guard index < files.count else { throw DataError(spec, "imagenet has \(files.count) samples (0-\(files.count - 1))") }
-            var image = try PNG.read(path: root + "/imagenet/" + files[index])
-            image.label = Int(files[index].split(separator: "_").last!.split(separator: ".").first!)
-            return (image, spec)
-        }
+        let images = try all(parts[0])
         guard index < images.count else { throw DataError(spec, "\(parts[0]) has \(images.count) samples (0-\(images.count - 1))") }
         return (images[index], spec)
+    }
+
+    /// Every sample of a bundled data set, in file order, labelled.
+    public func all(_ dataset: String) throws -> [Image] {
+        switch dataset {
+        case "mnist":
+            return try MNISTFiles.load(images: root + "/mnist/t10k-images-idx3-ubyte.gz", labels: root + "/mnist/t10k-labels-idx1-ubyte.gz")
+        case "cifar10":
+            return try CIFARFiles.read(path: root + "/cifar10/test_batch.bin", variant: .cifar10)
+        case "cifar100":
+            return try CIFARFiles.read(path: root + "/cifar100/test.bin", variant: .cifar100)
+        case "imagenet":
+            // Files are named NN_CLASS.png: the class index is the number after the last underscore.
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: root + "/imagenet")) ?? []).filter { $0.hasSuffix(".png") }.sorted()
+            return try files.map { file in
+                var image = try PNG.read(path: root + "/imagenet/" + file)
+                image.label = file.split(separator: "_").last.flatMap { Int($0.split(separator: ".").first ?? "") }
+                return image
+            }
+        default:
+            throw DataError(dataset, "no such bundled data set; the data sets are \(Self.datasets.joined(separator: ", "))")
+        }
     }
 }

@@ -1,6 +1,9 @@
 import ArgumentParser
+import CNNData
 import CNNModel
+import CNNRuntime
 import CNNTUI
+import Foundation
 import CNNZoo
 import NCursesBackend
 
@@ -11,16 +14,22 @@ import Glibc
 extension CNNTUICommand {
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Open the full-screen browser (the default command): graph, receptive fields, calculator.")
+            abstract: "Open the full-screen browser (the default command): graph, receptive fields, calculator, feature maps.")
 
         @Argument(help: "The model to open (see `cnn-tui list`).")
-        var model: String = "resnet50"
+        var model: String = "lenet5"
 
         @Option(help: ArgumentHelp("Input size as CxHxW (default: the model's own).", valueName: "CxHxW"))
         var input: String?
 
         @Flag(help: "Include the auxiliary classifiers (googlenet, inception_v3).")
         var aux = false
+
+        @Option(help: ArgumentHelp("The sample the feature maps run: mnist:N, cifar10:N, cifar100:N or imagenet:N (default: the first of the data set that suits the model).", valueName: "DATASET:N"))
+        var sample: String?
+
+        @Option(help: ArgumentHelp("Weights for the feature maps, as safetensors with torchvision's names (default: shipped trained weights, else random).", valueName: "W.safetensors"))
+        var weights: String?
 
         @Option(help: "The screen to start on: graph, rf, calc or maps.")
         var screen: StartScreen = .graph
@@ -57,9 +66,18 @@ extension CNNTUICommand {
                 throw ExitCode(2)
             }
             let colors = !noColor && (getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
+            let library = SampleLibrary.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment)
             var state = try AppState(model: zoo, input: analysis.input, options: ZooOptions(auxClassifiers: aux),
-                                     theme: Theme(ascii: ascii, colors: colors))
-            state.screen = screen.id
+                                     theme: Theme(ascii: ascii, colors: colors), samples: library.map(SampleCatalog.init(library:)))
+            state.featureMaps.weightsFile = weights
+            if let sample {
+                do { try state.chooseSample(sample) } catch { throw UserError("\(error)") }
+            }
+            if let weights {
+                // Checked now, so that a bad file is a one-line error rather than a message in the UI.
+                do { _ = try ModelWeights.load(zoo, analysis: analysis, file: weights) } catch { throw UserError("\(error)") }
+            }
+            state.switchScreen(to: screen.id)
             let backend = NCursesBackend(colors: colors)
             defer { backend.shutdown() }
             let runner = AppRunner(state: state, backend: backend, ascii: ascii)

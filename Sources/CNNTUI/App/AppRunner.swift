@@ -12,14 +12,26 @@ public final class AppRunner {
         self.state.size = backend.size
     }
 
-    /// Runs until the user quits or the backend has no more keys (end of input).
+    /// Runs until the user quits or the backend has no more keys (end of input). While the
+    /// engine computes, it wakes every few milliseconds to draw its progress.
     public func run() {
         draw()
         while !state.shouldQuit {
-            guard let key = backend.readKey(timeoutMilliseconds: nil) else { break }
+            let waiting = engineVersion != drawnVersion || state.featureMaps.session?.isBusy == true
+            guard let key = backend.readKey(timeoutMilliseconds: waiting ? 40 : nil) else {
+                if waiting {
+                    if engineVersion != drawnVersion { draw() }
+                    continue
+                }
+                break
+            }
             step(key)
         }
     }
+
+    /// Changes whenever the engine has something new to show.
+    private var engineVersion: Int { state.featureMaps.session?.status.version ?? -1 }
+    private var drawnVersion = -1
 
     /// Handles one key and draws the frame that follows.
     public func step(_ key: Key) {
@@ -34,6 +46,7 @@ public final class AppRunner {
 
     /// Renders the state and sends the backend only the cells that changed.
     public func draw() {
+        drawnVersion = engineVersion
         var canvas = state.render()
         if ascii { canvas = canvas.asciiOnly() }
         backend.draw(canvas.changes(since: previous))

@@ -1,3 +1,6 @@
+import CNNData
+import CNNModel
+import CNNRuntime
 import CNNZoo
 
 /// What keys do: overlays first, then keys every screen shares, then the screen's own.
@@ -12,6 +15,10 @@ extension AppState {
         }
         if screen == .graph && graph.searching {
             handleSearchTyping(key)
+            return
+        }
+        if screen == .featureMaps && featureMaps.pathPrompt != nil {
+            handlePathTyping(key)
             return
         }
         if screen == .calculator && (calculator.isEditing || calculator.takesDigits && key.isDigit) {
@@ -30,7 +37,7 @@ extension AppState {
             case .graph: handleGraph(key)
             case .receptiveField: receptiveField.handle(key, pageHeight: pageHeight)
             case .calculator: calculator.handle(key)
-            case .featureMaps: break
+            case .featureMaps: handleFeatureMaps(key)
             }
         }
     }
@@ -38,7 +45,8 @@ extension AppState {
     /// Rows of the main table on screen (for paging); depends only on the terminal size.
     public var pageHeight: Int { max(1, size.height - 6) }
 
-    private mutating func switchScreen(to next: ScreenID) {
+    /// Shows another screen, carrying the selected layer across.
+    public mutating func switchScreen(to next: ScreenID) {
         // The graph and receptive-field screens share the selected layer.
         if screen == .graph, next == .receptiveField, let layer = graph.selectedLayer {
             receptiveField.select(layer: layer, pageHeight: pageHeight)
@@ -47,6 +55,7 @@ extension AppState {
             graph.reveal(layer: layer, pageHeight: pageHeight)
         }
         screen = next
+        if next == .featureMaps { startEngine() }
     }
 
     private mutating func handleGraph(_ key: Key) {
@@ -111,6 +120,97 @@ extension AppState {
                 picker.handle(key)
                 overlay = .picker(picker)
             }
+        }
+    }
+
+    // MARK: - Feature maps
+
+    /// Channels (or kernels) the main area pages through, and the grid they are laid out in.
+    private func featureMapsGrid() -> (count: Int, layout: ChannelGridLayout)? {
+        let id = selectedLayer ?? 0
+        let shape = analysis.layers[id].outputShape
+        let area = FeatureMapsScreen.gridArea(size: size)
+        switch featureMaps.view {
+        case .kernels:
+            let layer = analysis.graph.layers[id]
+            guard case .conv2d(let c) = layer.op else { return nil }
+            let count = c.filters * (analysis.layers[id].inputShapes[0].channels / c.groups)
+            return (count, ChannelGrid(mapSize: c.kernel, channels: count).layout(in: area, theme: theme))
+        case .channels, .zoomed:
+            guard shape.isSpatial, shape.height * shape.width > 1 else { return nil }
+            return (shape.channels, ChannelGrid(mapSize: shape.spatial, channels: shape.channels).layout(in: area, theme: theme))
+        }
+    }
+
+    /// Selects `layer` for every screen (the graph opens the blocks around it).
+    private mutating func selectLayer(_ layer: Int) {
+        graph.reveal(layer: layer, pageHeight: pageHeight)
+        if let grid = featureMapsGrid() { featureMaps.channel = min(featureMaps.channel, grid.count - 1) }
+    }
+
+    private mutating func moveChannel(by delta: Int) {
+        guard let grid = featureMapsGrid() else { return }
+        featureMaps.channel = min(max(featureMaps.channel + delta, 0), grid.count - 1)
+    }
+
+    private mutating func handleFeatureMaps(_ key: Key) {
+        let last = analysis.graph.layers.count - 1
+        let current = selectedLayer ?? 0
+        let columns = featureMapsGrid()?.layout.columns ?? 1
+        let page = featureMapsGrid()?.layout.tilesPerPage ?? 1
+        switch key {
+        case .character("n"), .character("j"): selectLayer(min(current + 1, last))
+        case .character("p"), .character("k"): selectLayer(max(current - 1, 0))
+        case .home, .character("g"): selectLayer(0)
+        case .end, .character("G"): selectLayer(last)
+        case .left, .character("h"): moveChannel(by: -1)
+        case .right, .character("l"): moveChannel(by: 1)
+        case .up: moveChannel(by: -columns)
+        case .down: moveChannel(by: columns)
+        case .pageUp: moveChannel(by: -page)
+        case .pageDown: moveChannel(by: page)
+        case .enter:
+            switch featureMaps.view {
+            case .channels: featureMaps.view = .zoomed
+            case .zoomed: featureMaps.view = .channels
+            case .kernels: break
+            }
+        case .escape: featureMaps.view = .channels
+        case .character("w"):
+            featureMaps.view = featureMaps.view == .kernels ? .channels : .kernels
+            featureMaps.channel = 0
+        case .character("s"): featureMaps.perLayerScale.toggle()
+        case .character("d"): featureMaps.signed.toggle()
+        case .character("]"): featureMaps.moveSample(by: 1)
+        case .character("["): featureMaps.moveSample(by: -1)
+        case .character("}"): featureMaps.moveDataset(by: 1)
+        case .character("{"): featureMaps.moveDataset(by: -1)
+        case .character("o"): featureMaps.pathPrompt = ""
+        default: break
+        }
+    }
+
+    private mutating func handlePathTyping(_ key: Key) {
+        switch key {
+        case .escape:
+            featureMaps.pathPrompt = nil
+        case .enter:
+            let path = featureMaps.pathPrompt ?? ""
+            featureMaps.pathPrompt = nil
+            do {
+                let image = try ImageFiles.read(path: path)
+                featureMaps.fileSample = Sample(image: image, name: path)
+                featureMaps.runSample()
+                status = "Opened \(path) (\(image.width)x\(image.height))"
+            } catch {
+                status = "\(error)"
+            }
+        case .backspace:
+            if featureMaps.pathPrompt?.isEmpty == false { featureMaps.pathPrompt?.removeLast() }
+        case .character(let c):
+            featureMaps.pathPrompt?.append(c)
+        default:
+            break
         }
     }
 }

@@ -71,6 +71,11 @@ extension AppState {
             canvas.put("_", x: end, y: y, style: theme.key.with(.bold), clip: area)
             let count = graph.matches.count
             canvas.put("  \(count) match\(count == 1 ? "" : "es") · Enter keep · Esc cancel", x: end + 1, y: y, style: theme.dim, clip: area)
+        } else if screen == .featureMaps, let path = featureMaps.pathPrompt {
+            let x = canvas.put("Image file: ", x: area.x + 1, y: y, style: theme.key, clip: area)
+            let end = canvas.put(path, x: x, y: y, style: theme.text, clip: area)
+            canvas.put("_", x: end, y: y, style: theme.key.with(.bold), clip: area)
+            canvas.put("  Enter open · Esc cancel", x: end + 1, y: y, style: theme.dim, clip: area)
         } else if let status {
             canvas.put(" " + status, x: area.x, y: y, style: theme.accent, clip: area)
         } else {

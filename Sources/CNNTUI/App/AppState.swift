@@ -1,4 +1,5 @@
 import CNNModel
+import CNNRuntime
 import CNNZoo
 
 /// The screens, in tab order; the number keys choose them.
@@ -30,6 +31,7 @@ public struct AppState: Sendable {
     public var graph: GraphBrowser
     public var receptiveField: ReceptiveFieldScreenState
     public var calculator: CalculatorScreenState
+    public var featureMaps: FeatureMapsState
     public var overlay: Overlay?
     /// A one-line message in the footer (an error, a search result), cleared by the next key.
     public var status: String?
@@ -40,8 +42,10 @@ public struct AppState: Sendable {
     /// The smallest terminal the screens are laid out for.
     public static let minimumSize = (width: 80, height: 24)
 
+    /// - Parameters:
+    ///   - samples: the bundled samples the feature-map screen runs (none: it says so)
     public init(model: ZooModel, input: TensorShape? = nil, options: ZooOptions = ZooOptions(),
-                theme: Theme = Theme(), size: (width: Int, height: Int) = (120, 40)) throws(AnalysisError) {
+                theme: Theme = Theme(), size: (width: Int, height: Int) = (120, 40), samples: SampleCatalog? = nil) throws(AnalysisError) {
         let analysis = try model.analysis(input: input, options: options)
         self.model = model
         self.options = options
@@ -49,6 +53,7 @@ public struct AppState: Sendable {
         self.graph = GraphBrowser(graph: analysis.graph)
         self.receptiveField = ReceptiveFieldScreenState(analysis: analysis)
         self.calculator = CalculatorScreenState()
+        self.featureMaps = FeatureMapsState(catalog: samples, input: analysis.input)
         self.theme = theme
         self.size = size
     }
@@ -62,6 +67,11 @@ public struct AppState: Sendable {
             self.analysis = analysis
             graph = GraphBrowser(graph: analysis.graph)
             receptiveField = ReceptiveFieldScreenState(analysis: analysis)
+            let previous = featureMaps
+            featureMaps = FeatureMapsState(catalog: previous.catalog, input: analysis.input)
+            featureMaps.perLayerScale = previous.perLayerScale
+            featureMaps.signed = previous.signed
+            if previous.session != nil { startEngine() }
             status = "Opened \(next.title)"
         } catch {
             status = "\(next.name): \(error)"
@@ -72,6 +82,29 @@ public struct AppState: Sendable {
         size.width < Self.minimumSize.width || size.height < Self.minimumSize.height
     }
 
-    /// The layer shared by the graph and receptive-field screens (and the feature maps later).
+    /// The layer shared by the graph, receptive-field and feature-map screens.
     public var selectedLayer: Int? { graph.selectedLayer }
+
+    /// Starts the engine on the current model and sample (the feature-map screen does when it
+    /// first shows); a no-op when it runs already.
+    public mutating func startEngine() {
+        featureMaps.start(model: model, analysis: analysis)
+    }
+
+    /// Chooses the sample the feature maps run: `dataset:N` of the bundled samples.
+    public mutating func chooseSample(_ spec: String) throws {
+        guard let catalog = featureMaps.catalog else { throw SampleChoiceError("no bundled samples found (Assets/)") }
+        let sample = try catalog.sample(spec)
+        let parts = sample.name.split(separator: ":")
+        featureMaps.dataset = String(parts[0])
+        featureMaps.index = Int(parts[1]) ?? 0
+        featureMaps.fileSample = nil
+        featureMaps.runSample()
+    }
+}
+
+/// A sample that cannot be chosen, with the reason.
+public struct SampleChoiceError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -28,7 +28,13 @@ public enum KeyHelp {
                 ("s", "padding: same"), ("Space", "bias on / off"),
             ]
         case .featureMaps:
-            return []
+            return [
+                ("n / p (j / k)", "next / previous layer, in execution order"), ("g / G", "first / last layer"),
+                ("← → ↑ ↓", "choose a channel"), ("PgUp PgDn", "page of channels"), ("Enter", "zoom the channel, and back"),
+                ("w", "the layer's kernels (weights), and back"), ("s", "scale per layer / per channel"),
+                ("d", "linear / signed (zero-centred) colours"), ("[ / ]", "previous / next sample"),
+                ("{ / }", "previous / next data set (MNIST, CIFAR-10, CIFAR-100, ImageNet)"), ("o", "open an image file (PNG, PGM, PPM)"),
+            ]
         }
     }
 
@@ -40,7 +46,7 @@ public enum KeyHelp {
         case .receptiveField:
             hints = state.receptiveField.focus == .table ? [("↑↓", "layer"), ("c", "compare kernels")] : [("↑↓", "setting"), ("←→", "change"), ("c", "back to table")]
         case .calculator: hints = [("↑↓", "field"), ("←→", "change"), ("0-9", "type")]
-        case .featureMaps: hints = []
+        case .featureMaps: hints = [("n/p", "layer"), ("←→", "channel"), ("⏎", "zoom"), ("w", "kernels"), ("[ ]", "sample")]
         }
         if state.theme.glyphs.vertical == "|" {
             hints = hints.map { (key: $0.key.replacingArrows(), action: $0.action) }

@@ -1,19 +1,277 @@
-/// Screen 4, reserved for the feature maps: they need the inference engine, which cnn-tui does
-/// not have yet. The screen says so rather than showing anything made up.
+import CNNData
+import CNNModel
+import CNNReport
+import CNNRuntime
+
+/// Screen 4: a real forward pass, layer by layer. Left, the sample as fed, the predictions and
+/// the engine's progress; right, the selected layer's output channels as heatmaps (or one
+/// zoomed, or the layer's kernels).
 public enum FeatureMapsScreen {
+    /// The left column and the main area of the screen for a terminal of `size`.
+    static func areas(_ area: Rect) -> (left: Rect, main: Rect) {
+        let left = area.width >= 110 ? 36 : 30
+        return area.splitLeft(left)
+    }
+
+    /// Where the channel grid goes, inside the main frame, above its info line.
+    static func gridArea(size: (width: Int, height: Int)) -> Rect {
+        let screen = Rect(x: 0, y: 1, width: size.width, height: max(0, size.height - 3))
+        return areas(screen).main.inset(by: 1).splitBottom(1).rest
+    }
+
     public static func render(_ state: AppState, area: Rect, into canvas: inout Canvas) {
+        let (left, main) = areas(area)
+        renderLeft(state, area: left, into: &canvas)
+        renderMain(state, area: main, into: &canvas)
+    }
+
+    // MARK: - Left column
+
+    static func renderLeft(_ state: AppState, area: Rect, into canvas: inout Canvas) {
         let theme = state.theme
-        let inner = Frame(title: "Feature maps").render(area: area, into: &canvas, theme: theme)
-        let lines = [
-            "Feature maps are not available yet.",
-            "",
-            "This screen will run a forward pass of \(state.model.title) on sample images",
-            "and show each layer's output channels as heatmaps. It needs cnn-tui's own",
-            "inference engine, which is not part of this version.",
-        ]
-        for (i, line) in lines.enumerated() {
-            let y = inner.y + inner.height / 2 - 2 + i
-            canvas.put(line, x: inner.x + max(0, (inner.width - displayWidth(line)) / 2), y: y, style: i == 0 ? theme.title : theme.dim, clip: inner)
+        let maps = state.featureMaps
+        let imageRows = min(16, max(4, area.height - 20))
+        let (inputArea, rest) = area.splitTop(imageRows + 5)
+        let (predictionArea, engineArea) = rest.splitTop(8)
+
+        let inputInner = Frame(title: "Input").render(area: inputArea, into: &canvas, theme: theme)
+        let (picture, text) = inputInner.splitTop(imageRows)
+        if let sample = maps.sample {
+            let image = sample.image
+            ImageView(width: image.width, height: image.height, channels: image.channels, pixels: image.pixels)
+                .render(area: picture, into: &canvas, theme: theme)
+            let position = maps.fileSample == nil && maps.sampleCount > 0 ? "  (\((maps.index + 1).grouped) of \(maps.sampleCount.grouped))" : ""
+            let truth = sample.label.map { label in "true class: \(label)" + (sample.className.map { $0 == String(label) ? "" : " \($0)" } ?? "") }
+            let fitted = ImageFitting.placement(width: image.width, height: image.height, inputWidth: state.analysis.input.width,
+                                                inputHeight: state.analysis.input.height)
+            let fed = "fed: \(state.analysis.input), " + (fitted == .resized ? "resized from \(image.width)x\(image.height)" : "centred")
+            let lines = [(sample.name + position, theme.title), (truth ?? "no label", theme.text), (fed, theme.dim)]
+            for (i, (line, style)) in lines.enumerated() {
+                canvas.put(truncate(line, to: text.width, ellipsis: theme.glyphs.ellipsis), x: text.x, y: text.y + i, style: style, clip: text)
+            }
+        } else {
+            canvas.put("no samples found", x: text.x, y: text.y, style: theme.bad, clip: text)
+            canvas.put("(Assets/, or CNN_TUI_ASSETS)", x: text.x, y: text.y + 1, style: theme.dim, clip: text)
         }
+
+        let predictionInner = Frame(title: "Prediction").render(area: predictionArea, into: &canvas, theme: theme)
+        renderPrediction(state, area: predictionInner, into: &canvas)
+        let engineInner = Frame(title: "Engine").render(area: engineArea, into: &canvas, theme: theme)
+        renderEngine(state, area: engineInner, into: &canvas)
+    }
+
+    /// The top five classes as bars, or why there are none.
+    static func renderPrediction(_ state: AppState, area: Rect, into canvas: inout Canvas) {
+        let theme = state.theme
+        guard let session = state.featureMaps.session else { return }
+        let status = session.status
+        func say(_ lines: [(String, Style)]) {
+            for (i, (line, style)) in lines.enumerated() {
+                canvas.put(truncate(line, to: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.y + i, style: style, clip: area)
+            }
+        }
+        let last = state.analysis.graph.layers.count - 1
+        let shape = state.analysis.layers[last].outputShape
+        guard shape.height * shape.width == 1, shape.channels > 1 else {
+            say([("not a classifier:", theme.dim), ("the output is \(shape)", theme.dim)])
+            return
+        }
+        if let weights = status.weights, !status.isTrained {
+            say([(weights, theme.accent), ("an untrained network's", theme.dim), ("predictions mean nothing", theme.dim)])
+            return
+        }
+        guard let values = session.withOutput(last, { Array($0) }) else {
+            say([("waiting for the output layer", theme.dim)])
+            return
+        }
+        let softmaxed = state.analysis.graph.layers[last].op == .activation(.softmax)
+        let top = InferenceReport.top(values, k: min(5, values.count), alreadyProbabilities: softmaxed)
+        let names = state.model.labels.flatMap { $0.names.count == values.count ? $0.names : nil }
+        let truth = status.sample?.label
+        let nameWidth = min(12, max(3, top.map { displayWidth(names?[$0.index] ?? String($0.index)) }.max() ?? 3))
+        for (row, entry) in top.enumerated() where row < area.height - 1 {
+            let y = area.y + row
+            let name = names?[entry.index] ?? String(entry.index)
+            let style = entry.index == truth ? theme.good : (row == 0 ? theme.bad : theme.text)
+            let x = canvas.put(pad(truncate(name, to: nameWidth, ellipsis: theme.glyphs.ellipsis), to: nameWidth), x: area.x, y: y, style: style, clip: area)
+            ShareBar(fraction: entry.probability).render(area: Rect(x: x + 1, y: y, width: area.maxX - x - 1, height: 1),
+                                                          into: &canvas, theme: theme, style: style)
+        }
+        if let weights = status.weights {
+            canvas.put(truncate(weights, to: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.maxY - 1, style: theme.dim, clip: area)
+        }
+    }
+
+    /// What the engine is doing: preparing, which layer it computes, or how long the pass took.
+    static func renderEngine(_ state: AppState, area: Rect, into canvas: inout Canvas) {
+        let theme = state.theme
+        guard let session = state.featureMaps.session else { return }
+        let status = session.status
+        let layers = state.analysis.graph.layers
+        var lines: [(String, Style)] = []
+        switch status.phase {
+        case .preparing:
+            lines.append(("preparing weights and buffers…", theme.accent))
+        case .computing(let layer):
+            lines.append(("computing layer \(layer)/\(layers.count - 1)", theme.accent))
+            lines.append((layers[min(layer, layers.count - 1)].name, theme.text))
+        case .done:
+            if let seconds = status.seconds {
+                lines.append(("forward pass: \(layers.count - 1) layers", theme.good))
+                lines.append(("in \(formatFixed(seconds * 1000, digits: 1)) ms", theme.good))
+            }
+        case .failed(let message):
+            lines.append((message, theme.bad))
+        }
+        if case .computing(let layer) = status.phase, area.height > 2 {
+            lines.append(("", theme.text))
+            let y = area.y + 2
+            ShareBar(fraction: Double(layer) / Double(max(layers.count - 1, 1))).render(
+                area: Rect(x: area.x, y: y, width: area.width, height: 1), into: &canvas, theme: theme, style: theme.accent)
+        }
+        if let selected = state.selectedLayer {
+            lines.append(("showing layer \(selected)/\(layers.count - 1)", theme.dim))
+        }
+        for (i, (line, style)) in lines.enumerated() where !line.isEmpty {
+            canvas.put(truncate(line, to: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.y + i, style: style, clip: area)
+        }
+    }
+
+    // MARK: - Main area
+
+    static func renderMain(_ state: AppState, area: Rect, into canvas: inout Canvas) {
+        let theme = state.theme
+        let maps = state.featureMaps
+        let id = state.selectedLayer ?? 0
+        let layer = state.analysis.graph.layers[id]
+        let shape = state.analysis.layers[id].outputShape
+        let kind = maps.view == .kernels ? "kernels of " : ""
+        let title = "\(kind)\(layer.name) · \(layer.op.summary) · \(shape) · layer \(id)/\(state.analysis.graph.layers.count - 1)"
+        let inner = Frame(title: title, focused: true).render(area: area, into: &canvas, theme: theme)
+        let (body, infoLine) = inner.splitBottom(1)
+        var info: String
+        switch maps.view {
+        case .kernels:
+            info = renderKernels(state, layer: layer, area: body, into: &canvas)
+        case .channels, .zoomed:
+            guard let session = maps.session, session.withOutput(id, { _ in true }) == true else {
+                let message = maps.session == nil ? "no engine session" : "computing… (layer \(id) is not ready yet)"
+                canvas.put(message, x: body.x + max(0, (body.width - displayWidth(message)) / 2), y: body.y + body.height / 2,
+                           style: theme.accent, clip: body)
+                info = ""
+                break
+            }
+            if shape.height * shape.width == 1 || !shape.isSpatial {
+                info = renderVector(state, layer: id, area: body, into: &canvas)
+            } else if maps.view == .zoomed {
+                info = renderZoomed(state, layer: id, area: body, into: &canvas)
+            } else {
+                info = renderChannels(state, layer: id, area: body, into: &canvas)
+            }
+        }
+        info += (info.isEmpty ? "" : " · ") + "scale: " + (maps.perLayerScale ? "layer" : "channel") + ", " + (maps.signed ? "signed" : "linear")
+        canvas.put(truncate(info, to: infoLine.width, ellipsis: theme.glyphs.ellipsis), x: infoLine.x, y: infoLine.y, style: theme.dim, clip: infoLine)
+    }
+
+    private static func scale(_ state: AppState) -> HeatmapScale { state.featureMaps.signed ? .signed : .linear }
+
+    /// The range to shade channel maps with: the layer's (cached by the session) or nil for each
+    /// channel's own.
+    private static func layerRange(_ state: AppState, layer: Int) -> ValueRange? {
+        guard state.featureMaps.perLayerScale, let r = state.featureMaps.session?.outputRange(layer) else { return nil }
+        return ValueRange(r.lower, r.upper)
+    }
+
+    static func renderChannels(_ state: AppState, layer: Int, area: Rect, into canvas: inout Canvas) -> String {
+        let shape = state.analysis.layers[layer].outputShape
+        let session = state.featureMaps.session!
+        let channel = min(state.featureMaps.channel, shape.channels - 1)
+        let range = layerRange(state, layer: layer)
+        let layout = ChannelGrid(mapSize: Size2(shape.height, shape.width), channels: shape.channels).layout(in: area, theme: state.theme)
+        let grid = ChannelGrid(mapSize: Size2(shape.height, shape.width), channels: shape.channels,
+                               page: layout.page(of: channel), selected: channel)
+        session.withOutput(layer) { values in
+            grid.render(area: area, into: &canvas, theme: state.theme) { c in
+                Heatmap(channel: c, of: values, width: shape.width, height: shape.height, range: range, scale: scale(state))
+            }
+        }
+        return "\(shape.channels) channels · page \(layout.page(of: channel) + 1)/\(layout.pageCount) · ⏎ zoom #\(channel)"
+    }
+
+    static func renderZoomed(_ state: AppState, layer: Int, area: Rect, into canvas: inout Canvas) -> String {
+        let shape = state.analysis.layers[layer].outputShape
+        let channel = min(state.featureMaps.channel, shape.channels - 1)
+        let range = layerRange(state, layer: layer)
+        let (picture, legend) = area.splitBottom(2)
+        let map = state.featureMaps.session!.withOutput(layer) { values in
+            Heatmap(channel: channel, of: values, width: shape.width, height: shape.height, range: range, scale: scale(state))
+        }!
+        let own = ValueRange(of: map.values)
+        canvas.put("#\(channel) of \(shape.channels): \(shape.height)x\(shape.width), values \(own)", x: picture.x, y: picture.y,
+                   style: state.theme.title, clip: picture)
+        map.render(area: picture.splitTop(1).1, into: &canvas, theme: state.theme)
+        HeatmapLegend(range: map.range, scale: map.scale).render(area: legend, into: &canvas, theme: state.theme)
+        return "channel \(channel) zoomed · ⏎ back"
+    }
+
+    /// A flat output (dense layers, global pooling) as one map of its values, laid out in the
+    /// most nearly square rectangle that holds them exactly.
+    static func renderVector(_ state: AppState, layer: Int, area: Rect, into canvas: inout Canvas) -> String {
+        let shape = state.analysis.layers[layer].outputShape
+        let count = shape.elementCount ?? 0
+        let (rows, columns) = nearSquare(count)
+        let (picture, legend) = area.splitBottom(2)
+        let map = state.featureMaps.session!.withOutput(layer) { values in
+            Heatmap(values: Array(values), width: columns, height: rows, range: layerRange(state, layer: layer), scale: scale(state))
+        }!
+        canvas.put("\(count.grouped) values as \(rows)x\(columns), row by row; values \(ValueRange(of: map.values))",
+                   x: picture.x, y: picture.y, style: state.theme.title, clip: picture)
+        map.render(area: picture.splitTop(1).1, into: &canvas, theme: state.theme)
+        HeatmapLegend(range: map.range, scale: map.scale).render(area: legend, into: &canvas, theme: state.theme)
+        return "flat output"
+    }
+
+    /// The layer's weights: each convolution kernel as a tile (output filter · input channel), or
+    /// a dense layer's matrix as one map.
+    static func renderKernels(_ state: AppState, layer: Layer, area: Rect, into canvas: inout Canvas) -> String {
+        let theme = state.theme
+        let module = layer.module ?? layer.name
+        guard layer.op.isWeightLayer, let session = state.featureMaps.session, let weight = session.weight("\(module).weight") else {
+            let message = layer.op.isWeightLayer ? "waiting for the weights" : "\(layer.name) has no kernels: w shows the weights of conv and dense layers"
+            canvas.put(message, x: area.x + max(0, (area.width - displayWidth(message)) / 2), y: area.y + area.height / 2, style: theme.dim, clip: area)
+            return ""
+        }
+        let values = UnsafeBufferPointer(start: weight.data, count: weight.count)
+        let full = ValueRange(of: values)
+        let range = state.featureMaps.perLayerScale ? full : nil
+        if weight.shape.count == 4 {
+            let (outputs, inputs, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
+            let count = outputs * inputs
+            let channel = min(state.featureMaps.channel, count - 1)
+            let layout = ChannelGrid(mapSize: Size2(kh, kw), channels: count).layout(in: area, theme: theme)
+            let grid = ChannelGrid(mapSize: Size2(kh, kw), channels: count, page: layout.page(of: channel), selected: channel)
+            grid.render(area: area, into: &canvas, theme: theme, title: { k, map in
+                let name = inputs == 1 ? "#\(k)" : "#\(k / inputs).\(k % inputs)"
+                return "\(name) \(ValueRange(of: map.values))"
+            }) { k in
+                Heatmap(channel: k, of: values, width: kw, height: kh, range: range, scale: .signed)
+            }
+            return "\(outputs) filters x \(inputs) input channel\(inputs == 1 ? "" : "s") of \(kh)x\(kw) · page \(layout.page(of: channel) + 1)/\(layout.pageCount) · w maps"
+        }
+        let (outputs, inputs) = (weight.shape[0], weight.shape[1])
+        let (picture, legend) = area.splitBottom(2)
+        let map = Heatmap(values, width: inputs, height: outputs, range: full, scale: .signed)
+        canvas.put("weight matrix \(outputs)x\(inputs) (out x in), values \(full)", x: picture.x, y: picture.y, style: theme.title, clip: picture)
+        map.render(area: picture.splitTop(1).1, into: &canvas, theme: theme)
+        HeatmapLegend(range: map.range, scale: map.scale).render(area: legend, into: &canvas, theme: theme)
+        return "dense weights · w maps"
+    }
+
+    /// Rows and columns with `rows·columns == count`, as close to square as the divisors allow.
+    static func nearSquare(_ count: Int) -> (rows: Int, columns: Int) {
+        guard count > 0 else { return (1, 1) }
+        var rows = Int(Double(count).squareRoot())
+        while rows > 1 && count % rows != 0 { rows -= 1 }
+        return (rows, count / rows)
     }
 }
