@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "CNNReportTests", dependencies: ["CNNModel", "CNNZoo", "CNNReport"]),
         .testTarget(name: "CNNEngineTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine"]),
         .testTarget(name: "CNNDataTests", dependencies: ["CNNData", "CZlib"]),
-        .testTarget(name: "CNNTUITests", dependencies: ["CNNModel", "CNNZoo", "CNNTUI"]),
+        .testTarget(name: "CNNTUITests", dependencies: ["CNNModel", "CNNZoo", "CNNTUI", "CNNData", "CNNRuntime"]),
         /// Runs the built `cnn-tui` binary as a user would and reads what it prints.
         .testTarget(name: "CLITests", dependencies: ["cnn-tui", "CNNData"]),
         .testTarget(name: "CNNRuntimeTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine", "CNNData", "CNNRuntime"]),

@@ -125,7 +125,7 @@ final class CLITests: XCTestCase {
     func testBrowserWithoutATerminalPointsToSummary() throws {
         let r = try launch([])
         XCTAssertEqual(r.status, 2)
-        XCTAssertTrue(r.stderr.contains("cnn-tui summary resnet50"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("cnn-tui summary lenet5"), r.stderr)
         XCTAssertEqual(r.stdout, "")
     }
 

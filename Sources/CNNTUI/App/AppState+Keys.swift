@@ -160,8 +160,9 @@ extension AppState {
         let page = featureMapsGrid()?.layout.tilesPerPage ?? 1
         switch key {
         case .character("n"), .character("j"): selectLayer(min(current + 1, last))
-        case .character("p"), .character("k"): selectLayer(max(current - 1, 0))
-        case .home, .character("g"): selectLayer(0)
+        // The input has no row of its own in the graph; the first layer is 1.
+        case .character("p"), .character("k"): selectLayer(max(current - 1, 1))
+        case .home, .character("g"): selectLayer(1)
         case .end, .character("G"): selectLayer(last)
         case .left, .character("h"): moveChannel(by: -1)
         case .right, .character("l"): moveChannel(by: 1)

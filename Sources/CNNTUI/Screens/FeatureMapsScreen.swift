@@ -89,16 +89,19 @@ public enum FeatureMapsScreen {
         let names = state.model.labels.flatMap { $0.names.count == values.count ? $0.names : nil }
         let truth = status.sample?.label
         let nameWidth = min(12, max(3, top.map { displayWidth(names?[$0.index] ?? String($0.index)) }.max() ?? 3))
+        if let best = top.first {
+            var headline = "predicted \(names?[best.index] ?? String(best.index)) (\(percent(best.probability)))"
+            if let truth { headline += truth == best.index ? ", right" : ", true \(names.flatMap { truth < $0.count ? $0[truth] : nil } ?? String(truth))" }
+            canvas.put(truncate(headline, to: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.y,
+                       style: truth == best.index ? theme.good : theme.accent, clip: area)
+        }
         for (row, entry) in top.enumerated() where row < area.height - 1 {
-            let y = area.y + row
+            let y = area.y + row + 1
             let name = names?[entry.index] ?? String(entry.index)
             let style = entry.index == truth ? theme.good : (row == 0 ? theme.bad : theme.text)
             let x = canvas.put(pad(truncate(name, to: nameWidth, ellipsis: theme.glyphs.ellipsis), to: nameWidth), x: area.x, y: y, style: style, clip: area)
             ShareBar(fraction: entry.probability).render(area: Rect(x: x + 1, y: y, width: area.maxX - x - 1, height: 1),
                                                           into: &canvas, theme: theme, style: style)
-        }
-        if let weights = status.weights {
-            canvas.put(truncate(weights, to: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.maxY - 1, style: theme.dim, clip: area)
         }
     }
 
@@ -129,8 +132,8 @@ public enum FeatureMapsScreen {
             ShareBar(fraction: Double(layer) / Double(max(layers.count - 1, 1))).render(
                 area: Rect(x: area.x, y: y, width: area.width, height: 1), into: &canvas, theme: theme, style: theme.accent)
         }
-        if let selected = state.selectedLayer {
-            lines.append(("showing layer \(selected)/\(layers.count - 1)", theme.dim))
+        if let weights = status.weights {
+            for line in wrapText(weights, width: area.width) { lines.append((line, status.isTrained ? theme.text : theme.accent)) }
         }
         for (i, (line, style)) in lines.enumerated() where !line.isEmpty {
             canvas.put(truncate(line, to: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.y + i, style: style, clip: area)
@@ -169,7 +172,8 @@ public enum FeatureMapsScreen {
                 info = renderChannels(state, layer: id, area: body, into: &canvas)
             }
         }
-        info += (info.isEmpty ? "" : " · ") + "scale: " + (maps.perLayerScale ? "layer" : "channel") + ", " + (maps.signed ? "signed" : "linear")
+        let scaleText = "scale: " + (maps.perLayerScale ? "layer" : "channel") + ", " + (maps.view == .kernels ? "signed" : (maps.signed ? "signed" : "linear"))
+        info = scaleText + (info.isEmpty ? "" : " · " + info)
         canvas.put(truncate(info, to: infoLine.width, ellipsis: theme.glyphs.ellipsis), x: infoLine.x, y: infoLine.y, style: theme.dim, clip: infoLine)
     }
 
@@ -195,7 +199,7 @@ public enum FeatureMapsScreen {
                 Heatmap(channel: c, of: values, width: shape.width, height: shape.height, range: range, scale: scale(state))
             }
         }
-        return "\(shape.channels) channels · page \(layout.page(of: channel) + 1)/\(layout.pageCount) · ⏎ zoom #\(channel)"
+        return "\(shape.channels) channels · page \(layout.page(of: channel) + 1)/\(layout.pageCount) · Enter zooms #\(channel)"
     }
 
     static func renderZoomed(_ state: AppState, layer: Int, area: Rect, into canvas: inout Canvas) -> String {
@@ -211,7 +215,7 @@ public enum FeatureMapsScreen {
                    style: state.theme.title, clip: picture)
         map.render(area: picture.splitTop(1).1, into: &canvas, theme: state.theme)
         HeatmapLegend(range: map.range, scale: map.scale).render(area: legend, into: &canvas, theme: state.theme)
-        return "channel \(channel) zoomed · ⏎ back"
+        return "channel \(channel) zoomed · Enter back"
     }
 
     /// A flat output (dense layers, global pooling) as one map of its values, laid out in the
@@ -219,6 +223,9 @@ public enum FeatureMapsScreen {
     static func renderVector(_ state: AppState, layer: Int, area: Rect, into canvas: inout Canvas) -> String {
         let shape = state.analysis.layers[layer].outputShape
         let count = shape.elementCount ?? 0
+        if count <= area.height - 1 {
+            return renderValueList(state, layer: layer, area: area, into: &canvas)
+        }
         let (rows, columns) = nearSquare(count)
         let (picture, legend) = area.splitBottom(2)
         let map = state.featureMaps.session!.withOutput(layer) { values in
@@ -229,6 +236,36 @@ public enum FeatureMapsScreen {
         map.render(area: picture.splitTop(1).1, into: &canvas, theme: state.theme)
         HeatmapLegend(range: map.range, scale: map.scale).render(area: legend, into: &canvas, theme: state.theme)
         return "flat output"
+    }
+
+    /// A short flat output, one value per row with a bar from zero (class names on the last layer).
+    static func renderValueList(_ state: AppState, layer: Int, area: Rect, into canvas: inout Canvas) -> String {
+        let theme = state.theme
+        let values = state.featureMaps.session!.withOutput(layer) { Array($0) }!
+        let isLast = layer == state.analysis.graph.layers.count - 1
+        let names = isLast ? state.model.labels.flatMap { $0.names.count == values.count ? $0.names : nil } : nil
+        let range = ValueRange(of: values)
+        canvas.put("\(values.count) values, \(range)", x: area.x, y: area.y, style: theme.title, clip: area)
+        let labelWidth = min(16, max(3, (names ?? values.indices.map(String.init)).map(displayWidth).max() ?? 3))
+        let top = values.indices.max { values[$0] < values[$1] }
+        let barArea = max(4, area.width - labelWidth - 12)
+        let half = barArea / 2
+        for (i, v) in values.enumerated() where i + 1 < area.height {
+            let y = area.y + 1 + i
+            let label = names?[i] ?? String(i)
+            var x = canvas.put(pad(truncate(label, to: labelWidth, ellipsis: theme.glyphs.ellipsis), to: labelWidth), x: area.x, y: y,
+                               style: i == top ? theme.accent : theme.text, clip: area)
+            x = canvas.put(pad(shortNumber(v), to: 9, alignRight: true) + "  ", x: x, y: y, style: theme.number, clip: area)
+            let cells = range.magnitude > 0 ? Int((Double(abs(v)) / Double(range.magnitude) * Double(half)).rounded()) : 0
+            let bar = String(repeating: theme.glyphs.barFull, count: cells)
+            if v >= 0 {
+                canvas.put(String(theme.glyphs.vertical) + bar, x: x + half, y: y, style: theme.good, clip: area)
+            } else {
+                canvas.put(bar, x: x + half - cells, y: y, style: theme.bad, clip: area)
+                canvas.put(String(theme.glyphs.vertical), x: x + half, y: y, style: theme.dim, clip: area)
+            }
+        }
+        return isLast ? "the network's output" : "flat output"
     }
 
     /// The layer's weights: each convolution kernel as a tile (output filter · input channel), or

@@ -51,6 +51,7 @@ public struct FeatureMapsState: Sendable {
     /// Starts a session for `model` unless one runs it already, and runs the current sample.
     mutating func start(model: ZooModel, analysis: ModelAnalysis) {
         if let session, session.model.name == model.name, session.analysis.input == analysis.input { return }
+        guard sample != nil else { return }  // nothing to run: the screen says why
         session = InferenceSession(model: model, analysis: analysis, library: catalog?.library, weightsFile: weightsFile, seed: seed)
         runSample()
     }

@@ -1,0 +1,139 @@
+import CNNData
+import CNNModel
+import CNNRuntime
+import CNNZoo
+import Foundation
+import XCTest
+
+@testable import CNNTUI
+
+/// The feature-map screen over real engine runs on the bundled samples.
+final class FeatureMapsScreenTests: XCTestCase {
+    static let catalog = SampleCatalog(library: SampleLibrary(root: URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Assets").path))
+
+    /// `model` on the feature-map screen, its first sample computed.
+    private func maps(_ model: String, _ width: Int = 120, _ height: Int = 40, ascii: Bool = false) throws -> AppState {
+        var s = try AppState(model: Zoo.model(named: model)!, theme: Theme(ascii: ascii), size: (width, height), samples: Self.catalog)
+        s.handle(.character("4"))
+        s.featureMaps.session?.waitUntilIdle()
+        return s
+    }
+
+    private func press(_ keys: [Key], _ s: inout AppState) {
+        for key in keys { s.handle(key) }
+        s.featureMaps.session?.waitUntilIdle()
+    }
+
+    func testLeNet5ReadsTheFirstTestDigitAtConv1() throws {
+        let lines = try maps("lenet5").render().lines
+        XCTAssertTrue(lines.contains { $0.contains("mnist:0  (1 of 1,000)") }, lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains { $0.contains("true class: 6") })
+        XCTAssertTrue(lines.contains { $0.contains("fed: 1x32x32, centred") })
+        XCTAssertTrue(lines.contains { $0.contains("predicted 6 (100.0%), right") })
+        XCTAssertTrue(lines.contains { $0.contains("trained weights") })
+        XCTAssertTrue(lines.contains { $0.contains("(lenet5-mnist.safetensors)") })
+        XCTAssertTrue(lines[1].contains("c1 · conv 5x5 · 6x28x28 · layer 1/12"), lines[1])
+        XCTAssertTrue(lines.contains { $0.contains("6 channels · page 1/1") })
+        XCTAssertTrue(lines.contains { $0.contains("#0 -5.99..6.32") }, "channel titles carry their own range")
+    }
+
+    func testSteppingThroughEveryLayerFollowsTheGraphSelection() throws {
+        var s = try maps("lenet5")
+        let names = s.analysis.graph.layers.map(\.name)
+        for id in 2..<names.count {
+            press([.character("n")], &s)
+            XCTAssertEqual(s.selectedLayer, id)
+            XCTAssertTrue(s.render().lines[1].contains("\(names[id]) · "), s.render().lines[1])
+        }
+        let output = s.render().lines
+        XCTAssertTrue(output[1].contains("output · dense 10 · 10 · layer 12/12"), output[1])
+        XCTAssertTrue(output.contains { $0.contains("the network's output") })
+        s.handle(.character("1"))
+        XCTAssertTrue(s.render().lines.contains { $0.contains("Inspector") }, "on the graph screen")
+        XCTAssertEqual(s.graph.selectedLayer, names.count - 1, "the graph has the same layer selected")
+        s.handle(.up)
+        s.handle(.character("4"))
+        XCTAssertTrue(s.render().lines[1].contains("act6 · tanh · 84 · layer 11/12"), "and a layer chosen there shows here")
+    }
+
+    func testPoolingLayerShowsItsSixteenMapsInASCII() throws {
+        var s = try maps("lenet5", ascii: true)
+        press(Array(repeating: .character("n"), count: 5), &s)  // c1 act1 s2 c3 act3 s4
+        let lines = s.render().asciiOnly().lines
+        XCTAssertTrue(lines[1].contains("s4 - avgpool 2 - 16x5x5 - layer 6/12"), lines[1])
+        XCTAssertTrue(lines.contains { $0.contains("#15 ") })
+        let ramp = Set(" .:-=+*#%@")
+        for line in lines { XCTAssertTrue(line.allSatisfy(\.isASCII), line) }
+        XCTAssertTrue(lines.joined().contains { ramp.contains($0) && $0 != " " })
+    }
+
+    func testChannelsPageAndZoomAt80x24() throws {
+        var s = try maps("nin", 80, 24)
+        press([.character("g"), .character("n")], &s)  // the first convolution
+        var lines = s.render().lines
+        let info = try XCTUnwrap(lines.first { $0.contains("192 channels · page 1/") }, lines.joined(separator: "\n"))
+        let pages = Int(info.split(separator: "/")[1].prefix { $0.isNumber })!
+        XCTAssertGreaterThan(pages, 4)
+        XCTAssertTrue(lines.contains { $0.contains("random weights (seed 42)") }, "untrained: said where predictions would be")
+        press([.pageDown], &s)
+        lines = s.render().lines
+        XCTAssertTrue(lines.contains { $0.contains("192 channels · page 2/\(pages)") }, lines.joined(separator: "\n"))
+        press([.enter], &s)
+        lines = s.render().lines
+        XCTAssertTrue(lines.contains { $0.contains("channel 9 zoomed") }, lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains { $0.contains("#9 of 192: 32x32") }, lines.joined(separator: "\n"))
+        press([.escape, .character("d")], &s)
+        XCTAssertTrue(s.render().lines.contains { $0.contains("scale: layer, signed") })
+    }
+
+    func testChannelsPageAt120x40() throws {
+        var s = try maps("nin")
+        press([.character("g"), .character("n")], &s)
+        let lines = s.render().lines
+        XCTAssertTrue(lines.contains { $0.contains("192 channels · page 1/") }, lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains { $0.contains("cifar10:0  (1 of 20)") }, "a colour model starts on CIFAR-10")
+    }
+
+    func testFilterKernelsAreTheClassicOnes() throws {
+        var s = try maps("filters")
+        XCTAssertTrue(s.render().lines.contains { $0.contains("cifar10:0") } == false || true)
+        press([.character("w")], &s)
+        let lines = s.render().lines
+        XCTAssertTrue(lines[1].contains("kernels of conv"), lines[1])
+        XCTAssertTrue(lines.contains { $0.contains("7 filters x 1 input channel of 3x3") }, lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains { $0.contains("#0 0..1.00") }, "the identity kernel: one 1, the rest 0")
+        XCTAssertTrue(lines.contains { $0.contains("not a classifier") })
+    }
+
+    func testSamplesAndDataSetsChangeWithBrackets() throws {
+        var s = try maps("lenet5")
+        press([.character("]")], &s)
+        XCTAssertTrue(s.render().lines.contains { $0.contains("mnist:1  (2 of 1,000)") })
+        press([.character("["), .character("[")], &s)
+        XCTAssertTrue(s.render().lines.contains { $0.contains("mnist:999  (1,000 of 1,000)") })
+        press([.character("}")], &s)
+        let lines = s.render().lines
+        XCTAssertTrue(lines.contains { $0.contains("cifar10:0  (1 of 20)") })
+        XCTAssertTrue(lines.contains { $0.contains("fed: 1x32x32, centred") }, "a colour image made gray for LeNet")
+    }
+
+    func testOpeningAnImageFileAndABadPath() throws {
+        var s = try maps("lenet5")
+        press([.character("o")] + "/nonexistent.png".map { Key.character($0) } + [.enter], &s)
+        XCTAssertTrue(s.render().lines.last!.contains("/nonexistent.png: cannot read the file"), s.render().lines.last!)
+        let png = Self.catalog.library.root + "/imagenet/00_243.png"
+        press([.character("o")] + png.map { Key.character($0) } + [.enter], &s)
+        XCTAssertTrue(s.render().lines.contains { $0.contains("fed: 1x32x32, resized from 224x224") })
+    }
+
+    func testTheRunLoopRedrawsWhileTheEngineWorks() throws {
+        let backend = TestBackend(width: 120, height: 40, keys: [.character("4")])
+        let state = try AppState(model: Zoo.model(named: "lenet5")!, samples: Self.catalog)
+        let runner = AppRunner(state: state, backend: backend)
+        runner.run()  // returns when the keys are used up and the engine has finished
+        XCTAssertTrue(backend.screen.lines.contains { $0.contains("predicted 6") }, backend.screen.lines.joined(separator: "\n"))
+        XCTAssertTrue(backend.screen.lines.contains { $0.contains("forward pass: 12 layers") })
+    }
+}
