@@ -136,4 +136,16 @@ final class FeatureMapsScreenTests: XCTestCase {
         XCTAssertTrue(backend.screen.lines.contains { $0.contains("predicted 6") }, backend.screen.lines.joined(separator: "\n"))
         XCTAssertTrue(backend.screen.lines.contains { $0.contains("forward pass: 12 layers") })
     }
+
+    func testReceptiveFieldDrawnOnTheSampleImage() throws {
+        var s = try AppState(model: Zoo.model(named: "lenet5")!, theme: Theme(ascii: true), size: (120, 40), samples: Self.catalog)
+        s.handle(.character("2"))
+        var lines = s.render().asciiOnly().lines
+        XCTAssertTrue(lines.contains { $0.contains("Field on the input (i: on the image)") }, lines.joined(separator: "\n"))
+        s.handle(.character("i"))
+        s.handle(.character("G"))
+        lines = s.render().asciiOnly().lines
+        XCTAssertTrue(lines.contains { $0.contains("Field on mnist:0 (i: grid)") }, lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains { $0.contains("@@") }, "the digit's strokes show inside the field")
+    }
 }

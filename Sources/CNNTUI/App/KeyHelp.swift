@@ -18,7 +18,7 @@ public enum KeyHelp {
         case .receptiveField:
             return [
                 ("↑↓ / j k", "move in the table"), ("PgUp PgDn", "page"), ("g / G", "top / bottom"),
-                ("c", "switch to the comparison and back"), ("↑↓ (comparison)", "choose n, k, C or size"),
+                ("c", "switch to the comparison and back"), ("i", "draw the field on the sample image (feature maps' sample)"), ("↑↓ (comparison)", "choose n, k, C or size"),
                 ("← → / - +", "change the value"),
             ]
         case .calculator:

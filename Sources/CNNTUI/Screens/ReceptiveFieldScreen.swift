@@ -1,3 +1,4 @@
+import CNNData
 import CNNModel
 import CNNReport
 
@@ -13,7 +14,9 @@ public enum ReceptiveFieldScreen {
             .render(area: left, into: &canvas, theme: theme)
         renderTable(state, area: table, into: &canvas)
         let (pictureArea, compareArea) = right.splitTop(max(right.height / 2, 10))
-        let picture = Frame(title: "Field on the input").render(area: pictureArea, into: &canvas, theme: theme)
+        let onSample = rf.showsSample && state.featureMaps.sample != nil
+        let pictureTitle = onSample ? "Field on \(state.featureMaps.sample!.name) (i: grid)" : "Field on the input" + (state.featureMaps.sample != nil ? " (i: on the image)" : "")
+        let picture = Frame(title: pictureTitle).render(area: pictureArea, into: &canvas, theme: theme)
         renderPicture(state, area: picture, into: &canvas)
         let compare = Frame(title: "Stacked kernels vs one large kernel", focused: rf.focus == .comparison)
             .render(area: compareArea, into: &canvas, theme: theme)
@@ -71,6 +74,7 @@ public enum ReceptiveFieldScreen {
         let scaleH = Double(input.height) / Double(cellsH), scaleW = Double(input.width) / Double(cellsW)
         let left = area.x + max(0, (area.width - 2 * cellsW) / 2)
         let shades = theme.glyphs.shades
+        let sample = state.receptiveField.showsSample ? state.featureMaps.sample?.image : nil
         // The centre unit is marked in the first cell that contains it.
         var centreMarked = false
         for r in 0..<cellsH {
@@ -85,6 +89,16 @@ public enum ReceptiveFieldScreen {
                     centreMarked = true
                     text = String(theme.glyphs.weightNode) + " "
                     style = theme.accent
+                } else if let sample {
+                    let (red, green, blue) = pixel(of: sample, inputRow: (y0 + y1) / 2, column: (x0 + x1) / 2, input: input)
+                    let inside = cell.overlaps(outer)
+                    let level = ImageView.brightness(red: red, green: green, blue: blue)
+                    // Inside the field the image (by brightness, in its colour where there are colours);
+                    // outside, the plain grid.
+                    let ramp = theme.glyphs.heatmapRamp
+                    let glyph = ramp[min(ramp.count - 1, Int(level * Double(ramp.count)))]
+                    text = inside ? String(repeating: glyph, count: 2) : String(repeating: shades[1], count: 2)
+                    style = inside ? (theme.colors ? Style(ImageView.nearestColor(red: red, green: green, blue: blue), .index(236), .bold) : theme.text) : theme.dim
                 } else if cell.overlaps(inner) {
                     text = String(repeating: shades[4], count: 2)
                     style = theme.node(.weights)
@@ -109,6 +123,25 @@ public enum ReceptiveFieldScreen {
         for (i, text) in caption.enumerated() {
             canvas.put(truncate(text, to: area.width), x: area.x, y: area.y + gridHeight + i, style: i == 0 ? theme.title : theme.dim, clip: area)
         }
+    }
+
+    /// The sample's pixel that lands on input pixel (row, column) once fitted to the input
+    /// (centred or resized, as the engine feeds it), as RGB.
+    static func pixel(of image: Image, inputRow: Double, column: Double, input: TensorShape) -> (UInt8, UInt8, UInt8) {
+        let placement = ImageFitting.placement(width: image.width, height: image.height, inputWidth: input.width, inputHeight: input.height)
+        let y: Int, x: Int
+        switch placement {
+        case .centered(let top, let left):
+            y = Int(inputRow.rounded()) - top
+            x = Int(column.rounded()) - left
+            guard y >= 0, y < image.height, x >= 0, x < image.width else { return (0, 0, 0) }
+        case .resized:
+            y = min(image.height - 1, max(0, Int((inputRow + 0.5) * Double(image.height) / Double(input.height))))
+            x = min(image.width - 1, max(0, Int((column + 0.5) * Double(image.width) / Double(input.width))))
+        }
+        if image.channels >= 3 { return (image[x, y, 0], image[x, y, 1], image[x, y, 2]) }
+        let v = image[x, y, 0]
+        return (v, v, v)
     }
 
     static func renderComparison(_ state: AppState, area: Rect, into canvas: inout Canvas) {

@@ -24,6 +24,8 @@ public struct ReceptiveFieldScreenState: Sendable {
     public private(set) var selected = 0
     public private(set) var top = 0
     public var focus: Focus = .table
+    /// Draw the field over the feature maps' sample image instead of a plain grid.
+    public var showsSample = false
     public private(set) var setting: Setting = .count
     public private(set) var count = 2
     public private(set) var kernel = 3
@@ -54,6 +56,10 @@ public struct ReceptiveFieldScreenState: Sendable {
     }
 
     public mutating func handle(_ key: Key, pageHeight: Int) {
+        if key == .character("i") {
+            showsSample.toggle()
+            return
+        }
         if key == .character("c") || (focus == .comparison && key == .escape) {
             focus = focus == .table ? .comparison : .table
             return
