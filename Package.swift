@@ -69,7 +69,7 @@ let package = Package(
 
         // MARK: - Benchmarks (release build; Benchmarks/ui.sh)
 
-        .executableTarget(name: "cnn-tui-ui-bench", dependencies: ["CNNModel", "CNNZoo", "CNNTUI"], path: "Benchmarks/UIBenchmark"),
+        .executableTarget(name: "cnn-tui-ui-bench", dependencies: ["CNNModel", "CNNZoo", "CNNTUI", "CNNData", "CNNRuntime"], path: "Benchmarks/UIBenchmark"),
 
         // MARK: - Tests
 
