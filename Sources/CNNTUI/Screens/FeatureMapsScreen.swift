@@ -2,6 +2,7 @@ import CNNData
 import CNNModel
 import CNNReport
 import CNNRuntime
+import CNNZoo
 
 /// Screen 4: a real forward pass, layer by layer. Left, the sample as fed, the predictions and
 /// the engine's progress; right, the selected layer's output channels as heatmaps (or one
@@ -38,14 +39,17 @@ public enum FeatureMapsScreen {
         let (picture, text) = inputInner.splitTop(imageRows)
         if let sample = maps.sample {
             let image = sample.image
-            ImageView(width: image.width, height: image.height, channels: image.channels, pixels: image.pixels)
+            // What the model was fed (fitted and normalized, undone for display) once the engine has
+            // it; the sample itself until then.
+            let fed = maps.session?.withOutput(0) { fedImage($0, shape: state.analysis.input, labels: state.model.labels) } ?? nil
+            (fed ?? ImageView(width: image.width, height: image.height, channels: image.channels, pixels: image.pixels))
                 .render(area: picture, into: &canvas, theme: theme)
             let position = maps.fileSample == nil && maps.sampleCount > 0 ? "  (\((maps.index + 1).grouped) of \(maps.sampleCount.grouped))" : ""
             let truth = sample.label.map { label in "true class: \(label)" + (sample.className.map { $0 == String(label) ? "" : " \($0)" } ?? "") }
             let fitted = ImageFitting.placement(width: image.width, height: image.height, inputWidth: state.analysis.input.width,
                                                 inputHeight: state.analysis.input.height)
-            let fed = "fed: \(state.analysis.input), " + (fitted == .resized ? "resized from \(image.width)x\(image.height)" : "centred")
-            let lines = [(sample.name + position, theme.title), (truth ?? "no label", theme.text), (fed, theme.dim)]
+            let fedText = "fed: \(state.analysis.input), " + (fitted == .resized ? "resized from \(image.width)x\(image.height)" : "centred")
+            let lines = [(sample.name + position, theme.title), (truth ?? "no label", theme.text), (fedText, theme.dim)]
             for (i, (line, style)) in lines.enumerated() {
                 canvas.put(truncate(line, to: text.width, ellipsis: theme.glyphs.ellipsis), x: text.x, y: text.y + i, style: style, clip: text)
             }
@@ -58,6 +62,22 @@ public enum FeatureMapsScreen {
         renderPrediction(state, area: predictionInner, into: &canvas)
         let engineInner = Frame(title: "Engine").render(area: engineArea, into: &canvas, theme: theme)
         renderEngine(state, area: engineInner, into: &canvas)
+    }
+
+    /// The input tensor as an image: the normalization undone, clamped to 0...255.
+    static func fedImage(_ values: UnsafeBufferPointer<Float>, shape: TensorShape, labels: LabelSet?) -> ImageView? {
+        guard shape.channels == 1 || shape.channels == 3 else { return nil }
+        let (c, h, w) = (shape.channels, shape.height, shape.width)
+        let mean = labels?.mean ?? [0], std = labels?.std ?? [1]
+        var pixels = [UInt8](repeating: 0, count: c * h * w)
+        for channel in 0..<c {
+            let m = mean[min(channel, mean.count - 1)], s = std[min(channel, std.count - 1)]
+            for i in 0..<(h * w) {
+                let v = (values[channel * h * w + i] * s + m) * 255
+                pixels[i * c + channel] = UInt8(min(max(v.rounded(), 0), 255))
+            }
+        }
+        return ImageView(width: w, height: h, channels: c, pixels: pixels)
     }
 
     /// The top five classes as bars, or why there are none.
