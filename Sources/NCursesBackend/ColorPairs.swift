@@ -19,13 +19,26 @@ struct ColorPairs {
         self.limit = min(pairs, Int(Int16.max))
     }
 
+    /// Whether a pair was refused since the last `reset` (the table is full).
+    private(set) var overflowed = false
+
+    /// Forgets every pair, so numbers can be given out again (cells already on screen keep their
+    /// old number's new colours: the caller repaints them).
+    mutating func reset() {
+        pairs.removeAll(keepingCapacity: true)
+        overflowed = false
+    }
+
     /// The pair number for these colours (0, the terminal's default, when out of pairs).
     mutating func pair(foreground: Color, background: Color) -> Int {
         let key = Pair(foreground: number(foreground), background: number(background))
         if key.foreground == -1 && key.background == -1 { return 0 }
         if let existing = pairs[key] { return existing }
         let next = pairs.count + 1
-        guard next < limit else { return 0 }
+        guard next < limit else {
+            overflowed = true
+            return 0
+        }
         init_pair(Int16(next), key.foreground, key.background)
         pairs[key] = next
         return next

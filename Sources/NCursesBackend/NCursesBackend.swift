@@ -11,6 +11,8 @@ public final class NCursesBackend: TerminalBackend {
     public private(set) var hasColors: Bool
     private var colorPairs: ColorPairs
     private var isOpen = true
+    /// What is on screen, so that every cell can be repainted when the colour pairs run out.
+    private var shown = Canvas(width: 0, height: 0)
 
     /// Whether standard input and output are both terminals (the UI needs both).
     public static func isInteractive() -> Bool {
@@ -61,15 +63,29 @@ public final class NCursesBackend: TerminalBackend {
 
     public func draw(_ changes: [(x: Int, y: Int, cell: Cell)]) {
         let (width, height) = size
+        if shown.width != width || shown.height != height { shown = Canvas(width: width, height: height) }
         for change in changes where !change.cell.isContinuation && change.x < width && change.y < height {
-            let style = change.cell.style
-            let pair = hasColors ? colorPairs.pair(foreground: style.foreground, background: style.background) : 0
-            let scalar = change.cell.character.unicodeScalars.first.map { wchar_t(bitPattern: $0.value) } ?? 32
-            // Writing the bottom-right cell moves the cursor past the screen and reports ERR; the
-            // cell is still drawn, so the result is ignored.
-            _ = cnn_put_char(Int32(change.y), Int32(change.x), scalar, attributes(style.attributes), Int16(pair))
+            shown[change.x, change.y] = change.cell
+            put(change.cell, x: change.x, y: change.y)
+        }
+        if colorPairs.overflowed {
+            // Colour images use many (foreground, background) pairs: when the table is full, start
+            // it again from what is on screen now, repainting every cell.
+            colorPairs.reset()
+            for y in 0..<height {
+                for x in 0..<width where !shown[x, y].isContinuation { put(shown[x, y], x: x, y: y) }
+            }
         }
         refresh()
+    }
+
+    private func put(_ cell: Cell, x: Int, y: Int) {
+        let style = cell.style
+        let pair = hasColors ? colorPairs.pair(foreground: style.foreground, background: style.background) : 0
+        let scalar = cell.character.unicodeScalars.first.map { wchar_t(bitPattern: $0.value) } ?? 32
+        // Writing the bottom-right cell moves the cursor past the screen and reports ERR; the
+        // cell is still drawn, so the result is ignored.
+        _ = cnn_put_char(Int32(y), Int32(x), scalar, attributes(style.attributes), Int16(pair))
     }
 
     private func attributes(_ a: Attributes) -> attr_t {
