@@ -140,7 +140,7 @@ public enum FeatureMapsScreen {
             lines.append((layers[min(layer, layers.count - 1)].name, theme.text))
         case .done:
             if let seconds = status.seconds {
-                lines.append(("forward pass: \(layers.count - 1) layers", theme.good))
+                lines.append(("forward pass: \(layers.count - 1) layer\(layers.count == 2 ? "" : "s")", theme.good))
                 lines.append(("in \(formatFixed(seconds * 1000, digits: 1)) ms", theme.good))
             }
         case .failed(let message):
