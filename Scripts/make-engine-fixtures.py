@@ -115,8 +115,45 @@ def state_dict_fixture():
     print("simple_cnn state_dict (float16) with input and output")
 
 
+TRAINING_CASES = [
+    # case, model constructor, input C,H,W, tensors to keep after the updates
+    ("lenet5", reference.LeNet5, (1, 32, 32), ["c1.weight", "c3.bias", "f6.weight", "output.bias"]),
+    ("resnet18@3x64x64", lambda: models.resnet18(weights=None), (3, 64, 64),
+     ["conv1.weight", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var", "layer2.0.downsample.0.weight",
+      "layer4.1.bn2.running_var", "fc.bias"]),
+]
+
+
+def training_fixtures():
+    """Two SGD steps (lr 0.01, momentum 0.9) on one batch of 4, in training mode (batchnorm on the
+    batch's statistics, running statistics updated), from the Weights.randomized values: the
+    losses before each step and some tensors after both, for the Trainer and Optimizer tests.
+    (At 64x64 and this learning rate the result is well conditioned: PyTorch in float32 and
+    float64 agree to about 1e-6, so a float32 engine can be held to 1e-4.)"""
+    torch.set_grad_enabled(True)
+    for case, make, shape, keep in TRAINING_CASES:
+        model = randomized(make(), SEED).train()
+        x = torch.from_numpy(normals(SEED ^ fnv1a("batch"), 4 * int(np.prod(shape))).reshape(4, *shape))
+        labels = torch.tensor([3, 1, 4, 1])
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        losses = []
+        for _ in range(2):
+            optimizer.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(x), labels)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        state = model.state_dict()
+        tensors = {name: state[name].detach().contiguous() for name in keep}
+        tensors["losses"] = torch.tensor(losses, dtype=torch.float32)
+        save_file(tensors, os.path.join(OUT, f"train-{case}.safetensors"))
+        print(f"train-{case:20} losses {losses}")
+    torch.set_grad_enabled(False)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    training_fixtures()
     torch.set_grad_enabled(False)
     state_dict_fixture()
     for case, make, shape in CASES:
