@@ -27,8 +27,11 @@ let package = Package(
 
         /// OpenBLAS's CBLAS through pkg-config.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        /// The loops BLAS does not cover (Winograd transforms, im2col, pooling, tanh, fused
+        /// epilogues), each compiled for AVX-512, AVX2 and baseline x86-64 and picked at run time.
+        .target(name: "CKernels"),
         /// Float32 NCHW tensors and the kernels of every op, run over a CNNModel graph.
-        .target(name: "CNNEngine", dependencies: ["CNNModel", "CBLAS"]),
+        .target(name: "CNNEngine", dependencies: ["CNNModel", "CBLAS", "CKernels"]),
 
         // MARK: - Data
 
@@ -76,7 +79,7 @@ let package = Package(
         .testTarget(name: "CNNModelTests", dependencies: ["CNNModel"]),
         .testTarget(name: "CNNZooTests", dependencies: ["CNNModel", "CNNZoo"]),
         .testTarget(name: "CNNReportTests", dependencies: ["CNNModel", "CNNZoo", "CNNReport"]),
-        .testTarget(name: "CNNEngineTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine"]),
+        .testTarget(name: "CNNEngineTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine", "CKernels"]),
         .testTarget(name: "CNNDataTests", dependencies: ["CNNData", "CZlib"]),
         .testTarget(name: "CNNTUITests", dependencies: ["CNNModel", "CNNZoo", "CNNTUI", "CNNData", "CNNRuntime"]),
         /// Runs the built `cnn-tui` binary as a user would and reads what it prints.

@@ -1,11 +1,19 @@
+import CKernels
 import CNNModel
 
 /// Runs a forward pass of an analysed graph, one sample at a time, layer by layer.
 ///
 /// Buffers are allocated once, when the executor is made for a model and input size; running
-/// allocates nothing. Every layer's output stays available for display. Batchnorm layers that
-/// directly follow a convolution (and are its only reader) are folded into the convolution's
-/// weights, so they cost nothing at run time; their output is the convolution's buffer.
+/// allocates nothing. Every layer's output stays available for display. 3x3 stride-1
+/// convolutions run as Winograd F(2x2, 3x3), the others as im2col + SGEMM.
+///
+/// With `fuse` (the default), work that the graph writes as separate layers is merged where no
+/// one can tell: a batchnorm that directly follows a convolution (its only reader) is folded
+/// into the convolution's weights, and a ReLU or ReLU6 whose input only it reads is applied by
+/// the convolution or residual add before it as that writes its output. The merged layer's
+/// output is then the merging layer's buffer, holding the later value; layers in `keeping` are
+/// left unmerged so that their own outputs stay exact (the feature-map screen passes
+/// `fuse: false`, `run --layers` keeps the layers it writes).
 public final class Executor {
     public let analysis: ModelAnalysis
     public let weights: Weights
@@ -21,7 +29,6 @@ public final class Executor {
         var inputs: [UnsafePointer<Float>]
         var output: UnsafeMutablePointer<Float>
         var inShape: TensorShape
-        var outShape: TensorShape
         var count: Int
         var inputCounts: [Int]
         var inputDims: [[Int]]
@@ -30,25 +37,44 @@ public final class Executor {
     private let workspace: UnsafeMutablePointer<Float>
     private let workspaceCount: Int
 
+    /// A convolution as it runs: its weights (batchnorm folded in, or Winograd-transformed) and
+    /// the activation it applies as it writes.
+    private struct ConvStep {
+        var geometry: ConvGeometry
+        var weight: Tensor
+        var bias: Tensor?
+        var clamp: ActivationClamp = .identity
+        /// `U[16][Cout][Cin]` when the convolution runs as Winograd F(2x2, 3x3).
+        var winogradWeight: Tensor?
+
+        var workspaceCount: Int {
+            winogradWeight == nil ? geometry.workspaceCount : geometry.winogradWorkspaceCount
+        }
+    }
+
     /// What one layer does at run time, prepared once.
     private enum Step {
         case input
-        case conv(ConvGeometry, weight: Tensor, bias: Tensor?)
+        case conv(ConvStep)
         case dense(in: Int, out: Int, weight: Tensor, bias: Tensor?)
         case batchNorm(gamma: Tensor?, beta: Tensor?, mean: Tensor, variance: Tensor, epsilon: Float)
-        /// Output shares the buffer of the first input (dropout, identity, a folded batchnorm).
+        case pool(Pool2D.Kind, PoolGeometry)
+        case add(ActivationClamp)
+        /// Output shares the buffer of the first input (dropout, identity, a folded batchnorm,
+        /// a fused activation).
         case alias
         case other
     }
 
-    public init(analysis: ModelAnalysis, weights: Weights, foldBatchNorm: Bool = true) throws(EngineError) {
+    public init(analysis: ModelAnalysis, weights: Weights, fuse: Bool = true, keeping kept: Set<Int> = []) throws(EngineError) {
         try weights.validate(for: analysis)
         self.analysis = analysis
         self.weights = weights
         let graph = analysis.graph
         let consumers = graph.consumers
+        /// Whether `layer`'s output may be overwritten by, or merged into, its only reader.
+        func mergeable(_ layer: Int) -> Bool { fuse && !kept.contains(layer) && consumers[layer].count == 1 }
 
-        var maxWorkspace = 1
         for layer in graph.layers {
             let a = analysis.layers[layer.id]
             let module = layer.module ?? layer.name
@@ -57,8 +83,8 @@ public final class Executor {
                 steps.append(.input)
             case .conv2d(let c):
                 let g = ConvGeometry(c, input: a.inputShapes[0], output: a.outputShape, padding: a.padding ?? .zero)
-                maxWorkspace = max(maxWorkspace, g.workspaceCount)
-                steps.append(.conv(g, weight: weights["\(module).weight"]!, bias: c.bias ? weights["\(module).bias"] : nil))
+                steps.append(.conv(ConvStep(geometry: g, weight: weights["\(module).weight"]!,
+                                            bias: c.bias ? weights["\(module).bias"] : nil)))
             case .dense(let d):
                 steps.append(.dense(in: a.inputShapes[0].channels, out: d.outFeatures, weight: weights["\(module).weight"]!,
                                     bias: d.bias ? weights["\(module).bias"] : nil))
@@ -67,13 +93,29 @@ public final class Executor {
                 let beta = bn.affine ? weights["\(module).bias"] : nil
                 let mean = weights["\(module).running_mean"]!, variance = weights["\(module).running_var"]!
                 let source = layer.inputs[0]
-                if foldBatchNorm, case .conv(let g, let w, let b) = steps[source], consumers[source] == [layer.id] {
-                    steps[source] = Self.fold(g, weight: w, bias: b, gamma: gamma, beta: beta, mean: mean,
-                                              variance: variance, epsilon: Float(bn.epsilon))
-
+                if mergeable(source), case .conv(let conv) = steps[source] {
+                    steps[source] = .conv(Self.fold(conv, gamma: gamma, beta: beta, mean: mean, variance: variance,
+                                                    epsilon: Float(bn.epsilon)))
                     steps.append(.alias)
                 } else {
                     steps.append(.batchNorm(gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: Float(bn.epsilon)))
+                }
+            case .pool(let p):
+                steps.append(.pool(p.kind, PoolGeometry(p, input: a.inputShapes[0], output: a.outputShape, padding: a.padding ?? .zero)))
+            case .add:
+                steps.append(.add(.identity))
+            case .activation(let kind):
+                if let clamp = ActivationClamp(kind), let producer = Self.fusionTarget(layer.inputs[0], graph: graph, steps: steps, mergeable: mergeable) {
+                    switch steps[producer] {
+                    case .conv(var conv):
+                        conv.clamp = clamp
+                        steps[producer] = .conv(conv)
+                    default:
+                        steps[producer] = .add(clamp)
+                    }
+                    steps.append(.alias)
+                } else {
+                    steps.append(.other)
                 }
             case .dropout, .stochasticDepth, .identity:
                 steps.append(.alias)
@@ -81,20 +123,30 @@ public final class Executor {
                 steps.append(.other)
             }
         }
-        for layer in graph.layers {
-            if case .alias = steps[layer.id] {
-                let source = outputs[layer.inputs[0]]
-                outputs.append(source)
-            } else {
-                outputs.append(Tensor(analysis.layers[layer.id].outputShape))
+        var maxWorkspace = 1
+        for (id, step) in steps.enumerated() {
+            switch step {
+            case .conv(var conv):
+                if conv.geometry.suitsWinograd {
+                    let transformed = Tensor(shape: [16, conv.geometry.outChannels, conv.geometry.inChannels])
+                    winogradTransformWeights(transformed.data, weight: conv.weight.data, geometry: conv.geometry)
+                    conv.winogradWeight = transformed
+                    steps[id] = .conv(conv)
+                }
+                maxWorkspace = max(maxWorkspace, conv.workspaceCount)
+            case .pool(_, let g):
+                maxWorkspace = max(maxWorkspace, g.scratchCount)
+            default:
+                break
             }
         }
+        outputs = Self.planBuffers(analysis, steps: steps, sharing: fuse, pinned: kept)
         let buffers = outputs.map(\.data)
         for layer in graph.layers {
             let a = analysis.layers[layer.id]
             operands.append(Operands(
                 inputs: layer.inputs.map { UnsafePointer(buffers[$0]) }, output: buffers[layer.id],
-                inShape: a.inputShapes.first ?? a.outputShape, outShape: a.outputShape, count: outputs[layer.id].count,
+                inShape: a.inputShapes.first ?? a.outputShape, count: outputs[layer.id].count,
                 inputCounts: a.inputShapes.map { $0.elementCount ?? 0 }, inputDims: a.inputShapes.map(\.dims),
                 padding: a.padding ?? .zero))
         }
@@ -110,23 +162,106 @@ public final class Executor {
     /// Batchnorm after a convolution, folded into it: `w' = w·s`, `b' = (b - mean)·s + beta`
     /// with `s = gamma / sqrt(var + eps)` per output channel.
     private static func fold(
-        _ g: ConvGeometry, weight: Tensor, bias: Tensor?, gamma: Tensor?, beta: Tensor?, mean: Tensor,
-        variance: Tensor, epsilon: Float
-    ) -> Step {
-        let w = Tensor(shape: weight.shape)
+        _ conv: ConvStep, gamma: Tensor?, beta: Tensor?, mean: Tensor, variance: Tensor, epsilon: Float
+    ) -> ConvStep {
+        let g = conv.geometry
+        let w = Tensor(shape: conv.weight.shape)
         let b = Tensor(shape: [g.outChannels])
-        let perFilter = weight.count / g.outChannels
+        let perFilter = conv.weight.count / g.outChannels
         for c in 0..<g.outChannels {
             let s = (gamma?[c] ?? 1) / (variance[c] + epsilon).squareRoot()
-            for i in 0..<perFilter { w[c * perFilter + i] = weight[c * perFilter + i] * s }
-            b[c] = ((bias?[c] ?? 0) - mean[c]) * s + (beta?[c] ?? 0)
+            for i in 0..<perFilter { w[c * perFilter + i] = conv.weight[c * perFilter + i] * s }
+            b[c] = ((conv.bias?[c] ?? 0) - mean[c]) * s + (beta?[c] ?? 0)
         }
-        var folded = g
-        folded.hasBias = true
-        return .conv(folded, weight: w, bias: b)
+        var folded = conv
+        folded.geometry.hasBias = true
+        folded.weight = w
+        folded.bias = b
+        return folded
     }
 
-    /// The output of `layer` for the current input (valid once `computedThrough >= layer`).
+    /// Every layer's output tensor. Aliases share their source's tensor. Without `sharing`, every
+    /// other layer has a buffer of its own; with it, a buffer goes back to a pool once the last
+    /// reader of the layer written into it has run, and the next layer takes the smallest free
+    /// buffer that fits (best fit), so activations stay in cache and memory stays small. The
+    /// input, the final layer and the `pinned` layers never give theirs back.
+    private static func planBuffers(_ analysis: ModelAnalysis, steps: [Step], sharing: Bool, pinned: Set<Int>) -> [Tensor] {
+        let layers = analysis.graph.layers
+        let consumers = analysis.graph.consumers
+        func isAlias(_ id: Int) -> Bool { if case .alias = steps[id] { return true } else { return false } }
+        var root = [Int](layers.indices)
+        for layer in layers where isAlias(layer.id) { root[layer.id] = root[layer.inputs[0]] }
+        // The last layer that reads each root buffer, through any of its aliases.
+        var lastUse = [Int](layers.indices)
+        for layer in layers { lastUse[root[layer.id]] = max(lastUse[root[layer.id]], consumers[layer.id].max() ?? layer.id) }
+        let kept = Set(([0, layers.count - 1] + pinned).map { root[$0] })
+        var releasedAt = [Int: [Int]]()
+        for r in Set(root) where sharing && !kept.contains(r) { releasedAt[lastUse[r], default: []].append(r) }
+
+        var outputs: [Tensor] = []
+        var free: [Tensor] = []
+        var owned: [Int: Tensor] = [:]  // root -> its buffer
+        for layer in layers {
+            let shape = [1] + analysis.layers[layer.id].outputShape.dims
+            if isAlias(layer.id) {
+                outputs.append(outputs[layer.inputs[0]])
+            } else if !sharing {
+                outputs.append(Tensor(shape: shape))
+            } else {
+                let count = shape.reduce(1, *)
+                let buffer: Tensor
+                if let best = free.indices.filter({ free[$0].count >= count }).min(by: { free[$0].count < free[$1].count }) {
+                    buffer = free.remove(at: best)
+                } else {
+                    buffer = Tensor(shape: [count])
+                }
+                owned[layer.id] = buffer
+                outputs.append(Tensor(shape: shape, sharing: buffer))
+            }
+            for r in releasedAt[layer.id] ?? [] {
+                if let buffer = owned.removeValue(forKey: r) { free.append(buffer) }
+            }
+        }
+        return outputs
+    }
+
+    /// The convolution or residual add that can apply an activation reading `source`: `source`
+    /// itself, or the convolution a folded batchnorm aliases; every link read only by the next
+    /// and none kept. Nil when there is none.
+    private static func fusionTarget(_ source: Int, graph: Graph, steps: [Step], mergeable: (Int) -> Bool) -> Int? {
+        var layer = source
+        while true {
+            guard mergeable(layer) else { return nil }
+            switch steps[layer] {
+            case .conv(let conv):
+                return conv.clamp.isIdentity ? layer : nil
+            case .add(let clamp):
+                return clamp.isIdentity ? layer : nil
+            case .alias:
+                guard case .batchNorm = graph.layers[layer].op else { return nil }
+                layer = graph.layers[layer].inputs[0]
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// Floats held by the layers' output buffers (each shared buffer counted once).
+    public var activationFloats: Int {
+        var seen = Set<UnsafeMutablePointer<Float>>()
+        var total = 0
+        for t in outputs where seen.insert(t.data).inserted { total += t.count }
+        return total
+    }
+
+    /// The layers that run as Winograd F(2x2, 3x3).
+    public var winogradLayers: [Int] {
+        steps.indices.filter { if case .conv(let c) = steps[$0] { return c.winogradWeight != nil } else { return false } }
+    }
+
+    /// The output of `layer` for the current input (valid once `computedThrough >= layer`). With
+    /// `fuse`, only the input, the final layer, the `keeping` layers and the layer computed last
+    /// are sure to hold their own values: the others' buffers are reused.
     public func output(_ layer: Int) -> Tensor {
         outputs[layer]
     }
@@ -162,9 +297,24 @@ public final class Executor {
         switch steps[id] {
         case .input, .alias:
             return
-        case .conv(let g, let weight, let bias):
-            conv2dForward(output: out, input: o.inputs[0], weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
-                          geometry: g, workspace: workspace)
+        case .conv(let conv):
+            let bias = conv.bias.map { UnsafePointer($0.data) }
+            if let transformed = conv.winogradWeight {
+                winogradConv2dForward(output: out, input: o.inputs[0], transformedWeight: transformed.data, bias: bias,
+                                      geometry: conv.geometry, clamp: conv.clamp, workspace: workspace)
+            } else {
+                conv2dForward(output: out, input: o.inputs[0], weight: conv.weight.data, bias: bias,
+                              geometry: conv.geometry, clamp: conv.clamp, workspace: workspace)
+            }
+        case .pool(let kind, let g):
+            pool2dForward(kind, output: out, input: o.inputs[0], geometry: g, scratch: workspace)
+        case .add(let clamp):
+            if o.inputs.count == 2 {
+                cnn_add_clamp(out, o.inputs[0], o.inputs[1], o.count, clamp.lower, clamp.upper)
+            } else {
+                addForward(output: out, inputs: o.inputs, count: o.count)
+                if !clamp.isIdentity { cnn_bias_clamp(out, nil, 1, o.count, clamp.lower, clamp.upper) }
+            }
         case .dense(let inFeatures, let outFeatures, let weight, let bias):
             denseForward(output: out, input: o.inputs[0], weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
                          inFeatures: inFeatures, outFeatures: outFeatures)
@@ -178,7 +328,7 @@ public final class Executor {
     }
 
     private func computeOther(_ op: Op, _ o: Operands) {
-        let (out, inputs, inShape, outShape, count) = (o.output, o.inputs, o.inShape, o.outShape, o.count)
+        let (out, inputs, inShape, count) = (o.output, o.inputs, o.inShape, o.count)
         switch op {
         case .activation(.softmax):
             softmaxForward(output: out, input: inputs[0], channels: inShape.channels, pixels: inShape.height * inShape.width)
@@ -187,10 +337,6 @@ public final class Executor {
         case .localResponseNorm(let l):
             localResponseNormForward(output: out, input: inputs[0], channels: inShape.channels,
                                      pixels: inShape.height * inShape.width, parameters: l)
-        case .pool(let p):
-            let g = PoolGeometry(p, input: inShape, output: outShape, padding: o.padding)
-            if p.kind == .max { maxPool2dForward(output: out, input: inputs[0], geometry: g) }
-            else { avgPool2dForward(output: out, input: inputs[0], geometry: g) }
         case .globalAvgPool:
             adaptiveAvgPool2dForward(output: out, input: inputs[0], channels: inShape.channels,
                                      inHeight: inShape.height, inWidth: inShape.width, outHeight: 1, outWidth: 1)
@@ -201,15 +347,13 @@ public final class Executor {
             out.update(from: inputs[0], count: count)
         case .concat:
             concatForward(output: out, inputs: inputs, counts: o.inputCounts)
-        case .add:
-            addForward(output: out, inputs: inputs, count: count)
         case .multiply:
             multiplyForward(output: out, a: inputs[0], aShape: o.inputDims[0], b: inputs[1], bShape: o.inputDims[1])
         case .zeroPad(let p):
             padForward(output: out, input: inputs[0], channels: inShape.channels, height: inShape.height, width: inShape.width, padding: p, crop: false)
         case .crop(let p):
             padForward(output: out, input: inputs[0], channels: inShape.channels, height: inShape.height, width: inShape.width, padding: p, crop: true)
-        case .input, .conv2d, .dense, .batchNorm, .dropout, .stochasticDepth, .identity:
+        case .input, .conv2d, .dense, .batchNorm, .dropout, .stochasticDepth, .identity, .pool, .add:
             preconditionFailure("\(op.typeName) has its own step")
         }
     }

@@ -7,6 +7,8 @@ public final class Tensor {
     public let shape: [Int]
     public let count: Int
     public let data: UnsafeMutablePointer<Float>
+    /// The tensor whose memory this one views, kept alive by it; nil when this one owns its memory.
+    private let storage: Tensor?
 
     public init(shape: [Int]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
@@ -14,6 +16,17 @@ public final class Tensor {
         count = shape.reduce(1, *)
         data = .allocate(capacity: max(count, 1))
         data.initialize(repeating: 0, count: max(count, 1))
+        storage = nil
+    }
+
+    /// A tensor of `shape` over the first elements of `storage`'s memory (the executor gives
+    /// layers whose lifetimes do not overlap one buffer).
+    public init(shape: [Int], sharing storage: Tensor) {
+        self.shape = shape
+        count = shape.reduce(1, *)
+        precondition(count <= storage.count, "\(shape) does not fit in a buffer of \(storage.count)")
+        data = storage.data
+        self.storage = storage
     }
 
     public convenience init(shape: [Int], values: [Float]) {
@@ -28,7 +41,7 @@ public final class Tensor {
     }
 
     deinit {
-        data.deallocate()
+        if storage == nil { data.deallocate() }
     }
 
     public var values: [Float] {

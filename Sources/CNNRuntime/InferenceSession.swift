@@ -173,7 +173,7 @@ private final class Worker: @unchecked Sendable {
         do {
             let loaded = try ModelWeights.load(model, analysis: analysis, file: weightsFile, seed: seed, assets: library)
             if locked({ stopped }) { return }  // closed while preparing: don't allocate the buffers
-            prepared = try Executor(analysis: analysis, weights: loaded.weights, foldBatchNorm: false)
+            prepared = try Executor(analysis: analysis, weights: loaded.weights, fuse: false)
             locked {
                 executor = prepared
                 weights = loaded.weights

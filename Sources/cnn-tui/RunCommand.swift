@@ -68,7 +68,11 @@ extension CNNTUICommand {
             }
             let weights = loaded.weights
             let (input, inputDescription) = try loadInput(analysis, labels: model.labels, library: library)
-            let executor = try engine { () throws(EngineError) in try Executor(analysis: analysis, weights: weights) }
+            // Layers written to --output keep their own values; the rest may be fused and share buffers.
+            let requested = try requestedLayers(analysis)
+            let executor = try engine { () throws(EngineError) in
+                try Executor(analysis: analysis, weights: weights, fuse: layers != "all", keeping: Set(requested.map(\.id)))
+            }
             var times: [Double] = []
             var timings: [LayerTiming] = []
             for pass in 0..<(self.repeat > 1 ? self.repeat + 1 : 1) {
@@ -84,7 +88,7 @@ extension CNNTUICommand {
             print("\(model.title) at \(analysis.input), \(loaded.description)")
             print("input: \(inputDescription)")
             if let output {
-                try write(executor, analysis: analysis, final: result, to: output)
+                try write(executor, layers: requested, final: result, to: output)
                 print("wrote \(output)")
             } else if analysis.layers[last].outputShape.isSpatial || result.count == 1 {
                 // Not a classifier (a single module or a conv stack): describe the map instead.
@@ -138,17 +142,21 @@ extension CNNTUICommand {
             return (input, path)
         }
 
-        private func write(_ executor: Executor, analysis: ModelAnalysis, final: Tensor, to path: String) throws {
-            var tensors = ["output": final]
-            if let layers {
-                let names = layers == "all" ? analysis.graph.layers.dropFirst().map(\.name) : layers.split(separator: ",").map(String.init)
-                for name in names {
-                    guard let layer = analysis.graph.layer(named: name) else {
-                        throw UserError("\(analysis.graph.name) has no layer '\(name)' (see `cnn-tui summary \(analysis.graph.name)`)")
-                    }
-                    tensors[name] = executor.output(layer.id)
+        /// The layers named by --layers (none without it).
+        private func requestedLayers(_ analysis: ModelAnalysis) throws -> [Layer] {
+            guard let layers else { return [] }
+            if layers == "all" { return Array(analysis.graph.layers.dropFirst()) }
+            return try layers.split(separator: ",").map { name in
+                guard let layer = analysis.graph.layer(named: String(name)) else {
+                    throw UserError("\(analysis.graph.name) has no layer '\(name)' (see `cnn-tui summary \(analysis.graph.name)`)")
                 }
+                return layer
             }
+        }
+
+        private func write(_ executor: Executor, layers: [Layer], final: Tensor, to path: String) throws {
+            var tensors = ["output": final]
+            for layer in layers { tensors[layer.name] = executor.output(layer.id) }
             do { try Safetensors.write(tensors, to: path) } catch { throw UserError("cannot write \(path): \(error.localizedDescription)") }
         }
     }

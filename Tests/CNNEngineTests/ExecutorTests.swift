@@ -8,7 +8,7 @@ import XCTest
 final class ExecutorTests: XCTestCase {
     private func executor(_ name: String, input: TensorShape? = nil, fold: Bool = true, seed: UInt64 = 7) throws -> Executor {
         let analysis = try Zoo.model(named: name)!.analysis(input: input)
-        return try Executor(analysis: analysis, weights: .heInitialized(analysis, seed: seed), foldBatchNorm: fold)
+        return try Executor(analysis: analysis, weights: .heInitialized(analysis, seed: seed), fuse: fold)
     }
 
     private func randomInput(_ shape: TensorShape, seed: UInt64) -> Tensor {
@@ -51,7 +51,7 @@ final class ExecutorTests: XCTestCase {
                 folded.weights[name]![i] = t[i]
             }
         }
-        let refolded = try Executor(analysis: folded.analysis, weights: folded.weights, foldBatchNorm: true)
+        let refolded = try Executor(analysis: folded.analysis, weights: folded.weights, fuse: true)
         let input = randomInput(shape, seed: 4)
         try refolded.setInput(input)
         try plain.setInput(input)
@@ -59,6 +59,25 @@ final class ExecutorTests: XCTestCase {
         plain.run()
         let last = plain.analysis.graph.layers.count - 1
         assertMatches(plain.output(last).values, refolded.output(last).values, relative: 1e-3, absolute: 1e-4, "logits")
+    }
+
+    func testFusionAndSharedBuffersChangeNoResultThatIsKept() throws {
+        let analysis = try Zoo.model(named: "resnet18")!.analysis(input: TensorShape(channels: 3, height: 64, width: 64))
+        let weights = Weights.heInitialized(analysis, seed: 9)
+        let graph = analysis.graph
+        let kept = ["conv1", "layer1.0.conv2", "layer1.0.relu", "layer2.1.add"].map { graph.layer(named: $0)!.id }
+        let plain = try Executor(analysis: analysis, weights: weights, fuse: false)
+        let fused = try Executor(analysis: analysis, weights: weights, fuse: true, keeping: Set(kept))
+        XCTAssertFalse(fused.winogradLayers.isEmpty, "layer1's 3x3 convolutions on 16x16 maps run as Winograd")
+        XCTAssertLessThan(fused.activationFloats * 2, plain.activationFloats, "buffers are shared")
+        let input = randomInput(analysis.input, seed: 10)
+        for e in [plain, fused] {
+            try e.setInput(input)
+            e.run()
+        }
+        for id in kept + [graph.layers.count - 1] {
+            assertMatches(plain.output(id).values, fused.output(id).values, relative: 1e-3, absolute: 1e-4, graph.layers[id].name)
+        }
     }
 
     func testSteppingReusesWhatIsComputedAndCanBeCancelled() throws {

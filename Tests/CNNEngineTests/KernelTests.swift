@@ -17,30 +17,30 @@ final class KernelTests: XCTestCase {
 
     func testMaxPoolTwoByTwo() throws {
         let x: [Float] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]
-        let y = try pool(Pool2D(.max, kernel: 2), x, TensorShape(channels: 1, height: 4, width: 4), maxPool2dForward)
+        let y = try pool(Pool2D(.max, kernel: 2), x, TensorShape(channels: 1, height: 4, width: 4), maxPool2dReference)
         XCTAssertEqual(y, [6, 8, 14, 16])
     }
 
     func testMaxPoolPaddingNeverWins() throws {
         let x: [Float] = [-5, -4, -3, -2]
-        let y = try pool(Pool2D(.max, kernel: 3, stride: 1, padding: .symmetric(1)), x, TensorShape(channels: 1, height: 2, width: 2), maxPool2dForward)
+        let y = try pool(Pool2D(.max, kernel: 3, stride: 1, padding: .symmetric(1)), x, TensorShape(channels: 1, height: 2, width: 2), maxPool2dReference)
         XCTAssertEqual(y, [-2, -2, -2, -2])
     }
 
     func testAveragePoolCountsPaddingOnlyWhenAsked() throws {
         let ones = [Float](repeating: 1, count: 9)
         let shape = TensorShape(channels: 1, height: 3, width: 3)
-        let with = try pool(Pool2D(.average, kernel: 3, stride: 1, padding: .symmetric(1)), ones, shape, avgPool2dForward)
+        let with = try pool(Pool2D(.average, kernel: 3, stride: 1, padding: .symmetric(1)), ones, shape, avgPool2dReference)
         XCTAssertEqual(with[0], 4.0 / 9, accuracy: 1e-6, "a corner window holds 4 pixels and 5 zeros")
         XCTAssertEqual(with[4], 1)
-        let without = try pool(Pool2D(.average, kernel: 3, stride: 1, padding: .symmetric(1), countIncludePad: false), ones, shape, avgPool2dForward)
+        let without = try pool(Pool2D(.average, kernel: 3, stride: 1, padding: .symmetric(1), countIncludePad: false), ones, shape, avgPool2dReference)
         XCTAssertEqual(without, [Float](repeating: 1, count: 9))
     }
 
     func testCeilModeAveragesThePartialWindowOverWhatItCovers() throws {
         // PyTorch: AvgPool2d(2, 2, ceil_mode=True) on a 3x3 input of ones gives 2x2 ones.
         let y = try pool(Pool2D(.average, kernel: 2, ceilMode: true), [Float](repeating: 1, count: 9),
-                         TensorShape(channels: 1, height: 3, width: 3), avgPool2dForward)
+                         TensorShape(channels: 1, height: 3, width: 3), avgPool2dReference)
         XCTAssertEqual(y, [1, 1, 1, 1])
     }
 

@@ -13,8 +13,9 @@ final class PyTorchReferenceTests: XCTestCase {
         .appendingPathComponent("Fixtures/engine")
     static let seed: UInt64 = 2024
 
-    /// `case` is a zoo name, optionally `@CxHxW` for the input.
-    private func check(_ fixture: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    /// `case` is a zoo name, optionally `@CxHxW` for the input; `winograd` names layers that must
+    /// run as Winograd F(2x2, 3x3), so that the fixtures hold that path to PyTorch too.
+    private func check(_ fixture: String, winograd: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws {
         let parts = fixture.split(separator: "@").map(String.init)
         let model = try XCTUnwrap(Zoo.model(named: parts[0]))
         let analysis = try model.analysis(input: parts.count > 1 ? TensorShape(parsing: parts[1]) : nil)
@@ -28,6 +29,8 @@ final class PyTorchReferenceTests: XCTestCase {
                        "the input generator matches the Python port", file: file, line: line)
 
         let executor = try Executor(analysis: analysis, weights: .randomized(analysis, seed: Self.seed))
+        let viaWinograd = Set(executor.winogradLayers.map { analysis.graph.layers[$0].name })
+        XCTAssertTrue(viaWinograd.isSuperset(of: winograd), "Winograd runs \(viaWinograd.sorted())", file: file, line: line)
         try executor.setInput(input)
         executor.run()
         let output = executor.output(analysis.graph.layers.count - 1)
@@ -37,12 +40,12 @@ final class PyTorchReferenceTests: XCTestCase {
     }
 
     func testLeNet5() throws { try check("lenet5") }
-    func testAlexNetGroupedConvolutionsAndLRN() throws { try check("alexnet") }
+    func testAlexNetGroupedConvolutionsAndLRN() throws { try check("alexnet", winograd: ["features.8"]) }
     func testNetworkInNetwork() throws { try check("nin") }
     func testInceptionModuleWithReductions() throws { try check("inception_reduced") }
     func testResidualBlocks() throws { try check("resnet18@3x32x32") }
     func testSqueezeExcitationBlocks() throws { try check("se_resnet50@3x32x32") }
-    func testInceptionModules() throws { try check("googlenet@3x64x64") }
+    func testInceptionModules() throws { try check("googlenet@3x64x64", winograd: ["conv3.conv"]) }
     func testDenseBlocks() throws { try check("densenet121@3x32x32") }
     func testDepthwiseInvertedResiduals() throws { try check("mobilenet_v2@3x32x32") }
     func testMBConvWithSqueezeExcitationAndSiLU() throws { try check("efficientnet_b0@3x32x32") }

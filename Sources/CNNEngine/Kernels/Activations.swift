@@ -1,3 +1,4 @@
+import CKernels
 import CNNModel
 
 #if canImport(Glibc)
@@ -20,7 +21,7 @@ public func activationForward(
     case .sigmoid:
         for i in 0..<count { output[i] = 1 / (1 + expf(-input[i])) }
     case .tanh:
-        for i in 0..<count { output[i] = tanhf(input[i]) }
+        cnn_tanh(output, input, count)
     case .silu:
         for i in 0..<count { output[i] = input[i] / (1 + expf(-input[i])) }
     case .hardSwish:

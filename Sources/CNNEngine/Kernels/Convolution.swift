@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 
 /// 2-D convolution of one sample, as im2col + one SGEMM per group (PyTorch's weight layout
 /// `[Cout, Cin/groups, kH, kW]`); 1x1 stride-1 convolutions skip im2col, depthwise ones use a
@@ -9,13 +10,18 @@ import CBLAS
 ///   - input: `[Cin, H, W]`
 ///   - weight: `[Cout, Cin/groups, kH, kW]`
 ///   - bias: `[Cout]` or nil
+///   - clamp: a ReLU or ReLU6 applied to the output as it is finished (fusion)
 ///   - workspace: `geometry.workspaceCount` floats
 public func conv2dForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>?
+    bias: UnsafePointer<Float>?, geometry g: ConvGeometry, clamp: ActivationClamp = .identity,
+    workspace: UnsafeMutablePointer<Float>?
 ) {
     if g.isDepthwise {
         depthwiseConv2dForward(output: output, input: input, weight: weight, bias: bias, geometry: g)
+        if !clamp.isIdentity {
+            cnn_bias_clamp(output, nil, g.outChannels, g.outputPixels, clamp.lower, clamp.upper)
+        }
         return
     }
     let pixels = g.outputPixels
@@ -44,7 +50,9 @@ public func conv2dForward(
             row += rows
         }
     }
-    if let bias { addChannelBias(output, bias: bias, channels: g.outChannels, pixels: pixels) }
+    if bias != nil || !clamp.isIdentity {
+        cnn_bias_clamp(output, bias, g.outChannels, pixels, clamp.lower, clamp.upper)
+    }
 }
 
 /// Unfolds the receptive field of output rows `firstRow ..< firstRow + rows` into columns:
@@ -58,41 +66,9 @@ func im2col(
     columns: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, channels: Int, geometry g: ConvGeometry,
     firstRow: Int = 0, rows: Int? = nil
 ) {
-    let rowCount = rows ?? g.outHeight
-    let width = rowCount * g.outWidth
-    var row = 0
-    for c in 0..<channels {
-        let plane = input + c * g.inHeight * g.inWidth
-        for i in 0..<g.kernelHeight {
-            for j in 0..<g.kernelWidth {
-                let out = columns + row * width
-                let offset = j * g.dilationWidth - g.padLeft
-                for y in 0..<rowCount {
-                    let iy = (firstRow + y) * g.strideHeight - g.padTop + i * g.dilationHeight
-                    let line = out + y * g.outWidth
-                    guard iy >= 0 && iy < g.inHeight else {
-                        line.update(repeating: 0, count: g.outWidth)
-                        continue
-                    }
-                    let source = plane + iy * g.inWidth
-                    if g.strideWidth == 1 {
-                        // One contiguous copy, with zeros where the window hangs off either edge.
-                        let first = min(max(0, -offset), g.outWidth)
-                        let end = max(min(g.outWidth, g.inWidth - offset), first)
-                        line.update(repeating: 0, count: first)
-                        (line + first).update(from: source + first + offset, count: end - first)
-                        (line + end).update(repeating: 0, count: g.outWidth - end)
-                    } else {
-                        for x in 0..<g.outWidth {
-                            let ix = x * g.strideWidth + offset
-                            line[x] = (ix >= 0 && ix < g.inWidth) ? source[ix] : 0
-                        }
-                    }
-                }
-                row += 1
-            }
-        }
-    }
+    cnn_im2col(columns, input, channels, g.inHeight, g.inWidth, g.outWidth, g.kernelHeight, g.kernelWidth,
+               g.strideHeight, g.strideWidth, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth,
+               firstRow, rows ?? g.outHeight)
 }
 
 /// One k x k filter per channel, applied directly.
@@ -127,15 +103,6 @@ func depthwiseConv2dForward(
                 out[y * g.outWidth + x] = sum
             }
         }
-    }
-}
-
-/// `output[c][p] += bias[c]`.
-func addChannelBias(_ output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, channels: Int, pixels: Int) {
-    for c in 0..<channels {
-        let plane = output + c * pixels
-        let b = bias[c]
-        for p in 0..<pixels { plane[p] += b }
     }
 }
 

@@ -1,3 +1,4 @@
+import CKernels
 import CNNModel
 
 /// The window geometry of a pooling layer, from the analysis.
@@ -15,14 +16,55 @@ public struct PoolGeometry: Hashable, Sendable {
         self.padding = padding
         countIncludePad = pool.countIncludePad
     }
+
+    /// Floats of scratch space `pool2dForward` needs: the divisors of each output row and column,
+    /// and one padded input line.
+    public var scratchCount: Int {
+        outHeight + outWidth + cnn_pool2d_scratch(inWidth, outWidth, kernelWidth, strideWidth, padding.left)
+    }
+
+    /// PyTorch's divisor of an average window, per output row (`isRow`) or column: the window
+    /// clipped to the padded input with `countIncludePad`, else the input pixels it covers. The
+    /// divisor of output (y, x) is the product of the two.
+    func divisorFactor(_ index: Int, isRow: Bool) -> Int {
+        let (stride, kernel, size, before, after) = isRow
+            ? (strideHeight, kernelHeight, inHeight, padding.top, padding.bottom)
+            : (strideWidth, kernelWidth, inWidth, padding.left, padding.right)
+        let start = index * stride - before
+        let paddedEnd = min(start + kernel, size + after)
+        return countIncludePad ? paddedEnd - start : max(min(paddedEnd, size) - max(start, 0), 0)
+    }
 }
 
-/// Max over each window; padding never wins (PyTorch pads with -inf).
+/// Max or average pooling of one sample (the fast path: a vertical pass over each window's rows,
+/// then a horizontal one, vectorized in CKernels); the same results as `maxPool2dReference` and
+/// `avgPool2dReference`.
 ///
 /// - Parameters:
 ///   - output: `[C, Hout, Wout]`
 ///   - input: `[C, H, W]`
-public func maxPool2dForward(output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, geometry g: PoolGeometry) {
+///   - scratch: `geometry.scratchCount` floats
+public func pool2dForward(
+    _ kind: Pool2D.Kind, output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, geometry g: PoolGeometry,
+    scratch: UnsafeMutablePointer<Float>
+) {
+    let rowCount = scratch, columnCount = scratch + g.outHeight
+    if kind == .average {
+        for y in 0..<g.outHeight { rowCount[y] = Float(g.divisorFactor(y, isRow: true)) }
+        for x in 0..<g.outWidth { columnCount[x] = Float(g.divisorFactor(x, isRow: false)) }
+    }
+    cnn_pool2d(output, input, g.channels, g.inHeight, g.inWidth, g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth,
+               g.strideHeight, g.strideWidth, g.padding.top, g.padding.left, kind == .max ? 1 : 0,
+               rowCount, columnCount, scratch + g.outHeight + g.outWidth)
+}
+
+/// Max over each window, loop by loop (the definition the fast path is tested against); padding
+/// never wins (PyTorch pads with -inf).
+///
+/// - Parameters:
+///   - output: `[C, Hout, Wout]`
+///   - input: `[C, H, W]`
+public func maxPool2dReference(output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, geometry g: PoolGeometry) {
     for c in 0..<g.channels {
         let plane = input + c * g.inHeight * g.inWidth
         let out = output + c * g.outHeight * g.outWidth
@@ -42,14 +84,15 @@ public func maxPool2dForward(output: UnsafeMutablePointer<Float>, input: UnsafeP
     }
 }
 
-/// Mean over each window with PyTorch's divisor: with `countIncludePad` the window clipped to
+/// Mean over each window, loop by loop (the definition the fast path is tested against), with
+/// PyTorch's divisor: with `countIncludePad` the window clipped to
 /// the padded input (so ceil-mode windows past the padding count less), otherwise only the
 /// input pixels it covers.
 ///
 /// - Parameters:
 ///   - output: `[C, Hout, Wout]`
 ///   - input: `[C, H, W]`
-public func avgPool2dForward(output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, geometry g: PoolGeometry) {
+public func avgPool2dReference(output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, geometry g: PoolGeometry) {
     for c in 0..<g.channels {
         let plane = input + c * g.inHeight * g.inWidth
         let out = output + c * g.outHeight * g.outWidth

@@ -1,4 +1,4 @@
-/// The backward of `maxPool2dForward`: each window's gradient goes to the input pixel that won it
+/// The backward of max pooling (`maxPool2dReference`): each window's gradient goes to the input pixel that won it
 /// (the first maximum, as PyTorch picks), accumulated.
 ///
 /// - Parameters:
@@ -31,7 +31,7 @@ public func maxPool2dBackward(
     }
 }
 
-/// The backward of `avgPool2dForward`: each window's gradient, divided by the same divisor,
+/// The backward of average pooling (`avgPool2dReference`): each window's gradient, divided by the same divisor,
 /// spread over the input pixels it covers, accumulated.
 ///
 /// - Parameters:

@@ -117,7 +117,9 @@ public final class Trainer {
             case .activation(let kind):
                 steps.append(.activation(kind))
             case .pool(let p):
-                steps.append(.pool(p.kind, PoolGeometry(p, input: input, output: a.outputShape, padding: a.padding ?? .zero)))
+                let g = PoolGeometry(p, input: input, output: a.outputShape, padding: a.padding ?? .zero)
+                maxWorkspace = max(maxWorkspace, g.scratchCount)
+                steps.append(.pool(p.kind, g))
             case .globalAvgPool:
                 steps.append(.adaptiveAvgPool(input, out: Size2(1, 1)))
             case .adaptiveAvgPool(let size):
@@ -227,8 +229,7 @@ public final class Trainer {
             activationForward(kind, output: out, input: inp, count: n * outCount)
         case .pool(let kind, let g):
             for s in 0..<n {
-                if kind == .max { maxPool2dForward(output: out + s * outCount, input: inp + s * inCount, geometry: g) }
-                else { avgPool2dForward(output: out + s * outCount, input: inp + s * inCount, geometry: g) }
+                pool2dForward(kind, output: out + s * outCount, input: inp + s * inCount, geometry: g, scratch: workspace)
             }
         case .adaptiveAvgPool(let shape, let size):
             for s in 0..<n {

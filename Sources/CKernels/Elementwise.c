@@ -1,0 +1,46 @@
+#include "Dispatch.h"
+
+// tanh as Eigen and MLAS compute it: an odd 13th-degree numerator over an even 6th-degree
+// denominator, fitted on [-9, 9]; beyond that tanh rounds to +-1 in float. The coefficients are
+// the published ones (Eigen's generic_fast_tanh_float); the tests bound the error against tanhf.
+CNN_INLINE void cnn_tanh_body(float *out, const float *in, size_t count) {
+    const float a1 = 4.89352455891786e-03f, a3 = 6.37261928875436e-04f, a5 = 1.48572235717979e-05f,
+                a7 = 5.12229709037114e-08f, a9 = -8.60467152213735e-11f, a11 = 2.00018790482477e-13f,
+                a13 = -2.76076847742355e-16f;
+    const float b0 = 4.89352518554385e-03f, b2 = 2.26843463243900e-03f, b4 = 1.18534705686654e-04f,
+                b6 = 1.19825839466702e-06f;
+    for (size_t i = 0; i < count; i++) {
+        float x = in[i];
+        x = x < -9.0f ? -9.0f : (x > 9.0f ? 9.0f : x);
+        float x2 = x * x;
+        float p = ((((((a13 * x2 + a11) * x2 + a9) * x2 + a7) * x2 + a5) * x2 + a3) * x2 + a1) * x;
+        float q = ((b6 * x2 + b4) * x2 + b2) * x2 + b0;
+        out[i] = p / q;
+    }
+}
+CNN_KERNEL(cnn_tanh, (float *out, const float *in, size_t count), (out, in, count))
+
+CNN_INLINE void cnn_bias_clamp_body(float *out, const float *bias, size_t channels, size_t pixels, float lower,
+                                    float upper) {
+    for (size_t c = 0; c < channels; c++) {
+        float *plane = out + c * pixels;
+        const float b = bias ? bias[c] : 0.0f;
+        for (size_t p = 0; p < pixels; p++) {
+            float v = plane[p] + b;
+            v = v < lower ? lower : v;
+            plane[p] = v > upper ? upper : v;
+        }
+    }
+}
+CNN_KERNEL(cnn_bias_clamp, (float *out, const float *bias, size_t channels, size_t pixels, float lower, float upper),
+           (out, bias, channels, pixels, lower, upper))
+
+CNN_INLINE void cnn_add_clamp_body(float *out, const float *a, const float *b, size_t count, float lower, float upper) {
+    for (size_t i = 0; i < count; i++) {
+        float v = a[i] + b[i];
+        v = v < lower ? lower : v;
+        out[i] = v > upper ? upper : v;
+    }
+}
+CNN_KERNEL(cnn_add_clamp, (float *out, const float *a, const float *b, size_t count, float lower, float upper),
+           (out, a, b, count, lower, upper))

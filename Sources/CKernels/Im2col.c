@@ -1,0 +1,48 @@
+#include <string.h>
+
+#include "Dispatch.h"
+
+CNN_INLINE void cnn_im2col_body(float *columns, const float *in, long channels, long height, long width, long outWidth,
+                                long kernelHeight, long kernelWidth, long strideHeight, long strideWidth, long padTop,
+                                long padLeft, long dilationHeight, long dilationWidth, long firstRow, long rows) {
+    const long lineCount = rows * outWidth;
+    long r = 0;
+    for (long c = 0; c < channels; c++) {
+        const float *plane = in + c * height * width;
+        for (long i = 0; i < kernelHeight; i++) {
+            for (long j = 0; j < kernelWidth; j++, r++) {
+                float *out = columns + r * lineCount;
+                const long offset = j * dilationWidth - padLeft;
+                // Output columns whose input column x*sW + offset lies in 0 ..< width.
+                long x0 = offset >= 0 ? 0 : (-offset + strideWidth - 1) / strideWidth;
+                long x1 = width - offset <= 0 ? 0 : (width - offset + strideWidth - 1) / strideWidth;
+                x1 = x1 < outWidth ? x1 : outWidth;
+                x0 = x0 < x1 ? x0 : x1;
+                for (long y = 0; y < rows; y++) {
+                    const long iy = (firstRow + y) * strideHeight - padTop + i * dilationHeight;
+                    float *line = out + y * outWidth;
+                    if (iy < 0 || iy >= height) {
+                        memset(line, 0, (size_t)outWidth * sizeof(float));
+                        continue;
+                    }
+                    const float *source = plane + iy * width + offset;
+                    for (long x = 0; x < x0; x++) line[x] = 0.0f;
+                    if (strideWidth == 1) {
+                        memcpy(line + x0, source + x0, (size_t)(x1 - x0) * sizeof(float));
+                    } else if (strideWidth == 2) {
+                        for (long x = x0; x < x1; x++) line[x] = source[2 * x];
+                    } else {
+                        for (long x = x0; x < x1; x++) line[x] = source[x * strideWidth];
+                    }
+                    for (long x = x1; x < outWidth; x++) line[x] = 0.0f;
+                }
+            }
+        }
+    }
+}
+CNN_KERNEL(cnn_im2col,
+           (float *columns, const float *in, long channels, long height, long width, long outWidth, long kernelHeight,
+            long kernelWidth, long strideHeight, long strideWidth, long padTop, long padLeft, long dilationHeight,
+            long dilationWidth, long firstRow, long rows),
+           (columns, in, channels, height, width, outWidth, kernelHeight, kernelWidth, strideHeight, strideWidth,
+            padTop, padLeft, dilationHeight, dilationWidth, firstRow, rows))

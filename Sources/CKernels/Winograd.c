@@ -1,0 +1,148 @@
+// Winograd's minimal filtering F(2x2, 3x3) (Lavin & Gray 2016): each 2x2 block of outputs of a
+// 3x3 stride-1 convolution costs 16 multiplications per channel pair instead of 36. The
+// transforms are additions only; the 16 products become 16 matrix products that SGEMM does.
+//
+//   B^T = | 1  0 -1  0 |     G = |  1    0    0  |     A^T = | 1  1  1  0 |
+//         | 0  1  1  0 |         | 1/2  1/2  1/2 |           | 0  1 -1 -1 |
+//         | 0 -1  1  0 |         | 1/2 -1/2  1/2 |
+//         | 0  1  0 -1 |         |  0    0    1  |
+#include <string.h>
+
+#include "Dispatch.h"
+
+size_t cnn_winograd_plane_stride(size_t channels, size_t tiles) {
+    // An odd number of cache lines: the 16 planes that each tile's transform writes (or reads)
+    // then fall into 16 different cache sets. With a stride of a multiple of 4 KiB they would all
+    // share one set, and on 224x224 maps the transforms ran 20 times slower.
+    size_t lines = (channels * tiles * sizeof(float) + 63) / 64;
+    lines |= 1;
+    return lines * 64 / sizeof(float);
+}
+
+void cnn_winograd_f2k3_weights(float *transformed, const float *weight, size_t outChannels, size_t inChannels) {
+    const size_t plane = outChannels * inChannels;
+    for (size_t o = 0; o < outChannels; o++) {
+        for (size_t c = 0; c < inChannels; c++) {
+            const float *g = weight + (o * inChannels + c) * 9;
+            float t[4][3];  // G g
+            for (int j = 0; j < 3; j++) {
+                t[0][j] = g[j];
+                t[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
+                t[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
+                t[3][j] = g[6 + j];
+            }
+            for (int i = 0; i < 4; i++) {  // (G g) G^T
+                float u[4] = {t[i][0], 0.5f * (t[i][0] + t[i][1] + t[i][2]), 0.5f * (t[i][0] - t[i][1] + t[i][2]),
+                              t[i][2]};
+                for (int j = 0; j < 4; j++) transformed[(size_t)(i * 4 + j) * plane + o * inChannels + c] = u[j];
+            }
+        }
+    }
+}
+
+CNN_INLINE void cnn_winograd_f2k3_input_body(float *transformed, const float *in, size_t channels, long height,
+                                             long width, long padTop, long padLeft, long tilesX, long tileRow,
+                                             long tileRows, float *scratch) {
+    const long lineWidth = 2 * tilesX + 2;
+    const size_t tiles = (size_t)(tileRows * tilesX);
+    const size_t plane = cnn_winograd_plane_stride(channels, tiles);
+    // The input columns a line holds: padded column k is input column k - padLeft.
+    long first = padLeft < lineWidth ? padLeft : lineWidth;
+    long columns = lineWidth - padLeft < width ? lineWidth - padLeft : width;
+    columns = columns > 0 ? columns : 0;
+    for (size_t c = 0; c < channels; c++) {
+        const float *source = in + c * (size_t)(height * width);
+        for (long r = 0; r < tileRows; r++) {
+            float *lines[4];
+            for (int i = 0; i < 4; i++) {
+                float *line = scratch + i * lineWidth;
+                lines[i] = line;
+                const long iy = 2 * (tileRow + r) - padTop + i;
+                if (iy < 0 || iy >= height) {
+                    memset(line, 0, (size_t)lineWidth * sizeof(float));
+                    continue;
+                }
+                memset(line, 0, (size_t)first * sizeof(float));
+                memcpy(line + first, source + iy * width, (size_t)columns * sizeof(float));
+                memset(line + first + columns, 0, (size_t)(lineWidth - first - columns) * sizeof(float));
+            }
+            const float *d0 = lines[0], *d1 = lines[1], *d2 = lines[2], *d3 = lines[3];
+            float *v = transformed + c * tiles + (size_t)(r * tilesX);
+            for (long t = 0; t < tilesX; t++) {
+                const long x = 2 * t;
+                // B^T d: combine the rows...
+                float r0[4], r1[4], r2[4], r3[4];
+                for (int j = 0; j < 4; j++) {
+                    r0[j] = d0[x + j] - d2[x + j];
+                    r1[j] = d1[x + j] + d2[x + j];
+                    r2[j] = d2[x + j] - d1[x + j];
+                    r3[j] = d1[x + j] - d3[x + j];
+                }
+                // ... then (B^T d) B: the columns.
+                v[0 * plane + t] = r0[0] - r0[2];
+                v[1 * plane + t] = r0[1] + r0[2];
+                v[2 * plane + t] = r0[2] - r0[1];
+                v[3 * plane + t] = r0[1] - r0[3];
+                v[4 * plane + t] = r1[0] - r1[2];
+                v[5 * plane + t] = r1[1] + r1[2];
+                v[6 * plane + t] = r1[2] - r1[1];
+                v[7 * plane + t] = r1[1] - r1[3];
+                v[8 * plane + t] = r2[0] - r2[2];
+                v[9 * plane + t] = r2[1] + r2[2];
+                v[10 * plane + t] = r2[2] - r2[1];
+                v[11 * plane + t] = r2[1] - r2[3];
+                v[12 * plane + t] = r3[0] - r3[2];
+                v[13 * plane + t] = r3[1] + r3[2];
+                v[14 * plane + t] = r3[2] - r3[1];
+                v[15 * plane + t] = r3[1] - r3[3];
+            }
+        }
+    }
+}
+CNN_KERNEL(cnn_winograd_f2k3_input,
+           (float *transformed, const float *in, size_t channels, long height, long width, long padTop, long padLeft,
+            long tilesX, long tileRow, long tileRows, float *scratch),
+           (transformed, in, channels, height, width, padTop, padLeft, tilesX, tileRow, tileRows, scratch))
+
+CNN_INLINE void cnn_winograd_f2k3_output_body(float *out, const float *products, const float *bias,
+                                              size_t outChannels, long outHeight, long outWidth, long tilesX,
+                                              long tileRow, long tileRows, float lower, float upper, float *scratch) {
+    const size_t tiles = (size_t)(tileRows * tilesX);
+    const size_t plane = cnn_winograd_plane_stride(outChannels, tiles);
+    float *top = scratch, *bottom = scratch + 2 * tilesX;
+    for (size_t o = 0; o < outChannels; o++) {
+        const float b = bias ? bias[o] : 0.0f;
+        float *target = out + o * (size_t)(outHeight * outWidth);
+        for (long r = 0; r < tileRows; r++) {
+            const float *m = products + o * tiles + (size_t)(r * tilesX);
+            for (long t = 0; t < tilesX; t++) {
+                // A^T m: the rows...
+                float s0[4], s1[4];
+                for (int j = 0; j < 4; j++) {
+                    const float m0 = m[(size_t)j * plane + t], m1 = m[(size_t)(4 + j) * plane + t],
+                                m2 = m[(size_t)(8 + j) * plane + t], m3 = m[(size_t)(12 + j) * plane + t];
+                    s0[j] = m0 + m1 + m2;
+                    s1[j] = m1 - m2 - m3;
+                }
+                // ... then (A^T m) A: the columns.
+                float y00 = s0[0] + s0[1] + s0[2] + b, y01 = s0[1] - s0[2] - s0[3] + b;
+                float y10 = s1[0] + s1[1] + s1[2] + b, y11 = s1[1] - s1[2] - s1[3] + b;
+                y00 = y00 < lower ? lower : (y00 > upper ? upper : y00);
+                y01 = y01 < lower ? lower : (y01 > upper ? upper : y01);
+                y10 = y10 < lower ? lower : (y10 > upper ? upper : y10);
+                y11 = y11 < lower ? lower : (y11 > upper ? upper : y11);
+                top[2 * t] = y00;
+                top[2 * t + 1] = y01;
+                bottom[2 * t] = y10;
+                bottom[2 * t + 1] = y11;
+            }
+            const long y = 2 * (tileRow + r);
+            if (y < outHeight) memcpy(target + y * outWidth, top, (size_t)outWidth * sizeof(float));
+            if (y + 1 < outHeight) memcpy(target + (y + 1) * outWidth, bottom, (size_t)outWidth * sizeof(float));
+        }
+    }
+}
+CNN_KERNEL(cnn_winograd_f2k3_output,
+           (float *out, const float *products, const float *bias, size_t outChannels, long outHeight, long outWidth,
+            long tilesX, long tileRow, long tileRows, float lower, float upper, float *scratch),
+           (out, products, bias, outChannels, outHeight, outWidth, tilesX, tileRow, tileRows, lower, upper, scratch))

@@ -1,0 +1,76 @@
+// Hot loops that BLAS does not cover, in C so that each can be compiled for AVX-512, AVX2+FMA
+// and baseline x86-64 and chosen at run time (the shipped binary runs on any x86-64).
+// Every function is the same arithmetic in each variant; tests compare all of them with the
+// Swift reference kernels.
+#ifndef CNN_TUI_CKERNELS_H
+#define CNN_TUI_CKERNELS_H
+
+#include <stddef.h>
+
+// MARK: Instruction sets
+
+/// 0 = baseline (SSE2), 1 = AVX2 + FMA, 2 = AVX-512: what the CPU supports, unless forced.
+int cnn_kernels_level(void);
+/// Forces a level (clamped to what the CPU supports); -1 returns to the CPU's best. For tests.
+void cnn_kernels_force_level(int level);
+/// "avx512", "avx2" or "baseline": the variant in use.
+const char *cnn_kernels_level_name(void);
+
+// MARK: Element-wise
+
+/// out[i] = tanh(in[i]): a 13/6-degree rational approximation on [-9, 9] (within a few ulp;
+/// outside it tanh is +-1 in float). `out` may equal `in`.
+void cnn_tanh(float *out, const float *in, size_t count);
+
+/// out[c][p] = min(max(out[c][p] + bias[c], lower), upper), bias optional (NULL adds nothing):
+/// the epilogue of a convolution with a fused clamp-type activation (ReLU: 0, +inf).
+void cnn_bias_clamp(float *out, const float *bias, size_t channels, size_t pixels, float lower, float upper);
+
+/// out[i] = min(max(a[i] + b[i], lower), upper): a residual add with a fused ReLU.
+void cnn_add_clamp(float *out, const float *a, const float *b, size_t count, float lower, float upper);
+
+// MARK: Pooling
+
+/// Max or average pooling of `channels` planes, separably: a vertical pass over each window's
+/// rows into a line buffer, then a horizontal pass. Windows are clipped to the input; padding
+/// never wins a max (PyTorch pads with -inf). For averages the divisor of output (y, x) is
+/// rowCount[y] * columnCount[x] (both modes of PyTorch's count_include_pad factor this way);
+/// a zero divisor gives 0.
+///
+/// scratch: at least `cnn_pool2d_scratch(...)` floats.
+void cnn_pool2d(float *out, const float *in, size_t channels, long height, long width, long outHeight, long outWidth,
+                long kernelHeight, long kernelWidth, long strideHeight, long strideWidth, long padTop, long padLeft,
+                int isMax, const float *rowCount, const float *columnCount, float *scratch);
+size_t cnn_pool2d_scratch(long width, long outWidth, long kernelWidth, long strideWidth, long padLeft);
+
+// MARK: im2col
+
+/// Unfolds output rows firstRow ..< firstRow + rows of a convolution into columns:
+/// columns[(c*kH + i)*kW + j][y*Wout + x] = in[c][(firstRow + y)*sH - pT + i*dH][x*sW - pL + j*dW],
+/// zero outside the input.
+void cnn_im2col(float *columns, const float *in, long channels, long height, long width, long outWidth,
+                long kernelHeight, long kernelWidth, long strideHeight, long strideWidth, long padTop, long padLeft,
+                long dilationHeight, long dilationWidth, long firstRow, long rows);
+
+// MARK: Winograd F(2x2, 3x3)
+
+/// U[16][Cout][Cin] = G g G^T for each 3x3 filter g of weight[Cout][Cin][3][3].
+void cnn_winograd_f2k3_weights(float *transformed, const float *weight, size_t outChannels, size_t inChannels);
+
+/// Floats from one of the 16 transformed planes of `channels` x `tiles` to the next (a little
+/// more than channels * tiles, to keep the planes out of each other's cache sets).
+size_t cnn_winograd_plane_stride(size_t channels, size_t tiles);
+
+/// V[16][C][T] = B^T d B for each 4x4 input tile d of tile rows tileRow ..< tileRow + tileRows
+/// (T = tileRows * tilesX tiles, row by row; planes cnn_winograd_plane_stride(C, T) apart); tile (ty, tx) starts at input pixel
+/// (2*ty - padTop, 2*tx - padLeft), zero outside the input. scratch: 4 * (2*tilesX + 2) floats.
+void cnn_winograd_f2k3_input(float *transformed, const float *in, size_t channels, long height, long width,
+                             long padTop, long padLeft, long tilesX, long tileRow, long tileRows, float *scratch);
+
+/// out[Cout][Hout][Wout] (the output rows of those tile rows) = A^T m A + bias, clamped to
+/// [lower, upper], for each tile m of M[16][Cout][T] (planes cnn_winograd_plane_stride(Cout, T) apart). scratch: 4 * tilesX floats.
+void cnn_winograd_f2k3_output(float *out, const float *products, const float *bias, size_t outChannels,
+                              long outHeight, long outWidth, long tilesX, long tileRow, long tileRows,
+                              float lower, float upper, float *scratch);
+
+#endif

@@ -1,0 +1,169 @@
+import CKernels
+import CNNModel
+import XCTest
+
+@testable import CNNEngine
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The CKernels loops (Winograd, im2col, pooling, tanh, fused epilogues) against the Swift
+/// definitions, in every instruction-set variant this CPU can run.
+final class VectorKernelTests: XCTestCase {
+    /// Runs `body` once per variant (baseline, AVX2, AVX-512, as far as the CPU goes).
+    private func forEachLevel(_ body: (String) throws -> Void) rethrows {
+        defer { cnn_kernels_force_level(-1) }
+        for level in 0...cnn_kernels_level() {
+            cnn_kernels_force_level(Int32(level))
+            try body(String(cString: cnn_kernels_level_name()))
+        }
+    }
+
+    private func geometry(_ conv: Conv2D, _ input: TensorShape) throws -> ConvGeometry {
+        let b = GraphBuilder("conv")
+        _ = b.add(.conv2d(conv), "conv", inputs: [b.input()])
+        let layer = try ModelAnalysis(graph: b.build(), input: input).layers[1]
+        return ConvGeometry(conv, input: input, output: layer.outputShape, padding: layer.padding!)
+    }
+
+    /// Winograd F(2x2, 3x3) of a random input against the loop-by-loop convolution.
+    private func checkWinograd(_ conv: Conv2D, _ input: TensorShape, clamp: ActivationClamp = .identity, seed: UInt64,
+                               file: StaticString = #filePath, line: UInt = #line) throws {
+        let g = try geometry(conv, input)
+        XCTAssertTrue(g.isWinogradShaped, file: file, line: line)
+        var rng = SeededGenerator(seed: seed)
+        let x = rng.values(input.elementCount!), w = rng.values(g.weightCount)
+        let bias = conv.bias ? rng.values(g.outChannels) : nil
+        var expected = [Float](repeating: .nan, count: g.outChannels * g.outputPixels)
+        conv2dReference(output: &expected, input: x, weight: w, bias: bias, geometry: g)
+        expected = expected.map { min(max($0, clamp.lower), clamp.upper) }
+        var transformed = [Float](repeating: .nan, count: g.winogradWeightCount)
+        winogradTransformWeights(&transformed, weight: w, geometry: g)
+        var workspace = [Float](repeating: .nan, count: g.winogradWorkspaceCount)
+        try forEachLevel { level in
+            var out = [Float](repeating: .nan, count: expected.count)
+            winogradConv2dForward(output: &out, input: x, transformedWeight: transformed, bias: bias, geometry: g,
+                                  clamp: clamp, workspace: &workspace)
+            assertMatches(expected, out, "\(conv) on \(input), \(level)", file: file, line: line)
+        }
+    }
+
+    func testWinogradMatchesTheDefinition() throws {
+        try checkWinograd(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 8, width: 8), seed: 1)
+        // Odd sizes: the last row and column of tiles hang over the output.
+        try checkWinograd(Conv2D(filters: 20, kernel: 3, padding: .symmetric(1), bias: false),
+                          TensorShape(channels: 17, height: 9, width: 11), seed: 2)
+        // No padding, a fused ReLU, and a map a single tile covers.
+        try checkWinograd(Conv2D(filters: 16, kernel: 3), TensorShape(channels: 24, height: 13, width: 6), clamp: .relu, seed: 3)
+        try checkWinograd(Conv2D(filters: 32, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 1, width: 2),
+                          clamp: .relu6, seed: 4)
+        try checkWinograd(Conv2D(filters: 16, kernel: 3, padding: .symmetric(2)), TensorShape(channels: 16, height: 5, width: 7), seed: 5)
+    }
+
+    func testWinogradWorksBlockByBlockOnLargeMaps() throws {
+        let conv = Conv2D(filters: 64, kernel: 3, padding: .symmetric(1))
+        let input = TensorShape(channels: 64, height: 58, width: 57)
+        let g = try geometry(conv, input)
+        XCTAssertLessThan(g.winogradTileRowsPerBlock, g.winogradTilesY, "more than one block")
+        XCTAssertNotEqual(g.winogradTilesY % g.winogradTileRowsPerBlock, 0, "a shorter last block is covered too")
+        try checkWinograd(conv, input, seed: 6)
+    }
+
+    func testWinogradTakesOnlyWhatItComputesExactly() throws {
+        let input = TensorShape(channels: 16, height: 8, width: 8)
+        XCTAssertFalse(try geometry(Conv2D(filters: 16, kernel: 3, stride: 2, padding: .symmetric(1)), input).suitsWinograd)
+        XCTAssertFalse(try geometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(2), dilation: 2), input).suitsWinograd)
+        XCTAssertFalse(try geometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1), groups: 2), input).suitsWinograd)
+        XCTAssertFalse(try geometry(Conv2D(filters: 16, kernel: 5, padding: .symmetric(2)), input).suitsWinograd)
+        XCTAssertTrue(try geometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 10, width: 10)).suitsWinograd)
+        XCTAssertFalse(try geometry(Conv2D(filters: 8, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 10, width: 10)).suitsWinograd,
+                       "too few channels for the transforms to pay")
+        XCTAssertFalse(try geometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), input).suitsWinograd,
+                       "8x8 outputs: too few tiles for SGEMM")
+        XCTAssertTrue(try geometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), input).isWinogradShaped)
+    }
+
+    func testIm2colConvolutionInEveryVariant() throws {
+        let cases: [(Conv2D, TensorShape)] = [
+            (Conv2D(filters: 4, kernel: 7, stride: 2, padding: .symmetric(3)), TensorShape(channels: 3, height: 23, width: 20)),
+            (Conv2D(filters: 5, kernel: 3, stride: 3, padding: .symmetric(1)), TensorShape(channels: 2, height: 10, width: 11)),
+            (Conv2D(filters: 3, kernel: 3, padding: .symmetric(2), dilation: 2), TensorShape(channels: 2, height: 9, width: 12)),
+            (Conv2D(filters: 6, kernel: Size2(1, 7), stride: 2, padding: .same), TensorShape(channels: 4, height: 10, width: 13)),
+        ]
+        for (conv, input) in cases {
+            let g = try geometry(conv, input)
+            var rng = SeededGenerator(seed: 11)
+            let x = rng.values(input.elementCount!), w = rng.values(g.weightCount), bias = rng.values(g.outChannels)
+            var expected = [Float](repeating: .nan, count: g.outChannels * g.outputPixels)
+            conv2dReference(output: &expected, input: x, weight: w, bias: bias, geometry: g)
+            expected = expected.map { max($0, 0) }
+            var workspace = [Float](repeating: .nan, count: g.workspaceCount)
+            try forEachLevel { level in
+                var out = [Float](repeating: .nan, count: expected.count)
+                conv2dForward(output: &out, input: x, weight: w, bias: bias, geometry: g, clamp: .relu, workspace: &workspace)
+                assertMatches(expected, out, "\(conv) on \(input) with ReLU, \(level)")
+            }
+        }
+    }
+
+    func testPoolingMatchesTheDefinition() throws {
+        let cases: [(Pool2D, TensorShape)] = [
+            (Pool2D(.max, kernel: 3, stride: 2, padding: .symmetric(1)), TensorShape(channels: 3, height: 12, width: 11)),
+            (Pool2D(.max, kernel: 2), TensorShape(channels: 2, height: 9, width: 9)),
+            (Pool2D(.max, kernel: 3, stride: 2, ceilMode: true), TensorShape(channels: 2, height: 14, width: 13)),
+            (Pool2D(.average, kernel: 2), TensorShape(channels: 6, height: 28, width: 28)),
+            (Pool2D(.average, kernel: 3, stride: 1, padding: .symmetric(1)), TensorShape(channels: 2, height: 5, width: 6)),
+            (Pool2D(.average, kernel: 3, stride: 1, padding: .symmetric(1), countIncludePad: false), TensorShape(channels: 2, height: 5, width: 6)),
+            (Pool2D(.average, kernel: 3, stride: 2, padding: .symmetric(1), ceilMode: true), TensorShape(channels: 2, height: 8, width: 9)),
+            (Pool2D(.average, kernel: 3, stride: 2, padding: .symmetric(1), ceilMode: true, countIncludePad: false),
+             TensorShape(channels: 2, height: 8, width: 9)),
+        ]
+        for (pool, input) in cases {
+            let b = GraphBuilder("pool")
+            _ = b.add(.pool(pool), "pool", inputs: [b.input()])
+            let layer = try ModelAnalysis(graph: b.build(), input: input).layers[1]
+            let g = PoolGeometry(pool, input: input, output: layer.outputShape, padding: layer.padding ?? .zero)
+            var rng = SeededGenerator(seed: 21)
+            let x = rng.values(input.elementCount!)
+            var expected = [Float](repeating: .nan, count: layer.outputShape.elementCount!)
+            if pool.kind == .max { maxPool2dReference(output: &expected, input: x, geometry: g) }
+            else { avgPool2dReference(output: &expected, input: x, geometry: g) }
+            var scratch = [Float](repeating: .nan, count: g.scratchCount)
+            try forEachLevel { level in
+                var out = [Float](repeating: .nan, count: expected.count)
+                pool2dForward(pool.kind, output: &out, input: x, geometry: g, scratch: &scratch)
+                assertMatches(expected, out, relative: 1e-6, absolute: 1e-6, "\(pool) on \(input), \(level)")
+            }
+        }
+    }
+
+    func testTanhIsWithinAFewUlpOfTheLibrary() {
+        // Every 1/4096 from -12 to 12, and tiny values where tanh(x) ~ x.
+        var x = (-12 * 4096...12 * 4096).map { Float($0) / 4096 }
+        x += (1...200).map { Float($0) * 1e-6 } + [-1e-30, 1e-30, 0]
+        forEachLevel { level in
+            var y = [Float](repeating: .nan, count: x.count)
+            cnn_tanh(&y, x, x.count)
+            var worst: Float = 0
+            for (v, approx) in zip(x, y) {
+                let exact = tanhf(v)
+                worst = max(worst, abs(approx - exact) / max(abs(exact), Float.leastNormalMagnitude))
+            }
+            XCTAssertLessThan(worst, 2e-6, "relative error, \(level)")
+            XCTAssertEqual(y.first, -1, level)
+            XCTAssertEqual(y[x.count / 2 - 100], tanhf(x[x.count / 2 - 100]), accuracy: 1e-6, level)
+        }
+    }
+
+    func testEpiloguesAddBiasAndClamp() {
+        forEachLevel { level in
+            var planes: [Float] = [-2, -1, 0, 1, 2, 3, 4, 8]
+            cnn_bias_clamp(&planes, [1, -1], 2, 4, 0, 6)
+            XCTAssertEqual(planes, [0, 0, 1, 2, 1, 2, 3, 6], level)
+            var sum = [Float](repeating: .nan, count: 4)
+            cnn_add_clamp(&sum, [-3, 1, 2, 0.5], [1, 1, -5, 0.25], 4, 0, .infinity)
+            XCTAssertEqual(sum, [0, 2, 0, 0.75], level)
+        }
+    }
+}
