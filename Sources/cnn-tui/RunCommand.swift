@@ -101,7 +101,9 @@ extension CNNTUICommand {
                 InferenceReport.renderTop(InferenceReport.top(result.values, alreadyProbabilities: softmaxed), names: names).forEach { print($0) }
             }
             let how = self.repeat > 1 ? "median of \(self.repeat)" : "one pass"
-            print("forward pass: \(formatFixed(elapsed * 1e3, digits: 2)) ms (\(how); OpenBLAS \(blasCoreName()))")
+            // Four decimals below a millisecond, so that LeNet-5's tens of microseconds keep three digits.
+            let milliseconds = elapsed * 1e3
+            print("forward pass: \(formatFixed(milliseconds, digits: milliseconds < 1 ? 4 : 2)) ms (\(how); OpenBLAS \(blasCoreName()))")
             if profile { InferenceReport.renderProfile(timings, analysis: analysis).forEach { print($0) } }
         }
 

@@ -85,6 +85,14 @@ final class ConvolutionTests: XCTestCase {
                                    output: TensorShape(channels: 9, height: 7, width: 5), padding: .zero).isPointwise)
     }
 
+    func testAKernelAsLargeAsItsInputIsAMatrixVectorProduct() throws {
+        let conv = Conv2D(filters: 12, kernel: 5)
+        let input = TensorShape(channels: 16, height: 5, width: 5)
+        XCTAssertTrue(ConvGeometry(conv, input: input, output: TensorShape(channels: 12, height: 1, width: 1), padding: .zero).coversWholeInput)
+        try check(conv, input: input, seed: 13)
+        try check(Conv2D(filters: 6, kernel: 3, groups: 2), input: TensorShape(channels: 4, height: 3, width: 3), seed: 14)
+    }
+
     func testStridedPointwiseUsesIm2col() throws {
         try check(Conv2D(filters: 4, kernel: 1, stride: 2, bias: false), input: TensorShape(channels: 3, height: 9, width: 9), seed: 10)
     }

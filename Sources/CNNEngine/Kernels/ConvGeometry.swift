@@ -37,6 +37,13 @@ public struct ConvGeometry: Hashable, Sendable {
             && padTop == 0 && padLeft == 0 && inHeight == outHeight && inWidth == outWidth
     }
 
+    /// A kernel the size of its unpadded input, giving one output pixel (LeNet-5's C5): the input
+    /// is its own im2col column, and the product is a matrix-vector one.
+    public var coversWholeInput: Bool {
+        kernelHeight == inHeight && kernelWidth == inWidth && padTop == 0 && padLeft == 0
+            && outHeight == 1 && outWidth == 1 && dilationHeight == 1 && dilationWidth == 1
+    }
+
     /// One filter per channel (MobileNet, EfficientNet): a direct kernel beats im2col + GEMM.
     public var isDepthwise: Bool {
         groups == inChannels && groups == outChannels && groups > 1
@@ -53,7 +60,7 @@ public struct ConvGeometry: Hashable, Sendable {
     }
 
     /// Floats of scratch space the im2col path needs per sample.
-    public var workspaceCount: Int { isPointwise || isDepthwise ? 0 : columnRows * rowsPerBlock * outWidth }
+    public var workspaceCount: Int { isPointwise || isDepthwise || coversWholeInput ? 0 : columnRows * rowsPerBlock * outWidth }
 
     public var weightCount: Int { outChannels * columnRows }
 }

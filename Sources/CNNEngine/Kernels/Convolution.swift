@@ -2,8 +2,8 @@ import CBLAS
 import CKernels
 
 /// 2-D convolution of one sample, as im2col + one SGEMM per group (PyTorch's weight layout
-/// `[Cout, Cin/groups, kH, kW]`); 1x1 stride-1 convolutions skip im2col, depthwise ones use a
-/// direct kernel.
+/// `[Cout, Cin/groups, kH, kW]`); 1x1 stride-1 convolutions skip im2col, a kernel as large as
+/// its input (LeNet-5's C5) is one SGEMV, depthwise ones use a direct kernel.
 ///
 /// - Parameters:
 ///   - output: `[Cout, Hout, Wout]`
@@ -31,6 +31,12 @@ public func conv2dForward(
         let groupInput = input + group * inPerGroup
         let groupWeight = weight + group * g.groupOutChannels * k
         let groupOutput = output + group * g.groupOutChannels * pixels
+        if g.coversWholeInput {
+            // One output pixel whose window is the whole (unpadded) input: out[coutG] = W[coutG x k] · input[k].
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(g.groupOutChannels), Int32(k), 1, groupWeight, Int32(k),
+                        groupInput, 1, 0, groupOutput, 1)
+            continue
+        }
         if g.isPointwise {
             // out[coutG x pixels] = W[coutG x k] · input[k x pixels]
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(g.groupOutChannels), Int32(pixels), Int32(k),
