@@ -20,6 +20,22 @@ public enum ImageFitting {
         return fits && close ? .centered(top: (inputHeight - height) / 2, left: (inputWidth - width) / 2) : .resized
     }
 
+    /// What fitting does to an image, in words: "as is", "centred" or "resized from 500x375"
+    /// ("resized" without `sourceSize`), and "made gray" / "made RGB" when the channels change.
+    public static func describe(
+        width: Int, height: Int, channels: Int, inputChannels: Int, inputWidth: Int, inputHeight: Int, sourceSize: Bool = true
+    ) -> String {
+        var steps: [String]
+        switch placement(width: width, height: height, inputWidth: inputWidth, inputHeight: inputHeight) {
+        case .centered(top: 0, left: 0): steps = ["as is"]
+        case .centered: steps = ["centred"]
+        case .resized: steps = [sourceSize ? "resized from \(width)x\(height)" : "resized"]
+        }
+        if channels != 1 && inputChannels == 1 { steps.append("made gray") }
+        if channels == 1 && inputChannels == 3 { steps.append("made RGB") }
+        return steps.joined(separator: ", ")
+    }
+
     /// - Parameters:
     ///   - mean, std: per channel (one value is used for every channel)
     public static func fit(

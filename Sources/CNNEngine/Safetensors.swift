@@ -32,7 +32,7 @@ public enum Safetensors {
         }
         let body = data.subdata(in: headerEnd..<data.count)
         var tensors: [String: Tensor] = [:]
-        for (name, value) in header where name != "__metadata__" {
+        for (name, value) in header.sorted(by: { $0.key < $1.key }) where name != "__metadata__" {
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
                   let shape = (entry["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
                   let offsets = (entry["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),

@@ -12,12 +12,22 @@ public struct Sample: Sendable {
     /// The true class and its name, when the data set says.
     public let label: Int?
     public let className: String?
+    /// The bundled data set it comes from (`mnist`, `cifar10`, ...), nil for a file.
+    public let dataset: String?
 
-    public init(image: Image, name: String, label: Int? = nil, className: String? = nil) {
+    public init(image: Image, name: String, label: Int? = nil, className: String? = nil, dataset: String? = nil) {
         self.image = image
         self.name = name
         self.label = label
         self.className = className
+        self.dataset = dataset
+    }
+
+    /// The true class when it counts the same classes as `labels` (an MNIST digit for LeNet-5),
+    /// nil when there is none to compare with: a CIFAR-10 "ship" is class 8, not the digit 8.
+    public func label(in labels: LabelSet?) -> Int? {
+        guard let label, let dataset, let labels, ModelInput.labelSetName(dataset: dataset) == labels.name else { return nil }
+        return label
     }
 }
 

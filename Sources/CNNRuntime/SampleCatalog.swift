@@ -27,7 +27,7 @@ public final class SampleCatalog: @unchecked Sendable {
         let image = all[index]
         let names = ModelInput.classNames(dataset: dataset, library: library)
         let className = image.label.flatMap { label in names.flatMap { label < $0.count ? $0[label] : nil } }
-        return Sample(image: image, name: "\(dataset):\(index)", label: image.label, className: className)
+        return Sample(image: image, name: "\(dataset):\(index)", label: image.label, className: className, dataset: dataset)
     }
 
     /// A `dataset:N` spec, as `run --sample` takes it.

@@ -14,7 +14,7 @@ extension CNNTUICommand {
 
         @OptionGroup var selection: ModelSelection
 
-        @Option(help: ArgumentHelp("Weights as safetensors with torchvision's state_dict names (default: He initialization).", valueName: "W.safetensors"))
+        @Option(help: ArgumentHelp("Weights as safetensors with torchvision's state_dict names (default: the model's shipped weights (lenet5) or fixed kernels (filters), else He initialization).", valueName: "W.safetensors"))
         var weights: String?
 
         @Option(help: "Seed of the He initialization when no weights are given.")
@@ -113,7 +113,7 @@ extension CNNTUICommand {
             if let image = self.image ?? nil {
                 let picture: Image
                 do { picture = try ImageFiles.read(path: image) } catch { throw UserError("\(error)") }
-                return (ModelInput.tensor(picture, shape: shape, labels: labels), "\(image) (\(picture.width)x\(picture.height), fitted to \(shape))")
+                return (ModelInput.tensor(picture, shape: shape, labels: labels), "\(image) (\(picture.width)x\(picture.height)), fed as \(shape): \(fitting(picture, shape))")
             }
             if let sample {
                 guard let library else {
@@ -127,7 +127,7 @@ extension CNNTUICommand {
                         .flatMap { label < $0.count && $0[label] != String(label) ? " " + $0[label] : nil } ?? ""
                     return ", true class \(label)\(name)"
                 } ?? ""
-                return (ModelInput.tensor(found.image, shape: shape, labels: labels), "sample \(found.name)\(truth), fitted to \(shape)")
+                return (ModelInput.tensor(found.image, shape: shape, labels: labels), "sample \(found.name)\(truth), fed as \(shape): \(fitting(found.image, shape))")
             }
             guard let path = tensor else {
                 let t = Tensor(shape)
@@ -154,6 +154,11 @@ extension CNNTUICommand {
                 }
                 return layer
             }
+        }
+
+        private func fitting(_ image: Image, _ shape: TensorShape) -> String {
+            ImageFitting.describe(width: image.width, height: image.height, channels: image.channels,
+                                  inputChannels: shape.channels, inputWidth: shape.width, inputHeight: shape.height)
         }
 
         private func write(_ executor: Executor, layers: [Layer], final: Tensor, to path: String) throws {

@@ -56,7 +56,7 @@ extension CNNTUICommand {
         func validate() throws {
             if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
             if batch < 1 { throw ValidationError("--batch must be at least 1") }
-            if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
+            if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
             if Optimizer.Kind(rawValue: optimizer) == nil { throw ValidationError("--optimizer must be sgd or adam; got '\(optimizer)'") }
             if shift < 0 { throw ValidationError("--shift must be 0 or more") }
             if threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -64,6 +64,15 @@ extension CNNTUICommand {
 
         func run() throws {
             let (model, analysis) = try selection.analysis()
+            // Found now, not after the first epoch's work.
+            let directory = (out as NSString).deletingLastPathComponent
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw UserError("cannot write \(out): no folder \(directory)")
+            }
+            guard FileManager.default.isWritableFile(atPath: directory.isEmpty ? "." : directory) else {
+                throw UserError("cannot write \(out): the folder \(directory.isEmpty ? "." : directory) is not writable")
+            }
             setBLASThreads(threads)
             let folder = try dataFolder()
             let kind = Optimizer.Kind(rawValue: optimizer)!
@@ -80,7 +89,7 @@ extension CNNTUICommand {
             print("training \(model.title) at \(analysis.input) on \(folder.path) (\(folder.format.rawValue)): "
                   + "\(training.train.count.grouped) training, \(training.test.count.grouped) test images")
             print("\(kind.rawValue), learning rate \(settings.learningRate)\(kind == .sgd ? ", momentum \(momentum)" : ""), "
-                   + "batch \(batch), \(epochs) epochs\(shift > 0 ? ", shifts up to \(shift) px" : ""), seed \(seed), \(analysis.trainableParams.grouped) parameters")
+                   + "batch \(batch), \(epochs) epoch\(epochs == 1 ? "" : "s")\(shift > 0 ? ", shifts up to \(shift) px" : ""), seed \(seed), \(analysis.trainableParams.grouped) parameters")
             interrupted = 0
             signal(SIGINT) { _ in interrupted = 1 }
             defer { signal(SIGINT, SIG_DFL) }

@@ -116,7 +116,20 @@ final class FeatureMapsScreenTests: XCTestCase {
         press([.character("}")], &s)
         let lines = s.render().lines
         XCTAssertTrue(lines.contains { $0.contains("cifar10:0  (1 of 20)") })
-        XCTAssertTrue(lines.contains { $0.contains("fed: 1x32x32, centred") }, "a colour image made gray for LeNet")
+        XCTAssertTrue(lines.contains { $0.contains("fed: 1x32x32, as is, made gray") }, "a colour image made gray for LeNet")
+    }
+
+    func testLabelsOfAnotherDataSetAreNotScored() throws {
+        // LeNet-5 reads digits: a CIFAR-10 "ship" (class 8) is no digit 8, so no right or wrong.
+        var s = try maps("lenet5")
+        press([.character("}")], &s)
+        for _ in 0..<20 {
+            let lines = s.render().lines
+            XCTAssertTrue(lines.contains { $0.contains("true class: ") }, lines.joined(separator: "\n"))
+            XCTAssertTrue(lines.contains { $0.contains("labels differ") }, lines.joined(separator: "\n"))
+            XCTAssertFalse(lines.contains { $0.contains(", right") || $0.contains(", true ") }, lines.joined(separator: "\n"))
+            press([.character("]")], &s)
+        }
     }
 
     func testOpeningAnImageFileAndABadPath() throws {
@@ -125,7 +138,8 @@ final class FeatureMapsScreenTests: XCTestCase {
         XCTAssertTrue(s.render().lines.last!.contains("/nonexistent.png: cannot read the file"), s.render().lines.last!)
         let png = Self.catalog.library.root + "/imagenet/00_243.png"
         press([.character("o")] + png.map { Key.character($0) } + [.enter], &s)
-        XCTAssertTrue(s.render().lines.contains { $0.contains("fed: 1x32x32, resized from 224x224") })
+        XCTAssertTrue(s.render().lines.contains { $0.contains("fed: 1x32x32, resized, made gray") })
+        XCTAssertTrue(s.render().lines.contains { $0.contains("no label, 224x224") })
     }
 
     func testTheRunLoopRedrawsWhileTheEngineWorks() throws {
@@ -147,5 +161,25 @@ final class FeatureMapsScreenTests: XCTestCase {
         lines = s.render().asciiOnly().lines
         XCTAssertTrue(lines.contains { $0.contains("Field on mnist:0 (i: grid)") }, lines.joined(separator: "\n"))
         XCTAssertTrue(lines.contains { $0.contains("@@") }, "the digit's strokes show inside the field")
+    }
+
+    func testASquareFieldIsDrawnSquare() throws {
+        // LeNet-5's C3 sees 14x14 of the 32x32 input: as many cells down as across (two columns each).
+        var s = try AppState(model: Zoo.model(named: "lenet5")!, theme: Theme(), size: (120, 40), samples: Self.catalog)
+        s.handle(.character("2"))
+        for _ in 0..<3 { s.handle(.down) }
+        let lines = s.render().lines
+        XCTAssertTrue(lines.contains { $0.contains("c3: unit (4,4) of 10x10") }, lines.joined(separator: "\n"))
+        let top = try XCTUnwrap(lines.firstIndex { $0.contains("Field on the input") })
+        let bottom = try XCTUnwrap(lines.firstIndex { $0.contains("c3: unit (4,4)") })
+        let field = lines[(top + 1)..<bottom].map { line -> Int in
+            let cells = Array(line.suffix(61))  // the right-hand pane
+            return cells.filter { $0 == "█" || $0 == "●" }.count + cells.filter { $0 == "●" }.count
+        }
+        let rows = field.filter { $0 > 0 }
+        XCTAssertFalse(rows.isEmpty)
+        XCTAssertEqual(rows.max()! / 2, rows.count, "cells across = cells down: \(rows)")
+        let caption = try XCTUnwrap(lines.first { $0.contains("1 cell = ") })
+        XCTAssertTrue(caption.contains("1 cell = 2.5 px"), caption)
     }
 }

@@ -46,10 +46,12 @@ public enum FeatureMapsScreen {
                 .render(area: picture, into: &canvas, theme: theme)
             let position = maps.fileSample == nil && maps.sampleCount > 0 ? "  (\((maps.index + 1).grouped) of \(maps.sampleCount.grouped))" : ""
             let truth = sample.label.map { label in "true class: \(label)" + (sample.className.map { $0 == String(label) ? "" : " \($0)" } ?? "") }
-            let fitted = ImageFitting.placement(width: image.width, height: image.height, inputWidth: state.analysis.input.width,
-                                                inputHeight: state.analysis.input.height)
-            let fedText = "fed: \(state.analysis.input), " + (fitted == .resized ? "resized from \(image.width)x\(image.height)" : "centred")
-            let lines = [(sample.name + position, theme.title), (truth ?? "no label", theme.text), (fedText, theme.dim)]
+                ?? "no label, \(image.width)x\(image.height)"
+            let input = state.analysis.input
+            let fedText = "fed: \(input), " + ImageFitting.describe(width: image.width, height: image.height, channels: image.channels,
+                                                                  inputChannels: input.channels, inputWidth: input.width, inputHeight: input.height,
+                                                                  sourceSize: false)
+            let lines = [(sample.name + position, theme.title), (truth, theme.text), (fedText, theme.dim)]
             for (i, (line, style)) in lines.enumerated() {
                 canvas.put(truncate(line, to: text.width, ellipsis: theme.glyphs.ellipsis), x: text.x, y: text.y + i, style: style, clip: text)
             }
@@ -107,11 +109,14 @@ public enum FeatureMapsScreen {
         let softmaxed = state.analysis.graph.layers[last].op == .activation(.softmax)
         let top = InferenceReport.top(values, k: min(5, values.count), alreadyProbabilities: softmaxed)
         let names = state.model.labels.flatMap { $0.names.count == values.count ? $0.names : nil }
-        let truth = status.sample?.label
+        // Only a label that counts the model's own classes says right or wrong.
+        let truth = status.sample?.label(in: state.model.labels)
+        let otherLabels = truth == nil && status.sample?.label != nil
         let nameWidth = min(12, max(3, top.map { displayWidth(names?[$0.index] ?? String($0.index)) }.max() ?? 3))
         if let best = top.first {
             var headline = "predicted \(names?[best.index] ?? String(best.index)) (\(percent(best.probability)))"
             if let truth { headline += truth == best.index ? ", right" : ", true \(names.flatMap { truth < $0.count ? $0[truth] : nil } ?? String(truth))" }
+            else if otherLabels { headline += ", labels differ" }
             canvas.put(truncate(headline, to: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.y,
                        style: truth == best.index ? theme.good : theme.accent, clip: area)
         }

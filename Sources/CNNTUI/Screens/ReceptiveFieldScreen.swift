@@ -67,20 +67,22 @@ public enum ReceptiveFieldScreen {
 
         let captionLines = 3
         let gridHeight = area.height - captionLines
-        // Two columns per cell keep pixels roughly square.
-        let cellsH = min(gridHeight, input.height)
-        let cellsW = min((area.width - 2) / 2, input.width)
-        guard cellsH > 0, cellsW > 0 else { return }
-        let scaleH = Double(input.height) / Double(cellsH), scaleW = Double(input.width) / Double(cellsW)
+        // Two columns per cell keep cells roughly square, and one scale for both directions keeps
+        // a square field square: a cell covers `scale` x `scale` input pixels.
+        let maxCellsW = (area.width - 2) / 2
+        guard gridHeight > 0, maxCellsW > 0 else { return }
+        let scale = max(1, Double(input.height) / Double(gridHeight), Double(input.width) / Double(maxCellsW))
+        let cellsH = min(gridHeight, Int((Double(input.height) / scale).rounded(.up)))
+        let cellsW = min(maxCellsW, Int((Double(input.width) / scale).rounded(.up)))
         let left = area.x + max(0, (area.width - 2 * cellsW) / 2)
         let shades = theme.glyphs.shades
         let sample = state.receptiveField.showsSample ? state.featureMaps.sample?.image : nil
         // The centre unit is marked in the first cell that contains it.
         var centreMarked = false
         for r in 0..<cellsH {
-            let y0 = Double(r) * scaleH, y1 = Double(r + 1) * scaleH - 1
+            let y0 = Double(r) * scale, y1 = Double(r + 1) * scale - 1
             for c in 0..<cellsW {
-                let x0 = Double(c) * scaleW, x1 = Double(c + 1) * scaleW - 1
+                let x0 = Double(c) * scale, x1 = Double(c + 1) * scale - 1
                 let cell = PixelBox(top: y0 - 0.5, bottom: y1 + 0.5, left: x0 - 0.5, right: x1 + 0.5)
                 let isCentre = !centreMarked && cell.contains(centreH, centreW)
                 let text: String
@@ -118,7 +120,7 @@ public enum ReceptiveFieldScreen {
             "sees \(field.size.h)x\(field.size.w) of the \(input.height)x\(input.width) input"
                 + (field.isMultiPath ? " (\(field.minSize.h)x\(field.minSize.w) on every path)" : "")
                 + (field.isGlobal ? ", global" : ""),
-            "jump \(Display.jump(field)) px between units; 1 cell = \(formatFixed(scaleH, digits: 1)) px",
+            "jump \(Display.jump(field)) px between units; 1 cell = \(formatFixed(scale, digits: 1)) px",
         ]
         for (i, text) in caption.enumerated() {
             canvas.put(truncate(text, to: area.width), x: area.x, y: area.y + gridHeight + i, style: i == 0 ? theme.title : theme.dim, clip: area)
