@@ -135,6 +135,16 @@ final class ScreenTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.contains("79x24; cnn-tui needs at least 80x24.") })
     }
 
+    func testKeysWaitWhileTheTerminalIsTooSmall() throws {
+        var s = try state("resnet50", 79, 24)
+        s.handle(.character("3"))
+        s.handle(.character("m"))
+        XCTAssertEqual(s.screen, .graph, "no screen changes unseen")
+        XCTAssertNil(s.overlay)
+        s.handle(.character("q"))
+        XCTAssertTrue(s.shouldQuit)
+    }
+
     func testEveryModelAndScreenRendersAt80x24And120x40() throws {
         for model in Zoo.all {
             for (w, h) in [(80, 24), (120, 40)] {

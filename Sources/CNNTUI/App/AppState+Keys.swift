@@ -1,3 +1,4 @@
+import Foundation
 import CNNData
 import CNNModel
 import CNNRuntime
@@ -9,6 +10,11 @@ extension AppState {
         if key == .resize { return }
         status = nil
         if case .ctrl("c") = key { shouldQuit = true; return }
+        // Nothing can be seen to change while the screen only asks for more room.
+        if isTooSmall {
+            if key == .character("q") { shouldQuit = true }
+            return
+        }
         if let overlay {
             handleOverlay(overlay, key)
             return
@@ -196,7 +202,8 @@ extension AppState {
         case .escape:
             featureMaps.pathPrompt = nil
         case .enter:
-            let path = featureMaps.pathPrompt ?? ""
+            // ~ as a shell would read it.
+            let path = NSString(string: featureMaps.pathPrompt ?? "").expandingTildeInPath
             featureMaps.pathPrompt = nil
             do {
                 let image = try ImageFiles.read(path: path)
