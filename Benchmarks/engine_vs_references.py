@@ -2,6 +2,10 @@
 of repeated runs, same architectures and weights. Run through Benchmarks/engine.sh, which builds
 cnn-tui in release mode and unsets OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE for the measured commands.
 
+Each time is the median of ROUNDS rounds that time PyTorch, ONNX Runtime and the engine in turn
+(each round itself a median of repeated passes after a warm-up), so that a shared machine's drift
+in speed falls on all three alike.
+
 For each model: the weights are random (PyTorch's own initialization, batchnorm statistics
 randomized), saved as safetensors with the state_dict names and loaded by `cnn-tui run --weights`;
 the model is exported to ONNX for ONNX Runtime. The engine's output is checked against PyTorch's.
@@ -27,6 +31,8 @@ BIN = os.path.join(ROOT, ".build", "release", "cnn-tui")
 _spec = importlib.util.spec_from_file_location("reference_models", os.path.join(ROOT, "Scripts", "make-reference-fixtures.py"))
 reference = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(reference)
+
+ROUNDS = 5
 
 CASES = [
     ("lenet5", reference.LeNet5, (1, 32, 32), 200),
@@ -58,7 +64,8 @@ def main():
     torch.set_num_threads(1)
     torch.set_grad_enabled(False)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
-    print(f"CPU: {cpu}; torch {torch.__version__}, onnxruntime {ort.__version__}; single-threaded, batch 1")
+    print(f"CPU: {cpu}; torch {torch.__version__}, onnxruntime {ort.__version__}; single-threaded, batch 1; "
+          f"median of {ROUNDS} interleaved rounds, each a median of repeated passes")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, make, shape, repeat in CASES:
@@ -77,13 +84,11 @@ def main():
             torch.onnx.export(model, x, onnx_path, input_names=["input"], output_names=["output"], opset_version=17, dynamo=False)
 
             expected = model(x)
-            torch_time = median_seconds(lambda: model(x), repeat)
             options = ort.SessionOptions()
             options.intra_op_num_threads = 1
             options.inter_op_num_threads = 1
             session = ort.InferenceSession(onnx_path, options, providers=["CPUExecutionProvider"])
             feed = {"input": x.numpy()}
-            ort_time = median_seconds(lambda: session.run(None, feed), repeat)
 
             out = os.path.join(tmp, f"{name}-out.safetensors")
             args = [BIN, "run", name, "--weights", weights, "--tensor", tensor, "--threads", "1"]
@@ -92,11 +97,22 @@ def main():
                 sys.exit(f"{name}: cnn-tui run failed: {check.stderr.strip()}")
             ours = load_file(out)["output"]
             error = ((ours - expected).abs().max() / expected.abs().max()).item()
-            timed = subprocess.run(args + ["--repeat", str(repeat)], env=measured_env(), capture_output=True, text=True)
-            match = re.search(r"forward pass: ([0-9.]+) ms \(median of \d+; OpenBLAS (\w+)\)", timed.stdout)
-            engine_time = float(match.group(1)) / 1e3
-            core = match.group(2)
-            rows.append((name, engine_time, ort_time, torch_time, error, core))
+
+            def engine_seconds():
+                timed = subprocess.run(args + ["--repeat", str(repeat)], env=measured_env(), capture_output=True, text=True)
+                match = re.search(r"forward pass: ([0-9.]+) ms \(median of \d+; OpenBLAS (\w+)\)", timed.stdout)
+                return float(match.group(1)) / 1e3, match.group(2)
+
+            # A shared machine's speed drifts over minutes: the three are timed in turn, ROUNDS
+            # times, and each keeps the median of its rounds, so every ratio compares like with like.
+            torch_times, ort_times, engine_times = [], [], []
+            for _ in range(ROUNDS):
+                torch_times.append(median_seconds(lambda: model(x), repeat))
+                ort_times.append(median_seconds(lambda: session.run(None, feed), repeat))
+                seconds, core = engine_seconds()
+                engine_times.append(seconds)
+            med = statistics.median
+            rows.append((name, med(engine_times), med(ort_times), med(torch_times), error, core))
 
     print(f"OpenBLAS kernel: {rows[0][5]}")
     print()

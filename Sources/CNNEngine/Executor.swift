@@ -5,7 +5,8 @@ import CNNModel
 ///
 /// Buffers are allocated once, when the executor is made for a model and input size; running
 /// allocates nothing. Every layer's output stays available for display. 3x3 stride-1
-/// convolutions run as Winograd F(2x2, 3x3), the others as im2col + SGEMM.
+/// convolutions run as Winograd F(2x2, 3x3), those onto maps of at most 64 pixels through the
+/// narrow GEMM (with AVX-512), the others as im2col + SGEMM.
 ///
 /// With `fuse` (the default), work that the graph writes as separate layers is merged where no
 /// one can tell: a batchnorm that directly follows a convolution (its only reader) is folded
@@ -46,9 +47,13 @@ public final class Executor {
         var clamp: ActivationClamp = .identity
         /// `U[16][Cout][Cin]` when the convolution runs as Winograd F(2x2, 3x3).
         var winogradWeight: Tensor?
+        /// The weights packed for the narrow GEMM, when it runs that way.
+        var narrowWeight: Tensor?
 
         var workspaceCount: Int {
-            winogradWeight == nil ? geometry.workspaceCount : geometry.winogradWorkspaceCount
+            if winogradWeight != nil { return geometry.winogradWorkspaceCount }
+            if narrowWeight != nil { return geometry.narrowWorkspaceCount }
+            return geometry.workspaceCount
         }
     }
 
@@ -131,6 +136,11 @@ public final class Executor {
                     let transformed = Tensor(shape: [16, conv.geometry.outChannels, conv.geometry.inChannels])
                     winogradTransformWeights(transformed.data, weight: conv.weight.data, geometry: conv.geometry)
                     conv.winogradWeight = transformed
+                    steps[id] = .conv(conv)
+                } else if conv.geometry.suitsNarrowGEMM && cnn_narrow_gemm_is_fast() != 0 {
+                    let packed = Tensor(shape: [conv.geometry.narrowWeightCount])
+                    packNarrowWeights(packed.data, weight: conv.weight.data, geometry: conv.geometry)
+                    conv.narrowWeight = packed
                     steps[id] = .conv(conv)
                 }
                 maxWorkspace = max(maxWorkspace, conv.workspaceCount)
@@ -254,6 +264,11 @@ public final class Executor {
         return total
     }
 
+    /// The layers that run through the narrow GEMM (AVX-512 machines only).
+    public var narrowGEMMLayers: [Int] {
+        steps.indices.filter { if case .conv(let c) = steps[$0] { return c.narrowWeight != nil } else { return false } }
+    }
+
     /// The layers that run as Winograd F(2x2, 3x3).
     public var winogradLayers: [Int] {
         steps.indices.filter { if case .conv(let c) = steps[$0] { return c.winogradWeight != nil } else { return false } }
@@ -302,6 +317,9 @@ public final class Executor {
             if let transformed = conv.winogradWeight {
                 winogradConv2dForward(output: out, input: o.inputs[0], transformedWeight: transformed.data, bias: bias,
                                       geometry: conv.geometry, clamp: conv.clamp, workspace: workspace)
+            } else if let packed = conv.narrowWeight {
+                conv2dNarrowForward(output: out, input: o.inputs[0], packedWeight: packed.data, bias: bias,
+                                    geometry: conv.geometry, clamp: conv.clamp, workspace: workspace)
             } else {
                 conv2dForward(output: out, input: o.inputs[0], weight: conv.weight.data, bias: bias,
                               geometry: conv.geometry, clamp: conv.clamp, workspace: workspace)

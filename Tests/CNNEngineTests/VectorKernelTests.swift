@@ -84,6 +84,38 @@ final class VectorKernelTests: XCTestCase {
         XCTAssertTrue(try geometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), input).isWinogradShaped)
     }
 
+    func testNarrowGEMMConvolutionMatchesTheDefinition() throws {
+        let cases: [(Conv2D, TensorShape, ActivationClamp)] = [
+            // ResNet's layer4: 1x1 onto 7x7, with rows that do not fill the last 64-channel panel.
+            (Conv2D(filters: 72, kernel: 1), TensorShape(channels: 80, height: 7, width: 7), .identity),
+            // A 3x3 whose K (130 x 9 = 1,170) spans two blocks, a tail tile of 4 pixels (25 = 3 x 7 + 4), ReLU.
+            (Conv2D(filters: 64, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 130, height: 5, width: 5), .relu),
+            // The strided 1x1 shortcut, 14x14 -> 7x7.
+            (Conv2D(filters: 128, kernel: 1, stride: 2, bias: false), TensorShape(channels: 64, height: 14, width: 14), .identity),
+        ]
+        for (conv, input, clamp) in cases {
+            let g = try geometry(conv, input)
+            XCTAssertTrue(g.suitsNarrowGEMM, "\(conv) on \(input)")
+            var rng = SeededGenerator(seed: 31)
+            let x = rng.values(input.elementCount!), w = rng.values(g.weightCount)
+            let bias = conv.bias ? rng.values(g.outChannels) : nil
+            var expected = [Float](repeating: .nan, count: g.outChannels * g.outputPixels)
+            conv2dReference(output: &expected, input: x, weight: w, bias: bias, geometry: g)
+            expected = expected.map { min(max($0, clamp.lower), clamp.upper) }
+            var packed = [Float](repeating: .nan, count: g.narrowWeightCount)
+            packNarrowWeights(&packed, weight: w, geometry: g)
+            var workspace = [Float](repeating: .nan, count: g.narrowWorkspaceCount)
+            try forEachLevel { level in
+                var out = [Float](repeating: .nan, count: expected.count)
+                conv2dNarrowForward(output: &out, input: x, packedWeight: packed, bias: bias, geometry: g, clamp: clamp,
+                                    workspace: &workspace)
+                assertMatches(expected, out, "\(conv) on \(input), \(level)")
+            }
+        }
+        let big = try geometry(Conv2D(filters: 64, kernel: 1), TensorShape(channels: 64, height: 9, width: 9))
+        XCTAssertFalse(big.suitsNarrowGEMM, "81 pixels: SGEMM does well enough")
+    }
+
     func testIm2colConvolutionInEveryVariant() throws {
         let cases: [(Conv2D, TensorShape)] = [
             (Conv2D(filters: 4, kernel: 7, stride: 2, padding: .symmetric(3)), TensorShape(channels: 3, height: 23, width: 20)),

@@ -73,4 +73,17 @@ void cnn_winograd_f2k3_output(float *out, const float *products, const float *bi
                               long outHeight, long outWidth, long tilesX, long tileRow, long tileRows,
                               float lower, float upper, float *scratch);
 
+// MARK: Narrow matrix products
+
+/// C[M x N] = W · B[K x N] + bias, clamped to [lower, upper], for small N (a 7x7 map's 49
+/// pixels), with W [M x K] packed once by cnn_narrow_gemm_pack into
+/// cnn_narrow_gemm_packed_count(M, K) floats. scratch: cnn_narrow_gemm_scratch(N) floats.
+/// Fast with AVX-512 (cnn_narrow_gemm_is_fast); elsewhere a plain loop, correct but slow.
+size_t cnn_narrow_gemm_packed_count(size_t m, size_t k);
+size_t cnn_narrow_gemm_scratch(size_t n);
+void cnn_narrow_gemm_pack(float *packed, const float *weight, size_t m, size_t k);
+int cnn_narrow_gemm_is_fast(void);
+void cnn_narrow_gemm(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb, float *c,
+                     size_t ldc, const float *bias, float lower, float upper, float *scratch);
+
 #endif

