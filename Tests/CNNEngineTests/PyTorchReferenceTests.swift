@@ -1,3 +1,4 @@
+import CKernels
 import CNNModel
 import CNNZoo
 import Foundation
@@ -15,7 +16,9 @@ final class PyTorchReferenceTests: XCTestCase {
 
     /// `case` is a zoo name, optionally `@CxHxW` for the input; `winograd` names layers that must
     /// run as Winograd F(2x2, 3x3), so that the fixtures hold that path to PyTorch too.
-    private func check(_ fixture: String, winograd: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws {
+    /// `narrow` layers must run through the narrow GEMM where the CPU has AVX-512.
+    private func check(_ fixture: String, winograd: [String] = [], narrow: [String] = [],
+                       file: StaticString = #filePath, line: UInt = #line) throws {
         let parts = fixture.split(separator: "@").map(String.init)
         let model = try XCTUnwrap(Zoo.model(named: parts[0]))
         let analysis = try model.analysis(input: parts.count > 1 ? TensorShape(parsing: parts[1]) : nil)
@@ -31,6 +34,9 @@ final class PyTorchReferenceTests: XCTestCase {
         let executor = try Executor(analysis: analysis, weights: .randomized(analysis, seed: Self.seed))
         let viaWinograd = Set(executor.winogradLayers.map { analysis.graph.layers[$0].name })
         XCTAssertTrue(viaWinograd.isSuperset(of: winograd), "Winograd runs \(viaWinograd.sorted())", file: file, line: line)
+        let viaNarrow = Set(executor.narrowGEMMLayers.map { analysis.graph.layers[$0].name })
+        XCTAssertTrue(cnn_narrow_gemm_is_fast() == 0 || viaNarrow.isSuperset(of: narrow), "narrow GEMM runs \(viaNarrow.sorted())",
+                      file: file, line: line)
         try executor.setInput(input)
         executor.run()
         let output = executor.output(analysis.graph.layers.count - 1)
@@ -43,7 +49,7 @@ final class PyTorchReferenceTests: XCTestCase {
     func testAlexNetGroupedConvolutionsAndLRN() throws { try check("alexnet", winograd: ["features.8"]) }
     func testNetworkInNetwork() throws { try check("nin") }
     func testInceptionModuleWithReductions() throws { try check("inception_reduced") }
-    func testResidualBlocks() throws { try check("resnet18@3x32x32") }
+    func testResidualBlocks() throws { try check("resnet18@3x32x32", narrow: ["layer3.0.conv1", "layer4.1.conv2", "layer4.0.downsample.0"]) }
     func testSqueezeExcitationBlocks() throws { try check("se_resnet50@3x32x32") }
     func testInceptionModules() throws { try check("googlenet@3x64x64", winograd: ["conv3.conv"]) }
     func testDenseBlocks() throws { try check("densenet121@3x32x32") }
