@@ -71,30 +71,20 @@ CNN_INLINE void cnn_winograd_f2k3_input_body(float *transformed, const float *in
             for (long t = 0; t < tilesX; t++) {
                 const long x = 2 * t;
                 // B^T d: combine the rows...
-                float r0[4], r1[4], r2[4], r3[4];
+                float r[4][4];
                 for (int j = 0; j < 4; j++) {
-                    r0[j] = d0[x + j] - d2[x + j];
-                    r1[j] = d1[x + j] + d2[x + j];
-                    r2[j] = d2[x + j] - d1[x + j];
-                    r3[j] = d1[x + j] - d3[x + j];
+                    r[0][j] = d0[x + j] - d2[x + j];
+                    r[1][j] = d1[x + j] + d2[x + j];
+                    r[2][j] = d2[x + j] - d1[x + j];
+                    r[3][j] = d1[x + j] - d3[x + j];
                 }
                 // ... then (B^T d) B: the columns.
-                v[0 * plane + t] = r0[0] - r0[2];
-                v[1 * plane + t] = r0[1] + r0[2];
-                v[2 * plane + t] = r0[2] - r0[1];
-                v[3 * plane + t] = r0[1] - r0[3];
-                v[4 * plane + t] = r1[0] - r1[2];
-                v[5 * plane + t] = r1[1] + r1[2];
-                v[6 * plane + t] = r1[2] - r1[1];
-                v[7 * plane + t] = r1[1] - r1[3];
-                v[8 * plane + t] = r2[0] - r2[2];
-                v[9 * plane + t] = r2[1] + r2[2];
-                v[10 * plane + t] = r2[2] - r2[1];
-                v[11 * plane + t] = r2[1] - r2[3];
-                v[12 * plane + t] = r3[0] - r3[2];
-                v[13 * plane + t] = r3[1] + r3[2];
-                v[14 * plane + t] = r3[2] - r3[1];
-                v[15 * plane + t] = r3[1] - r3[3];
+                for (int i = 0; i < 4; i++) {
+                    v[(size_t)(4 * i + 0) * plane + t] = r[i][0] - r[i][2];
+                    v[(size_t)(4 * i + 1) * plane + t] = r[i][1] + r[i][2];
+                    v[(size_t)(4 * i + 2) * plane + t] = r[i][2] - r[i][1];
+                    v[(size_t)(4 * i + 3) * plane + t] = r[i][1] - r[i][3];
+                }
             }
         }
     }

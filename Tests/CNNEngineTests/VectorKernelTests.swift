@@ -27,17 +27,24 @@ final class VectorKernelTests: XCTestCase {
         return ConvGeometry(conv, input: input, output: layer.outputShape, padding: layer.padding!)
     }
 
+    /// A random input, weights and bias for `g`, and the loop-by-loop convolution of them, clamped.
+    private func reference(_ g: ConvGeometry, bias hasBias: Bool, clamp: ActivationClamp, seed: UInt64)
+        -> (x: [Float], w: [Float], bias: [Float]?, expected: [Float])
+    {
+        var rng = SeededGenerator(seed: seed)
+        let x = rng.values(g.inChannels * g.inHeight * g.inWidth), w = rng.values(g.weightCount)
+        let bias = hasBias ? rng.values(g.outChannels) : nil
+        var expected = [Float](repeating: .nan, count: g.outChannels * g.outputPixels)
+        conv2dReference(output: &expected, input: x, weight: w, bias: bias, geometry: g)
+        return (x, w, bias, expected.map { min(max($0, clamp.lower), clamp.upper) })
+    }
+
     /// Winograd F(2x2, 3x3) of a random input against the loop-by-loop convolution.
     private func checkWinograd(_ conv: Conv2D, _ input: TensorShape, clamp: ActivationClamp = .identity, seed: UInt64,
                                file: StaticString = #filePath, line: UInt = #line) throws {
         let g = try geometry(conv, input)
         XCTAssertTrue(g.isWinogradShaped, file: file, line: line)
-        var rng = SeededGenerator(seed: seed)
-        let x = rng.values(input.elementCount!), w = rng.values(g.weightCount)
-        let bias = conv.bias ? rng.values(g.outChannels) : nil
-        var expected = [Float](repeating: .nan, count: g.outChannels * g.outputPixels)
-        conv2dReference(output: &expected, input: x, weight: w, bias: bias, geometry: g)
-        expected = expected.map { min(max($0, clamp.lower), clamp.upper) }
+        let (x, w, bias, expected) = reference(g, bias: conv.bias, clamp: clamp, seed: seed)
         var transformed = [Float](repeating: .nan, count: g.winogradWeightCount)
         winogradTransformWeights(&transformed, weight: w, geometry: g)
         var workspace = [Float](repeating: .nan, count: g.winogradWorkspaceCount)
@@ -96,12 +103,7 @@ final class VectorKernelTests: XCTestCase {
         for (conv, input, clamp) in cases {
             let g = try geometry(conv, input)
             XCTAssertTrue(g.suitsNarrowGEMM, "\(conv) on \(input)")
-            var rng = SeededGenerator(seed: 31)
-            let x = rng.values(input.elementCount!), w = rng.values(g.weightCount)
-            let bias = conv.bias ? rng.values(g.outChannels) : nil
-            var expected = [Float](repeating: .nan, count: g.outChannels * g.outputPixels)
-            conv2dReference(output: &expected, input: x, weight: w, bias: bias, geometry: g)
-            expected = expected.map { min(max($0, clamp.lower), clamp.upper) }
+            let (x, w, bias, expected) = reference(g, bias: conv.bias, clamp: clamp, seed: 31)
             var packed = [Float](repeating: .nan, count: g.narrowWeightCount)
             packNarrowWeights(&packed, weight: w, geometry: g)
             var workspace = [Float](repeating: .nan, count: g.narrowWorkspaceCount)
@@ -125,11 +127,7 @@ final class VectorKernelTests: XCTestCase {
         ]
         for (conv, input) in cases {
             let g = try geometry(conv, input)
-            var rng = SeededGenerator(seed: 11)
-            let x = rng.values(input.elementCount!), w = rng.values(g.weightCount), bias = rng.values(g.outChannels)
-            var expected = [Float](repeating: .nan, count: g.outChannels * g.outputPixels)
-            conv2dReference(output: &expected, input: x, weight: w, bias: bias, geometry: g)
-            expected = expected.map { max($0, 0) }
+            let (x, w, bias, expected) = reference(g, bias: true, clamp: .relu, seed: 11)
             var workspace = [Float](repeating: .nan, count: g.workspaceCount)
             try forEachLevel { level in
                 var out = [Float](repeating: .nan, count: expected.count)
