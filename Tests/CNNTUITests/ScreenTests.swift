@@ -135,6 +135,22 @@ final class ScreenTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.contains("79x24; cnn-tui needs at least 80x24.") })
     }
 
+    func testHelpAndQuitAlwaysEndTheKeyLine() throws {
+        for screen in ["1", "2", "3", "4"] {
+            var s = try state("lenet5", 80, 24)
+            s.handle(.character(Character(screen)))
+            let last = s.render().trimmedLines.last!
+            XCTAssertTrue(last.hasSuffix("? help  q quit"), "screen \(screen): \(last)")
+        }
+    }
+
+    func testNarrowTerminalsShortenTheTabsToKeepTheModelName() throws {
+        let narrow = try state("resnet50", 80, 24).render().trimmedLines[0]
+        XCTAssertTrue(narrow.contains("2 RF") && narrow.hasSuffix("ResNet-50 · 3x224x224"), narrow)
+        let wide = try state("resnet50", 120, 40).render().trimmedLines[0]
+        XCTAssertTrue(wide.contains("2 Receptive field") && wide.hasSuffix("ResNet-50 · 3x224x224"), wide)
+    }
+
     func testKeysWaitWhileTheTerminalIsTooSmall() throws {
         var s = try state("resnet50", 79, 24)
         s.handle(.character("3"))

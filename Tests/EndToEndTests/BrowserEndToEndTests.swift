@@ -18,8 +18,9 @@ final class BrowserEndToEndTests: XCTestCase {
         try tmux.waitFor("VGG-16 · 3x224x224")
         // The first row is the `features` block; features.28 is 29 rows further down.
         try tmux.send(contentsOf: Array(repeating: "j", count: 29))
-        var screen = try tmux.waitFor("3*3*512*512 + 512 = 2,359,808")
-        XCTAssertTrue(screen.contains("│features.28 "), screen)
+        // features.24 and .26 have the same parameters: wait for the inspector to reach .28 itself.
+        var screen = try tmux.waitFor("│features.28 ")
+        XCTAssertTrue(screen.contains("3*3*512*512 + 512 = 2,359,808"), screen)
         try tmux.send("2")
         screen = try tmux.waitFor("Receptive fields: VGG-16")
         XCTAssertTrue(screen.contains("features.28: unit (6,6) of 14x14"), screen)

@@ -47,12 +47,14 @@ extension AppState {
     /// The top line: program name, the screens as tabs, the open model.
     private func renderTabs(area: Rect, into canvas: inout Canvas) {
         canvas.fill(area, style: theme.tabInactive)
+        let right = " \(model.title) · \(analysis.input) "
+        let fullTabs = ScreenID.allCases.map { displayWidth(" \($0.rawValue) \($0.title) ") + 1 }.reduce(0, +)
+        let short = displayWidth(" cnn-tui ") + fullTabs + displayWidth(right) + 1 > area.width
         var x = canvas.put(" cnn-tui ", x: area.x, y: area.y, style: theme.header)
         for id in ScreenID.allCases {
-            let label = " \(id.rawValue) \(id.title) "
+            let label = " \(id.rawValue) \(short ? id.shortTitle : id.title) "
             x = canvas.put(label, x: x + 1, y: area.y, style: id == screen ? theme.tabActive : theme.tabInactive, clip: area)
         }
-        let right = " \(model.title) · \(analysis.input) "
         let start = area.maxX - displayWidth(right)
         if start > x + 1 { canvas.put(right, x: start, y: area.y, style: theme.header, clip: area) }
     }
@@ -79,10 +81,21 @@ extension AppState {
         } else if let status {
             canvas.put(" " + status, x: area.x, y: y, style: theme.accent, clip: area)
         } else {
+            // The screen's own hints as far as they fit, but always "? help" and "q quit" at the end.
+            let hints = KeyHelp.hints(for: self)
+            let (head, tail) = (hints.dropLast(2), hints.suffix(2))
+            func width(_ hint: KeyHelp.Entry) -> Int { displayWidth(hint.key) + displayWidth(hint.action) + 3 }
+            let tailWidth = tail.map(width).reduce(0, +)
+            var shown: [KeyHelp.Entry] = []
+            var room = area.width - 1 - tailWidth
+            for hint in head {
+                guard width(hint) <= room else { break }
+                shown.append(hint)
+                room -= width(hint)
+            }
+            shown += tail
             var x = area.x + 1
-            for (key, action) in KeyHelp.hints(for: self) {
-                let width = displayWidth(key) + displayWidth(action) + 3
-                if x + width > area.maxX { break }
+            for (key, action) in shown {
                 x = canvas.put(key, x: x, y: y, style: theme.key, clip: area)
                 x = canvas.put(" " + action + "  ", x: x, y: y, style: theme.dim, clip: area)
             }

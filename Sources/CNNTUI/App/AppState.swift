@@ -14,6 +14,16 @@ public enum ScreenID: Int, CaseIterable, Sendable {
         case .featureMaps: return "Feature maps"
         }
     }
+
+    /// The tab's label on a narrow terminal, so that the model's name still fits beside the tabs.
+    public var shortTitle: String {
+        switch self {
+        case .graph: return "Graph"
+        case .receptiveField: return "RF"
+        case .calculator: return "Calc"
+        case .featureMaps: return "Maps"
+        }
+    }
 }
 
 /// Panels drawn over the screen; Esc closes them.
