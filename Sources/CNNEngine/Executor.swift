@@ -4,7 +4,7 @@ import CNNModel
 /// Runs a forward pass of an analysed graph, one sample at a time, layer by layer.
 ///
 /// Buffers are allocated once, when the executor is made for a model and input size; running
-/// allocates nothing. Every layer's output stays available for display. 3x3 stride-1
+/// allocates nothing. Without `fuse`, every layer's output stays available for display. 3x3 stride-1
 /// convolutions run as Winograd F(2x2, 3x3), those onto maps of at most 64 pixels through the
 /// narrow GEMM (with AVX-512), the others as im2col + SGEMM.
 ///
@@ -12,8 +12,9 @@ import CNNModel
 /// one can tell: a batchnorm that directly follows a convolution (its only reader) is folded
 /// into the convolution's weights, and a ReLU or ReLU6 whose input only it reads is applied by
 /// the convolution or residual add before it as that writes its output. The merged layer's
-/// output is then the merging layer's buffer, holding the later value; layers in `keeping` are
-/// left unmerged so that their own outputs stay exact (the feature-map screen passes
+/// output is then the merging layer's buffer, holding the later value, and buffers are shared
+/// between layers whose lifetimes do not overlap. Layers in `keeping` are left unmerged and
+/// keep their buffers, so that their own outputs stay exact (the feature-map screen passes
 /// `fuse: false`, `run --layers` keeps the layers it writes).
 public final class Executor {
     public let analysis: ModelAnalysis
@@ -40,7 +41,7 @@ public final class Executor {
 
     /// A convolution as it runs: its weights (batchnorm folded in, or Winograd-transformed) and
     /// the activation it applies as it writes.
-    private struct ConvStep {
+    struct ConvStep {
         var geometry: ConvGeometry
         var weight: Tensor
         var bias: Tensor?
@@ -58,7 +59,7 @@ public final class Executor {
     }
 
     /// What one layer does at run time, prepared once.
-    private enum Step {
+    enum Step {
         case input
         case conv(ConvStep)
         case dense(in: Int, out: Int, weight: Tensor, bias: Tensor?)
@@ -128,28 +129,7 @@ public final class Executor {
                 steps.append(.other)
             }
         }
-        var maxWorkspace = 1
-        for (id, step) in steps.enumerated() {
-            switch step {
-            case .conv(var conv):
-                if conv.geometry.suitsWinograd {
-                    let transformed = Tensor(shape: [16, conv.geometry.outChannels, conv.geometry.inChannels])
-                    winogradTransformWeights(transformed.data, weight: conv.weight.data, geometry: conv.geometry)
-                    conv.winogradWeight = transformed
-                    steps[id] = .conv(conv)
-                } else if conv.geometry.suitsNarrowGEMM && cnn_narrow_gemm_is_fast() != 0 {
-                    let packed = Tensor(shape: [conv.geometry.narrowWeightCount])
-                    packNarrowWeights(packed.data, weight: conv.weight.data, geometry: conv.geometry)
-                    conv.narrowWeight = packed
-                    steps[id] = .conv(conv)
-                }
-                maxWorkspace = max(maxWorkspace, conv.workspaceCount)
-            case .pool(_, let g):
-                maxWorkspace = max(maxWorkspace, g.scratchCount)
-            default:
-                break
-            }
-        }
+        let maxWorkspace = Self.prepareKernels(&steps)
         outputs = Self.planBuffers(analysis, steps: steps, sharing: fuse, pinned: kept)
         let buffers = outputs.map(\.data)
         for layer in graph.layers {
@@ -167,93 +147,6 @@ public final class Executor {
 
     deinit {
         workspace.deallocate()
-    }
-
-    /// Batchnorm after a convolution, folded into it: `w' = w·s`, `b' = (b - mean)·s + beta`
-    /// with `s = gamma / sqrt(var + eps)` per output channel.
-    private static func fold(
-        _ conv: ConvStep, gamma: Tensor?, beta: Tensor?, mean: Tensor, variance: Tensor, epsilon: Float
-    ) -> ConvStep {
-        let g = conv.geometry
-        let w = Tensor(shape: conv.weight.shape)
-        let b = Tensor(shape: [g.outChannels])
-        let perFilter = conv.weight.count / g.outChannels
-        for c in 0..<g.outChannels {
-            let s = (gamma?[c] ?? 1) / (variance[c] + epsilon).squareRoot()
-            for i in 0..<perFilter { w[c * perFilter + i] = conv.weight[c * perFilter + i] * s }
-            b[c] = ((conv.bias?[c] ?? 0) - mean[c]) * s + (beta?[c] ?? 0)
-        }
-        var folded = conv
-        folded.geometry.hasBias = true
-        folded.weight = w
-        folded.bias = b
-        return folded
-    }
-
-    /// Every layer's output tensor. Aliases share their source's tensor. Without `sharing`, every
-    /// other layer has a buffer of its own; with it, a buffer goes back to a pool once the last
-    /// reader of the layer written into it has run, and the next layer takes the smallest free
-    /// buffer that fits (best fit), so activations stay in cache and memory stays small. The
-    /// input, the final layer and the `pinned` layers never give theirs back.
-    private static func planBuffers(_ analysis: ModelAnalysis, steps: [Step], sharing: Bool, pinned: Set<Int>) -> [Tensor] {
-        let layers = analysis.graph.layers
-        let consumers = analysis.graph.consumers
-        func isAlias(_ id: Int) -> Bool { if case .alias = steps[id] { return true } else { return false } }
-        var root = [Int](layers.indices)
-        for layer in layers where isAlias(layer.id) { root[layer.id] = root[layer.inputs[0]] }
-        // The last layer that reads each root buffer, through any of its aliases.
-        var lastUse = [Int](layers.indices)
-        for layer in layers { lastUse[root[layer.id]] = max(lastUse[root[layer.id]], consumers[layer.id].max() ?? layer.id) }
-        let kept = Set(([0, layers.count - 1] + pinned).map { root[$0] })
-        var releasedAt = [Int: [Int]]()
-        for r in Set(root) where sharing && !kept.contains(r) { releasedAt[lastUse[r], default: []].append(r) }
-
-        var outputs: [Tensor] = []
-        var free: [Tensor] = []
-        var owned: [Int: Tensor] = [:]  // root -> its buffer
-        for layer in layers {
-            let shape = [1] + analysis.layers[layer.id].outputShape.dims
-            if isAlias(layer.id) {
-                outputs.append(outputs[layer.inputs[0]])
-            } else if !sharing {
-                outputs.append(Tensor(shape: shape))
-            } else {
-                let count = shape.reduce(1, *)
-                let buffer: Tensor
-                if let best = free.indices.filter({ free[$0].count >= count }).min(by: { free[$0].count < free[$1].count }) {
-                    buffer = free.remove(at: best)
-                } else {
-                    buffer = Tensor(shape: [count])
-                }
-                owned[layer.id] = buffer
-                outputs.append(Tensor(shape: shape, sharing: buffer))
-            }
-            for r in releasedAt[layer.id] ?? [] {
-                if let buffer = owned.removeValue(forKey: r) { free.append(buffer) }
-            }
-        }
-        return outputs
-    }
-
-    /// The convolution or residual add that can apply an activation reading `source`: `source`
-    /// itself, or the convolution a folded batchnorm aliases; every link read only by the next
-    /// and none kept. Nil when there is none.
-    private static func fusionTarget(_ source: Int, graph: Graph, steps: [Step], mergeable: (Int) -> Bool) -> Int? {
-        var layer = source
-        while true {
-            guard mergeable(layer) else { return nil }
-            switch steps[layer] {
-            case .conv(let conv):
-                return conv.clamp.isIdentity ? layer : nil
-            case .add(let clamp):
-                return clamp.isIdentity ? layer : nil
-            case .alias:
-                guard case .batchNorm = graph.layers[layer].op else { return nil }
-                layer = graph.layers[layer].inputs[0]
-            default:
-                return nil
-            }
-        }
     }
 
     /// Floats held by the layers' output buffers (each shared buffer counted once).
