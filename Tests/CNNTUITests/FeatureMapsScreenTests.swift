@@ -119,6 +119,24 @@ final class FeatureMapsScreenTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.contains("fed: 1x32x32, as is, made gray") }, "a colour image made gray for LeNet")
     }
 
+    func testArrowsChangeTheSampleWhenTheInputHasTheFocus() throws {
+        var s = try maps("lenet5")
+        press([.right], &s)
+        XCTAssertEqual(s.featureMaps.channel, 1, "the maps have the focus: arrows move between channels")
+        XCTAssertEqual(s.featureMaps.index, 0)
+        press([.character("i"), .right, .right], &s)
+        var lines = s.render().lines
+        XCTAssertTrue(lines.contains { $0.contains("mnist:2  (3 of 1,000)") }, lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains { $0.contains("Input ←→ sample") })
+        XCTAssertTrue(lines.last!.contains("←→ sample"), lines.last!)
+        press([.left, .down], &s)
+        lines = s.render().lines
+        XCTAssertTrue(lines.contains { $0.contains("cifar10:0  (1 of 20)") }, lines.joined(separator: "\n"))
+        press([.escape, .right], &s)
+        XCTAssertEqual(s.featureMaps.focus, .maps)
+        XCTAssertEqual(s.featureMaps.index, 0, "back on the maps, arrows move between channels again")
+    }
+
     func testLabelsOfAnotherDataSetAreNotScored() throws {
         // LeNet-5 reads digits: a CIFAR-10 "ship" (class 8) is no digit 8, so no right or wrong.
         var s = try maps("lenet5")

@@ -164,7 +164,18 @@ extension AppState {
         let current = selectedLayer ?? 0
         let columns = featureMapsGrid()?.layout.columns ?? 1
         let page = featureMapsGrid()?.layout.tilesPerPage ?? 1
+        if featureMaps.focus == .input {
+            switch key {
+            case .left, .character("h"): featureMaps.moveSample(by: -1); return
+            case .right, .character("l"): featureMaps.moveSample(by: 1); return
+            case .up: featureMaps.moveDataset(by: -1); return
+            case .down: featureMaps.moveDataset(by: 1); return
+            case .escape, .character("i"): featureMaps.focus = .maps; return
+            default: break
+            }
+        }
         switch key {
+        case .character("i"): featureMaps.focus = .input
         case .character("n"), .character("j"): selectLayer(min(current + 1, last))
         // The input has no row of its own in the graph; the first layer is 1.
         case .character("p"), .character("k"): selectLayer(max(current - 1, 1))

@@ -34,6 +34,7 @@ public enum KeyHelp {
                 ("w", "the layer's kernels (weights), and back"), ("s", "scale per layer / per channel"),
                 ("d", "linear / signed (zero-centred) colours"), ("[ / ]", "previous / next sample"),
                 ("{ / }", "previous / next data set (MNIST, CIFAR-10, CIFAR-100, ImageNet)"), ("o", "open an image file (PNG, PGM, PPM)"),
+                ("i", "focus the input: ← → sample, ↑ ↓ data set; i or Esc back to the maps"),
             ]
         }
     }
@@ -46,7 +47,10 @@ public enum KeyHelp {
         case .receptiveField:
             hints = state.receptiveField.focus == .table ? [("↑↓", "layer"), ("c", "compare kernels")] : [("↑↓", "setting"), ("←→", "change"), ("c", "back to table")]
         case .calculator: hints = [("↑↓", "field"), ("←→", "change"), ("0-9", "type")]
-        case .featureMaps: hints = [("n/p", "layer"), ("←→", "channel"), ("⏎", "zoom"), ("w", "kernels"), ("[ ]", "sample")]
+        case .featureMaps:
+            hints = state.featureMaps.focus == .input
+                ? [("←→", "sample"), ("↑↓", "data set"), ("i", "back to maps"), ("n/p", "layer")]
+                : [("n/p", "layer"), ("←→", "channel"), ("⏎", "zoom"), ("w", "kernels"), ("[ ]", "sample"), ("i", "input")]
         }
         if state.theme.glyphs.vertical == "|" {
             hints = hints.map { (key: $0.key.replacingArrows(), action: $0.action) }

@@ -35,7 +35,9 @@ public enum FeatureMapsScreen {
         let (inputArea, rest) = area.splitTop(imageRows + 5)
         let (predictionArea, engineArea) = rest.splitTop(8)
 
-        let inputInner = Frame(title: "Input").render(area: inputArea, into: &canvas, theme: theme)
+        let focused = maps.focus == .input
+        let inputInner = Frame(title: focused ? "Input \(theme.glyphs.vertical == "|" ? "Lt/Rt" : "←→") sample" : "Input",
+                               focused: focused).render(area: inputArea, into: &canvas, theme: theme)
         let (picture, text) = inputInner.splitTop(imageRows)
         if let sample = maps.sample {
             let image = sample.image

@@ -15,6 +15,14 @@ public struct FeatureMapsState: Sendable {
         case kernels
     }
 
+    /// The panel the arrow keys act on.
+    public enum Focus: Sendable {
+        /// The channel grid: arrows move between channels.
+        case maps
+        /// The input picture: left / right change the sample, up / down the data set.
+        case input
+    }
+
     public var session: InferenceSession?
     public let catalog: SampleCatalog?
     public var dataset: String
@@ -24,6 +32,7 @@ public struct FeatureMapsState: Sendable {
     /// The selected channel (or kernel) of the selected layer.
     public var channel = 0
     public var view: View = .channels
+    public var focus: Focus = .maps
     /// Shade by the whole layer's range (true) or each channel's own.
     public var perLayerScale = true
     /// Zero-centred colours (negative blue, positive red) instead of dark-to-bright.
