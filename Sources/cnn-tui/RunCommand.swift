@@ -99,6 +99,7 @@ extension CNNTUICommand {
                 let softmaxed = analysis.graph.layers[last].op == .activation(.softmax)
                 let names = model.labels.flatMap { $0.names.count == result.count ? $0.names : nil }
                 InferenceReport.renderTop(InferenceReport.top(result.values, alreadyProbabilities: softmaxed), names: names).forEach { print($0) }
+                if !loaded.isTrained { print("  (random weights: an untrained network's classes mean nothing)") }
             }
             let how = self.repeat > 1 ? "median of \(self.repeat)" : "one pass"
             // Four decimals below a millisecond, so that LeNet-5's tens of microseconds keep three digits.

@@ -134,7 +134,10 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("LeNet-5 at 1x32x32, random weights (seed 42)"), r.stdout)
         XCTAssertEqual(r.stdout.split(separator: "\n").filter { $0.contains(". class ") }.count, 5, r.stdout)
+        XCTAssertTrue(r.stdout.contains("(random weights: an untrained network's classes mean nothing)"), r.stdout)
         XCTAssertTrue(r.stdout.contains("forward pass:"), r.stdout)
+        let trained = try run("run", "lenet5", "--sample", "mnist:0")
+        XCTAssertFalse(trained.stdout.contains("mean nothing"), trained.stdout)
     }
 
     func testRunWritesRequestedLayersAndReadsThemBack() throws {
