@@ -2,9 +2,7 @@
 
 #include "Dispatch.h"
 
-size_t cnn_pool2d_scratch(long width, long outWidth, long kernelWidth, long strideWidth, long padLeft) {
-    (void)width;
-    (void)padLeft;
+size_t cnn_pool2d_scratch(long outWidth, long kernelWidth, long strideWidth) {
     // One line of the padded row, as far as the last window reads.
     return (size_t)((outWidth - 1) * strideWidth + kernelWidth);
 }

@@ -41,7 +41,7 @@ void cnn_add_clamp(float *out, const float *a, const float *b, size_t count, flo
 void cnn_pool2d(float *out, const float *in, size_t channels, long height, long width, long outHeight, long outWidth,
                 long kernelHeight, long kernelWidth, long strideHeight, long strideWidth, long padTop, long padLeft,
                 int isMax, const float *rowCount, const float *columnCount, float *scratch);
-size_t cnn_pool2d_scratch(long width, long outWidth, long kernelWidth, long strideWidth, long padLeft);
+size_t cnn_pool2d_scratch(long outWidth, long kernelWidth, long strideWidth);
 
 // MARK: im2col
 

@@ -20,7 +20,7 @@ public struct PoolGeometry: Hashable, Sendable {
     /// Floats of scratch space `pool2dForward` needs: the divisors of each output row and column,
     /// and one padded input line.
     public var scratchCount: Int {
-        outHeight + outWidth + cnn_pool2d_scratch(inWidth, outWidth, kernelWidth, strideWidth, padding.left)
+        outHeight + outWidth + cnn_pool2d_scratch(outWidth, kernelWidth, strideWidth)
     }
 
     /// PyTorch's divisor of an average window, per output row (`isRow`) or column: the window

@@ -36,7 +36,8 @@ public enum FeatureMapsScreen {
         let (predictionArea, engineArea) = rest.splitTop(8)
 
         let focused = maps.focus == .input
-        let inputInner = Frame(title: focused ? "Input \(theme.glyphs.vertical == "|" ? "Lt/Rt" : "←→") sample" : "Input",
+        let arrows = theme.glyphs.vertical == "|" ? "←→".replacingArrows() : "←→"  // as the key hints write them
+        let inputInner = Frame(title: focused ? "Input \(arrows) sample" : "Input",
                                focused: focused).render(area: inputArea, into: &canvas, theme: theme)
         let (picture, text) = inputInner.splitTop(imageRows)
         if let sample = maps.sample {
