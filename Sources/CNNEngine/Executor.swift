@@ -34,7 +34,6 @@ public final class Executor {
         var count: Int
         var inputCounts: [Int]
         var inputDims: [[Int]]
-        var padding: Pad4
     }
     private let workspace: UnsafeMutablePointer<Float>
     private let workspaceCount: Int
@@ -137,8 +136,7 @@ public final class Executor {
             operands.append(Operands(
                 inputs: layer.inputs.map { UnsafePointer(buffers[$0]) }, output: buffers[layer.id],
                 inShape: a.inputShapes.first ?? a.outputShape, count: outputs[layer.id].count,
-                inputCounts: a.inputShapes.map { $0.elementCount ?? 0 }, inputDims: a.inputShapes.map(\.dims),
-                padding: a.padding ?? .zero))
+                inputCounts: a.inputShapes.map { $0.elementCount ?? 0 }, inputDims: a.inputShapes.map(\.dims)))
         }
         workspaceCount = maxWorkspace
         workspace = .allocate(capacity: maxWorkspace)
@@ -158,13 +156,14 @@ public final class Executor {
     }
 
     /// The layers that run through the narrow GEMM (AVX-512 machines only).
-    public var narrowGEMMLayers: [Int] {
-        steps.indices.filter { if case .conv(let c) = steps[$0] { return c.narrowWeight != nil } else { return false } }
-    }
+    public var narrowGEMMLayers: [Int] { convolutions { $0.narrowWeight != nil } }
 
     /// The layers that run as Winograd F(2x2, 3x3).
-    public var winogradLayers: [Int] {
-        steps.indices.filter { if case .conv(let c) = steps[$0] { return c.winogradWeight != nil } else { return false } }
+    public var winogradLayers: [Int] { convolutions { $0.winogradWeight != nil } }
+
+    /// The convolution layers whose prepared step satisfies `test`.
+    private func convolutions(_ test: (ConvStep) -> Bool) -> [Int] {
+        steps.indices.filter { if case .conv(let c) = steps[$0] { return test(c) } else { return false } }
     }
 
     /// The output of `layer` for the current input (valid once `computedThrough >= layer`). With

@@ -65,13 +65,14 @@ extension CNNTUICommand {
         func run() throws {
             let (model, analysis) = try selection.analysis()
             // Found now, not after the first epoch's work.
-            let directory = (out as NSString).deletingLastPathComponent
+            let parent = (out as NSString).deletingLastPathComponent
+            let directory = parent.isEmpty ? "." : parent
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw UserError("cannot write \(out): no folder \(directory)")
             }
-            guard FileManager.default.isWritableFile(atPath: directory.isEmpty ? "." : directory) else {
-                throw UserError("cannot write \(out): the folder \(directory.isEmpty ? "." : directory) is not writable")
+            guard FileManager.default.isWritableFile(atPath: directory) else {
+                throw UserError("cannot write \(out): the folder \(directory) is not writable")
             }
             setBLASThreads(threads)
             let folder = try dataFolder()
