@@ -33,31 +33,14 @@ public struct Sample: Sendable {
 
 /// A forward pass of one model computed on a background thread, layer by layer, so that a UI
 /// stays responsive while a large model works. Preparing (weights, buffers) happens on that
-/// thread too. A new input cancels the pass in progress between two layers; every finished
-/// layer's output can be read while later ones compute. Batchnorm is not folded, so each
-/// layer's output is its own.
-public final class InferenceSession: @unchecked Sendable {
-    public enum Phase: Hashable, Sendable {
-        case preparing
-        /// Computing this layer.
-        case computing(Int)
-        case done
-        case failed(String)
-    }
-
-    /// What the session is doing, as one consistent reading.
-    public struct Status: Sendable {
-        public var phase: Phase
-        /// Layers finished for the current input; -1 before the input is set.
-        public var computedThrough: Int
-        /// Changes whenever anything here does, so a UI knows when to redraw.
-        public var version: Int
-        /// Seconds the last complete pass took.
-        public var seconds: Double?
-        public var weights: String?
-        public var isTrained: Bool
-        public var sample: Sample?
-    }
+/// thread too. A new input cancels the pass in progress between two layers; each finished
+/// layer's output is copied out as a value (`snapshot`) while later ones compute. Batchnorm is
+/// not folded, so each layer's output is its own.
+///
+/// The session belongs to the thread that made it (the UI's): it is not `Sendable`. Only its
+/// worker is shared with the engine thread, and everything they share sits behind its lock.
+public final class InferenceSession {
+    public typealias Phase = InferenceSnapshot.Phase
 
     public let model: ZooModel
     public let analysis: ModelAnalysis
@@ -79,15 +62,11 @@ public final class InferenceSession: @unchecked Sendable {
         worker.stop()
     }
 
-    public var status: Status { worker.locked { worker.status } }
+    /// What the session shows now, as one consistent reading (cheap: the arrays are shared).
+    public var snapshot: InferenceSnapshot { worker.locked { worker.snapshot } }
 
     /// Whether work is under way (a UI keeps redrawing while it is).
-    public var isBusy: Bool {
-        switch status.phase {
-        case .preparing, .computing: return true
-        case .done, .failed: return false
-        }
-    }
+    public var isBusy: Bool { worker.locked { worker.snapshot.isBusy } }
 
     /// Runs `sample`, fitted to the model's input, cancelling the pass in progress.
     public func run(_ sample: Sample) {
@@ -95,53 +74,27 @@ public final class InferenceSession: @unchecked Sendable {
         worker.locked {
             worker.generation += 1
             worker.pendingInput = input
-            worker.status.sample = sample
-            worker.status.computedThrough = -1
-            worker.status.seconds = nil
-            if case .failed = worker.status.phase {} else if worker.executor != nil { worker.status.phase = .computing(0) }
-            worker.status.version += 1
-            worker.ranges = [:]
-            worker.condition.signal()
+            worker.snapshot.sample = sample
+            worker.snapshot.computedThrough = -1
+            worker.snapshot.outputs = [:]
+            worker.snapshot.seconds = nil
+            if case .failed = worker.snapshot.phase {} else if worker.isPrepared { worker.snapshot.phase = .computing(0) }
+            worker.snapshot.version += 1
+            worker.condition.broadcast()
         }
-    }
-
-    /// Calls `body` with the output of `layer` (`C·H·W` floats) if it is computed for the current
-    /// input; nil otherwise. Only the thread that calls `run` may call this: the buffers it
-    /// reads are not written again until the next `run`.
-    public func withOutput<T>(_ layer: Int, _ body: (UnsafeBufferPointer<Float>) -> T) -> T? {
-        let executor: Executor? = worker.locked { layer <= worker.status.computedThrough ? worker.executor : nil }
-        guard let executor else { return nil }
-        let tensor = executor.output(layer)
-        return body(UnsafeBufferPointer(start: tensor.data, count: tensor.count))
-    }
-
-    /// The smallest and largest value of `layer`'s output, cached per input.
-    public func outputRange(_ layer: Int) -> (lower: Float, upper: Float)? {
-        if let cached = worker.locked({ worker.ranges[layer] }) { return cached }
-        let range: (Float, Float)? = withOutput(layer) { values in
-            var lower = Float.infinity, upper = -Float.infinity
-            for v in values where v.isFinite {
-                lower = min(lower, v)
-                upper = max(upper, v)
-            }
-            return lower <= upper ? (lower, upper) : (0, 0)
-        }
-        if let range { worker.locked { worker.ranges[layer] = range } }
-        return range
-    }
-
-    /// A weight tensor by its state_dict name (`c1.weight`), once prepared.
-    public func weight(_ name: String) -> Tensor? {
-        worker.locked { worker.weights?[name] }
     }
 
     /// Blocks until the current work is finished (for tests and batch use).
     public func waitUntilIdle() {
-        while isBusy { usleep(1000) }
+        worker.locked {
+            while worker.snapshot.isBusy { worker.condition.wait() }
+        }
     }
 }
 
-/// The state shared with the background thread, behind one lock.
+/// What the session and its engine thread share, every field behind `condition`'s lock (hence
+/// `@unchecked`: the lock, not the type system, keeps it safe). The executor itself is used by
+/// the engine thread alone.
 private final class Worker: @unchecked Sendable {
     let model: ZooModel
     let analysis: ModelAnalysis
@@ -149,13 +102,11 @@ private final class Worker: @unchecked Sendable {
     let weightsFile: String?
     let seed: UInt64
     let condition = NSCondition()
-    var status = InferenceSession.Status(phase: .preparing, computedThrough: -1, version: 0, seconds: nil, weights: nil, isTrained: false)
+    var snapshot = InferenceSnapshot()
     var generation = 0
     var pendingInput: Tensor?
     var stopped = false
-    var executor: Executor?
-    var weights: Weights?
-    var ranges: [Int: (lower: Float, upper: Float)] = [:]
+    var isPrepared = false
 
     init(model: ZooModel, analysis: ModelAnalysis, library: SampleLibrary?, weightsFile: String?, seed: UInt64) {
         self.model = model
@@ -171,10 +122,19 @@ private final class Worker: @unchecked Sendable {
         return try body()
     }
 
+    /// Changes the snapshot and wakes whoever waits for it (the engine thread, `waitUntilIdle`).
+    private func update(_ body: (inout InferenceSnapshot) -> Void) {
+        locked {
+            body(&snapshot)
+            snapshot.version += 1
+            condition.broadcast()
+        }
+    }
+
     func stop() {
         locked {
             stopped = true
-            condition.signal()
+            condition.broadcast()
         }
     }
 
@@ -184,63 +144,74 @@ private final class Worker: @unchecked Sendable {
             let loaded = try ModelWeights.load(model, analysis: analysis, file: weightsFile, seed: seed, assets: library)
             if locked({ stopped }) { return }  // closed while preparing: don't allocate the buffers
             prepared = try Executor(analysis: analysis, weights: loaded.weights, fuse: false)
-            locked {
-                executor = prepared
-                weights = loaded.weights
-                status.weights = loaded.description
-                status.isTrained = loaded.isTrained
-                status.phase = pendingInput == nil ? .done : .computing(0)
-                status.version += 1
+            let parameters = Self.kernels(loaded.weights, analysis: analysis)
+            locked { isPrepared = true }
+            update {
+                $0.parameters = parameters
+                $0.weights = loaded.description
+                $0.isTrained = loaded.isTrained
+                $0.phase = self.pendingInput == nil ? .done : .computing(0)
             }
         } catch {
-            locked {
-                status.phase = .failed("\(error)")
-                status.version += 1
-            }
+            update { $0.phase = .failed("\(error)") }
             return
         }
         while true {
             condition.lock()
             while !stopped && pendingInput == nil { condition.wait() }
-            if stopped {
+            guard !stopped, let input = pendingInput else {
                 condition.unlock()
                 return
             }
-            let input = pendingInput!
             pendingInput = nil
             let current = generation
             condition.unlock()
 
             let start = Date()
             do { try prepared.setInput(input) } catch {
-                locked {
-                    status.phase = .failed("\(error)")
-                    status.version += 1
-                }
+                update { $0.phase = .failed("\(error)") }
                 continue
             }
-            publish(current, finished: 0)
+            publish(prepared, current, finished: 0)
             let last = analysis.graph.layers.count - 1
             let complete = prepared.run(isCancelled: { locked { stopped || generation != current } }) { layer in
-                publish(current, finished: layer)
+                publish(prepared, current, finished: layer)
             }
             if complete || last == 0 {
+                let seconds = Date().timeIntervalSince(start)
                 locked {
                     guard generation == current else { return }
-                    status.phase = .done
-                    status.seconds = Date().timeIntervalSince(start)
-                    status.version += 1
+                    snapshot.phase = .done
+                    snapshot.seconds = seconds
+                    snapshot.version += 1
+                    condition.broadcast()
                 }
             }
         }
     }
 
-    private func publish(_ current: Int, finished layer: Int) {
+    /// Copies `layer`'s output out of the engine (on the engine thread, outside the lock) and
+    /// hands it over if the input is still the current one.
+    private func publish(_ executor: Executor, _ current: Int, finished layer: Int) {
+        let tensor = executor.output(layer)
+        let values = LayerValues(shape: analysis.layers[layer].outputShape,
+                                 copying: UnsafeBufferPointer(start: tensor.data, count: tensor.count))
         locked {
             guard generation == current else { return }
-            status.computedThrough = layer
-            status.phase = layer == analysis.graph.layers.count - 1 ? .done : .computing(layer + 1)
-            status.version += 1
+            snapshot.outputs[layer] = values
+            snapshot.computedThrough = layer
+            snapshot.phase = layer == analysis.graph.layers.count - 1 ? .done : .computing(layer + 1)
+            snapshot.version += 1
+            condition.broadcast()
         }
+    }
+
+    /// The weight tensor of every convolution and dense layer, by layer id.
+    private static func kernels(_ weights: Weights, analysis: ModelAnalysis) -> [Int: ParameterValues] {
+        var out: [Int: ParameterValues] = [:]
+        for spec in ParameterSpec.all(for: analysis) where spec.role == .weight && analysis.graph.layers[spec.layer].op.isWeightLayer {
+            if let tensor = weights[spec.name] { out[spec.layer] = ParameterValues(tensor) }
+        }
+        return out
     }
 }

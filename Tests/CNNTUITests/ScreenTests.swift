@@ -116,7 +116,8 @@ final class ScreenTests: XCTestCase {
         s.handle(.character("?"))
         let text = s.render().lines.joined(separator: "\n")
         XCTAssertTrue(text.contains("Keys: Graph"))
-        XCTAssertTrue(text.contains("search layer names"))
+        XCTAssertTrue(text.contains("search layer and block names"))
+        XCTAssertTrue(text.contains("where branches merge"), "the help says what the graph's symbols mean")
         s.handle(.escape)
         XCTAssertNil(s.overlay)
     }

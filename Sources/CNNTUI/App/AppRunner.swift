@@ -30,7 +30,7 @@ public final class AppRunner {
     }
 
     /// Changes whenever the engine has something new to show.
-    private var engineVersion: Int { state.featureMaps.session?.status.version ?? -1 }
+    private var engineVersion: Int { state.featureMaps.engine?.version ?? -1 }
     private var drawnVersion = -1
 
     /// Handles one key and draws the frame that follows.

@@ -14,18 +14,17 @@ extension AppState {
             renderTooSmall(into: &canvas)
             return
         }
-        let (top, rest) = canvas.area.splitTop(1)
-        let split = rest.splitBottom(2)
-        renderTabs(area: top, into: &canvas)
+        let layout = self.layout
+        renderTabs(area: layout.tabs, into: &canvas)
         switch screen {
-        case .graph: GraphScreen.render(self, area: split.rest, into: &canvas)
-        case .receptiveField: ReceptiveFieldScreen.render(self, area: split.rest, into: &canvas)
-        case .calculator: CalculatorScreen.render(self, area: split.rest, into: &canvas)
-        case .featureMaps: FeatureMapsScreen.render(self, area: split.rest, into: &canvas)
+        case .graph: GraphScreen.render(self, area: layout.body, into: &canvas)
+        case .receptiveField: ReceptiveFieldScreen.render(self, area: layout.body, into: &canvas)
+        case .calculator: CalculatorScreen.render(self, area: layout.body, into: &canvas)
+        case .featureMaps: FeatureMapsScreen.render(self, area: layout.body, into: &canvas)
         }
-        renderFooter(area: split.bottom, into: &canvas)
+        renderFooter(area: layout.footer, into: &canvas)
         switch overlay {
-        case .help: HelpOverlay.render(self, into: &canvas)
+        case .help(let scroll): HelpOverlay.render(self, scroll: scroll, into: &canvas)
         case .picker(let picker): PickerOverlay.render(picker, state: self, into: &canvas)
         case nil: break
         }

@@ -27,13 +27,14 @@ public enum ScreenID: Int, CaseIterable, Sendable {
 }
 
 /// Panels drawn over the screen; Esc closes them.
-public enum Overlay: Sendable {
-    case help
+public enum Overlay {
+    /// The keys of the screen; the rows scrolled by `scroll` when they do not all fit.
+    case help(scroll: Int)
     case picker(ModelPicker)
 }
 
 /// Everything the UI shows, as a value: keys change it, and drawing is a function of it.
-public struct AppState: Sendable {
+public struct AppState {
     public private(set) var model: ZooModel
     public private(set) var options: ZooOptions
     public private(set) var analysis: ModelAnalysis
@@ -48,6 +49,8 @@ public struct AppState: Sendable {
     public var theme: Theme
     public var size: (width: Int, height: Int)
     public var shouldQuit = false
+    /// Quit by Ctrl-C: the program exits with 130, as a shell expects of an interrupted command.
+    public var interrupted = false
 
     /// The smallest terminal the screens are laid out for.
     public static let minimumSize = (width: 80, height: 24)
@@ -107,7 +110,7 @@ public struct AppState: Sendable {
         let sample = try catalog.sample(spec)
         let parts = sample.name.split(separator: ":")
         featureMaps.dataset = String(parts[0])
-        featureMaps.index = Int(parts[1]) ?? 0
+        featureMaps.index = Int(parts[1]) ?? 0  // the data-set type replaces this split
         featureMaps.fileSample = nil
         featureMaps.runSample()
     }

@@ -7,14 +7,19 @@ public enum KeyHelp {
         ("?", "help for this screen"), ("Esc", "close a panel"), ("q", "quit"),
     ]
 
+    /// The help overlay's rows for the current screen (and its focus).
+    public static func keys(for state: AppState) -> [Entry] {
+        switch state.screen {
+        case .graph: return GraphBrowser.keys.help
+        case .featureMaps: return state.featureMaps.help
+        default: return keys(for: state.screen)
+        }
+    }
+
     public static func keys(for screen: ScreenID) -> [Entry] {
         switch screen {
         case .graph:
-            return [
-                ("↑↓ / j k", "move"), ("PgUp PgDn", "page"), ("g / G", "top / bottom"),
-                ("Enter / Space", "open or close a block"), ("← / h", "close the block around"), ("→ / l", "open a block"),
-                ("+ / -", "open all / close all"), ("/", "search layer names"), ("n / N", "next / previous match"),
-            ]
+            return GraphBrowser.keys.help
         case .receptiveField:
             return [
                 ("↑↓ / j k", "move in the table"), ("PgUp PgDn", "page"), ("g / G", "top / bottom"),
@@ -28,14 +33,7 @@ public enum KeyHelp {
                 ("s", "padding: same"), ("Space", "bias on / off"),
             ]
         case .featureMaps:
-            return [
-                ("n / p (j / k)", "next / previous layer, in execution order"), ("g / G", "first / last layer"),
-                ("← → ↑ ↓", "choose a channel"), ("PgUp PgDn", "page of channels"), ("Enter", "zoom the channel, and back"),
-                ("w", "the layer's kernels (weights), and back"), ("s", "scale per layer / per channel"),
-                ("d", "linear / signed (zero-centred) colours"), ("[ / ]", "previous / next sample"),
-                ("{ / }", "previous / next data set (MNIST, CIFAR-10, CIFAR-100, ImageNet)"), ("o", "open an image file (PNG, PGM, PPM)"),
-                ("i", "focus the input: ← → sample, ↑ ↓ data set; i or Esc back to the maps"),
-            ]
+            return FeatureMapsState.mapKeys.help
         }
     }
 
@@ -43,14 +41,11 @@ public enum KeyHelp {
     static func hints(for state: AppState) -> [Entry] {
         var hints: [Entry]
         switch state.screen {
-        case .graph: hints = [("↑↓", "move"), ("⏎", "open/close"), ("+/-", "all"), ("/", "search")]
+        case .graph: hints = GraphBrowser.keys.hints
         case .receptiveField:
             hints = state.receptiveField.focus == .table ? [("↑↓", "layer"), ("c", "compare kernels")] : [("↑↓", "setting"), ("←→", "change"), ("c", "back to table")]
         case .calculator: hints = [("↑↓", "field"), ("←→", "change"), ("0-9", "type")]
-        case .featureMaps:
-            hints = state.featureMaps.focus == .input
-                ? [("←→", "sample"), ("↑↓", "data set"), ("i", "back to maps"), ("n/p", "layer")]
-                : [("n/p", "layer"), ("←→", "channel"), ("⏎", "zoom"), ("w", "kernels"), ("[ ]", "sample"), ("i", "input")]
+        case .featureMaps: hints = state.featureMaps.hints
         }
         if state.theme.glyphs.vertical == "|" {
             hints = hints.map { (key: $0.key.replacingArrows(), action: $0.action) }

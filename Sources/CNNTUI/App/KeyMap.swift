@@ -34,8 +34,9 @@ public struct KeyMap<Action: Sendable>: Sendable {
         bindings.first { $0.keys.contains(key) }?.action
     }
 
-    /// Every row, as the help overlay lists them.
-    public var help: [KeyHelp.Entry] { bindings.map { ($0.label, $0.help) } }
+    /// The rows the help overlay lists: those with a label (a row without one adds keys to the
+    /// labelled row above it, `p` beside `n`).
+    public var help: [KeyHelp.Entry] { bindings.filter { !$0.label.isEmpty }.map { ($0.label, $0.help) } }
 
     /// The rows that have a short form, in order, for the hint line.
     public var hints: [KeyHelp.Entry] { bindings.compactMap(\.hint) }
@@ -44,4 +45,9 @@ public struct KeyMap<Action: Sendable>: Sendable {
 extension Key {
     /// The keys of a string's characters: `.characters("+=")` is `+` and `=`.
     public static func characters(_ text: String) -> [Key] { text.map { .character($0) } }
+}
+
+extension Array where Element == Key {
+    /// `.characters("nj")` where a list of keys is expected.
+    public static func characters(_ text: String) -> [Key] { Key.characters(text) }
 }

@@ -8,27 +8,31 @@ import CNNZoo
 /// the engine's progress; right, the selected layer's output channels as heatmaps (or one
 /// zoomed, or the layer's kernels).
 public enum FeatureMapsScreen {
-    /// The left column and the main area of the screen for a terminal of `size`.
-    static func areas(_ area: Rect) -> (left: Rect, main: Rect) {
-        let left = area.width >= 110 ? 36 : 30
-        return area.splitLeft(left)
-    }
+    /// Where the screen's parts go in the body of the frame: computed once from the body, read
+    /// by drawing and by the keys that page through the channel grid.
+    struct Layout {
+        let left: Rect
+        let main: Rect
+        /// Where the channel grid goes, inside the main frame, above its info line.
+        let grid: Rect
 
-    /// Where the channel grid goes, inside the main frame, above its info line.
-    static func gridArea(size: (width: Int, height: Int)) -> Rect {
-        let screen = Rect(x: 0, y: 1, width: size.width, height: max(0, size.height - 3))
-        return areas(screen).main.inset(by: 1).splitBottom(1).rest
+        init(body: Rect) {
+            (left, main) = body.splitLeft(body.width >= 110 ? 36 : 30)
+            grid = main.inset(by: 1).splitBottom(1).rest
+        }
     }
 
     public static func render(_ state: AppState, area: Rect, into canvas: inout Canvas) {
-        let (left, main) = areas(area)
-        renderLeft(state, area: left, into: &canvas)
-        renderMain(state, area: main, into: &canvas)
+        let layout = Layout(body: area)
+        // One reading of the engine for the whole frame.
+        let engine = state.featureMaps.engine
+        renderLeft(state, engine: engine, area: layout.left, into: &canvas)
+        renderMain(state, engine: engine, area: layout.main, into: &canvas)
     }
 
     // MARK: - Left column
 
-    static func renderLeft(_ state: AppState, area: Rect, into canvas: inout Canvas) {
+    static func renderLeft(_ state: AppState, engine: InferenceSnapshot?, area: Rect, into canvas: inout Canvas) {
         let theme = state.theme
         let maps = state.featureMaps
         let imageRows = min(16, max(4, area.height - 20))
@@ -44,7 +48,7 @@ public enum FeatureMapsScreen {
             let image = sample.image
             // What the model was fed (fitted and normalized, undone for display) once the engine has
             // it; the sample itself until then.
-            let fed = maps.session?.withOutput(0) { fedImage($0, shape: state.analysis.input, labels: state.model.labels) } ?? nil
+            let fed = engine?.output(0).flatMap { fedImage($0.values, shape: state.analysis.input, labels: state.model.labels) }
             (fed ?? ImageView(width: image.width, height: image.height, channels: image.channels, pixels: image.pixels))
                 .render(area: picture, into: &canvas, theme: theme)
             let position = maps.fileSample == nil && maps.sampleCount > 0 ? "  (\((maps.index + 1).grouped) of \(maps.sampleCount.grouped))" : ""
@@ -64,13 +68,13 @@ public enum FeatureMapsScreen {
         }
 
         let predictionInner = Frame(title: "Prediction").render(area: predictionArea, into: &canvas, theme: theme)
-        renderPrediction(state, area: predictionInner, into: &canvas)
+        renderPrediction(state, engine: engine, area: predictionInner, into: &canvas)
         let engineInner = Frame(title: "Engine").render(area: engineArea, into: &canvas, theme: theme)
-        renderEngine(state, area: engineInner, into: &canvas)
+        renderEngine(state, engine: engine, area: engineInner, into: &canvas)
     }
 
     /// The input tensor as an image: the normalization undone, clamped to 0...255.
-    static func fedImage(_ values: UnsafeBufferPointer<Float>, shape: TensorShape, labels: LabelSet?) -> ImageView? {
+    static func fedImage(_ values: [Float], shape: TensorShape, labels: LabelSet?) -> ImageView? {
         guard shape.channels == 1 || shape.channels == 3 else { return nil }
         let (c, h, w) = (shape.channels, shape.height, shape.width)
         let mean = labels?.mean ?? [0], std = labels?.std ?? [1]
@@ -86,10 +90,9 @@ public enum FeatureMapsScreen {
     }
 
     /// The top five classes as bars, or why there are none.
-    static func renderPrediction(_ state: AppState, area: Rect, into canvas: inout Canvas) {
+    static func renderPrediction(_ state: AppState, engine: InferenceSnapshot?, area: Rect, into canvas: inout Canvas) {
         let theme = state.theme
-        guard let session = state.featureMaps.session else { return }
-        let status = session.status
+        guard let status = engine else { return }
         func say(_ lines: [(String, Style)]) {
             for (i, (line, style)) in lines.enumerated() {
                 canvas.put(truncate(line, to: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.y + i, style: style, clip: area)
@@ -105,7 +108,7 @@ public enum FeatureMapsScreen {
             say([(weights, theme.accent), ("an untrained network's", theme.dim), ("predictions mean nothing", theme.dim)])
             return
         }
-        guard let values = session.withOutput(last, { Array($0) }) else {
+        guard let values = status.output(last)?.values else {
             say([("waiting for the output layer", theme.dim)])
             return
         }
@@ -134,10 +137,9 @@ public enum FeatureMapsScreen {
     }
 
     /// What the engine is doing: preparing, which layer it computes, or how long the pass took.
-    static func renderEngine(_ state: AppState, area: Rect, into canvas: inout Canvas) {
+    static func renderEngine(_ state: AppState, engine: InferenceSnapshot?, area: Rect, into canvas: inout Canvas) {
         let theme = state.theme
-        guard let session = state.featureMaps.session else { return }
-        let status = session.status
+        guard let status = engine else { return }
         let layers = state.analysis.graph.layers
         var lines: [(String, Style)] = []
         switch status.phase {
@@ -170,7 +172,7 @@ public enum FeatureMapsScreen {
 
     // MARK: - Main area
 
-    static func renderMain(_ state: AppState, area: Rect, into canvas: inout Canvas) {
+    static func renderMain(_ state: AppState, engine: InferenceSnapshot?, area: Rect, into canvas: inout Canvas) {
         let theme = state.theme
         let maps = state.featureMaps
         let id = state.selectedLayer ?? 0
@@ -183,21 +185,21 @@ public enum FeatureMapsScreen {
         var info: String
         switch maps.view {
         case .kernels:
-            info = renderKernels(state, layer: layer, area: body, into: &canvas)
+            info = renderKernels(state, layer: layer, weight: engine?.parameters[id], area: body, into: &canvas)
         case .channels, .zoomed:
-            guard let session = maps.session, session.withOutput(id, { _ in true }) == true else {
-                let message = maps.session == nil ? "no engine session" : "computing… (layer \(id) is not ready yet)"
+            guard let output = engine?.output(id) else {
+                let message = engine == nil ? "no engine session" : "computing… (layer \(id) is not ready yet)"
                 canvas.put(message, x: body.x + max(0, (body.width - displayWidth(message)) / 2), y: body.y + body.height / 2,
                            style: theme.accent, clip: body)
                 info = ""
                 break
             }
             if shape.height * shape.width == 1 || !shape.isSpatial {
-                info = renderVector(state, layer: id, area: body, into: &canvas)
+                info = renderVector(state, layer: id, output: output, area: body, into: &canvas)
             } else if maps.view == .zoomed {
-                info = renderZoomed(state, layer: id, area: body, into: &canvas)
+                info = renderZoomed(state, output: output, area: body, into: &canvas)
             } else {
-                info = renderChannels(state, layer: id, area: body, into: &canvas)
+                info = renderChannels(state, output: output, area: body, into: &canvas)
             }
         }
         let scaleText = "scale: " + (maps.perLayerScale ? "layer" : "channel") + ", " + (maps.view == .kernels ? "signed" : (maps.signed ? "signed" : "linear"))
@@ -207,22 +209,20 @@ public enum FeatureMapsScreen {
 
     private static func scale(_ state: AppState) -> HeatmapScale { state.featureMaps.signed ? .signed : .linear }
 
-    /// The range to shade channel maps with: the layer's (cached by the session) or nil for each
-    /// channel's own.
-    private static func layerRange(_ state: AppState, layer: Int) -> ValueRange? {
-        guard state.featureMaps.perLayerScale, let r = state.featureMaps.session?.outputRange(layer) else { return nil }
-        return ValueRange(r.lower, r.upper)
+    /// The range to shade channel maps with: the layer's (found by the engine as it finished the
+    /// layer) or nil for each channel's own.
+    private static func layerRange(_ state: AppState, _ output: LayerValues) -> ValueRange? {
+        state.featureMaps.perLayerScale ? ValueRange(output.lower, output.upper) : nil
     }
 
-    static func renderChannels(_ state: AppState, layer: Int, area: Rect, into canvas: inout Canvas) -> String {
-        let shape = state.analysis.layers[layer].outputShape
-        let session = state.featureMaps.session!
+    static func renderChannels(_ state: AppState, output: LayerValues, area: Rect, into canvas: inout Canvas) -> String {
+        let shape = output.shape
         let channel = min(state.featureMaps.channel, shape.channels - 1)
-        let range = layerRange(state, layer: layer)
+        let range = layerRange(state, output)
         let layout = ChannelGrid(mapSize: Size2(shape.height, shape.width), channels: shape.channels).layout(in: area, theme: state.theme)
         let grid = ChannelGrid(mapSize: Size2(shape.height, shape.width), channels: shape.channels,
                                page: layout.page(of: channel), selected: channel)
-        session.withOutput(layer) { values in
+        output.values.withUnsafeBufferPointer { values in
             grid.render(area: area, into: &canvas, theme: state.theme) { c in
                 Heatmap(channel: c, of: values, width: shape.width, height: shape.height, range: range, scale: scale(state))
             }
@@ -230,14 +230,14 @@ public enum FeatureMapsScreen {
         return "\(shape.channels) channels · page \(layout.page(of: channel) + 1)/\(layout.pageCount) · Enter zooms #\(channel)"
     }
 
-    static func renderZoomed(_ state: AppState, layer: Int, area: Rect, into canvas: inout Canvas) -> String {
-        let shape = state.analysis.layers[layer].outputShape
+    static func renderZoomed(_ state: AppState, output: LayerValues, area: Rect, into canvas: inout Canvas) -> String {
+        let shape = output.shape
         let channel = min(state.featureMaps.channel, shape.channels - 1)
-        let range = layerRange(state, layer: layer)
+        let range = layerRange(state, output)
         let (picture, legend) = area.splitBottom(2)
-        let map = state.featureMaps.session!.withOutput(layer) { values in
+        let map = output.values.withUnsafeBufferPointer { values in
             Heatmap(channel: channel, of: values, width: shape.width, height: shape.height, range: range, scale: scale(state))
-        }!
+        }
         let own = ValueRange(of: map.values)
         canvas.put("#\(channel) of \(shape.channels): \(shape.height)x\(shape.width), values \(own)", x: picture.x, y: picture.y,
                    style: state.theme.title, clip: picture)
@@ -248,17 +248,14 @@ public enum FeatureMapsScreen {
 
     /// A flat output (dense layers, global pooling) as one map of its values, laid out in the
     /// most nearly square rectangle that holds them exactly.
-    static func renderVector(_ state: AppState, layer: Int, area: Rect, into canvas: inout Canvas) -> String {
-        let shape = state.analysis.layers[layer].outputShape
-        let count = shape.elementCount ?? 0
+    static func renderVector(_ state: AppState, layer: Int, output: LayerValues, area: Rect, into canvas: inout Canvas) -> String {
+        let count = output.values.count
         if count <= area.height - 1 {
-            return renderValueList(state, layer: layer, area: area, into: &canvas)
+            return renderValueList(state, layer: layer, values: output.values, area: area, into: &canvas)
         }
         let (rows, columns) = nearSquare(count)
         let (picture, legend) = area.splitBottom(2)
-        let map = state.featureMaps.session!.withOutput(layer) { values in
-            Heatmap(values: Array(values), width: columns, height: rows, range: layerRange(state, layer: layer), scale: scale(state))
-        }!
+        let map = Heatmap(values: output.values, width: columns, height: rows, range: layerRange(state, output), scale: scale(state))
         canvas.put("\(count.grouped) values as \(rows)x\(columns), row by row; values \(ValueRange(of: map.values))",
                    x: picture.x, y: picture.y, style: state.theme.title, clip: picture)
         map.render(area: picture.splitTop(1).1, into: &canvas, theme: state.theme)
@@ -267,9 +264,8 @@ public enum FeatureMapsScreen {
     }
 
     /// A short flat output, one value per row with a bar from zero (class names on the last layer).
-    static func renderValueList(_ state: AppState, layer: Int, area: Rect, into canvas: inout Canvas) -> String {
+    static func renderValueList(_ state: AppState, layer: Int, values: [Float], area: Rect, into canvas: inout Canvas) -> String {
         let theme = state.theme
-        let values = state.featureMaps.session!.withOutput(layer) { Array($0) }!
         let isLast = layer == state.analysis.graph.layers.count - 1
         let names = isLast ? state.model.labels.flatMap { $0.names.count == values.count ? $0.names : nil } : nil
         let range = ValueRange(of: values)
@@ -298,17 +294,16 @@ public enum FeatureMapsScreen {
 
     /// The layer's weights: each convolution kernel as a tile (output filter · input channel), or
     /// a dense layer's matrix as one map.
-    static func renderKernels(_ state: AppState, layer: Layer, area: Rect, into canvas: inout Canvas) -> String {
+    static func renderKernels(_ state: AppState, layer: Layer, weight: ParameterValues?, area: Rect, into canvas: inout Canvas) -> String {
         let theme = state.theme
-        let module = layer.module ?? layer.name
-        guard layer.op.isWeightLayer, let session = state.featureMaps.session, let weight = session.weight("\(module).weight") else {
+        guard layer.op.isWeightLayer, let weight else {
             let message = layer.op.isWeightLayer ? "waiting for the weights" : "\(layer.name) has no kernels: w shows the weights of conv and dense layers"
             canvas.put(message, x: area.x + max(0, (area.width - displayWidth(message)) / 2), y: area.y + area.height / 2, style: theme.dim, clip: area)
             return ""
         }
-        let values = UnsafeBufferPointer(start: weight.data, count: weight.count)
-        let full = ValueRange(of: values)
+        let full = ValueRange(weight.lower, weight.upper)
         let range = state.featureMaps.perLayerScale ? full : nil
+        return weight.withValues { values in
         if weight.shape.count == 4 {
             let (outputs, inputs, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
             let count = outputs * inputs
@@ -330,6 +325,7 @@ public enum FeatureMapsScreen {
         map.render(area: picture.splitTop(1).1, into: &canvas, theme: theme)
         HeatmapLegend(range: map.range, scale: map.scale).render(area: legend, into: &canvas, theme: theme)
         return "dense weights · w maps"
+        }
     }
 
     /// Rows and columns with `rows·columns == count`, as close to square as the divisors allow.

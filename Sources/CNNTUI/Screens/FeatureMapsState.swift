@@ -5,7 +5,7 @@ import CNNZoo
 
 /// What the feature-map screen shows: the sample, the engine session computing it, and how the
 /// selected layer's channels are viewed. The layer itself is the one the graph screen selects.
-public struct FeatureMapsState: Sendable {
+public struct FeatureMapsState {
     /// What the main area shows for the selected layer.
     public enum View: Sendable {
         case channels
@@ -57,6 +57,9 @@ public struct FeatureMapsState: Sendable {
     /// Samples in the current data set.
     public var sampleCount: Int { catalog?.count(dataset) ?? 0 }
 
+    /// What the engine shows now (nil before the screen first started it); a frame reads it once.
+    public var engine: InferenceSnapshot? { session?.snapshot }
+
     /// Starts a session for `model` unless one runs it already, and runs the current sample.
     mutating func start(model: ZooModel, analysis: ModelAnalysis) {
         if let session, session.model.name == model.name, session.analysis.input == analysis.input { return }
@@ -94,5 +97,113 @@ public struct FeatureMapsState: Sendable {
                 return
             }
         }
+    }
+
+    // MARK: - Keys
+
+    /// What the screen's keys do.
+    public enum Action: Sendable {
+        case nextLayer, previousLayer, firstLayer, lastLayer
+        case channel(Move)
+        case zoom, unzoom, kernels, scale, signed
+        case sample(Int), dataset(Int)
+        case openFile, focusInput, focusMaps
+    }
+
+    /// A move over the channel grid: by cells, rows or pages.
+    public enum Move: Sendable { case left, right, up, down, pageUp, pageDown }
+
+    /// The keys while the channel grid has the focus.
+    public static let mapKeys = KeyMap<Action>([
+        KeyBinding(.characters("nj"), "n / p (j / k)", "next / previous layer, in execution order", hint: ("n/p", "layer"), .nextLayer),
+        KeyBinding(.characters("pk"), "", "", .previousLayer),
+        KeyBinding([.home, .character("g")], "g / G", "first / last layer", .firstLayer),
+        KeyBinding([.end, .character("G")], "", "", .lastLayer),
+        KeyBinding([.left, .character("h")], "← → ↑ ↓ (h l)", "choose a channel", hint: ("←→", "channel"), .channel(.left)),
+        KeyBinding([.right, .character("l")], "", "", .channel(.right)),
+        KeyBinding([.up], "", "", .channel(.up)),
+        KeyBinding([.down], "", "", .channel(.down)),
+        KeyBinding([.pageUp], "PgUp PgDn", "page of channels", .channel(.pageUp)),
+        KeyBinding([.pageDown], "", "", .channel(.pageDown)),
+        KeyBinding([.enter], "Enter", "zoom the channel, and back", hint: ("⏎", "zoom"), .zoom),
+        KeyBinding([.escape], "Esc", "back to all channels", .unzoom),
+        KeyBinding(.characters("w"), "w", "the layer's kernels (weights), and back", hint: ("w", "kernels"), .kernels),
+        KeyBinding(.characters("s"), "s", "scale per layer / per channel", .scale),
+        KeyBinding(.characters("d"), "d", "linear / signed (zero-centred) colours", .signed),
+        KeyBinding(.characters("]"), "[ / ]", "previous / next sample", hint: ("[ ]", "sample"), .sample(1)),
+        KeyBinding(.characters("["), "", "", .sample(-1)),
+        KeyBinding(.characters("}"), "{ / }", "previous / next data set (MNIST, CIFAR-10, CIFAR-100, ImageNet)", .dataset(1)),
+        KeyBinding(.characters("{"), "", "", .dataset(-1)),
+        KeyBinding(.characters("o"), "o", "open an image file (PNG, PGM, PPM)", .openFile),
+        KeyBinding(.characters("i"), "i", "focus the input: ← → sample, ↑ ↓ data set; i or Esc back to the maps",
+                   hint: ("i", "input"), .focusInput),
+    ])
+
+    /// The keys while the input picture has the focus; the others act as on the maps.
+    public static let inputKeys = KeyMap<Action>([
+        KeyBinding([.left, .character("h")], "← → (h l)", "previous / next sample", hint: ("←→", "sample"), .sample(-1)),
+        KeyBinding([.right, .character("l")], "", "", .sample(1)),
+        KeyBinding([.up], "↑ ↓", "previous / next data set", hint: ("↑↓", "data set"), .dataset(-1)),
+        KeyBinding([.down], "", "", .dataset(1)),
+        KeyBinding([.escape, .character("i")], "i / Esc", "back to the maps", hint: ("i", "back to maps"), .focusMaps),
+    ])
+
+    /// The action of `key` in the current focus.
+    public func action(for key: Key) -> Action? {
+        if focus == .input, let action = Self.inputKeys.action(for: key) { return action }
+        return Self.mapKeys.action(for: key)
+    }
+
+    /// The rows of the help overlay, the focus's own first.
+    public var help: [KeyHelp.Entry] {
+        (focus == .input ? Self.inputKeys.help + [("", "")] : []) + Self.mapKeys.help
+    }
+
+    /// The hint line's entries for the current focus.
+    public var hints: [KeyHelp.Entry] {
+        focus == .input ? Self.inputKeys.hints + [("n/p", "layer")] : Self.mapKeys.hints
+    }
+
+    /// Performs `action` on `layer` of `analysis`, the grid laid out as `grid` (nil when the
+    /// layer has none); returns the layer to select when the action moves to another one.
+    mutating func perform(_ action: Action, analysis: ModelAnalysis, layer: Int, grid: (count: Int, layout: ChannelGridLayout)?) -> Int? {
+        let last = analysis.graph.layers.count - 1
+        switch action {
+        // The input has no row of its own in the graph; the first layer is 1.
+        case .nextLayer: return min(layer + 1, last)
+        case .previousLayer: return max(layer - 1, 1)
+        case .firstLayer: return 1
+        case .lastLayer: return last
+        case .channel(let move):
+            guard let grid else { return nil }
+            let step: Int
+            switch move {
+            case .left: step = -1
+            case .right: step = 1
+            case .up: step = -grid.layout.columns
+            case .down: step = grid.layout.columns
+            case .pageUp: step = -grid.layout.tilesPerPage
+            case .pageDown: step = grid.layout.tilesPerPage
+            }
+            channel = min(max(channel + step, 0), grid.count - 1)
+        case .zoom:
+            switch view {
+            case .channels: view = .zoomed
+            case .zoomed: view = .channels
+            case .kernels: break
+            }
+        case .unzoom: view = .channels
+        case .kernels:
+            view = view == .kernels ? .channels : .kernels
+            channel = 0
+        case .scale: perLayerScale.toggle()
+        case .signed: signed.toggle()
+        case .sample(let delta): moveSample(by: delta)
+        case .dataset(let delta): moveDataset(by: delta)
+        case .openFile: pathPrompt = ""
+        case .focusInput: focus = .input
+        case .focusMaps: focus = .maps
+        }
+        return nil
     }
 }

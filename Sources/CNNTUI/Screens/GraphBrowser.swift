@@ -43,38 +43,45 @@ public struct GraphBrowser: Sendable {
 
     // MARK: Moving
 
-    public mutating func move(by delta: Int, pageHeight: Int) {
-        select(selected + delta, pageHeight: pageHeight)
+    public mutating func move(by delta: Int) {
+        select(selected + delta)
     }
 
-    public mutating func select(_ row: Int, pageHeight: Int) {
+    public mutating func select(_ row: Int) {
         selected = min(max(row, 0), max(rows.count - 1, 0))
-        scrollToSelection(pageHeight: pageHeight)
     }
 
-    /// Keeps the selection on screen, with a little context above and below where possible.
+    /// Moves the scroll position so that the selection is on screen in a list of `pageHeight`
+    /// rows, with a little context above and below where possible. The app calls it once after
+    /// every key, with the list's height from the layout that draws it.
     public mutating func scrollToSelection(pageHeight: Int) {
+        top = Self.top(keeping: selected, from: top, pageHeight: pageHeight, rows: rows.count)
+    }
+
+    /// The first row shown when `selected` must be visible, starting from `top`.
+    static func top(keeping selected: Int, from top: Int, pageHeight: Int, rows: Int) -> Int {
+        var top = top
         let page = max(pageHeight, 1)
         let margin = min(2, (page - 1) / 2)
         if selected - margin < top { top = max(0, selected - margin) }
         if selected + margin >= top + page { top = selected + margin - page + 1 }
-        top = min(max(top, 0), max(rows.count - page, 0))
+        return min(max(top, 0), max(rows - page, 0))
     }
 
     // MARK: Opening and closing blocks
 
     /// Enter/Space: opens a collapsed block, closes an open one (from its header).
-    public mutating func toggleSelected(pageHeight: Int) {
+    public mutating func toggleSelected() {
         guard let row = selectedRow else { return }
         switch row.kind {
-        case .collapsedBlock(let b): setExpanded(expanded.union([b]), keep: .blockHeader(b), pageHeight: pageHeight)
-        case .blockHeader(let b): setExpanded(expanded.subtracting([b]), keep: .collapsedBlock(b), pageHeight: pageHeight)
+        case .collapsedBlock(let b): setExpanded(expanded.union([b]), keep: .blockHeader(b))
+        case .blockHeader(let b): setExpanded(expanded.subtracting([b]), keep: .collapsedBlock(b))
         case .layer: break
         }
     }
 
     /// Left/h: closes the block the cursor is in (or on).
-    public mutating func collapseCurrent(pageHeight: Int) {
+    public mutating func collapseCurrent() {
         guard let row = selectedRow else { return }
         let block: Int?
         switch row.kind {
@@ -83,26 +90,26 @@ public struct GraphBrowser: Sendable {
         case .layer(let id): block = graph.layers[id].block
         }
         guard let b = block else { return }
-        setExpanded(expanded.subtracting([b]), keep: .collapsedBlock(b), pageHeight: pageHeight)
+        setExpanded(expanded.subtracting([b]), keep: .collapsedBlock(b))
     }
 
     /// Right/l: opens the collapsed block under the cursor.
-    public mutating func expandCurrent(pageHeight: Int) {
+    public mutating func expandCurrent() {
         if case .collapsedBlock(let b) = selectedRow?.kind {
-            setExpanded(expanded.union([b]), keep: .blockHeader(b), pageHeight: pageHeight)
+            setExpanded(expanded.union([b]), keep: .blockHeader(b))
         }
     }
 
     /// `+`: everything open; `-`: only the top level.
-    public mutating func expandAll(pageHeight: Int) {
-        setExpanded(Set(graph.blocks.map(\.id)), keep: nil, pageHeight: pageHeight)
+    public mutating func expandAll() {
+        setExpanded(Set(graph.blocks.map(\.id)), keep: nil)
     }
 
-    public mutating func collapseAll(pageHeight: Int) {
-        setExpanded([], keep: nil, pageHeight: pageHeight)
+    public mutating func collapseAll() {
+        setExpanded([], keep: nil)
     }
 
-    private mutating func setExpanded(_ open: Set<Int>, keep: GraphView.RowKind?, pageHeight: Int) {
+    private mutating func setExpanded(_ open: Set<Int>, keep: GraphView.RowKind?) {
         let anchor = selectedLayer
         expanded = open
         view = GraphView(graph: graph, expanded: open)
@@ -112,7 +119,7 @@ public struct GraphBrowser: Sendable {
         } else if let anchor {
             selected = row(showing: anchor) ?? 0
         }
-        select(selected, pageHeight: pageHeight)
+        select(selected)
     }
 
     /// The row that shows `layer`: its own row, or its collapsed block's.
@@ -127,37 +134,142 @@ public struct GraphBrowser: Sendable {
     }
 
     /// Opens the blocks around `layer` and puts the cursor on it.
-    public mutating func reveal(layer: Int, pageHeight: Int) {
+    public mutating func reveal(layer: Int) {
         let path = Set(graph.blockPath(graph.layers[layer].block).map(\.id))
         if !path.isSubset(of: expanded) {
             expanded.formUnion(path)
             view = GraphView(graph: graph, expanded: expanded)
             lanes = LaneLayout(view)
         }
-        select(row(showing: layer) ?? selected, pageHeight: pageHeight)
+        select(row(showing: layer) ?? selected)
+    }
+
+    /// Opens the blocks around `block` and puts the cursor on its row.
+    public mutating func reveal(block: Int) {
+        let path = Set(graph.blockPath(graph.blocks[block].parent).map(\.id))
+        if !path.isSubset(of: expanded) {
+            expanded.formUnion(path)
+            view = GraphView(graph: graph, expanded: expanded)
+            lanes = LaneLayout(view)
+        }
+        if let row = rows.firstIndex(where: { $0.kind == .blockHeader(block) || $0.kind == .collapsedBlock(block) }) { select(row) }
     }
 
     // MARK: Search
 
-    /// Layers whose name contains the query (case-insensitive), in order.
-    public var matches: [Int] {
-        let q = query.lowercased()
-        guard !q.isEmpty else { return [] }
-        return graph.layers.filter { $0.name.lowercased().contains(q) && $0.op != .input }.map(\.id)
+    /// What a search can land on: a block (`inception3a`, `layer4.2`) or a layer.
+    public enum SearchTarget: Hashable, Sendable {
+        case block(Int)
+        case layer(Int)
     }
 
-    /// `n` / `N`: the next or previous match after the cursor, wrapping around.
-    public mutating func jumpToMatch(forward: Bool, includeCurrent: Bool = false, pageHeight: Int) -> Bool {
+    /// Blocks and layers whose name contains the query (case-insensitive), in the graph's order:
+    /// a block comes just before its first layer, outer blocks before inner ones.
+    public var matches: [SearchTarget] {
+        let q = query.lowercased()
+        guard !q.isEmpty else { return [] }
+        return searchOrder.filter { target in
+            switch target {
+            case .block(let b): return graph.blocks[b].name.lowercased().contains(q)
+            case .layer(let id): return graph.layers[id].name.lowercased().contains(q) && graph.layers[id].op != .input
+            }
+        }
+    }
+
+    /// The layers among `matches`, for highlighting their names.
+    public var matchingLayers: Set<Int> {
+        Set(matches.compactMap { if case .layer(let id) = $0 { return id } else { return nil } })
+    }
+
+    /// Every block and layer in the order the rows show them when all is open.
+    private var searchOrder: [SearchTarget] {
+        var seen = Set<Int>()
+        var order: [SearchTarget] = []
+        for layer in graph.layers {
+            for block in graph.blockPath(layer.block).reversed() where !seen.contains(block.id) {
+                seen.insert(block.id)
+                order.append(.block(block.id))
+            }
+            order.append(.layer(layer.id))
+        }
+        return order
+    }
+
+    /// Where the cursor is in `searchOrder`.
+    private var cursorTarget: SearchTarget? {
+        guard let row = selectedRow else { return nil }
+        switch row.kind {
+        case .layer(let id): return .layer(id)
+        case .collapsedBlock(let b), .blockHeader(let b): return .block(b)
+        }
+    }
+
+    /// `n` / `N`: the next or previous match after the cursor, wrapping around; while typing, the
+    /// first match at or after it.
+    public mutating func jumpToMatch(forward: Bool, includeCurrent: Bool = false) -> Bool {
         let all = matches
         guard !all.isEmpty else { return false }
-        let current = selectedLayer ?? -1
-        let next: Int
+        let order = searchOrder
+        let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        let current = cursorTarget.flatMap { position[$0] } ?? -1
+        let next: SearchTarget
         if forward {
-            next = all.first { includeCurrent ? $0 >= current : $0 > current } ?? all[0]
+            next = all.first { includeCurrent ? position[$0]! >= current : position[$0]! > current } ?? all[0]
         } else {
-            next = all.last { $0 < current } ?? all[all.count - 1]
+            next = all.last { position[$0]! < current } ?? all[all.count - 1]
         }
-        reveal(layer: next, pageHeight: pageHeight)
+        switch next {
+        case .block(let b): reveal(block: b)
+        case .layer(let id): reveal(layer: id)
+        }
         return true
+    }
+
+    // MARK: Keys
+
+    /// What the graph screen's keys do.
+    public enum Action: Hashable, Sendable {
+        case move(Int), page(Int), top, bottom
+        case toggle, collapse, expand, expandAll, collapseAll
+        case search, nextMatch, previousMatch
+    }
+
+    public static let keys = KeyMap<Action>([
+        KeyBinding([.up, .character("k")], "↑↓ / j k", "move", hint: ("↑↓", "move"), .move(-1)),
+        KeyBinding([.down, .character("j")], "", "", .move(1)),
+        KeyBinding([.pageUp], "PgUp PgDn", "page", .page(-1)),
+        KeyBinding([.pageDown], "", "", .page(1)),
+        KeyBinding([.home, .character("g")], "g / G", "top / bottom", .top),
+        KeyBinding([.end, .character("G")], "", "", .bottom),
+        KeyBinding([.enter, .character(" ")], "Enter / Space", "open or close a block", hint: ("⏎", "open/close"), .toggle),
+        KeyBinding([.left, .character("h")], "← / h", "close the block around", .collapse),
+        KeyBinding([.right, .character("l")], "→ / l", "open a block", .expand),
+        KeyBinding(.characters("+="), "+ / -", "open all / close all", hint: ("+/-", "all"), .expandAll),
+        KeyBinding(.characters("-"), "", "", .collapseAll),
+        KeyBinding(.characters("/"), "/", "search layer and block names", hint: ("/", "search"), .search),
+        KeyBinding(.characters("n"), "n / N", "next / previous match", .nextMatch),
+        KeyBinding(.characters("N"), "", "", .previousMatch),
+    ])
+
+    /// Performs `action` in a list of `pageHeight` rows; returns a message for the status line.
+    public mutating func perform(_ action: Action, pageHeight: Int) -> String? {
+        switch action {
+        case .move(let delta): move(by: delta)
+        case .page(let pages): move(by: pages * max(pageHeight, 1))
+        case .top: select(0)
+        case .bottom: select(rows.count - 1)
+        case .toggle: toggleSelected()
+        case .collapse: collapseCurrent()
+        case .expand: expandCurrent()
+        case .expandAll: expandAll()
+        case .collapseAll: collapseAll()
+        case .search:
+            searching = true
+            query = ""
+        case .nextMatch, .previousMatch:
+            if query.isEmpty { return "No search yet: press / to search layer names" }
+            if !jumpToMatch(forward: action == .nextMatch) { return "No layer matches '\(query)'" }
+        }
+        return nil
     }
 }

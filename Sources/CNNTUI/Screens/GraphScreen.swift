@@ -8,19 +8,31 @@ public enum GraphScreen {
     static let inspectorWidth = 40
     static let sideBySideMinimum = 110
 
+    /// Where the list and the inspector go in the body of the frame, and how many rows of the
+    /// list are on screen: the one geometry that drawing and paging share.
+    struct Layout {
+        let graph: Rect
+        let inspector: Rect
+        /// Layer rows shown (inside the frame, below the column titles).
+        var listRows: Int { max(graph.height - 3, 1) }
+
+        init(body: Rect) {
+            if body.width >= GraphScreen.sideBySideMinimum {
+                (graph, inspector) = body.splitLeft(body.width - GraphScreen.inspectorWidth)
+            } else {
+                let split = body.splitBottom(min(10, body.height / 2))
+                (graph, inspector) = (split.rest, split.bottom)
+            }
+        }
+    }
+
     public static func render(_ state: AppState, area: Rect, into canvas: inout Canvas) {
         let theme = state.theme
-        let graphArea: Rect, inspectorArea: Rect
-        if area.width >= sideBySideMinimum {
-            (graphArea, inspectorArea) = area.splitLeft(area.width - inspectorWidth)
-        } else {
-            let split = area.splitBottom(min(10, area.height / 2))
-            (graphArea, inspectorArea) = (split.rest, split.bottom)
-        }
+        let layout = Layout(body: area)
         let title = "Graph: \(state.model.title) · \(state.analysis.input)"
-        let inner = Frame(title: title, focused: true).render(area: graphArea, into: &canvas, theme: theme)
+        let inner = Frame(title: title, focused: true).render(area: layout.graph, into: &canvas, theme: theme)
         renderRows(state, area: inner, into: &canvas)
-        let inspectorInner = Frame(title: "Inspector").render(area: inspectorArea, into: &canvas, theme: theme)
+        let inspectorInner = Frame(title: "Inspector").render(area: layout.inspector, into: &canvas, theme: theme)
         Inspector.render(state, area: inspectorInner, into: &canvas)
     }
 
@@ -66,9 +78,11 @@ public enum GraphScreen {
         if cols.macs > 0 { canvas.put(pad("Mult-adds", to: cols.macs - 1, alignRight: true), x: x, y: area.y, style: heading, clip: area) }
 
         let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
-        let matches = Set(browser.query.isEmpty ? [] : browser.matches)
+        let matches = browser.query.isEmpty ? [] : browser.matchingLayers
+        // Clamped here too, so a resize never shows the selection off screen before the next key.
+        let top = GraphBrowser.top(keeping: browser.selected, from: browser.top, pageHeight: body.height, rows: browser.rows.count)
         for i in 0..<body.height {
-            let index = browser.top + i
+            let index = top + i
             guard index < browser.rows.count else { break }
             let row = browser.rows[index]
             let y = body.y + i

@@ -3,21 +3,46 @@ import CNNReport
 
 /// `?`: every key of the current screen and the global ones.
 public enum HelpOverlay {
-    public static func render(_ state: AppState, into canvas: inout Canvas) {
+    /// The rows: the screen's keys, what the graph's symbols mean (on the graph screen), the
+    /// keys every screen shares.
+    static func entries(_ state: AppState) -> [KeyHelp.Entry] {
+        var entries = KeyHelp.keys(for: state)
+        if state.screen == .graph {
+            let g = state.theme.glyphs
+            entries += [
+                ("", ""),
+                ("\(g.weightNode)", "a layer with weights (conv, dense, batchnorm)"),
+                ("\(g.plainNode)", "a layer without (activation, pooling, reshape)"),
+                ("\(g.addNode) \(g.multiplyNode) \(g.concatNode)", "where branches merge: add, multiply, concatenate"),
+                ("\(g.blockNode) \(g.collapsed) \(g.expanded)", "a block (closed \(g.collapsed), open \(g.expanded)): its rows add up"),
+                ("RF, jump, start", "field size on the input; input pixels between neighbouring units; centre of the first unit"),
+            ]
+        }
+        return entries + [("", "")] + KeyHelp.global
+    }
+
+    /// Drawn over the screen's body, never over the footer; rows that do not fit scroll with ↑↓.
+    public static func render(_ state: AppState, scroll: Int, into canvas: inout Canvas) {
         let theme = state.theme
-        let screenKeys = KeyHelp.keys(for: state.screen)
-        let entries: [(String, String)] = screenKeys + [("", "")] + KeyHelp.global
-        let keyWidth = entries.map { displayWidth($0.0) }.max() ?? 0
-        let width = min(canvas.width - 4, max(50, keyWidth + 4 + (entries.map { displayWidth($0.1) }.max() ?? 0)))
-        let height = min(canvas.height - 2, entries.count + 4)
-        let box = canvas.area.centered(width: width, height: height)
+        let entries = entries(state)
+        let body = state.layout.body
+        let keyWidth = min(entries.map { displayWidth($0.0) }.max() ?? 0, 20)
+        let width = min(body.width - 2, max(50, keyWidth + 4 + (entries.map { displayWidth($0.1) }.max() ?? 0)))
+        let height = min(body.height, entries.count + 3)
+        let box = body.centered(width: width, height: height)
         canvas.fill(box)
         let inner = Frame(title: "Keys: \(state.screen.title)", focused: true).render(area: box, into: &canvas, theme: theme)
-        for (i, entry) in entries.enumerated() where i < inner.height - 1 {
+        let rows = max(inner.height - 1, 0)
+        let first = min(scroll, max(entries.count - rows, 0))
+        let textWidth = inner.width - keyWidth - 3
+        for (i, entry) in entries.dropFirst(first).prefix(rows).enumerated() {
             canvas.put(pad(entry.0, to: keyWidth + 2), x: inner.x + 1, y: inner.y + i, style: theme.key, clip: inner)
-            canvas.put(entry.1, x: inner.x + keyWidth + 3, y: inner.y + i, style: theme.text, clip: inner)
+            canvas.put(truncate(entry.1, to: textWidth, ellipsis: theme.glyphs.ellipsis), x: inner.x + keyWidth + 3, y: inner.y + i,
+                       style: theme.text, clip: inner)
         }
-        canvas.put("Esc or ? closes", x: inner.x + 1, y: inner.maxY - 1, style: theme.dim, clip: inner)
+        let more = first + rows < entries.count
+        let footer = (first > 0 || more ? "↑↓ more · " : "") + "Esc or ? closes"
+        canvas.put(footer, x: inner.x + 1, y: inner.maxY - 1, style: theme.dim, clip: inner)
     }
 }
 
