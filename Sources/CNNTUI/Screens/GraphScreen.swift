@@ -36,8 +36,10 @@ public enum GraphScreen {
         Inspector.render(state, area: inspectorInner, into: &canvas)
     }
 
-    /// Column widths for the rows, dropping the least important columns on narrow panes.
-    struct Columns {
+    /// Column widths for the rows: each column as wide as its widest cell in the rows of the
+    /// current view (so widths do not jump while scrolling), the least important dropped first
+    /// on narrow panes, and the layer column never wider than its names need.
+    struct Columns: Equatable {
         var lanes: Int
         var name: Int
         var op: Int
@@ -45,21 +47,45 @@ public enum GraphScreen {
         var params: Int
         var macs: Int
 
-        init(width: Int, laneCount: Int) {
+        /// The widest cell of each column.
+        struct Needs {
+            var name = 5, op = 2, shape = 6, params = 6, macs = 9
+        }
+
+        init(width: Int, laneCount: Int, needs: Needs) {
             let lanes = min(max(2 * laneCount, 2), max(8, width / 4))
             var rest = width - lanes
-            // Columns in order of importance; each is kept only if the name still gets 16 cells.
+            let nameMinimum = min(needs.name + 1, 16)
+            // Text columns get one space after them, number columns two before.
             func take(_ w: Int) -> Int {
-                guard rest - w >= 16 else { return 0 }
+                guard rest - w >= nameMinimum else { return 0 }
                 rest -= w
                 return w
             }
-            let shape = take(12), params = take(12), op = take(17), macs = take(15)
-            self.init(lanes: lanes, name: max(rest, 0), op: op, shape: shape, params: params, macs: macs)
+            let shape = take(needs.shape + 1), params = take(needs.params + 2), macs = take(needs.macs + 2)
+            var op = take(needs.op + 1)
+            if op == 0 && rest - nameMinimum >= 9 {
+                op = rest - nameMinimum  // what is left, the rest of the name cut with an ellipsis
+                rest = nameMinimum
+            }
+            self.init(lanes: lanes, name: rest, op: op, shape: shape, params: params, macs: macs)
         }
 
         init(lanes: Int, name: Int, op: Int, shape: Int, params: Int, macs: Int) {
             (self.lanes, self.name, self.op, self.shape, self.params, self.macs) = (lanes, name, op, shape, params, macs)
+        }
+
+        static func needs(_ state: AppState) -> Needs {
+            var needs = Needs()
+            for row in state.graph.rows {
+                let cells = rowCells(row, state: state)
+                needs.name = max(needs.name, 2 * row.depth + displayWidth(cells.name))
+                needs.op = max(needs.op, displayWidth(cells.op))
+                needs.shape = max(needs.shape, displayWidth(cells.shape))
+                needs.params = max(needs.params, displayWidth(cells.params))
+                needs.macs = max(needs.macs, displayWidth(cells.macs))
+            }
+            return needs
         }
     }
 
@@ -67,15 +93,15 @@ public enum GraphScreen {
         let browser = state.graph
         let theme = state.theme
         let analysis = state.analysis
-        let cols = Columns(width: area.width, laneCount: browser.lanes.width)
+        let cols = Columns(width: area.width, laneCount: browser.lanes.width, needs: Columns.needs(state))
         // Column titles.
         var x = area.x + cols.lanes
         let heading = theme.dim.with(.bold)
         x = canvas.put(pad("Layer", to: cols.name), x: x, y: area.y, style: heading, clip: area)
         if cols.op > 0 { x = canvas.put(pad("Op", to: cols.op), x: x, y: area.y, style: heading, clip: area) }
         if cols.shape > 0 { x = canvas.put(pad("Output", to: cols.shape), x: x, y: area.y, style: heading, clip: area) }
-        if cols.params > 0 { x = canvas.put(pad("Params", to: cols.params - 1, alignRight: true) + " ", x: x, y: area.y, style: heading, clip: area) }
-        if cols.macs > 0 { canvas.put(pad("Mult-adds", to: cols.macs - 1, alignRight: true), x: x, y: area.y, style: heading, clip: area) }
+        if cols.params > 0 { x = canvas.put(pad("Params", to: cols.params, alignRight: true), x: x, y: area.y, style: heading, clip: area) }
+        if cols.macs > 0 { canvas.put(pad("Mult-adds", to: cols.macs, alignRight: true), x: x, y: area.y, style: heading, clip: area) }
 
         let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
         let matches = browser.query.isEmpty ? [] : browser.matchingLayers
@@ -96,11 +122,12 @@ public enum GraphScreen {
             case .layer(let id): nameStyle = matches.contains(id) ? theme.match : theme.text
             case .collapsedBlock, .blockHeader: nameStyle = theme.accent
             }
-            x = canvas.put(pad(indent + cells.name, to: cols.name), x: x, y: y, style: nameStyle, clip: body)
-            if cols.op > 0 { x = canvas.put(pad(cells.op, to: cols.op), x: x, y: y, style: theme.dim, clip: body) }
+            let e = theme.glyphs.ellipsis
+            x = canvas.put(pad(truncate(indent + cells.name, to: cols.name - 1, ellipsis: e), to: cols.name), x: x, y: y, style: nameStyle, clip: body)
+            if cols.op > 0 { x = canvas.put(pad(truncate(cells.op, to: cols.op - 1, ellipsis: e), to: cols.op), x: x, y: y, style: theme.dim, clip: body) }
             if cols.shape > 0 { x = canvas.put(pad(cells.shape, to: cols.shape), x: x, y: y, style: theme.text, clip: body) }
-            if cols.params > 0 { x = canvas.put(pad(cells.params, to: cols.params - 1, alignRight: true) + " ", x: x, y: y, style: theme.number, clip: body) }
-            if cols.macs > 0 { canvas.put(pad(cells.macs, to: cols.macs - 1, alignRight: true), x: x, y: y, style: theme.number, clip: body) }
+            if cols.params > 0 { x = canvas.put(pad(cells.params, to: cols.params, alignRight: true), x: x, y: y, style: theme.number, clip: body) }
+            if cols.macs > 0 { canvas.put(pad(cells.macs, to: cols.macs, alignRight: true), x: x, y: y, style: theme.number, clip: body) }
             if selected {
                 canvas.restyle(Rect(x: body.x + cols.lanes, y: y, width: body.width - cols.lanes, height: 1)) { _ in theme.selection }
             }

@@ -32,7 +32,8 @@ public enum Inspector {
             case .dense(let d): out.append(("Bias", d.bias ? "yes" : "no", .plain))
             default: break
             }
-            out.append(("Params", a.params.grouped + (a.nonTrainableParams > 0 ? " (\(a.nonTrainableParams.grouped) non-trainable)" : ""), .number))
+            out.append(("Params", a.params.grouped, .number))
+            if a.nonTrainableParams > 0 { out.append(("non-trainable", a.nonTrainableParams.grouped, .number)) }
             if let formula = layer.op.parameterFormula(input: a.inputShapes.first ?? a.outputShape) {
                 out.append(("", formula, .formula))
             }
@@ -52,7 +53,8 @@ public enum Inspector {
                 let inputs = Set(layers.flatMap(\.inputs)).subtracting(layers.map(\.id)).sorted()
                 out.append(("Input", inputs.map { Display.shape(analysis.layers[$0].outputShape) }.joined(separator: " + "), .plain))
                 out.append(("Output", Display.shape(analysis.layers[last.id].outputShape), .plain))
-                out.append(("Params", cost.params.grouped + (cost.nonTrainableParams > 0 ? " (\(cost.nonTrainableParams.grouped) non-trainable)" : ""), .number))
+                out.append(("Params", cost.params.grouped, .number))
+                if cost.nonTrainableParams > 0 { out.append(("non-trainable", cost.nonTrainableParams.grouped, .number)) }
                 out.append(("Mult-adds", cost.macs.grouped, .number))
                 let depth = layers.filter(\.op.isWeightLayer).count
                 out.append(("Weight layers", String(depth), .plain))
@@ -88,41 +90,92 @@ public enum Inspector {
         return (params, macs)
     }
 
-    public static func render(_ state: AppState, area: Rect, into canvas: inout Canvas) {
-        let theme = state.theme
-        var y = area.y
-        let labelWidth = 15
+    static let labelWidth = 15
+
+    /// One row of the pane as drawn.
+    enum Row {
+        case text(x: Int, String, LineStyle)
+        /// A label and text after it at the label width.
+        case labelled(String, String, LineStyle)
+        case share(String, Double, Theme.NodeKind)
+    }
+
+    /// The lines wrapped into rows for a column of `width`, one group per line.
+    static func rows(_ state: AppState, width: Int) -> [[Row]] {
+        var groups: [[Row]] = []
         for line in lines(state) {
-            guard y < area.maxY - (area.height >= 10 ? 4 : 0) else { break }
-            let style: Style
-            switch line.style {
-            case .title: style = theme.title
-            case .dim: style = theme.dim
-            case .plain: style = theme.text
-            case .number: style = theme.number
-            case .formula: style = theme.accent
-            }
+            var rows: [Row] = []
             if line.label.isEmpty {
                 let indent = line.style == .formula ? 2 : 0
-                for (i, chunk) in wrapText(line.value, width: area.width - indent).enumerated() where y < area.maxY {
-                    canvas.put(chunk, x: area.x + indent + (i > 0 && line.style == .formula ? 2 : 0), y: y, style: style, clip: area)
-                    y += 1
+                for (i, chunk) in wrapText(line.value, width: width - indent).enumerated() {
+                    rows.append(.text(x: indent + (i > 0 && line.style == .formula ? 2 : 0), chunk, line.style))
                 }
             } else {
-                canvas.put(pad(line.label, to: labelWidth), x: area.x, y: y, style: theme.dim, clip: area)
-                let chunks = wrapText(line.value, width: area.width - labelWidth)
-                for chunk in chunks where y < area.maxY {
-                    canvas.put(chunk, x: area.x + labelWidth, y: y, style: style, clip: area)
-                    y += 1
+                for (i, chunk) in wrapText(line.value, width: width - labelWidth).enumerated() {
+                    rows.append(.labelled(i == 0 ? line.label : "", chunk, line.style))
                 }
             }
+            groups.append(rows)
         }
-        guard area.height >= 10, let shares = shares(state) else { return }
-        let barsTop = area.maxY - 4
-        canvas.put("Share of params", x: area.x, y: barsTop, style: theme.dim, clip: area)
-        ShareBar(fraction: shares.params).render(area: Rect(x: area.x, y: barsTop + 1, width: area.width, height: 1), into: &canvas, theme: theme, style: theme.node(.weights))
-        canvas.put("Share of mult-adds", x: area.x, y: barsTop + 2, style: theme.dim, clip: area)
-        ShareBar(fraction: shares.macs).render(area: Rect(x: area.x, y: barsTop + 3, width: area.width, height: 1), into: &canvas, theme: theme, style: theme.node(.merge))
+        return groups
+    }
+
+    /// In one column, the share bars under their titles at the bottom of the pane; when the
+    /// lines do not fit (a wide, short pane below the graph at 80x24), in two columns, each
+    /// share on one row.
+    public static func render(_ state: AppState, area: Rect, into canvas: inout Canvas) {
+        let shares = shares(state)
+        let single = rows(state, width: area.width).flatMap { $0 }
+        let barRows = area.height >= 10 && shares != nil ? 4 : 0
+        if single.count + barRows <= area.height || area.width < 60 {
+            for (i, row) in single.prefix(area.height - barRows).enumerated() {
+                draw(row, state: state, area: Rect(x: area.x, y: area.y + i, width: area.width, height: 1), into: &canvas)
+            }
+            guard barRows > 0, let shares else { return }
+            let theme = state.theme
+            let barsTop = area.maxY - 4
+            canvas.put("Share of params", x: area.x, y: barsTop, style: theme.dim, clip: area)
+            ShareBar(fraction: shares.params).render(area: Rect(x: area.x, y: barsTop + 1, width: area.width, height: 1), into: &canvas, theme: theme, style: theme.node(.weights))
+            canvas.put("Share of mult-adds", x: area.x, y: barsTop + 2, style: theme.dim, clip: area)
+            ShareBar(fraction: shares.macs).render(area: Rect(x: area.x, y: barsTop + 3, width: area.width, height: 1), into: &canvas, theme: theme, style: theme.node(.merge))
+            return
+        }
+        let width = (area.width - 2) / 2
+        var groups = rows(state, width: width)
+        if let shares { groups += [[.share("% of params", shares.params, .weights)], [.share("% of mult-adds", shares.macs, .merge)]] }
+        // A line's rows stay together in one column.
+        var (column, y) = (0, area.y)
+        for group in groups {
+            if y + group.count > area.maxY && column == 0 { (column, y) = (1, area.y) }
+            for row in group where y < area.maxY {
+                draw(row, state: state, area: Rect(x: area.x + column * (width + 2), y: y, width: width, height: 1), into: &canvas)
+                y += 1
+            }
+        }
+    }
+
+    private static func draw(_ row: Row, state: AppState, area: Rect, into canvas: inout Canvas) {
+        let theme = state.theme
+        func style(_ s: LineStyle) -> Style {
+            switch s {
+            case .title: return theme.title
+            case .dim: return theme.dim
+            case .plain: return theme.text
+            case .number: return theme.number
+            case .formula: return theme.accent
+            }
+        }
+        switch row {
+        case .text(let x, let text, let s):
+            canvas.put(text, x: area.x + x, y: area.y, style: style(s), clip: area)
+        case .labelled(let label, let text, let s):
+            canvas.put(label, x: area.x, y: area.y, style: theme.dim, clip: area)
+            canvas.put(text, x: area.x + labelWidth, y: area.y, style: style(s), clip: area)
+        case .share(let label, let fraction, let kind):
+            canvas.put(label, x: area.x, y: area.y, style: theme.dim, clip: area)
+            ShareBar(fraction: fraction).render(area: Rect(x: area.x + labelWidth, y: area.y, width: area.width - labelWidth, height: 1),
+                                                into: &canvas, theme: theme, style: theme.node(kind))
+        }
     }
 }
 
