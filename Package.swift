@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "CNNZoo", dependencies: ["CNNModel"]),
         /// Text and JSON reports over an analysis: torchinfo-style summary, receptive-field
         /// tables, the parameter calculator and the stacked-kernel comparison.
-        .target(name: "CNNReport", dependencies: ["CNNModel", "CNNZoo", "CNNEngine"]),
+        .target(name: "CNNReport", dependencies: ["CNNModel", "CNNZoo"]),
 
         // MARK: - Engine
 

@@ -1,13 +1,13 @@
 import CKernels
 import CNNModel
 
-/// How the executor plans a graph once: batchnorm folding, activation fusion, buffer sharing.
+/// What the executor adds to the lowering, once per graph: batchnorm folding, activation fusion,
+/// kernel choice and buffer sharing.
 extension Executor {
     /// Batchnorm after a convolution, folded into it: `w' = w·s`, `b' = (b - mean)·s + beta`
     /// with `s = gamma / sqrt(var + eps)` per output channel.
-    static func fold(
-        _ conv: ConvStep, gamma: Tensor?, beta: Tensor?, mean: Tensor, variance: Tensor, epsilon: Float
-    ) -> ConvStep {
+    static func fold(_ conv: ConvStep, _ bn: Lowering.BatchNormParameters) -> ConvStep {
+        let (gamma, beta, mean, variance, epsilon) = (bn.gamma, bn.beta, bn.mean, bn.variance, bn.epsilon)
         let g = conv.geometry
         let w = Tensor(shape: conv.weight.shape)
         let b = Tensor(shape: [g.outChannels])
@@ -110,8 +110,8 @@ extension Executor {
                     steps[id] = .conv(conv)
                 }
                 maxWorkspace = max(maxWorkspace, conv.workspaceCount)
-            case .pool(_, let g):
-                maxWorkspace = max(maxWorkspace, g.scratchCount)
+            case .lowered(let step):
+                maxWorkspace = max(maxWorkspace, step.workspaceCount)
             default:
                 break
             }

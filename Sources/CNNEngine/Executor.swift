@@ -1,7 +1,8 @@
 import CKernels
 import CNNModel
 
-/// Runs a forward pass of an analysed graph, one sample at a time, layer by layer.
+/// Runs a forward pass of an analysed graph, one sample at a time, layer by layer, over the
+/// graph's `Lowering` (the steps the trainer runs too).
 ///
 /// Buffers are allocated once, when the executor is made for a model and input size; running
 /// allocates nothing. Without `fuse`, every layer's output stays available for display. 3x3 stride-1
@@ -24,16 +25,13 @@ public final class Executor {
 
     private var outputs: [Tensor] = []
     private var steps: [Step] = []
-    /// Per layer, what `compute` reads, resolved once so that running allocates nothing.
+    /// Per layer, the buffers `compute` reads and writes, resolved once so that running allocates nothing.
     private var operands: [Operands] = []
 
     private struct Operands {
         var inputs: [UnsafePointer<Float>]
         var output: UnsafeMutablePointer<Float>
-        var inShape: TensorShape
         var count: Int
-        var inputCounts: [Int]
-        var inputDims: [[Int]]
     }
     private let workspace: UnsafeMutablePointer<Float>
     private let workspaceCount: Int
@@ -57,22 +55,19 @@ public final class Executor {
         }
     }
 
-    /// What one layer does at run time, prepared once.
+    /// What one layer does at run time: the lowered step, or what fusion made of it.
     enum Step {
-        case input
         case conv(ConvStep)
-        case dense(in: Int, out: Int, weight: Tensor, bias: Tensor?)
-        case batchNorm(gamma: Tensor?, beta: Tensor?, mean: Tensor, variance: Tensor, epsilon: Float)
-        case pool(Pool2D.Kind, PoolGeometry)
         case add(ActivationClamp)
         /// Output shares the buffer of the first input (dropout, identity, a folded batchnorm,
         /// a fused activation).
         case alias
-        case other
+        /// Runs as lowered, through `Lowering.Step.forward`.
+        case lowered(Lowering.Step)
     }
 
     public init(analysis: ModelAnalysis, weights: Weights, fuse: Bool = true, keeping kept: Set<Int> = []) throws(EngineError) {
-        try weights.validate(for: analysis)
+        let lowering = try Lowering(analysis: analysis, weights: weights)
         self.analysis = analysis
         self.weights = weights
         let graph = analysis.graph
@@ -80,37 +75,22 @@ public final class Executor {
         /// Whether `layer`'s output may be overwritten by, or merged into, its only reader.
         func mergeable(_ layer: Int) -> Bool { fuse && !kept.contains(layer) && consumers[layer].count == 1 }
 
-        for layer in graph.layers {
-            let a = analysis.layers[layer.id]
-            let module = layer.module ?? layer.name
-            switch layer.op {
-            case .input:
-                steps.append(.input)
-            case .conv2d(let c):
-                let g = ConvGeometry(c, input: a.inputShapes[0], output: a.outputShape, padding: a.padding ?? .zero)
-                steps.append(.conv(ConvStep(geometry: g, weight: weights["\(module).weight"]!,
-                                            bias: c.bias ? weights["\(module).bias"] : nil)))
-            case .dense(let d):
-                steps.append(.dense(in: a.inputShapes[0].channels, out: d.outFeatures, weight: weights["\(module).weight"]!,
-                                    bias: d.bias ? weights["\(module).bias"] : nil))
+        for step in lowering.steps {
+            switch step.kernel {
+            case .conv(let g, let weight, let bias):
+                steps.append(.conv(ConvStep(geometry: g, weight: weight, bias: bias)))
             case .batchNorm(let bn):
-                let gamma = bn.affine ? weights["\(module).weight"] : nil
-                let beta = bn.affine ? weights["\(module).bias"] : nil
-                let mean = weights["\(module).running_mean"]!, variance = weights["\(module).running_var"]!
-                let source = layer.inputs[0]
+                let source = step.inputs[0]
                 if mergeable(source), case .conv(let conv) = steps[source] {
-                    steps[source] = .conv(Self.fold(conv, gamma: gamma, beta: beta, mean: mean, variance: variance,
-                                                    epsilon: Float(bn.epsilon)))
+                    steps[source] = .conv(Self.fold(conv, bn))
                     steps.append(.alias)
                 } else {
-                    steps.append(.batchNorm(gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: Float(bn.epsilon)))
+                    steps.append(.lowered(step))
                 }
-            case .pool(let p):
-                steps.append(.pool(p.kind, PoolGeometry(p, input: a.inputShapes[0], output: a.outputShape, padding: a.padding ?? .zero)))
             case .add:
                 steps.append(.add(.identity))
-            case .activation(let kind):
-                if let clamp = ActivationClamp(kind), let producer = Self.fusionTarget(layer.inputs[0], graph: graph, steps: steps, mergeable: mergeable) {
+            case .activation(let kind, _, _):
+                if let clamp = ActivationClamp(kind), let producer = Self.fusionTarget(step.inputs[0], graph: graph, steps: steps, mergeable: mergeable) {
                     switch steps[producer] {
                     case .conv(var conv):
                         conv.clamp = clamp
@@ -120,23 +100,20 @@ public final class Executor {
                     }
                     steps.append(.alias)
                 } else {
-                    steps.append(.other)
+                    steps.append(.lowered(step))
                 }
-            case .dropout, .stochasticDepth, .identity:
+            case .dropout, .identity:
                 steps.append(.alias)
             default:
-                steps.append(.other)
+                steps.append(.lowered(step))
             }
         }
         let maxWorkspace = Self.prepareKernels(&steps)
         outputs = Self.planBuffers(analysis, steps: steps, sharing: fuse, pinned: kept)
         let buffers = outputs.map(\.data)
         for layer in graph.layers {
-            let a = analysis.layers[layer.id]
             operands.append(Operands(
-                inputs: layer.inputs.map { UnsafePointer(buffers[$0]) }, output: buffers[layer.id],
-                inShape: a.inputShapes.first ?? a.outputShape, count: outputs[layer.id].count,
-                inputCounts: a.inputShapes.map { $0.elementCount ?? 0 }, inputDims: a.inputShapes.map(\.dims)))
+                inputs: layer.inputs.map { UnsafePointer(buffers[$0]) }, output: buffers[layer.id], count: outputs[layer.id].count))
         }
         workspaceCount = maxWorkspace
         workspace = .allocate(capacity: maxWorkspace)
@@ -202,7 +179,7 @@ public final class Executor {
         let o = operands[id]
         let out = o.output
         switch steps[id] {
-        case .input, .alias:
+        case .alias:
             return
         case .conv(let conv):
             let bias = conv.bias.map { UnsafePointer($0.data) }
@@ -216,8 +193,6 @@ public final class Executor {
                 conv2dForward(output: out, input: o.inputs[0], weight: conv.weight.data, bias: bias,
                               geometry: conv.geometry, clamp: conv.clamp, workspace: workspace)
             }
-        case .pool(let kind, let g):
-            pool2dForward(kind, output: out, input: o.inputs[0], geometry: g, scratch: workspace)
         case .add(let clamp):
             if o.inputs.count == 2 {
                 cnn_add_clamp(out, o.inputs[0], o.inputs[1], o.count, clamp.lower, clamp.upper)
@@ -225,77 +200,8 @@ public final class Executor {
                 addForward(output: out, inputs: o.inputs, count: o.count)
                 if !clamp.isIdentity { cnn_bias_clamp(out, nil, 1, o.count, clamp.lower, clamp.upper) }
             }
-        case .dense(let inFeatures, let outFeatures, let weight, let bias):
-            denseForward(output: out, input: o.inputs[0], weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
-                         inFeatures: inFeatures, outFeatures: outFeatures)
-        case .batchNorm(let gamma, let beta, let mean, let variance, let epsilon):
-            batchNormForward(output: out, input: o.inputs[0], channels: o.inShape.channels, pixels: o.inShape.height * o.inShape.width,
-                             gamma: gamma.map { UnsafePointer($0.data) }, beta: beta.map { UnsafePointer($0.data) },
-                             mean: mean.data, variance: variance.data, epsilon: epsilon)
-        case .other:
-            computeOther(analysis.graph.layers[id].op, o)
+        case .lowered(let step):
+            step.forward(output: out, inputs: o.inputs, workspace: workspace)
         }
     }
-
-    private func computeOther(_ op: Op, _ o: Operands) {
-        let (out, inputs, inShape, count) = (o.output, o.inputs, o.inShape, o.count)
-        switch op {
-        case .activation(.softmax):
-            softmaxForward(output: out, input: inputs[0], channels: inShape.channels, pixels: inShape.height * inShape.width)
-        case .activation(let kind):
-            activationForward(kind, output: out, input: inputs[0], count: count)
-        case .localResponseNorm(let l):
-            localResponseNormForward(output: out, input: inputs[0], channels: inShape.channels,
-                                     pixels: inShape.height * inShape.width, parameters: l)
-        case .globalAvgPool:
-            adaptiveAvgPool2dForward(output: out, input: inputs[0], channels: inShape.channels,
-                                     inHeight: inShape.height, inWidth: inShape.width, outHeight: 1, outWidth: 1)
-        case .adaptiveAvgPool(let size):
-            adaptiveAvgPool2dForward(output: out, input: inputs[0], channels: inShape.channels,
-                                     inHeight: inShape.height, inWidth: inShape.width, outHeight: size.h, outWidth: size.w)
-        case .flatten:
-            out.update(from: inputs[0], count: count)
-        case .concat:
-            concatForward(output: out, inputs: inputs, counts: o.inputCounts)
-        case .multiply:
-            multiplyForward(output: out, a: inputs[0], aShape: o.inputDims[0], b: inputs[1], bShape: o.inputDims[1])
-        case .zeroPad(let p):
-            padForward(output: out, input: inputs[0], channels: inShape.channels, height: inShape.height, width: inShape.width, padding: p, crop: false)
-        case .crop(let p):
-            padForward(output: out, input: inputs[0], channels: inShape.channels, height: inShape.height, width: inShape.width, padding: p, crop: true)
-        case .input, .conv2d, .dense, .batchNorm, .dropout, .stochasticDepth, .identity, .pool, .add:
-            preconditionFailure("\(op.typeName) has its own step")
-        }
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// How long one layer took.
-public struct LayerTiming: Hashable, Sendable {
-    public let layer: Int
-    public let seconds: Double
-}
-
-extension Executor {
-    /// Runs the remaining layers one at a time, timing each.
-    public func runProfiled() -> [LayerTiming] {
-        var timings: [LayerTiming] = []
-        while computedThrough < analysis.graph.layers.count - 1 {
-            let id = computedThrough + 1
-            let start = monotonicSeconds()
-            run(through: id)
-            timings.append(LayerTiming(layer: id, seconds: monotonicSeconds() - start))
-        }
-        return timings
-    }
-}
-
-/// Seconds on a monotonic clock.
-public func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }

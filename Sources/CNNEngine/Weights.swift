@@ -4,48 +4,26 @@ import CNNModel
 import Glibc
 #endif
 
-/// The named tensors a graph's layers need, under torchvision's `state_dict` keys
+/// One tensor of an analysed graph under its torchvision `state_dict` key
 /// (`layer1.0.conv1.weight`, `layer1.0.bn1.running_mean`, ...), so a file saved from PyTorch maps
-/// onto the graph by name.
+/// onto the graph by name. Shapes and roles are CNNModel's `Op.parameters(input:)`.
 public struct ParameterSpec: Hashable, Sendable {
+    public typealias Role = ParameterTensor.Role
+
     public let name: String
-    public let shape: [Int]
     /// The layer it belongs to.
     public let layer: Int
-    public let role: Role
+    public let tensor: ParameterTensor
 
-    public enum Role: String, Hashable, Sendable {
-        case weight, bias, runningMean = "running_mean", runningVar = "running_var"
-    }
+    public var shape: [Int] { tensor.shape }
+    public var role: Role { tensor.role }
+    public var isTrainable: Bool { tensor.isTrainable }
 
     /// Every tensor the analysed graph needs, in layer order.
     public static func all(for analysis: ModelAnalysis) -> [ParameterSpec] {
-        var specs: [ParameterSpec] = []
-        for layer in analysis.graph.layers {
-            guard let module = layer.module, layer.op.hasParameters else { continue }
-            let input = analysis.layers[layer.id].inputShapes[0]
-            func add(_ role: Role, _ shape: [Int]) {
-                specs.append(ParameterSpec(name: "\(module).\(role.rawValue)", shape: shape, layer: layer.id, role: role))
-            }
-            switch layer.op {
-            case .conv2d(let c):
-                add(.weight, [c.filters, input.channels / c.groups, c.kernel.h, c.kernel.w])
-                if c.bias { add(.bias, [c.filters]) }
-            case .dense(let d):
-                add(.weight, [d.outFeatures, input.channels])
-                if d.bias { add(.bias, [d.outFeatures]) }
-            case .batchNorm(let bn):
-                if bn.affine {
-                    add(.weight, [input.channels])
-                    add(.bias, [input.channels])
-                }
-                add(.runningMean, [input.channels])
-                add(.runningVar, [input.channels])
-            default:
-                break
-            }
+        analysis.graph.layers.flatMap { layer in
+            analysis.parameterTensors(of: layer.id).map { ParameterSpec(name: $0.name(in: layer), layer: layer.id, tensor: $0) }
         }
-        return specs
     }
 }
 
@@ -61,6 +39,12 @@ public final class Weights {
     }
 
     public subscript(name: String) -> Tensor? { tensors[name] }
+
+    /// The tensor playing `role` in layer `layer` of `analysis`'s graph (its weight, bias or running
+    /// statistics), or nil when the layer has none.
+    public func tensor(layer: Int, role: ParameterSpec.Role, in analysis: ModelAnalysis) -> Tensor? {
+        tensors[ParameterTensor.name(role, in: analysis.graph.layers[layer])]
+    }
 
     /// Deterministic He (Kaiming) initialization: convolution and dense weights from
     /// N(0, 2 / fan_in), biases 0; batchnorm gamma 1, beta 0, running mean 0 and variance 1.

@@ -17,25 +17,23 @@ public struct LayerCost: Hashable, Sendable {
 
 extension Op {
     /// The cost for a layer reading `input` (its first input) and producing `output`;
-    /// nil if a count overflows.
+    /// nil if a count overflows. The counts are those of `parameters(input:)`.
     func cost(input: TensorShape, output: TensorShape) -> LayerCost? {
-        switch self {
-        case .conv2d(let c):
-            guard let weights = checkedProduct([c.filters, input.channels / c.groups, c.kernel.h, c.kernel.w]),
-                  let params = checkedSum([weights, c.bias ? c.filters : 0]),
-                  let macs = checkedProduct([params, output.height, output.width])
+        var trainable = 0, nonTrainable = 0
+        for tensor in parameters(input: input) {
+            guard let count = tensor.elementCount,
+                  let sum = checkedSum([tensor.isTrainable ? trainable : nonTrainable, count])
             else { return nil }
-            return LayerCost(trainableParams: params, nonTrainableParams: 0, macs: macs)
-        case .dense(let d):
-            guard let weights = checkedProduct([input.channels, d.outFeatures]),
-                  let params = checkedSum([weights, d.bias ? d.outFeatures : 0])
-            else { return nil }
-            return LayerCost(trainableParams: params, nonTrainableParams: 0, macs: params)
-        case .batchNorm(let bn):
-            let affine = bn.affine ? 2 * input.channels : 0
-            return LayerCost(trainableParams: affine, nonTrainableParams: 2 * input.channels, macs: affine)
-        default:
-            return .zero
+            if tensor.isTrainable { trainable = sum } else { nonTrainable = sum }
         }
+        let macs: Int
+        switch self {
+        case .conv2d:
+            guard let m = checkedProduct([trainable, output.height, output.width]) else { return nil }
+            macs = m
+        default:
+            macs = trainable
+        }
+        return LayerCost(trainableParams: trainable, nonTrainableParams: nonTrainable, macs: macs)
     }
 }

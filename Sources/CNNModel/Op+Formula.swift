@@ -1,22 +1,26 @@
 /// The parameter and mult-add counts of a layer written out with its own numbers, the way one
 /// counts them by hand: `3*3*64*128 + 128 = 73,856`.
 extension Op {
-    /// How the trainable parameters add up; nil for layers without parameters.
+    /// How the trainable parameters add up; nil for layers without parameters. The numbers are
+    /// those of `parameters(input:)`, written in the order one multiplies them by hand.
     public func parameterFormula(input: TensorShape) -> String? {
+        let tensors = parameters(input: input)
+        let trainable = tensors.filter(\.isTrainable).reduce(0) { $0 + ($1.elementCount ?? 0) }
+        func shape(_ role: ParameterTensor.Role) -> [Int]? { tensors.first { $0.role == role }?.shape }
         switch self {
         case .conv2d(let c):
+            guard let w = shape(.weight) else { return nil }  // [Cout, Cin/g, kH, kW]
             let perGroup = c.groups == 1 ? "\(input.channels)" : "(\(input.channels)/\(c.groups))"
-            let weights = "\(c.kernel.h)*\(c.kernel.w)*\(perGroup)*\(c.filters)"
-            let total = c.filters * (input.channels / c.groups) * c.kernel.h * c.kernel.w + (c.bias ? c.filters : 0)
-            return (c.bias ? "\(weights) + \(c.filters)" : weights) + " = \(total.grouped)"
-        case .dense(let d):
-            let total = input.channels * d.outFeatures + (d.bias ? d.outFeatures : 0)
-            let weights = "\(input.channels)*\(d.outFeatures)"
-            return (d.bias ? "\(weights) + \(d.outFeatures)" : weights) + " = \(total.grouped)"
-        case .batchNorm(let bn):
-            let c = input.channels
+            let weights = "\(w[2])*\(w[3])*\(perGroup)*\(w[0])"
+            return (shape(.bias).map { "\(weights) + \($0[0])" } ?? weights) + " = \(trainable.grouped)"
+        case .dense:
+            guard let w = shape(.weight) else { return nil }  // [out, in]
+            let weights = "\(w[1])*\(w[0])"
+            return (shape(.bias).map { "\(weights) + \($0[0])" } ?? weights) + " = \(trainable.grouped)"
+        case .batchNorm:
+            guard let c = shape(.runningMean)?[0] else { return nil }
             let running = "running mean+var 2*\(c) = \((2 * c).grouped) non-trainable"
-            return bn.affine ? "gamma+beta 2*\(c) = \((2 * c).grouped) trainable; " + running : running
+            return trainable > 0 ? "gamma+beta 2*\(c) = \(trainable.grouped) trainable; " + running : running
         default:
             return nil
         }

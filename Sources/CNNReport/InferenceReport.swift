@@ -1,4 +1,3 @@
-import CNNEngine
 import CNNModel
 import Foundation
 

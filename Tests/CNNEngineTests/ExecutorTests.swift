@@ -99,15 +99,66 @@ final class ExecutorTests: XCTestCase {
         XCTAssertEqual(e.output(e.computedThrough).values, stepped)
     }
 
+    /// A conv over 64 channels (fan-in 3·3·64 = 576, fan-out 1152), a batchnorm and a dense
+    /// layer over 128·4·4 = 2048 features: enough samples to tell 2/fan_in from anything else.
+    private func heInitializationModel() throws -> ModelAnalysis {
+        let b = GraphBuilder("he")
+        var x = b.conv(b.input(), "conv", filters: 128, kernel: 3)
+        x = b.relu(b.batchNorm(x, "bn"), "relu")
+        _ = b.dense(b.flatten(x), "fc", 10)
+        return try ModelAnalysis(graph: b.build(), input: TensorShape(channels: 64, height: 6, width: 6))
+    }
+
     func testHeInitializationIsDeterministicAndScaled() throws {
-        let analysis = try Zoo.model(named: "vgg11")!.analysis()
+        let analysis = try heInitializationModel()
         let a = Weights.heInitialized(analysis, seed: 42), b = Weights.heInitialized(analysis, seed: 42)
-        XCTAssertEqual(a["features.0.weight"]!.values, b["features.0.weight"]!.values)
-        let w = a["features.3.weight"]!.values  // 128 filters over 64 channels, fan-in 576
-        let variance = w.map { Double($0 * $0) }.reduce(0, +) / Double(w.count)
-        XCTAssertEqual(variance, 2.0 / 576, accuracy: 0.1 * 2.0 / 576)
+        let other = Weights.heInitialized(analysis, seed: 43)
         XCTAssertEqual(a.origin, "random He initialization (seed 42)")
-        XCTAssertTrue(a["features.0.bias"]!.values.allSatisfy { $0 == 0 })
+        func values(_ w: Weights, _ layer: String, _ role: ParameterSpec.Role) throws -> [Float] {
+            try XCTUnwrap(w.tensor(layer: analysis.graph.layer(named: layer)!.id, role: role, in: analysis), "\(layer) \(role)").values
+        }
+        XCTAssertEqual(try values(a, "conv", .weight), try values(b, "conv", .weight), "the same seed gives the same weights")
+        XCTAssertNotEqual(try values(a, "conv", .weight), try values(other, "conv", .weight))
+        // Weights from N(0, 2 / fan_in): 2/576 for the conv (not 2/1152 from its fan-out), 2/2048 for the dense layer.
+        for (layer, fanIn) in [("conv", 576), ("fc", 2048)] {
+            let w = try values(a, layer, .weight)
+            let mean = w.map(Double.init).reduce(0, +) / Double(w.count)
+            let variance = w.map { Double($0 * $0) }.reduce(0, +) / Double(w.count)
+            XCTAssertEqual(mean, 0, accuracy: 0.05 * (2.0 / Double(fanIn)).squareRoot(), layer)
+            XCTAssertEqual(variance, 2.0 / Double(fanIn), accuracy: 0.05 * 2.0 / Double(fanIn), layer)
+        }
+        XCTAssertTrue(try values(a, "conv", .bias).allSatisfy { $0 == 0 }, "biases start at zero")
+        XCTAssertTrue(try values(a, "fc", .bias).allSatisfy { $0 == 0 })
+        XCTAssertTrue(try values(a, "bn", .weight).allSatisfy { $0 == 1 }, "gamma 1")
+        XCTAssertTrue(try values(a, "bn", .bias).allSatisfy { $0 == 0 }, "beta 0")
+        XCTAssertTrue(try values(a, "bn", .runningMean).allSatisfy { $0 == 0 })
+        XCTAssertTrue(try values(a, "bn", .runningVar).allSatisfy { $0 == 1 })
+    }
+
+    func testTensorsAreFoundByLayerAndRole() throws {
+        let analysis = try Zoo.model(named: "resnet18")!.analysis()
+        let weights = Weights.heInitialized(analysis, seed: 1)
+        let conv = analysis.graph.layer(named: "layer2.0.downsample.0")!.id
+        XCTAssertTrue(weights.tensor(layer: conv, role: .weight, in: analysis) === weights["layer2.0.downsample.0.weight"])
+        XCTAssertNil(weights.tensor(layer: conv, role: .bias, in: analysis), "torchvision's convs before a batchnorm have no bias")
+        let bn = analysis.graph.layer(named: "layer1.0.bn1")!.id
+        XCTAssertEqual(weights.tensor(layer: bn, role: .runningVar, in: analysis)?.shape, [64])
+    }
+
+    func testTheLoweringResolvesEachLayersOwnTensors() throws {
+        let analysis = try heInitializationModel()
+        let weights = Weights.heInitialized(analysis, seed: 5)
+        let lowering = try Lowering(analysis: analysis, weights: weights)
+        XCTAssertEqual(lowering.steps.map(\.layer), Array(analysis.graph.layers.indices))
+        guard case .conv(let g, let weight, let bias) = lowering.steps[1].kernel else { return XCTFail("layer 1 is the conv") }
+        XCTAssertEqual([g.inChannels, g.outChannels, g.outHeight, g.outWidth], [64, 128, 4, 4])
+        XCTAssertTrue(weight === weights["conv.weight"] && bias === weights["conv.bias"], "the weights' own tensors, not copies")
+        guard case .batchNorm(let bn) = lowering.steps[2].kernel else { return XCTFail("layer 2 is the batchnorm") }
+        XCTAssertTrue(bn.mean === weights["bn.running_mean"] && bn.gamma === weights["bn.weight"])
+        XCTAssertEqual([bn.channels, bn.pixels], [128, 16])
+        XCTAssertEqual(lowering.steps[5].inputCounts, [2048])
+        XCTAssertThrowsError(try Lowering(analysis: analysis, weights: Weights(tensors: [:], origin: "none")),
+                             "a lowering checks the weights first")
     }
 
     func testWeightsAreCheckedByNameAndShape() throws {

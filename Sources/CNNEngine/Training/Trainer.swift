@@ -1,6 +1,7 @@
 import CNNModel
 
-/// Forward and backward passes of an analysed graph over a batch, for training.
+/// Forward and backward passes of an analysed graph over a batch, for training, over the graph's
+/// `Lowering` (the steps the executor runs too).
 ///
 /// It trains the tensors of `weights` in place (the same objects an `Executor` made from them
 /// reads). Buffers for every layer's activations and gradients are allocated once for
@@ -24,11 +25,12 @@ public final class Trainer {
     public let logitsLayer: Int
     public var classes: Int { perSample[logitsLayer] }
 
-    private let layers: [Layer]
     private let perSample: [Int]
     private let activations: [Tensor]
     private let layerGradients: [Tensor]
-    private var steps: [Step] = []
+    /// The graph as lowered, and what training keeps beside each step.
+    private let steps: [Lowering.Step]
+    private let state: [StepState]
     private let workspace: UnsafeMutablePointer<Float>
     private let columns: UnsafeMutablePointer<Float>
     private var random: NormalGenerator
@@ -36,106 +38,63 @@ public final class Trainer {
     private var count = 0
     private var training = false
 
-    private enum Step {
-        case input
-        case conv(ConvGeometry, weight: Tensor, bias: Tensor?, gradWeight: Tensor, gradBias: Tensor?)
-        case dense(in: Int, out: Int, weight: Tensor, bias: Tensor?, gradWeight: Tensor, gradBias: Tensor?)
-        case batchNorm(BatchNormState)
-        case activation(Activation)
-        case pool(Pool2D.Kind, PoolGeometry)
-        case adaptiveAvgPool(TensorShape, out: Size2)
-        case passThrough
-        case dropout(probability: Float, mask: Tensor)
-        case concat([Int])
-        case add
-    }
-
-    private struct BatchNormState {
-        var gamma, beta: Tensor?
-        var gradGamma, gradBeta: Tensor?
-        var mean, variance: Tensor
-        var savedMean, savedInverseStd: Tensor
-        var epsilon, momentum: Float
-        var channels, pixels: Int
+    /// What a step needs in training besides its lowered form: the gradients of its weight
+    /// (a batchnorm's gamma) and bias (beta), a batchnorm's batch statistics saved for the
+    /// backward pass, a dropout's mask.
+    private struct StepState {
+        var gradWeight, gradBias: Tensor?
+        var savedMean, savedInverseStd: Tensor?
+        var mask: Tensor?
     }
 
     public init(analysis: ModelAnalysis, weights: Weights, batchSize: Int, seed: UInt64 = 0) throws(TrainingError) {
         precondition(batchSize > 0, "batch size must be positive")
-        do { try weights.validate(for: analysis) } catch { throw .engine(error) }
+        let lowering: Lowering
+        do { lowering = try Lowering(analysis: analysis, weights: weights) } catch { throw .engine(error) }
         self.analysis = analysis
         self.weights = weights
         self.batchSize = batchSize
         random = NormalGenerator(seed: seed)
-        layers = analysis.graph.layers
+        steps = lowering.steps
         perSample = analysis.layers.map { $0.outputShape.elementCount ?? 0 }
         activations = perSample.map { Tensor(shape: [batchSize, $0]) }
         layerGradients = perSample.map { Tensor(shape: [batchSize, $0]) }
 
+        let layers = analysis.graph.layers
         let last = layers.count - 1
         logitsLayer = layers[last].op == .activation(.softmax) ? layers[last].inputs[0] : last
         guard analysis.layers[logitsLayer].outputShape.spatial == Size2(1, 1) else {
             throw .notAClassifier(analysis.layers[logitsLayer].outputShape)
         }
 
+        var state = Array(repeating: StepState(), count: layers.count)
         var gradients: [String: Tensor] = [:]
         var parameters: [(String, Tensor)] = []
-        func trainable(_ name: String) -> (Tensor, Tensor) {
-            let t = weights[name]!
+        for spec in ParameterSpec.all(for: analysis) where spec.isTrainable {
+            let t = weights.tensor(layer: spec.layer, role: spec.role, in: analysis)!
             let g = Tensor(shape: t.shape)
-            gradients[name] = g
-            parameters.append((name, t))
-            return (t, g)
+            gradients[spec.name] = g
+            parameters.append((spec.name, t))
+            if spec.role == .weight { state[spec.layer].gradWeight = g } else { state[spec.layer].gradBias = g }
         }
         var maxColumns = 1, maxWorkspace = 1
-        for layer in layers {
-            let a = analysis.layers[layer.id]
-            let module = layer.module ?? layer.name
-            let input = a.inputShapes.first ?? a.outputShape
-            switch layer.op {
-            case .input:
-                steps.append(.input)
-            case .conv2d(let c):
-                let g = ConvGeometry(c, input: input, output: a.outputShape, padding: a.padding ?? .zero)
+        for step in steps {
+            maxWorkspace = max(maxWorkspace, step.workspaceCount)
+            switch step.kernel {
+            case .conv(let g, _, _):
                 maxColumns = max(maxColumns, g.columnRows * g.outputPixels)
-                maxWorkspace = max(maxWorkspace, g.workspaceCount)
-                let (w, gw) = trainable("\(module).weight")
-                let (b, gb) = c.bias ? trainable("\(module).bias") : (nil, nil) as (Tensor?, Tensor?)
-                steps.append(.conv(g, weight: w, bias: b, gradWeight: gw, gradBias: gb))
-            case .dense(let d):
-                let (w, gw) = trainable("\(module).weight")
-                let (b, gb) = d.bias ? trainable("\(module).bias") : (nil, nil) as (Tensor?, Tensor?)
-                steps.append(.dense(in: input.channels, out: d.outFeatures, weight: w, bias: b, gradWeight: gw, gradBias: gb))
             case .batchNorm(let bn):
-                let (gamma, gradGamma) = bn.affine ? trainable("\(module).weight") : (nil, nil) as (Tensor?, Tensor?)
-                let (beta, gradBeta) = bn.affine ? trainable("\(module).bias") : (nil, nil) as (Tensor?, Tensor?)
-                steps.append(.batchNorm(BatchNormState(
-                    gamma: gamma, beta: beta, gradGamma: gradGamma, gradBeta: gradBeta,
-                    mean: weights["\(module).running_mean"]!, variance: weights["\(module).running_var"]!,
-                    savedMean: Tensor(shape: [input.channels]), savedInverseStd: Tensor(shape: [input.channels]),
-                    epsilon: Float(bn.epsilon), momentum: Float(bn.momentum), channels: input.channels,
-                    pixels: input.height * input.width)))
-            case .activation(let kind):
-                steps.append(.activation(kind))
-            case .pool(let p):
-                let g = PoolGeometry(p, input: input, output: a.outputShape, padding: a.padding ?? .zero)
-                maxWorkspace = max(maxWorkspace, g.scratchCount)
-                steps.append(.pool(p.kind, g))
-            case .globalAvgPool:
-                steps.append(.adaptiveAvgPool(input, out: Size2(1, 1)))
-            case .adaptiveAvgPool(let size):
-                steps.append(.adaptiveAvgPool(input, out: size))
-            case .flatten, .identity, .stochasticDepth:
-                steps.append(.passThrough)
-            case .dropout(let p):
-                steps.append(.dropout(probability: Float(p), mask: Tensor(shape: [batchSize, perSample[layer.id]])))
-            case .concat:
-                steps.append(.concat(a.inputShapes.map { $0.elementCount ?? 0 }))
-            case .add:
-                steps.append(.add)
-            case .localResponseNorm, .multiply, .zeroPad, .crop:
-                throw .unsupported(layer: layer.name, op: layer.op.typeName)
+                state[step.layer].savedMean = Tensor(shape: [bn.channels])
+                state[step.layer].savedInverseStd = Tensor(shape: [bn.channels])
+            case .dropout:
+                state[step.layer].mask = Tensor(shape: [batchSize, step.outputCount])
+            case .localResponseNorm, .multiply, .pad:
+                throw .unsupported(layer: layers[step.layer].name, op: layers[step.layer].op.typeName)
+            default:
+                break
             }
         }
+        self.state = state
         self.gradients = gradients
         self.parameters = parameters
         columns = .allocate(capacity: maxColumns)
@@ -165,7 +124,7 @@ public final class Trainer {
         count = n
         self.training = training
         activations[0].data.update(from: input, count: n * perSample[0])
-        for layer in layers.dropFirst() { forward(layer) }
+        for step in steps.dropFirst() { forward(step) }
     }
 
     /// The loss of the last batch against `labels` and how many it classified correctly, without
@@ -184,62 +143,37 @@ public final class Trainer {
         for (_, g) in gradients { g.data.update(repeating: 0, count: g.count) }
         let result = softmaxCrossEntropy(gradLogits: layerGradients[logitsLayer].data, logits: activations[logitsLayer].data,
                                          labels: labels, classes: classes)
-        for id in stride(from: logitsLayer, to: 0, by: -1) { backward(layers[id]) }
+        for id in stride(from: logitsLayer, to: 0, by: -1) { backward(steps[id]) }
         return result
     }
 
-    // MARK: - Layers
+    // MARK: - Steps
 
-    private func forward(_ layer: Layer) {
-        let id = layer.id, n = count
-        let out = activations[id].data, outCount = perSample[id]
-        let source = layer.inputs.first ?? 0
-        let inp = UnsafePointer(activations[source].data), inCount = perSample[source]
-        switch steps[id] {
+    /// Batched kernels where the engine has them, else the lowered step's one-sample forward
+    /// sample by sample.
+    private func forward(_ step: Lowering.Step) {
+        let id = step.layer, n = count
+        let out = activations[id].data, outCount = step.outputCount
+        let source = step.inputs.first ?? 0
+        let inp = UnsafePointer(activations[source].data)
+        switch step.kernel {
         case .input:
             break
-        case .conv(let g, let weight, let bias, _, _):
-            for s in 0..<n {
-                conv2dForward(output: out + s * outCount, input: inp + s * inCount, weight: weight.data,
-                              bias: bias.map { UnsafePointer($0.data) }, geometry: g, workspace: workspace)
-            }
-        case .dense(let inFeatures, let outFeatures, let weight, let bias, _, _):
+        case .dense(let inFeatures, let outFeatures, let weight, let bias):
             denseBatchForward(output: out, input: inp, weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
                               batch: n, inFeatures: inFeatures, outFeatures: outFeatures)
-        case .batchNorm(let bn):
-            let gamma = bn.gamma.map { UnsafePointer($0.data) }, beta = bn.beta.map { UnsafePointer($0.data) }
-            if training {
-                batchNormTrainingForward(output: out, input: inp, batch: n, channels: bn.channels, pixels: bn.pixels,
-                                         gamma: gamma, beta: beta, runningMean: bn.mean.data, runningVariance: bn.variance.data,
-                                         savedMean: bn.savedMean.data, savedInverseStd: bn.savedInverseStd.data,
-                                         epsilon: bn.epsilon, momentum: bn.momentum)
-            } else {
-                for s in 0..<n {
-                    batchNormForward(output: out + s * outCount, input: inp + s * inCount, channels: bn.channels, pixels: bn.pixels,
-                                     gamma: gamma, beta: beta, mean: bn.mean.data, variance: bn.variance.data, epsilon: bn.epsilon)
-                }
-            }
-        case .activation(.softmax):
-            let shape = analysis.layers[source].outputShape
-            for s in 0..<n {
-                softmaxForward(output: out + s * outCount, input: inp + s * inCount, channels: shape.channels,
-                               pixels: shape.height * shape.width)
-            }
-        case .activation(let kind):
+        case .batchNorm(let bn) where training:
+            batchNormTrainingForward(output: out, input: inp, batch: n, channels: bn.channels, pixels: bn.pixels,
+                                     gamma: bn.gamma.map { UnsafePointer($0.data) }, beta: bn.beta.map { UnsafePointer($0.data) },
+                                     runningMean: bn.mean.data, runningVariance: bn.variance.data,
+                                     savedMean: state[id].savedMean!.data, savedInverseStd: state[id].savedInverseStd!.data,
+                                     epsilon: bn.epsilon, momentum: bn.momentum)
+        case .activation(let kind, _, _) where kind != .softmax:
             activationForward(kind, output: out, input: inp, count: n * outCount)
-        case .pool(let kind, let g):
-            for s in 0..<n {
-                pool2dForward(kind, output: out + s * outCount, input: inp + s * inCount, geometry: g, scratch: workspace)
-            }
-        case .adaptiveAvgPool(let shape, let size):
-            for s in 0..<n {
-                adaptiveAvgPool2dForward(output: out + s * outCount, input: inp + s * inCount, channels: shape.channels,
-                                         inHeight: shape.height, inWidth: shape.width, outHeight: size.h, outWidth: size.w)
-            }
-        case .passThrough:
+        case .flatten, .identity:
             out.update(from: inp, count: n * outCount)
-        case .dropout(let p, let mask):
-            guard training, p > 0 else {
+        case .dropout(let p):
+            guard training, p > 0, let mask = state[id].mask else {
                 out.update(from: inp, count: n * outCount)
                 return
             }
@@ -248,48 +182,48 @@ public final class Trainer {
                 if !reusesDropoutMasks { mask[i] = random.uniform() < Double(p) ? 0 : keep }
                 out[i] = inp[i] * mask[i]
             }
-        case .concat(let counts):
-            for s in 0..<n {
-                concatForward(output: out + s * outCount,
-                              inputs: zip(layer.inputs, counts).map { UnsafePointer(activations[$0].data + s * $1) }, counts: counts)
-            }
         case .add:
-            addForward(output: out, inputs: layer.inputs.map { UnsafePointer(activations[$0].data) }, count: n * outCount)
+            addForward(output: out, inputs: step.inputs.map { UnsafePointer(activations[$0].data) }, count: n * outCount)
+        default:
+            for s in 0..<n {
+                let inputs = zip(step.inputs, step.inputCounts).map { UnsafePointer(activations[$0].data + s * $1) }
+                step.forward(output: out + s * outCount, inputs: inputs, workspace: workspace)
+            }
         }
     }
 
-    private func backward(_ layer: Layer) {
-        let id = layer.id, n = count
-        let gradOut = UnsafePointer(layerGradients[id].data), outCount = perSample[id]
-        let source = layer.inputs.first ?? 0
+    private func backward(_ step: Lowering.Step) {
+        let id = step.layer, n = count
+        let gradOut = UnsafePointer(layerGradients[id].data), outCount = step.outputCount
+        let source = step.inputs.first ?? 0
         let inp = UnsafePointer(activations[source].data), inCount = perSample[source]
         let gradIn: UnsafeMutablePointer<Float>? = source == 0 && !computesInputGradient ? nil : layerGradients[source].data
-        switch steps[id] {
+        let own = state[id]
+        switch step.kernel {
         case .input:
             break
-        case .conv(let g, let weight, _, let gradWeight, let gradBias):
+        case .conv(let g, let weight, _):
             for s in 0..<n {
-                conv2dBackward(gradInput: gradIn.map { $0 + s * inCount }, gradWeight: gradWeight.data, gradBias: gradBias?.data,
+                conv2dBackward(gradInput: gradIn.map { $0 + s * inCount }, gradWeight: own.gradWeight!.data, gradBias: own.gradBias?.data,
                                gradOutput: gradOut + s * outCount, input: inp + s * inCount, weight: weight.data,
                                geometry: g, columns: columns)
             }
-        case .dense(let inFeatures, let outFeatures, let weight, _, let gradWeight, let gradBias):
-            denseBackward(gradInput: gradIn, gradWeight: gradWeight.data, gradBias: gradBias?.data, gradOutput: gradOut,
+        case .dense(let inFeatures, let outFeatures, let weight, _):
+            denseBackward(gradInput: gradIn, gradWeight: own.gradWeight!.data, gradBias: own.gradBias?.data, gradOutput: gradOut,
                           input: inp, weight: weight.data, batch: n, inFeatures: inFeatures, outFeatures: outFeatures)
         case .batchNorm(let bn):
             precondition(training, "backward needs a forward pass in training mode")
-            batchNormTrainingBackward(gradInput: gradIn, gradGamma: bn.gradGamma?.data, gradBeta: bn.gradBeta?.data,
+            batchNormTrainingBackward(gradInput: gradIn, gradGamma: own.gradWeight?.data, gradBeta: own.gradBias?.data,
                                       gradOutput: gradOut, input: inp, batch: n, channels: bn.channels, pixels: bn.pixels,
-                                      gamma: bn.gamma.map { UnsafePointer($0.data) }, savedMean: bn.savedMean.data,
-                                      savedInverseStd: bn.savedInverseStd.data)
-        case .activation(.softmax):
+                                      gamma: bn.gamma.map { UnsafePointer($0.data) }, savedMean: own.savedMean!.data,
+                                      savedInverseStd: own.savedInverseStd!.data)
+        case .activation(.softmax, let channels, let pixels):
             guard let gradIn else { return }
-            let shape = analysis.layers[source].outputShape
             for s in 0..<n {
                 softmaxBackward(gradInput: gradIn + s * inCount, gradOutput: gradOut + s * outCount,
-                                output: activations[id].data + s * outCount, channels: shape.channels, pixels: shape.height * shape.width)
+                                output: activations[id].data + s * outCount, channels: channels, pixels: pixels)
             }
-        case .activation(let kind):
+        case .activation(let kind, _, _):
             guard let gradIn else { return }
             activationBackward(kind, gradInput: gradIn, gradOutput: gradOut, input: inp, output: activations[id].data, count: n * outCount)
         case .pool(let kind, let g):
@@ -301,25 +235,25 @@ public final class Trainer {
                     avgPool2dBackward(gradInput: gradIn + s * inCount, gradOutput: gradOut + s * outCount, geometry: g)
                 }
             }
-        case .adaptiveAvgPool(let shape, let size):
+        case .adaptiveAvgPool(let channels, let input, let size):
             guard let gradIn else { return }
             for s in 0..<n {
-                adaptiveAvgPool2dBackward(gradInput: gradIn + s * inCount, gradOutput: gradOut + s * outCount, channels: shape.channels,
-                                          inHeight: shape.height, inWidth: shape.width, outHeight: size.h, outWidth: size.w)
+                adaptiveAvgPool2dBackward(gradInput: gradIn + s * inCount, gradOutput: gradOut + s * outCount, channels: channels,
+                                          inHeight: input.h, inWidth: input.w, outHeight: size.h, outWidth: size.w)
             }
-        case .passThrough:
+        case .flatten, .identity:
             guard let gradIn else { return }
             for i in 0..<(n * outCount) { gradIn[i] += gradOut[i] }
-        case .dropout(let p, let mask):
+        case .dropout(let p):
             guard let gradIn else { return }
-            if training && p > 0 {
+            if training && p > 0, let mask = own.mask {
                 for i in 0..<(n * outCount) { gradIn[i] += gradOut[i] * mask[i] }
             } else {
                 for i in 0..<(n * outCount) { gradIn[i] += gradOut[i] }
             }
-        case .concat(let counts):
+        case .concat:
             var offset = 0
-            for (input, part) in zip(layer.inputs, counts) {
+            for (input, part) in zip(step.inputs, step.inputCounts) {
                 defer { offset += part }
                 guard input != 0 || computesInputGradient else { continue }
                 let g = layerGradients[input].data
@@ -328,10 +262,12 @@ public final class Trainer {
                 }
             }
         case .add:
-            for input in layer.inputs where input != 0 || computesInputGradient {
+            for input in step.inputs where input != 0 || computesInputGradient {
                 let g = layerGradients[input].data
                 for i in 0..<(n * outCount) { g[i] += gradOut[i] }
             }
+        case .localResponseNorm, .multiply, .pad:
+            preconditionFailure("the trainer refuses graphs with layers it has no backward pass for")
         }
     }
 }

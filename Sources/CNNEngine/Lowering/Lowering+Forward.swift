@@ -1,0 +1,47 @@
+/// The forward pass of one lowered layer for one sample, as at inference: batchnorm with its
+/// running statistics, dropout as identity, a convolution through the general kernel (im2col +
+/// SGEMM, or its pointwise and depthwise shortcuts). The executor runs every layer it does not
+/// fuse through this, the trainer every layer it does not batch.
+extension Lowering.Step {
+    /// - Parameters:
+    ///   - output: `outputCount` floats
+    ///   - inputs: one pointer per input, `inputCounts[i]` floats each
+    ///   - workspace: `workspaceCount` floats
+    public func forward(output: UnsafeMutablePointer<Float>, inputs: [UnsafePointer<Float>], workspace: UnsafeMutablePointer<Float>) {
+        switch kernel {
+        case .input:
+            return
+        case .conv(let g, let weight, let bias):
+            conv2dForward(output: output, input: inputs[0], weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
+                          geometry: g, workspace: workspace)
+        case .dense(let inFeatures, let outFeatures, let weight, let bias):
+            denseForward(output: output, input: inputs[0], weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
+                         inFeatures: inFeatures, outFeatures: outFeatures)
+        case .batchNorm(let bn):
+            batchNormForward(output: output, input: inputs[0], channels: bn.channels, pixels: bn.pixels,
+                             gamma: bn.gamma.map { UnsafePointer($0.data) }, beta: bn.beta.map { UnsafePointer($0.data) },
+                             mean: bn.mean.data, variance: bn.variance.data, epsilon: bn.epsilon)
+        case .localResponseNorm(let l, let channels, let pixels):
+            localResponseNormForward(output: output, input: inputs[0], channels: channels, pixels: pixels, parameters: l)
+        case .activation(.softmax, let channels, let pixels):
+            softmaxForward(output: output, input: inputs[0], channels: channels, pixels: pixels)
+        case .activation(let kind, _, _):
+            activationForward(kind, output: output, input: inputs[0], count: outputCount)
+        case .pool(let kind, let g):
+            pool2dForward(kind, output: output, input: inputs[0], geometry: g, scratch: workspace)
+        case .adaptiveAvgPool(let channels, let input, let size):
+            adaptiveAvgPool2dForward(output: output, input: inputs[0], channels: channels,
+                                     inHeight: input.h, inWidth: input.w, outHeight: size.h, outWidth: size.w)
+        case .flatten, .dropout, .identity:
+            output.update(from: inputs[0], count: outputCount)
+        case .concat:
+            concatForward(output: output, inputs: inputs, counts: inputCounts)
+        case .add:
+            addForward(output: output, inputs: inputs, count: outputCount)
+        case .multiply(let aShape, let bShape):
+            multiplyForward(output: output, a: inputs[0], aShape: aShape, b: inputs[1], bShape: bShape)
+        case .pad(let p, let crop, let channels, let height, let width):
+            padForward(output: output, input: inputs[0], channels: channels, height: height, width: width, padding: p, crop: crop)
+        }
+    }
+}
