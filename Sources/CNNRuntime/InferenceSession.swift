@@ -209,8 +209,8 @@ private final class Worker: @unchecked Sendable {
     /// The weight tensor of every convolution and dense layer, by layer id.
     private static func kernels(_ weights: Weights, analysis: ModelAnalysis) -> [Int: ParameterValues] {
         var out: [Int: ParameterValues] = [:]
-        for spec in ParameterSpec.all(for: analysis) where spec.role == .weight && analysis.graph.layers[spec.layer].op.isWeightLayer {
-            if let tensor = weights[spec.name] { out[spec.layer] = ParameterValues(tensor) }
+        for layer in analysis.graph.layers where layer.op.isWeightLayer {
+            if let tensor = weights.tensor(layer: layer.id, role: .weight, in: analysis) { out[layer.id] = ParameterValues(tensor) }
         }
         return out
     }

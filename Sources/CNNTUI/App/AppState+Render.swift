@@ -54,17 +54,31 @@ extension AppState {
             let label = " \(id.rawValue) \(short ? id.shortTitle : id.title) "
             x = canvas.put(label, x: x + 1, y: area.y, style: id == screen ? theme.tabActive : theme.tabInactive, clip: area)
         }
-        let start = area.maxX - displayWidth(right)
-        if start > x + 1 { canvas.put(right, x: start, y: area.y, style: theme.header, clip: area) }
+        // The model's name, cut to the room beside the tabs rather than left out.
+        let room = area.maxX - x - 2
+        let shown = displayWidth(right) <= room ? right : truncate(right, to: room, ellipsis: theme.glyphs.ellipsis) + " "
+        if room >= 8 { canvas.put(shown, x: area.maxX - displayWidth(shown), y: area.y, style: theme.header, clip: area) }
+    }
+
+    /// The model's totals in the longest form that fits `width`: every total stays, the
+    /// parameter counts shorten first.
+    func totals(width: Int) -> String {
+        let a = analysis
+        let rest = " │ Mult-adds \(a.macs.abbreviated) │ Memory \(Display.megabytes(a.memory.totalBytes)) MB │ Depth \(a.depth)"
+        let forms = [
+            "Params \(a.totalParams.grouped) · trainable \(a.trainableParams.grouped) · non-trainable \(a.nonTrainableParams.grouped)",
+            "Params \(a.totalParams.grouped) (non-trainable \(a.nonTrainableParams.grouped))",
+            "Params \(a.totalParams.grouped)",
+            "Params \(a.totalParams.abbreviated)",
+        ]
+        let fitting = forms.first { displayWidth($0 + rest) <= width } ?? forms[forms.count - 1]
+        return truncate(fitting + rest, to: width)
     }
 
     /// Totals, then either the status message, the search line or the key hints.
     private func renderFooter(area: Rect, into canvas: inout Canvas) {
-        let a = analysis
-        let totals = "Params \(a.totalParams.grouped) · trainable \(a.trainableParams.grouped) · non-trainable \(a.nonTrainableParams.grouped)"
-            + " │ Mult-adds \(a.macs.abbreviated) │ Memory \(Display.megabytes(a.memory.totalBytes)) MB │ Depth \(a.depth)"
         canvas.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), style: theme.header)
-        canvas.put(" " + truncate(totals, to: area.width - 2), x: area.x, y: area.y, style: theme.header, clip: area)
+        canvas.put(" " + totals(width: area.width - 2), x: area.x, y: area.y, style: theme.header, clip: area)
         let y = area.y + 1
         if screen == .graph && graph.searching {
             let x = canvas.put("/", x: area.x, y: y, style: theme.key, clip: area)
