@@ -186,7 +186,7 @@ public struct GraphBrowser: Sendable {
         var seen = Set<Int>()
         var order: [SearchTarget] = []
         for layer in graph.layers {
-            for block in graph.blockPath(layer.block).reversed() where !seen.contains(block.id) {
+            for block in graph.blockPath(layer.block) where !seen.contains(block.id) {
                 seen.insert(block.id)
                 order.append(.block(block.id))
             }

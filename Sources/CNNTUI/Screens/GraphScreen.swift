@@ -63,11 +63,10 @@ public enum GraphScreen {
                 return w
             }
             let shape = take(needs.shape + 1), params = take(needs.params + 2), macs = take(needs.macs + 2)
-            var op = take(needs.op + 1)
-            if op == 0 && rest - nameMinimum >= 9 {
-                op = rest - nameMinimum  // what is left, the rest of the name cut with an ellipsis
-                rest = nameMinimum
-            }
+            // The op gets what the names leave, cut with an ellipsis when that is not all of it.
+            let spare = rest - max(nameMinimum, min(needs.name + 1, 32))
+            let op = spare >= 9 ? min(spare, needs.op + 1) : 0
+            rest -= op
             self.init(lanes: lanes, name: rest, op: op, shape: shape, params: params, macs: macs)
         }
 

@@ -1,0 +1,124 @@
+import CNNModel
+import CNNZoo
+import XCTest
+
+@testable import CNNTUI
+
+/// The graph screen as a new user meets it: the list follows the cursor at every size, search
+/// lands on what it matched, and the columns fit.
+final class GraphScreenTests: XCTestCase {
+    private func state(_ model: String, _ width: Int = 120, _ height: Int = 40) throws -> AppState {
+        try AppState(model: Zoo.model(named: model)!, size: (width, height))
+    }
+
+    private func type(_ text: String, into state: inout AppState) {
+        for ch in text { state.handle(.character(ch)) }
+    }
+
+    /// The row of the list (between the graph's frame lines) that is selected, by its name.
+    private func listShows(_ name: String, in lines: [String], above inspector: Int) -> Bool {
+        lines[..<inspector].contains { $0.contains(" \(name) ") }
+    }
+
+    func testAt80x24TheListScrollsToTheSelectionAboveTheInspector() throws {
+        var s = try state("resnet50", 80, 24)
+        s.handle(.character("G"))
+        var lines = s.render().lines
+        let inspector = try XCTUnwrap(lines.firstIndex { $0.contains("Inspector") })
+        XCTAssertTrue(lines[inspector + 1].contains("fc"), "the inspector shows fc")
+        XCTAssertTrue(listShows("fc", in: lines, above: inspector), lines.joined(separator: "\n"))
+        s.handle(.character("g"))
+        for _ in 0..<12 { s.handle(.character("j")) }
+        lines = s.render().lines
+        let name = try XCTUnwrap(s.graph.selectedRow).kind
+        guard case .layer(let id) = name else { return XCTFail("a layer row") }
+        XCTAssertTrue(listShows(s.analysis.graph.layers[id].localName, in: lines, above: inspector), lines.joined(separator: "\n"))
+    }
+
+    func testSearchLandsOnTheBlockItMatched() throws {
+        var s = try state("googlenet")
+        s.handle(.character("/"))
+        type("inception3a", into: &s)
+        s.handle(.enter)
+        let block = s.analysis.graph.blocks.first { $0.name == "inception3a" }!
+        XCTAssertEqual(s.graph.selectedRow?.kind, .blockHeader(block.id))
+        s.handle(.character("n"))
+        XCTAssertEqual(s.graph.selectedRow.map { "\($0.kind)" }, s.graph.rows.first { $0.kind == .blockHeader(block.id + 1) }.map { "\($0.kind)" },
+                       "n goes on to the next match, the block's first branch")
+    }
+
+    func testLanesAndMultAddsFitAt120x40() throws {
+        var s = try state("googlenet")
+        s.handle(.character("/"))
+        type("inception3b", into: &s)
+        s.handle(.enter)
+        let lines = s.render().lines
+        XCTAssertTrue(lines[2].contains("Mult-adds"), lines[2])
+        XCTAssertTrue(lines.contains { $0.contains("├─┼─◆") }, "branch lanes are drawn")
+        XCTAssertFalse(lines.contains { $0.contains("adaptive avgpool…") }, "no op runs into its output column")
+    }
+
+    func testNumbersNeverTouch() throws {
+        let lines = try state("vgg16").render().lines
+        let features = try XCTUnwrap(lines.first { $0.contains("▾ features") })
+        XCTAssertTrue(features.contains("14,714,688  15,360,178,176") || features.contains("14,714,688   15,360,178,176"), features)
+    }
+
+    func testFooterKeepsEveryTotalAt80x24() throws {
+        let lines = try state("resnet50", 80, 24).render().lines
+        XCTAssertTrue(lines[22].contains("Memory 280.66 MB │ Depth"), lines[22])
+    }
+
+    func testTheTopBarCutsALongNameRatherThanDroppingIt() throws {
+        let top = try state("inception_reduced", 80, 24).render().lines[0]
+        XCTAssertTrue(top.contains("Inception module"), top)
+    }
+
+    func testTheInspectorShowsItsFieldAndSharesAt80x24() throws {
+        var s = try state("resnet50", 80, 24)
+        s.handle(.character("/"))
+        type("layer1.0.conv2", into: &s)
+        s.handle(.enter)
+        let text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("RF jump, start"), text)
+        XCTAssertTrue(text.contains("% of params"), text)
+    }
+
+    func testNonTrainableParamsHaveALineOfTheirOwn() throws {
+        let s = try state("googlenet")
+        let text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("non-trainable  128"), text)
+    }
+
+    func testTheSharedLayerSurvivesGoingBetweenScreensTwoAndFour() throws {
+        var s = try state("lenet5")
+        s.handle(.character("2"))
+        s.handle(.character("j"))
+        s.handle(.character("j"))
+        let chosen = try XCTUnwrap(s.receptiveField.selectedLayer)
+        s.handle(.character("4"))
+        XCTAssertEqual(s.selectedLayer, chosen, "the feature maps show the layer chosen in the table")
+        s.handle(.character("n"))
+        s.handle(.character("2"))
+        XCTAssertEqual(s.receptiveField.selectedLayer, chosen + 1, "and the table the one chosen on the maps")
+    }
+
+    func testHelpStaysAboveTheFooterAndScrolls() throws {
+        var s = try state("lenet5", 80, 24)
+        s.handle(.character("4"))
+        s.handle(.character("?"))
+        var lines = s.render().lines
+        XCTAssertTrue(lines[22].hasPrefix(" Params"), "the totals line is not drawn over: \(lines[22])")
+        XCTAssertTrue(lines.contains { $0.contains("↑↓ more") }, lines.joined(separator: "\n"))
+        for _ in 0..<30 { s.handle(.down) }
+        lines = s.render().lines
+        XCTAssertTrue(lines.contains { $0.contains("quit") }, "the last rows can be reached")
+    }
+
+    func testCtrlCQuitsAsAnInterruption() throws {
+        var s = try state("lenet5")
+        s.handle(.ctrl("c"))
+        XCTAssertTrue(s.shouldQuit)
+        XCTAssertTrue(s.interrupted)
+    }
+}
