@@ -29,7 +29,8 @@ extension Zoo {
             sample (it sees a gray 64x64 version) and compare the seven maps.
             """,
         defaultInput: TensorShape(channels: 1, height: 64, width: 64),
-        constants: ["conv.weight": ConstantTensor(shape: [7, 1, 3, 3], values: classicKernels.flatMap(\.weights))]
+        constants: ["conv.weight": ConstantTensor(shape: [7, 1, 3, 3], values: classicKernels.flatMap(\.weights))],
+        channelNames: ["conv": classicKernels.map(\.name)]
     ) { _ in
         let b = GraphBuilder("filters")
         let x = b.input()

@@ -30,12 +30,15 @@ public struct ZooModel: Sendable {
     public let constants: [String: ConstantTensor]
     /// Trained weights shipped in `Assets/weights/` (file name), used unless others are given.
     public let shippedWeights: String?
+    /// Names of a layer's output channels, by layer name, where the model gives them (the
+    /// `filters` model's kernels: identity, box blur, ...).
+    public let channelNames: [String: [String]]
     private let builder: @Sendable (ZooOptions) -> Graph
 
     public init(
         name: String, title: String, year: Int, paper: String, description: String,
         defaultInput: TensorShape, hasAuxClassifiers: Bool = false, labels: LabelSet? = nil,
-        constants: [String: ConstantTensor] = [:], shippedWeights: String? = nil,
+        constants: [String: ConstantTensor] = [:], shippedWeights: String? = nil, channelNames: [String: [String]] = [:],
         build: @escaping @Sendable (ZooOptions) -> Graph
     ) {
         self.name = name
@@ -48,6 +51,7 @@ public struct ZooModel: Sendable {
         self.labels = labels
         self.constants = constants
         self.shippedWeights = shippedWeights
+        self.channelNames = channelNames
         self.builder = build
     }
 

@@ -98,12 +98,20 @@ final class FeatureMapsScreenTests: XCTestCase {
 
     func testFilterKernelsAreTheClassicOnes() throws {
         var s = try maps("filters")
-        XCTAssertTrue(s.render().lines.contains { $0.contains("cifar10:0") } == false || true)
-        press([.character("w")], &s)
+        var text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("mnist:0"), "a gray model starts on the digits")
+        for name in ["identity", "box blur", "sharpen", "emboss", "outline", "Sobel x", "Sobel y"] {
+            XCTAssertTrue(text.contains(name + " "), "the maps are titled by their kernels' names: \(name)")
+        }
+        press([.right, .right, .enter], &s)
+        text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("#2 sharpen of 7"), text)
+        XCTAssertTrue(text.contains("kernel 0 -1.00 0 | -1.00 5.00 -1.00 | 0 -1.00 0"), "zoomed, the kernel's numbers")
+        press([.escape, .character("w")], &s)
         let lines = s.render().lines
         XCTAssertTrue(lines[1].contains("kernels of conv"), lines[1])
         XCTAssertTrue(lines.contains { $0.contains("7 filters x 1 input channel of 3x3") }, lines.joined(separator: "\n"))
-        XCTAssertTrue(lines.contains { $0.contains("#0 0..1.00") }, "the identity kernel: one 1, the rest 0")
+        XCTAssertTrue(lines.contains { $0.contains("identity 0..1.00") }, "the identity kernel: one 1, the rest 0")
         XCTAssertTrue(lines.contains { $0.contains("not a classifier") })
     }
 

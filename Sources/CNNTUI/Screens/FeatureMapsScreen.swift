@@ -197,7 +197,7 @@ public enum FeatureMapsScreen {
             if shape.height * shape.width == 1 || !shape.isSpatial {
                 info = renderVector(state, layer: id, output: output, area: body, into: &canvas)
             } else if maps.view == .zoomed {
-                info = renderZoomed(state, output: output, area: body, into: &canvas)
+                info = renderZoomed(state, engine: engine, output: output, area: body, into: &canvas)
             } else {
                 info = renderChannels(state, output: output, area: body, into: &canvas)
             }
@@ -222,15 +222,18 @@ public enum FeatureMapsScreen {
         let layout = ChannelGrid(mapSize: Size2(shape.height, shape.width), channels: shape.channels).layout(in: area, theme: state.theme)
         let grid = ChannelGrid(mapSize: Size2(shape.height, shape.width), channels: shape.channels,
                                page: layout.page(of: channel), selected: channel)
+        let names = channelNames(state, layer: state.selectedLayer ?? 0)
         output.values.withUnsafeBufferPointer { values in
-            grid.render(area: area, into: &canvas, theme: state.theme) { c in
+            grid.render(area: area, into: &canvas, theme: state.theme, title: { c, map in
+                "\(names.flatMap { c < $0.count ? $0[c] : nil } ?? "#\(c)") \(ValueRange(of: map.values))"
+            }) { c in
                 Heatmap(channel: c, of: values, width: shape.width, height: shape.height, range: range, scale: scale(state))
             }
         }
         return "\(shape.channels) channels · page \(layout.page(of: channel) + 1)/\(layout.pageCount) · Enter zooms #\(channel)"
     }
 
-    static func renderZoomed(_ state: AppState, output: LayerValues, area: Rect, into canvas: inout Canvas) -> String {
+    static func renderZoomed(_ state: AppState, engine: InferenceSnapshot?, output: LayerValues, area: Rect, into canvas: inout Canvas) -> String {
         let shape = output.shape
         let channel = min(state.featureMaps.channel, shape.channels - 1)
         let range = layerRange(state, output)
@@ -239,10 +242,13 @@ public enum FeatureMapsScreen {
             Heatmap(channel: channel, of: values, width: shape.width, height: shape.height, range: range, scale: scale(state))
         }
         let own = ValueRange(of: map.values)
-        canvas.put("#\(channel) of \(shape.channels): \(shape.height)x\(shape.width), values \(own)", x: picture.x, y: picture.y,
+        let layer = state.selectedLayer ?? 0
+        let name = channelNames(state, layer: layer).flatMap { channel < $0.count ? " " + $0[channel] : nil } ?? ""
+        canvas.put("#\(channel)\(name) of \(shape.channels): \(shape.height)x\(shape.width), values \(own)", x: picture.x, y: picture.y,
                    style: state.theme.title, clip: picture)
         map.render(area: picture.splitTop(1).1, into: &canvas, theme: state.theme)
         HeatmapLegend(range: map.range, scale: map.scale).render(area: legend, into: &canvas, theme: state.theme)
+        if let kernel = kernelNumbers(engine?.parameters[layer], filter: channel) { return "kernel " + kernel + " · Enter back" }
         return "channel \(channel) zoomed · Enter back"
     }
 
@@ -311,7 +317,8 @@ public enum FeatureMapsScreen {
             let layout = ChannelGrid(mapSize: Size2(kh, kw), channels: count).layout(in: area, theme: theme)
             let grid = ChannelGrid(mapSize: Size2(kh, kw), channels: count, page: layout.page(of: channel), selected: channel)
             grid.render(area: area, into: &canvas, theme: theme, title: { k, map in
-                let name = inputs == 1 ? "#\(k)" : "#\(k / inputs).\(k % inputs)"
+                let names = channelNames(state, layer: layer.id)
+                let name = inputs == 1 ? names.flatMap { k < $0.count ? $0[k] : nil } ?? "#\(k)" : "#\(k / inputs).\(k % inputs)"
                 return "\(name) \(ValueRange(of: map.values))"
             }) { k in
                 Heatmap(channel: k, of: values, width: kw, height: kh, range: range, scale: .signed)
@@ -325,6 +332,23 @@ public enum FeatureMapsScreen {
         map.render(area: picture.splitTop(1).1, into: &canvas, theme: theme)
         HeatmapLegend(range: map.range, scale: map.scale).render(area: legend, into: &canvas, theme: theme)
         return "dense weights · w maps"
+        }
+    }
+
+    /// The names the model gives `layer`'s output channels (the `filters` model's kernels).
+    static func channelNames(_ state: AppState, layer: Int) -> [String]? {
+        state.model.channelNames[state.analysis.graph.layers[layer].name]
+    }
+
+    /// A small single-channel kernel's numbers, row by row (`0 -1 0 | -1 5 -1 | 0 -1 0`), for
+    /// the zoomed map it makes; nil for kernels over several channels or larger than 5x5.
+    static func kernelNumbers(_ weight: ParameterValues?, filter: Int) -> String? {
+        guard let weight, weight.shape.count == 4, weight.shape[1] == 1, weight.shape[2] * weight.shape[3] <= 25,
+              filter < weight.shape[0] else { return nil }
+        let (kh, kw) = (weight.shape[2], weight.shape[3])
+        return weight.withValues { values in
+            (0..<kh).map { y in (0..<kw).map { x in shortNumber(values[(filter * kh + y) * kw + x]) }.joined(separator: " ") }
+                .joined(separator: " | ")
         }
     }
 
