@@ -86,6 +86,11 @@ extension CNNTUICommand {
             } else {
                 runner.run()
             }
+            // Ctrl-C quits the browser as it interrupts any command: with 130.
+            if runner.state.interrupted {
+                backend.shutdown()
+                throw ExitCode(130)
+            }
         }
     }
 }
