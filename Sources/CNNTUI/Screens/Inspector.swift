@@ -100,7 +100,7 @@ public enum Inspector {
         case share(String, Double, Theme.NodeKind)
     }
 
-    /// The lines wrapped into rows for a column of `width`, one group per line.
+    /// The lines wrapped into rows for a column of `width`, grouped so a group stays in one column.
     static func rows(_ state: AppState, width: Int) -> [[Row]] {
         var groups: [[Row]] = []
         for line in lines(state) {
@@ -115,7 +115,8 @@ public enum Inspector {
                     rows.append(.labelled(i == 0 ? line.label : "", chunk, line.style))
                 }
             }
-            groups.append(rows)
+            // A formula stays with the count it explains.
+            if line.style == .formula, !groups.isEmpty { groups[groups.count - 1] += rows } else { groups.append(rows) }
         }
         return groups
     }
