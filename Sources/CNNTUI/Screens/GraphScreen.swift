@@ -20,7 +20,7 @@ public enum GraphScreen {
             if body.width >= GraphScreen.sideBySideMinimum {
                 (graph, inspector) = body.splitLeft(body.width - GraphScreen.inspectorWidth)
             } else {
-                let split = body.splitBottom(min(10, body.height / 2))
+                let split = body.splitBottom(min(11, (body.height + 1) / 2))
                 (graph, inspector) = (split.rest, split.bottom)
             }
         }
