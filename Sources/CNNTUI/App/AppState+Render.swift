@@ -67,7 +67,7 @@ extension AppState {
         let rest = " │ Mult-adds \(a.macs.abbreviated) │ Memory \(Display.megabytes(a.memory.totalBytes)) MB │ Depth \(a.depth)"
         let forms = [
             "Params \(a.totalParams.grouped) · trainable \(a.trainableParams.grouped) · non-trainable \(a.nonTrainableParams.grouped)",
-            "Params \(a.totalParams.grouped) (non-trainable \(a.nonTrainableParams.grouped))",
+            a.nonTrainableParams > 0 ? "Params \(a.totalParams.grouped) (non-trainable \(a.nonTrainableParams.grouped))" : "Params \(a.totalParams.grouped)",
             "Params \(a.totalParams.grouped)",
             "Params \(a.totalParams.abbreviated)",
         ]
