@@ -20,6 +20,11 @@ public enum Zoo {
     /// Up to `limit` zoo names closest to `name` (edit distance), for "did you mean" messages.
     public static func suggestions(for name: String, limit: Int = 3) -> [String] {
         let key = name.lowercased()
+        // A name the user typed part of (`lenet` for lenet5) beats any spelling that is merely close.
+        let names = all.map(\.name)
+        for matching in [names.filter { $0.hasPrefix(key) }, key.count >= 3 ? names.filter { $0.contains(key) } : []] where !matching.isEmpty {
+            return Array(matching.sorted().prefix(limit))
+        }
         let scored = all.map { model -> (String, Int) in
             let distance = editDistance(key, model.name)
             let bonus = model.name.hasPrefix(key) || key.hasPrefix(model.name) ? -2 : 0

@@ -17,8 +17,8 @@ extension CNNTUICommand {
         @Option(help: "Also compare a stack of this many convolutions...")
         var stack: Int?
 
-        @Option(help: "...of this kernel size (with --stack).")
-        var kernel: Int = 3
+        @Option(help: "...of this kernel size (with --stack; default 3).")
+        var kernel: Int?
 
         func spatial() throws -> Size2 {
             let parts = size.split(separator: "x").compactMap { Int($0) }
@@ -33,7 +33,8 @@ extension CNNTUICommand {
             _ = try spatial()
             guard channels > 0 else { throw ValidationError("--channels must be positive") }
             if let stack, stack < 1 { throw ValidationError("--stack must be at least 1") }
-            guard kernel > 0 else { throw ValidationError("--kernel must be positive") }
+            if let kernel, kernel <= 0 { throw ValidationError("--kernel must be positive") }
+            if kernel != nil && stack == nil { throw ValidationError("--kernel sizes the --stack comparison: give --stack N too") }
         }
 
         func run() throws {
@@ -43,7 +44,7 @@ extension CNNTUICommand {
                 try KernelStackComparison.classic(channels: channels, size: size)
             }
             if let stack {
-                let kernel = self.kernel
+                let kernel = self.kernel ?? 3
                 comparisons.append(try calculate { () throws(AnalysisError) in
                     try KernelStackComparison(count: stack, kernel: kernel, channels: channels, size: size)
                 })

@@ -31,6 +31,10 @@ struct ModelSelection: ParsableArguments {
     /// The model analysed at the chosen input; a shape error names the first layer that fails.
     func analysis() throws -> (ZooModel, ModelAnalysis) {
         let zoo = try zooModel()
+        if aux && !zoo.hasAuxClassifiers {
+            let with = Zoo.all.filter(\.hasAuxClassifiers).map(\.name).joined(separator: ", ")
+            throw UserError("\(zoo.name) has no auxiliary classifiers (\(with) do): drop --aux")
+        }
         let shape = input.flatMap(TensorShape.init(parsing:))
         do {
             return (zoo, try zoo.analysis(input: shape, options: ZooOptions(auxClassifiers: aux)))

@@ -69,7 +69,21 @@ final class CLITests: XCTestCase {
         let r = try run("summary", "lenet")
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("unknown model 'lenet'"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("lenet5"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("did you mean lenet5?"), "the name typed in part, not alexnet or zfnet: \(r.stderr)")
+    }
+
+    func testAuxOnAModelWithoutAuxiliaryHeadsIsAnError() throws {
+        let r = try run("summary", "resnet50", "--aux")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("resnet50 has no auxiliary classifiers (googlenet, inception_v3 do)"), r.stderr)
+        XCTAssertEqual(try run("summary", "googlenet", "--aux").status, 0)
+    }
+
+    func testCompareRFKernelNeedsAStack() throws {
+        let r = try run("compare-rf", "--kernel", "5")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("give --stack N too"), r.stderr)
+        XCTAssertEqual(try run("compare-rf", "--stack", "2", "--kernel", "5").status, 0)
     }
 
     func testImpossibleInputNamesTheFirstFailingLayer() throws {

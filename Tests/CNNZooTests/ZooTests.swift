@@ -48,6 +48,7 @@ final class ZooTests: XCTestCase {
         XCTAssertEqual(Zoo.suggestions(for: "resnet5").first, "resnet50")
         XCTAssertTrue(Zoo.suggestions(for: "vgg").contains("vgg11"))
         XCTAssertEqual(Zoo.suggestions(for: "transformer"), [])
+        XCTAssertEqual(Zoo.suggestions(for: "lenet"), ["lenet5"], "a name typed in part beats close spellings")
     }
 
     func testAuxiliaryClassifiersAreASwitch() throws {
