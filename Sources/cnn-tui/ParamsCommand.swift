@@ -18,8 +18,9 @@ struct ConvOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Kernel size: K or KHxKW.", valueName: "K"))
     var kernel: String
 
-    @Option(help: "Number of filters (output channels).")
-    var filters: Int = 1
+    // Read whatever follows, so that `--filters -1` is a bad number, not a missing value.
+    @Option(parsing: .unconditional, help: "Number of filters (output channels).")
+    var filters: Int
 
     @Option(help: ArgumentHelp("Stride: S or SHxSW.", valueName: "S"))
     var stride: String = "1"
@@ -64,7 +65,7 @@ struct ConvOptions: ParsableArguments {
         _ = try pair(stride, "stride")
         _ = try pair(dilation, "dilation")
         _ = try paddingValue()
-        guard filters > 0 else { throw ValidationError("--filters must be positive") }
+        guard filters > 0 else { throw ValidationError("--filters must be a positive number; got \(filters)") }
     }
 }
 

@@ -52,7 +52,7 @@ final class CLITests: XCTestCase {
     }
 
     func testImpossibleConvIsAOneLineError() throws {
-        let r = try run("params", "conv", "--input", "3x4x4", "--kernel", "7")
+        let r = try run("params", "conv", "--input", "3x4x4", "--kernel", "7", "--filters", "1")
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("larger than its padded input"), r.stderr)
         XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
@@ -77,6 +77,15 @@ final class CLITests: XCTestCase {
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("resnet50 has no auxiliary classifiers (googlenet, inception_v3 do)"), r.stderr)
         XCTAssertEqual(try run("summary", "googlenet", "--aux").status, 0)
+    }
+
+    func testParamsConvNeedsAPositiveFilterCount() throws {
+        var r = try run("params", "conv", "--input", "3x32x32", "--kernel", "5")
+        XCTAssertNotEqual(r.status, 0, "no silent single filter")
+        XCTAssertTrue(r.stderr.contains("--filters"), r.stderr)
+        r = try run("params", "conv", "--input", "3x32x32", "--kernel", "5", "--filters", "-1")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("--filters must be a positive number; got -1"), r.stderr)
     }
 
     func testCompareRFKernelNeedsAStack() throws {
