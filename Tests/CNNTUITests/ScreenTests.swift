@@ -43,62 +43,6 @@ final class ScreenTests: XCTestCase {
         XCTAssertTrue(lines[38].contains("Memory 280.66 MB"))
     }
 
-    func testCalculatorStartsWithTheCourseExample() throws {
-        var s = try state("lenet5")
-        s.handle(.character("3"))
-        let text = s.render().lines.joined(separator: "\n")
-        XCTAssertTrue(text.contains("3x32x32 -> 4x28x28"), text)
-        XCTAssertTrue(text.contains("5*5*3*4 + 4 = 304"), text)
-    }
-
-    func testCalculatorTypingAndImpossibleSettings() throws {
-        var s = try state("lenet5")
-        s.handle(.character("3"))
-        for _ in 0..<4 { s.handle(.down) }  // kernel
-        type("40", into: &s)
-        s.handle(.enter)
-        let text = s.render().lines.joined(separator: "\n")
-        XCTAssertTrue(text.contains("impossible"), text)
-        XCTAssertTrue(text.contains("larger than its padded"), text)
-    }
-
-    func testCalculatorHeadComparisonUsesVGG16Numbers() throws {
-        var s = try state("vgg16")
-        s.handle(.character("3"))
-        for _ in 0..<4 { s.handle(.right) }  // mode: head
-        XCTAssertEqual(s.calculator.mode, .head)
-        s.handle(.down)
-        type("512", into: &s); s.handle(.down)
-        type("7", into: &s); s.handle(.down)
-        type("7", into: &s); s.handle(.enter)
-        let text = s.render().lines.joined(separator: "\n")
-        XCTAssertTrue(text.contains("25088*4096 + 4096 = 102,764,544"), text)
-        XCTAssertTrue(text.contains("512*4096 + 4096 = 2,101,248"), text)
-    }
-
-    func testReceptiveFieldScreenFollowsTheGraphSelection() throws {
-        var s = try state("vgg16")
-        s.handle(.character("/"))
-        type("features.30", into: &s)
-        s.handle(.enter)
-        s.handle(.tab)
-        XCTAssertEqual(s.screen, .receptiveField)
-        let text = s.render().lines.joined(separator: "\n")
-        XCTAssertTrue(text.contains("features.30: unit (3,3) of 7x7"), text)
-        XCTAssertTrue(text.contains("sees 212x212 of the 224x224 input"), text)
-    }
-
-    func testStackComparisonReactsToKeys() throws {
-        var s = try state("vgg16")
-        s.handle(.character("2"))
-        s.handle(.character("c"))
-        s.handle(.right)  // n = 3
-        let text = s.render().lines.joined(separator: "\n")
-        XCTAssertTrue(text.contains("3 x 3x3    RF 7    110,784 params"), text)
-        XCTAssertTrue(text.contains("1 x 7x7    RF 7    200,768 params"), text)
-        XCTAssertTrue(text.contains("after conv 3: 7x7"), text)
-    }
-
     func testPickerFiltersAndOpens() throws {
         var s = try state("lenet5")
         s.handle(.character("m"))
