@@ -84,7 +84,8 @@ extension Op {
         guard stride > 0, span > 0, pad >= 0 else { throw ShapeReason("stride, kernel and padding must be positive") }
         let padded = n + pad
         guard padded >= span else {
-            throw ShapeReason("the \(what) (\(span) pixels) is larger than its padded input (\(padded) pixels of \(x))")
+            func pixels(_ n: Int) -> String { n == 1 ? "1 pixel" : "\(n) pixels" }
+            throw ShapeReason("the \(what) (\(pixels(span))) is larger than its padded input (\(pixels(padded)) of \(x))")
         }
         let room = padded - span
         var count = (ceil ? (room + stride - 1) / stride : room / stride) + 1

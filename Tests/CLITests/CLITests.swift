@@ -79,6 +79,11 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try run("summary", "googlenet", "--aux").status, 0)
     }
 
+    func testOnePixelIsSingular() throws {
+        let r = try run("params", "conv", "--input", "3x1x1", "--kernel", "3", "--filters", "1")
+        XCTAssertTrue(r.stderr.contains("(1 pixel of 3x1x1)"), r.stderr)
+    }
+
     func testParamsConvNeedsAPositiveFilterCount() throws {
         var r = try run("params", "conv", "--input", "3x32x32", "--kernel", "5")
         XCTAssertNotEqual(r.status, 0, "no silent single filter")
