@@ -22,11 +22,7 @@ public enum KeyHelp {
                 ("← → / - +", "change the value"),
             ]
         case .calculator:
-            return [
-                ("↑↓ / j k", "choose a field"), ("← → / - +", "change the value (first field: what to calculate)"),
-                ("0-9", "type a number (Tab switches screens here)"), ("Enter", "keep the typed number"), ("Esc", "drop the typed number"),
-                ("s", "padding: same"), ("Space", "bias on / off"),
-            ]
+            return CalculatorScreenState.help
         case .featureMaps:
             return [
                 ("n / p (j / k)", "next / previous layer, in execution order"), ("g / G", "first / last layer"),
@@ -46,7 +42,7 @@ public enum KeyHelp {
         case .graph: hints = [("↑↓", "move"), ("⏎", "open/close"), ("+/-", "all"), ("/", "search")]
         case .receptiveField:
             hints = state.receptiveField.focus == .table ? [("↑↓", "layer"), ("c", "compare kernels")] : [("↑↓", "setting"), ("←→", "change"), ("c", "back to table")]
-        case .calculator: hints = [("↑↓", "field"), ("←→", "change"), ("0-9", "type")]
+        case .calculator: hints = state.calculator.hints
         case .featureMaps:
             hints = state.featureMaps.focus == .input
                 ? [("←→", "sample"), ("↑↓", "data set"), ("i", "back to maps"), ("n/p", "layer")]
