@@ -31,7 +31,7 @@ extension AppState {
             handlePathTyping(key)
             return
         }
-        if screen == .calculator && (calculator.isEditing || calculator.takesDigits && key.isDigit) {
+        if screen == .calculator && calculator.captures(key) {
             calculator.handle(key)
             return
         }

@@ -27,11 +27,7 @@ public enum KeyHelp {
                 ("← → / - +", "change the value"),
             ]
         case .calculator:
-            return [
-                ("↑↓ / j k", "choose a field"), ("← → / - +", "change the value (first field: what to calculate)"),
-                ("0-9", "type a number (Tab switches screens here)"), ("Enter", "keep the typed number"), ("Esc", "drop the typed number"),
-                ("s", "padding: same"), ("Space", "bias on / off"),
-            ]
+            return CalculatorScreenState.help
         case .featureMaps:
             return FeatureMapsState.mapKeys.help
         }
@@ -44,7 +40,7 @@ public enum KeyHelp {
         case .graph: hints = GraphBrowser.keys.hints
         case .receptiveField:
             hints = state.receptiveField.focus == .table ? [("↑↓", "layer"), ("c", "compare kernels")] : [("↑↓", "setting"), ("←→", "change"), ("c", "back to table")]
-        case .calculator: hints = [("↑↓", "field"), ("←→", "change"), ("0-9", "type")]
+        case .calculator: hints = state.calculator.hints
         case .featureMaps: hints = state.featureMaps.hints
         }
         if state.theme.glyphs.vertical == "|" {

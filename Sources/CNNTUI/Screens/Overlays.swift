@@ -27,7 +27,7 @@ public enum HelpOverlay {
         let entries = entries(state)
         let body = state.layout.body
         let keyWidth = min(entries.map { displayWidth($0.0) }.max() ?? 0, 20)
-        let width = min(body.width - 2, max(50, keyWidth + 4 + (entries.map { displayWidth($0.1) }.max() ?? 0)))
+        let width = min(body.width - 2, max(50, keyWidth + 5 + (entries.map { displayWidth($0.1) }.max() ?? 0)))
         let height = min(body.height, entries.count + 3)
         let box = body.centered(width: width, height: height)
         canvas.fill(box)
