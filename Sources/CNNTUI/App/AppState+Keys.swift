@@ -133,9 +133,10 @@ extension AppState {
         let area = featureMapsLayout.grid
         switch featureMaps.view {
         case .kernels:
-            let layer = analysis.graph.layers[id]
-            guard case .conv2d(let c) = layer.op else { return nil }
-            let count = c.filters * (analysis.layers[id].inputShapes[0].channels / c.groups)
+            // One tile per output filter and input channel of the weight, as the screen draws them.
+            guard case .conv2d(let c) = analysis.graph.layers[id].op,
+                  let weight = analysis.parameterTensors(of: id).first(where: { $0.role == .weight }) else { return nil }
+            let count = weight.shape[0] * weight.shape[1]
             return (count, ChannelGrid(mapSize: c.kernel, channels: count).layout(in: area, theme: theme))
         case .channels, .zoomed:
             guard shape.isSpatial, shape.height * shape.width > 1 else { return nil }

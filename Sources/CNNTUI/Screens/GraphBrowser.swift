@@ -135,24 +135,23 @@ public struct GraphBrowser: Sendable {
 
     /// Opens the blocks around `layer` and puts the cursor on it.
     public mutating func reveal(layer: Int) {
-        let path = Set(graph.blockPath(graph.layers[layer].block).map(\.id))
-        if !path.isSubset(of: expanded) {
-            expanded.formUnion(path)
-            view = GraphView(graph: graph, expanded: expanded)
-            lanes = LaneLayout(view)
-        }
+        open(blocksAround: graph.layers[layer].block)
         select(row(showing: layer) ?? selected)
     }
 
     /// Opens the blocks around `block` and puts the cursor on its row.
     public mutating func reveal(block: Int) {
-        let path = Set(graph.blockPath(graph.blocks[block].parent).map(\.id))
-        if !path.isSubset(of: expanded) {
-            expanded.formUnion(path)
-            view = GraphView(graph: graph, expanded: expanded)
-            lanes = LaneLayout(view)
-        }
+        open(blocksAround: graph.blocks[block].parent)
         if let row = rows.firstIndex(where: { $0.kind == .blockHeader(block) || $0.kind == .collapsedBlock(block) }) { select(row) }
+    }
+
+    /// Opens `block` and every block it sits in, rebuilding the rows only when that changes them.
+    private mutating func open(blocksAround block: Int?) {
+        let path = Set(graph.blockPath(block).map(\.id))
+        guard !path.isSubset(of: expanded) else { return }
+        expanded.formUnion(path)
+        view = GraphView(graph: graph, expanded: expanded)
+        lanes = LaneLayout(view)
     }
 
     // MARK: Search
