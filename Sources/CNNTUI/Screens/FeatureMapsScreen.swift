@@ -310,28 +310,28 @@ public enum FeatureMapsScreen {
         let full = ValueRange(weight.lower, weight.upper)
         let range = state.featureMaps.perLayerScale ? full : nil
         return weight.withValues { values in
-        if weight.shape.count == 4 {
-            let (outputs, inputs, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
-            let count = outputs * inputs
-            let channel = min(state.featureMaps.channel, count - 1)
-            let layout = ChannelGrid(mapSize: Size2(kh, kw), channels: count).layout(in: area, theme: theme)
-            let grid = ChannelGrid(mapSize: Size2(kh, kw), channels: count, page: layout.page(of: channel), selected: channel)
-            grid.render(area: area, into: &canvas, theme: theme, title: { k, map in
-                let names = channelNames(state, layer: layer.id)
-                let name = inputs == 1 ? names.flatMap { k < $0.count ? $0[k] : nil } ?? "#\(k)" : "#\(k / inputs).\(k % inputs)"
-                return "\(name) \(ValueRange(of: map.values))"
-            }) { k in
-                Heatmap(channel: k, of: values, width: kw, height: kh, range: range, scale: .signed)
+            if weight.shape.count == 4 {
+                let (outputs, inputs, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
+                let count = outputs * inputs
+                let channel = min(state.featureMaps.channel, count - 1)
+                let layout = ChannelGrid(mapSize: Size2(kh, kw), channels: count).layout(in: area, theme: theme)
+                let grid = ChannelGrid(mapSize: Size2(kh, kw), channels: count, page: layout.page(of: channel), selected: channel)
+                grid.render(area: area, into: &canvas, theme: theme, title: { k, map in
+                    let names = channelNames(state, layer: layer.id)
+                    let name = inputs == 1 ? names.flatMap { k < $0.count ? $0[k] : nil } ?? "#\(k)" : "#\(k / inputs).\(k % inputs)"
+                    return "\(name) \(ValueRange(of: map.values))"
+                }) { k in
+                    Heatmap(channel: k, of: values, width: kw, height: kh, range: range, scale: .signed)
+                }
+                return "\(outputs) filters x \(inputs) input channel\(inputs == 1 ? "" : "s") of \(kh)x\(kw) · page \(layout.page(of: channel) + 1)/\(layout.pageCount) · w maps"
             }
-            return "\(outputs) filters x \(inputs) input channel\(inputs == 1 ? "" : "s") of \(kh)x\(kw) · page \(layout.page(of: channel) + 1)/\(layout.pageCount) · w maps"
-        }
-        let (outputs, inputs) = (weight.shape[0], weight.shape[1])
-        let (picture, legend) = area.splitBottom(2)
-        let map = Heatmap(values, width: inputs, height: outputs, range: full, scale: .signed)
-        canvas.put("weight matrix \(outputs)x\(inputs) (out x in), values \(full)", x: picture.x, y: picture.y, style: theme.title, clip: picture)
-        map.render(area: picture.splitTop(1).1, into: &canvas, theme: theme)
-        HeatmapLegend(range: map.range, scale: map.scale).render(area: legend, into: &canvas, theme: theme)
-        return "dense weights · w maps"
+            let (outputs, inputs) = (weight.shape[0], weight.shape[1])
+            let (picture, legend) = area.splitBottom(2)
+            let map = Heatmap(values, width: inputs, height: outputs, range: full, scale: .signed)
+            canvas.put("weight matrix \(outputs)x\(inputs) (out x in), values \(full)", x: picture.x, y: picture.y, style: theme.title, clip: picture)
+            map.render(area: picture.splitTop(1).1, into: &canvas, theme: theme)
+            HeatmapLegend(range: map.range, scale: map.scale).render(area: legend, into: &canvas, theme: theme)
+            return "dense weights · w maps"
         }
     }
 
