@@ -73,7 +73,7 @@ print("worst start-up (median of 5) \(ms(worstStart)), goal < 150 ms; worst key 
 // every key is pressed while that work is under way (`]` starts the next photo, cancelling).
 print("")
 print("Feature maps while the engine works (vgg16 at 3x224x224 on imagenet photos, 120x40):")
-guard let library = SampleLibrary.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment) else {
+guard let assets = SampleFiles.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment) else {
     print("no Assets/ found; run from the repository")
     exit(1)
 }
@@ -83,8 +83,8 @@ var busyLatencies: [Double] = []
 var idleLatencies: [Double] = []
 var passes = 0
 let backend = TestBackend(width: 120, height: 40)
-var state = try AppState(model: Zoo.model(named: "vgg16")!, samples: SampleCatalog(library: library))
-try state.chooseSample("imagenet:0")
+var state = try AppState(model: Zoo.model(named: "vgg16")!, samples: SampleCache(files: assets))
+try state.chooseSample(SampleID(.imagenet, 0))
 let runner = AppRunner(state: state, backend: backend)
 runner.step(.character("4"))
 runner.step(.character("g"))

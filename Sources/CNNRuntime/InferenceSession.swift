@@ -4,33 +4,6 @@ import CNNModel
 import CNNZoo
 import Foundation
 
-/// An image to run, with what is known about it.
-public struct Sample: Sendable {
-    public let image: Image
-    /// `mnist:0`, or a file's path.
-    public let name: String
-    /// The true class and its name, when the data set says.
-    public let label: Int?
-    public let className: String?
-    /// The bundled data set it comes from (`mnist`, `cifar10`, ...), nil for a file.
-    public let dataset: String?
-
-    public init(image: Image, name: String, label: Int? = nil, className: String? = nil, dataset: String? = nil) {
-        self.image = image
-        self.name = name
-        self.label = label
-        self.className = className
-        self.dataset = dataset
-    }
-
-    /// The true class when it counts the same classes as `labels` (an MNIST digit for LeNet-5),
-    /// nil when there is none to compare with: a CIFAR-10 "ship" is class 8, not the digit 8.
-    public func label(in labels: LabelSet?) -> Int? {
-        guard let label, let dataset, let labels, ModelInput.labelSetName(dataset: dataset) == labels.name else { return nil }
-        return label
-    }
-}
-
 /// A forward pass of one model computed on a background thread, layer by layer, so that a UI
 /// stays responsive while a large model works. Preparing (weights, buffers) happens on that
 /// thread too. A new input cancels the pass in progress between two layers; each finished
@@ -48,10 +21,10 @@ public final class InferenceSession {
 
     /// Starts preparing at once (weights from `weightsFile`, else the model's own or random from
     /// `seed`; see `ModelWeights.load`).
-    public init(model: ZooModel, analysis: ModelAnalysis, library: SampleLibrary?, weightsFile: String? = nil, seed: UInt64 = 42) {
+    public init(model: ZooModel, analysis: ModelAnalysis, assets: SampleFiles?, weightsFile: String? = nil, seed: UInt64 = 42) {
         self.model = model
         self.analysis = analysis
-        worker = Worker(model: model, analysis: analysis, library: library, weightsFile: weightsFile, seed: seed)
+        worker = Worker(model: model, analysis: analysis, assets: assets, weightsFile: weightsFile, seed: seed)
         let worker = self.worker
         let thread = Thread { worker.main() }
         thread.name = "cnn-tui engine"
@@ -98,7 +71,7 @@ public final class InferenceSession {
 private final class Worker: @unchecked Sendable {
     let model: ZooModel
     let analysis: ModelAnalysis
-    let library: SampleLibrary?
+    let assets: SampleFiles?
     let weightsFile: String?
     let seed: UInt64
     let condition = NSCondition()
@@ -108,10 +81,10 @@ private final class Worker: @unchecked Sendable {
     var stopped = false
     var isPrepared = false
 
-    init(model: ZooModel, analysis: ModelAnalysis, library: SampleLibrary?, weightsFile: String?, seed: UInt64) {
+    init(model: ZooModel, analysis: ModelAnalysis, assets: SampleFiles?, weightsFile: String?, seed: UInt64) {
         self.model = model
         self.analysis = analysis
-        self.library = library
+        self.assets = assets
         self.weightsFile = weightsFile
         self.seed = seed
     }
@@ -141,7 +114,7 @@ private final class Worker: @unchecked Sendable {
     func main() {
         let prepared: Executor
         do {
-            let loaded = try ModelWeights.load(model, analysis: analysis, file: weightsFile, seed: seed, assets: library)
+            let loaded = try ModelWeights.load(model, analysis: analysis, file: weightsFile, seed: seed, assets: assets)
             if locked({ stopped }) { return }  // closed while preparing: don't allocate the buffers
             prepared = try Executor(analysis: analysis, weights: loaded.weights, fuse: false)
             let parameters = Self.kernels(loaded.weights, analysis: analysis)

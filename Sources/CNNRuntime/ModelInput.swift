@@ -30,30 +30,4 @@ public enum ModelInput {
         }
         return LabeledSamples(inputs: inputs, labels: classes, sampleSize: shape.elementCount ?? 0)
     }
-
-    /// The name of the zoo's label set whose classes a bundled data set's labels count
-    /// (`mnist` -> "MNIST digits"); nil for CIFAR-100, which no zoo model classifies.
-    public static func labelSetName(dataset: String) -> String? {
-        switch dataset {
-        case "mnist": return LabelSet.digits.name
-        case "cifar10": return LabelSet.cifar10.name
-        case "imagenet": return LabelSet.imagenet.name
-        default: return nil
-        }
-    }
-
-    /// The class names of a bundled sample data set (`mnist`, `cifar10`, `cifar100`, `imagenet`);
-    /// CIFAR-100's come from the library's `fine_label_names.txt`.
-    public static func classNames(dataset: String, library: SampleLibrary?) -> [String]? {
-        switch dataset {
-        case "mnist": return LabelSet.digits.names
-        case "cifar10": return LabelSet.cifar10.names
-        case "cifar100":
-            guard let library, let text = try? String(contentsOfFile: library.root + "/cifar100/fine_label_names.txt", encoding: .utf8)
-            else { return nil }
-            return text.split(whereSeparator: \.isNewline).map(String.init)
-        case "imagenet": return LabelSet.imagenet.names
-        default: return nil
-        }
-    }
 }

@@ -42,7 +42,7 @@ public struct ModelWeights {
     /// its shipped trained weights (when they fit this input size), or He initialization from
     /// `seed`, in that order. A file that is unreadable or does not fit the model is an error.
     public static func load(
-        _ model: ZooModel, analysis: ModelAnalysis, file: String? = nil, seed: UInt64 = 42, assets: SampleLibrary? = nil
+        _ model: ZooModel, analysis: ModelAnalysis, file: String? = nil, seed: UInt64 = 42, assets: SampleFiles? = nil
     ) throws -> ModelWeights {
         if let file {
             let weights = Weights(tensors: try Safetensors.read(path: file), origin: file)
@@ -56,7 +56,7 @@ public struct ModelWeights {
             return ModelWeights(weights: weights, source: .fixed)
         }
         if let name = model.shippedWeights, let assets, analysis.input == model.defaultInput {
-            let path = assets.root + "/weights/" + name
+            let path = assets.weightsFolder + "/" + name
             if FileManager.default.fileExists(atPath: path) {
                 let weights = Weights(tensors: try Safetensors.read(path: path), origin: path)
                 try weights.validate(for: analysis)

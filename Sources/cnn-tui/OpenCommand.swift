@@ -66,12 +66,12 @@ extension CNNTUICommand {
                 throw ExitCode(2)
             }
             let colors = !noColor && (getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
-            let library = SampleLibrary.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment)
+            let assets = SampleFiles.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment)
             var state = try AppState(model: zoo, input: analysis.input, options: ZooOptions(auxClassifiers: aux),
-                                     theme: Theme(ascii: ascii, colors: colors), samples: library.map(SampleCatalog.init(library:)))
+                                     theme: Theme(ascii: ascii, colors: colors), samples: assets.map(SampleCache.init(files:)))
             state.featureMaps.weightsFile = weights
             if let sample {
-                do { try state.chooseSample(sample) } catch { throw UserError("\(error)") }
+                do { try state.chooseSample(SampleID(parsing: sample)) } catch { throw UserError("\(error)") }
             }
             if let weights {
                 // Checked now, so that a bad file is a one-line error rather than a message in the UI.

@@ -60,14 +60,14 @@ extension CNNTUICommand {
         func run() throws {
             let (model, analysis) = try selection.analysis()
             if let threads { setBLASThreads(threads) }
-            let library = SampleLibrary.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment)
+            let assets = SampleFiles.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment)
             let loaded: ModelWeights
             do { loaded = try ModelWeights.load(model, analysis: analysis, file: self.weights, seed: seed,
-                                                        assets: untrained ? nil : library) } catch {
+                                                        assets: untrained ? nil : assets) } catch {
                 throw UserError("\(error)")
             }
             let weights = loaded.weights
-            let (input, inputDescription) = try loadInput(analysis, labels: model.labels, library: library)
+            let (input, inputDescription) = try loadInput(analysis, labels: model.labels, assets: assets)
             // Layers written to --output keep their own values; the rest may be fused and share buffers.
             let requested = try requestedLayers(analysis)
             let executor = try engine { () throws(EngineError) in
@@ -109,7 +109,7 @@ extension CNNTUICommand {
         }
 
         /// The input tensor and a line saying what it is.
-        private func loadInput(_ analysis: ModelAnalysis, labels: LabelSet?, library: SampleLibrary?) throws -> (Tensor, String) {
+        private func loadInput(_ analysis: ModelAnalysis, labels: LabelSet?, assets: SampleFiles?) throws -> (Tensor, String) {
             let shape = analysis.input
             if let image = self.image ?? nil {
                 let picture: Image
@@ -117,15 +117,13 @@ extension CNNTUICommand {
                 return (ModelInput.tensor(picture, shape: shape, labels: labels), "\(image) (\(picture.width)x\(picture.height)), fed as \(shape): \(fitting(picture, shape))")
             }
             if let sample {
-                guard let library else {
+                guard let assets else {
                     throw UserError("cannot find the bundled samples (Assets/); set CNN_TUI_ASSETS to the folder")
                 }
-                let found: (image: Image, name: String)
-                do { found = try library.sample(sample) } catch { throw UserError("\(error)") }
-                let truth = found.image.label.map { label -> String in
-                    let dataset = sample.split(separator: ":").first.map(String.init) ?? ""
-                    let name = ModelInput.classNames(dataset: dataset, library: library)
-                        .flatMap { label < $0.count && $0[label] != String(label) ? " " + $0[label] : nil } ?? ""
+                let found: Sample
+                do { found = try SampleCache(files: assets).sample(SampleID(parsing: sample)) } catch { throw UserError("\(error)") }
+                let truth = found.label.map { label -> String in
+                    let name = found.className.flatMap { $0 != String(label) ? " " + $0 : nil } ?? ""
                     return ", true class \(label)\(name)"
                 } ?? ""
                 return (ModelInput.tensor(found.image, shape: shape, labels: labels), "sample \(found.name)\(truth), fed as \(shape): \(fitting(found.image, shape))")

@@ -129,10 +129,10 @@ extension CNNTUICommand {
             if let data {
                 path = data
             } else {
-                guard let library = SampleLibrary.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment) else {
+                guard let assets = SampleFiles.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment) else {
                     throw UserError("cannot find the bundled samples (Assets/); give --data DIR or set CNN_TUI_ASSETS")
                 }
-                path = library.root + "/mnist"
+                path = assets.folder(.mnist)
             }
             do { return try DatasetFolder.load(path) } catch { throw UserError("\(error)") }
         }

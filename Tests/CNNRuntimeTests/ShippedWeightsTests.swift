@@ -11,7 +11,7 @@ final class ShippedWeightsTests: XCTestCase {
     static let assets = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Assets").path
-    private let library = SampleLibrary(root: ShippedWeightsTests.assets)
+    private let library = SampleFiles(root: ShippedWeightsTests.assets)
 
     /// The inference engine (not the trainer that made the weights) reads the 1,000 held-out
     /// digits, none of which the training saw.

@@ -9,7 +9,7 @@ import XCTest
 
 /// The feature-map screen over real engine runs on the bundled samples.
 final class FeatureMapsScreenTests: XCTestCase {
-    static let catalog = SampleCatalog(library: SampleLibrary(root: URL(fileURLWithPath: #filePath)
+    static let catalog = SampleCache(files: SampleFiles(root: URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Assets").path))
 
@@ -162,7 +162,7 @@ final class FeatureMapsScreenTests: XCTestCase {
         var s = try maps("lenet5")
         press([.character("o")] + "/nonexistent.png".map { Key.character($0) } + [.enter], &s)
         XCTAssertTrue(s.render().lines.last!.contains("/nonexistent.png: cannot read the file"), s.render().lines.last!)
-        let png = Self.catalog.library.root + "/imagenet/00_243.png"
+        let png = Self.catalog.files.root + "/imagenet/00_243.png"
         press([.character("o")] + png.map { Key.character($0) } + [.enter], &s)
         XCTAssertTrue(s.render().lines.contains { $0.contains("fed: 1x32x32, resized, made gray") })
         XCTAssertTrue(s.render().lines.contains { $0.contains("no label, 224x224") })

@@ -1,3 +1,4 @@
+import CNNData
 import CNNModel
 import CNNRuntime
 import CNNZoo
@@ -58,7 +59,7 @@ public struct AppState {
     /// - Parameters:
     ///   - samples: the bundled samples the feature-map screen runs (none: it says so)
     public init(model: ZooModel, input: TensorShape? = nil, options: ZooOptions = ZooOptions(),
-                theme: Theme = Theme(), size: (width: Int, height: Int) = (120, 40), samples: SampleCatalog? = nil) throws(AnalysisError) {
+                theme: Theme = Theme(), size: (width: Int, height: Int) = (120, 40), samples: SampleCache? = nil) throws(AnalysisError) {
         let analysis = try model.analysis(input: input, options: options)
         self.model = model
         self.options = options
@@ -66,7 +67,7 @@ public struct AppState {
         self.graph = GraphBrowser(graph: analysis.graph)
         self.receptiveField = ReceptiveFieldScreenState(analysis: analysis)
         self.calculator = CalculatorScreenState()
-        self.featureMaps = FeatureMapsState(catalog: samples, input: analysis.input)
+        self.featureMaps = FeatureMapsState(samples: samples, input: analysis.input)
         self.theme = theme
         self.size = size
     }
@@ -81,7 +82,7 @@ public struct AppState {
             graph = GraphBrowser(graph: analysis.graph)
             receptiveField = ReceptiveFieldScreenState(analysis: analysis)
             let previous = featureMaps
-            featureMaps = FeatureMapsState(catalog: previous.catalog, input: analysis.input)
+            featureMaps = FeatureMapsState(samples: previous.samples, input: analysis.input)
             featureMaps.perLayerScale = previous.perLayerScale
             featureMaps.signed = previous.signed
             if previous.session != nil { startEngine() }
@@ -104,13 +105,12 @@ public struct AppState {
         featureMaps.start(model: model, analysis: analysis)
     }
 
-    /// Chooses the sample the feature maps run: `dataset:N` of the bundled samples.
-    public mutating func chooseSample(_ spec: String) throws {
-        guard let catalog = featureMaps.catalog else { throw SampleChoiceError("no bundled samples found (Assets/)") }
-        let sample = try catalog.sample(spec)
-        let parts = sample.name.split(separator: ":")
-        featureMaps.dataset = String(parts[0])
-        featureMaps.index = Int(parts[1]) ?? 0  // the data-set type replaces this split
+    /// Chooses the bundled sample the feature maps run; one that does not exist is an error.
+    public mutating func chooseSample(_ id: SampleID) throws {
+        guard let samples = featureMaps.samples else { throw SampleChoiceError("no bundled samples found (Assets/)") }
+        _ = try samples.sample(id)
+        featureMaps.dataset = id.dataset
+        featureMaps.index = id.index
         featureMaps.fileSample = nil
         featureMaps.runSample()
     }

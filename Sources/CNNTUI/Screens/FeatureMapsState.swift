@@ -24,10 +24,11 @@ public struct FeatureMapsState {
     }
 
     public var session: InferenceSession?
-    public let catalog: SampleCatalog?
-    public var dataset: String
+    /// The bundled samples (nil when Assets/ was not found).
+    public let samples: SampleCache?
+    public var dataset: BundledDataset
     public var index = 0
-    /// A sample from a file, shown instead of the catalog's.
+    /// A sample from a file, shown instead of the bundled one.
     public var fileSample: Sample?
     /// The selected channel (or kernel) of the selected layer.
     public var channel = 0
@@ -43,19 +44,19 @@ public struct FeatureMapsState {
     public var weightsFile: String?
     public var seed: UInt64 = 42
 
-    public init(catalog: SampleCatalog?, input: TensorShape) {
-        self.catalog = catalog
-        dataset = SampleCatalog.defaultDataset(for: input)
+    public init(samples: SampleCache?, input: TensorShape) {
+        self.samples = samples
+        dataset = BundledDataset.suited(for: input)
     }
 
-    /// The sample to run: a file's, or the catalog's current one.
+    /// The sample to run: a file's, or the current bundled one.
     public var sample: Sample? {
         if let fileSample { return fileSample }
-        return try? catalog?.sample(dataset, index)
+        return try? samples?.sample(SampleID(dataset, index))
     }
 
     /// Samples in the current data set.
-    public var sampleCount: Int { catalog?.count(dataset) ?? 0 }
+    public var sampleCount: Int { samples?.count(dataset) ?? 0 }
 
     /// What the engine shows now (nil before the screen first started it); a frame reads it once.
     public var engine: InferenceSnapshot? { session?.snapshot }
@@ -64,7 +65,7 @@ public struct FeatureMapsState {
     mutating func start(model: ZooModel, analysis: ModelAnalysis) {
         if let session, session.model.name == model.name, session.analysis.input == analysis.input { return }
         guard sample != nil else { return }  // nothing to run: the screen says why
-        session = InferenceSession(model: model, analysis: analysis, library: catalog?.library, weightsFile: weightsFile, seed: seed)
+        session = InferenceSession(model: model, analysis: analysis, assets: samples?.files, weightsFile: weightsFile, seed: seed)
         runSample()
     }
 
@@ -85,11 +86,11 @@ public struct FeatureMapsState {
 
     /// Moves to the next (or previous) data set that has samples.
     mutating func moveDataset(by delta: Int) {
-        let all = SampleCatalog.datasets
+        let all = BundledDataset.allCases
         guard let at = all.firstIndex(of: dataset) else { return }
         for step in 1...all.count {
             let next = all[((at + delta * step) % all.count + all.count) % all.count]
-            if (catalog?.count(next) ?? 0) > 0 {
+            if (samples?.count(next) ?? 0) > 0 {
                 dataset = next
                 index = 0
                 fileSample = nil
@@ -132,7 +133,7 @@ public struct FeatureMapsState {
         KeyBinding(.characters("d"), "d", "linear / signed (zero-centred) colours", .signed),
         KeyBinding(.characters("]"), "[ / ]", "previous / next sample", hint: ("[ ]", "sample"), .sample(1)),
         KeyBinding(.characters("["), "", "", .sample(-1)),
-        KeyBinding(.characters("}"), "{ / }", "previous / next data set (MNIST, CIFAR-10, CIFAR-100, ImageNet)", .dataset(1)),
+        KeyBinding(.characters("}"), "{ / }", "previous / next data set (\(BundledDataset.allCases.map(\.displayName).joined(separator: ", ")))", .dataset(1)),
         KeyBinding(.characters("{"), "", "", .dataset(-1)),
         KeyBinding(.characters("o"), "o", "open an image file (PNG, PGM, PPM)", .openFile),
         KeyBinding(.characters("i"), "i", "focus the input: ← → sample, ↑ ↓ data set; i or Esc back to the maps",
