@@ -27,7 +27,7 @@ public enum CalculatorReport {
         lines += [
             "Depthwise-separable: \(c.separableParams.grouped) params, \(c.separableMacs.grouped) mult-adds",
             "Standard:            \(c.standard.params.grouped) params, \(c.standard.macs.grouped) mult-adds",
-            "Separable uses \(formatFixed(ratio * 100, digits: 1))% of the parameters.",
+            "Separable uses \(percent(ratio, digits: 1)) of the parameters.",
         ]
         return lines
     }

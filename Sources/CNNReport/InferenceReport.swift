@@ -24,7 +24,7 @@ public enum InferenceReport {
             // Digits are their own names: "class 7", not "class 7  7".
             let name = names.flatMap { entry.index < $0.count && $0[entry.index] != String(entry.index) ? $0[entry.index] : nil }
                 .map { "  " + $0 } ?? ""
-            return "  \(rank + 1). class \(entry.index)\(name)  \(formatFixed(entry.probability * 100, digits: 2))%"
+            return "  \(rank + 1). class \(entry.index)\(name)  \(percent(entry.probability, digits: 2))"
         }
     }
 
@@ -40,12 +40,12 @@ public enum InferenceReport {
             let macs = analysis.layers[t.layer].macs
             let gflops = macs > 0 && t.seconds > 0 ? formatFixed(2 * Double(macs) / t.seconds / 1e9, digits: 1) : ""
             table.append([layer.name, layer.op.typeName, formatFixed(t.seconds * 1e3, digits: 3),
-                          formatFixed(100 * t.seconds / max(total, 1e-12), digits: 1) + "%", Display.count(macs), gflops])
+                          percent(t.seconds / max(total, 1e-12), digits: 1), Display.count(macs), gflops])
         }
         var byType: [String: Double] = [:]
         for t in timings { byType[analysis.graph.layers[t.layer].op.typeName, default: 0] += t.seconds }
         let types = byType.sorted { $0.value > $1.value }.map {
-            "\($0.key) \(formatFixed($0.value * 1e3, digits: 2)) ms (\(formatFixed(100 * $0.value / max(total, 1e-12), digits: 1))%)"
+            "\($0.key) \(formatFixed($0.value * 1e3, digits: 2)) ms (\(percent($0.value / max(total, 1e-12), digits: 1)))"
         }
         return table.render() + ["By type: " + types.joined(separator: ", ")] + [
             "Total \(formatFixed(total * 1e3, digits: 2)) ms for \(timings.count) layers; "

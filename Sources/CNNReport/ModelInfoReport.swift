@@ -22,27 +22,4 @@ public enum ModelInfoReport {
         }
         return lines
     }
-
-    /// Words of `text` in lines of at most `width` columns; a word longer than a line is cut.
-    public static func wrap(_ text: String, width: Int) -> [String] {
-        guard width > 0 else { return [] }
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
-            if current.isEmpty {
-                current = String(word)
-            } else if current.count + 1 + word.count <= width {
-                current += " " + word
-            } else {
-                lines.append(current)
-                current = String(word)
-            }
-            while current.count > width {
-                lines.append(String(current.prefix(width)))
-                current = String(current.dropFirst(width))
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
-    }
 }

@@ -1,3 +1,5 @@
+import CNNModel
+
 /// A plain-text table with aligned columns, as torchinfo and `cnn-tui list` print them.
 public struct TextTable: Sendable {
     public enum Alignment: Sendable { case left, right }
@@ -61,9 +63,4 @@ public struct TextTable: Sendable {
         out.append(String(repeating: heavyRule, count: total))
         return out
     }
-}
-
-/// Terminal columns a string takes: box-drawing and other characters here are one column each.
-func displayWidth(_ text: String) -> Int {
-    text.unicodeScalars.count
 }

@@ -21,7 +21,7 @@ public final class InferenceSession {
 
     /// Starts preparing at once (weights from `weightsFile`, else the model's own or random from
     /// `seed`; see `ModelWeights.load`).
-    public init(model: ZooModel, analysis: ModelAnalysis, assets: SampleFiles?, weightsFile: String? = nil, seed: UInt64 = 42) {
+    public init(model: ZooModel, analysis: ModelAnalysis, assets: SampleFiles?, weightsFile: String? = nil, seed: UInt64 = ModelWeights.defaultSeed) {
         self.model = model
         self.analysis = analysis
         worker = Worker(model: model, analysis: analysis, assets: assets, weightsFile: weightsFile, seed: seed)

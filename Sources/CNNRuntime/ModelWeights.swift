@@ -38,11 +38,15 @@ public struct ModelWeights {
         }
     }
 
+    /// The seed of random (He-initialized) weights when none is given, the same for `run` and the
+    /// browser, so that both show the same untrained network.
+    public static let defaultSeed: UInt64 = 42
+
     /// The weights to run `model` with: the file when given; otherwise the model's fixed kernels,
     /// its shipped trained weights (when they fit this input size), or He initialization from
     /// `seed`, in that order. A file that is unreadable or does not fit the model is an error.
     public static func load(
-        _ model: ZooModel, analysis: ModelAnalysis, file: String? = nil, seed: UInt64 = 42, assets: SampleFiles? = nil
+        _ model: ZooModel, analysis: ModelAnalysis, file: String? = nil, seed: UInt64 = defaultSeed, assets: SampleFiles? = nil
     ) throws -> ModelWeights {
         if let file {
             let weights = Weights(tensors: try Safetensors.read(path: file), origin: file)

@@ -50,35 +50,7 @@ struct ColorPairs {
         case .default: return -1
         case .index(let i):
             if Int(i) < colors { return Int16(i) }
-            return Int16(Self.nearestBasic(Int(i), basic: colors >= 16 ? 16 : 8))
+            return Int16(Palette.nearestBasic(i, basic: colors >= 16 ? 16 : 8))
         }
-    }
-
-    /// The closest of the first `basic` ANSI colours to an xterm-256 colour.
-    static func nearestBasic(_ index: Int, basic: Int) -> Int {
-        if index < basic { return index }
-        if index < 16 { return index - 8 }
-        let rgb = rgbOf(index)
-        let palette: [(Int, Int, Int)] = [
-            (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
-            (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255),
-        ]
-        var best = 0, bestDistance = Int.max
-        for (i, p) in palette.prefix(basic).enumerated() {
-            let d = (p.0 - rgb.0) * (p.0 - rgb.0) + (p.1 - rgb.1) * (p.1 - rgb.1) + (p.2 - rgb.2) * (p.2 - rgb.2)
-            if d < bestDistance { (best, bestDistance) = (i, d) }
-        }
-        return best
-    }
-
-    /// The RGB value xterm gives a colour of its 6x6x6 cube or grey ramp.
-    static func rgbOf(_ index: Int) -> (Int, Int, Int) {
-        if index >= 232 {
-            let v = 8 + 10 * (index - 232)
-            return (v, v, v)
-        }
-        let i = index - 16
-        let steps = [0, 95, 135, 175, 215, 255]
-        return (steps[i / 36], steps[(i / 6) % 6], steps[i % 6])
     }
 }

@@ -18,7 +18,7 @@ extension CNNTUICommand {
         var weights: String?
 
         @Option(help: "Seed of the He initialization when no weights are given.")
-        var seed: UInt64 = 42
+        var seed: UInt64 = ModelWeights.defaultSeed
 
         @Flag(help: "Ignore the model's shipped trained weights (lenet5): random He initialization from --seed.")
         var untrained = false

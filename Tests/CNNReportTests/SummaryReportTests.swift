@@ -83,7 +83,7 @@ final class SummaryReportTests: XCTestCase {
 
 final class ModelInfoReportTests: XCTestCase {
     func testWrapKeepsLinesWithinTheWidth() {
-        let lines = ModelInfoReport.wrap("two 3x3 convolutions see as far as one 5x5 with fewer weights", width: 20)
+        let lines = wrap("two 3x3 convolutions see as far as one 5x5 with fewer weights", width: 20)
         XCTAssertEqual(lines, ["two 3x3 convolutions", "see as far as one", "5x5 with fewer", "weights"])
     }
 }

@@ -11,7 +11,7 @@ final class ImageViewTests: XCTestCase {
     }
 
     func testNearestColourPicksCubeOrGreyWhicheverIsCloser() {
-        func nearest(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8? { index(ImageView.nearestColor(red: r, green: g, blue: b)) }
+        func nearest(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8? { index(Palette.nearest(red: r, green: g, blue: b)) }
         XCTAssertEqual(nearest(0, 0, 0), 16)
         XCTAssertEqual(nearest(255, 255, 255), 231)
         XCTAssertEqual(nearest(255, 0, 0), 196)

@@ -1,3 +1,5 @@
+import CNNModel
+
 /// One cell of the screen: a character and its style. A wide character occupies its cell and
 /// blanks the next one (`isContinuation`), as ratatui's buffer does.
 public struct Cell: Hashable, Sendable {
@@ -102,24 +104,4 @@ public struct Canvas: Hashable, Sendable {
         }
         return result
     }
-}
-
-/// Columns a character takes on a terminal: 2 for East Asian wide and emoji, 0 for combining
-/// marks, 1 otherwise. The only place display width is decided.
-public func displayWidth(of character: Character) -> Int {
-    guard let scalar = character.unicodeScalars.first else { return 0 }
-    let v = scalar.value
-    if v < 0x300 { return v < 0x20 ? 0 : 1 }
-    if (0x300...0x36F).contains(v) || (0x200B...0x200F).contains(v) { return 0 }
-    let wide: [ClosedRange<UInt32>] = [
-        0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-        0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
-        0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD,
-    ]
-    return wide.contains { $0.contains(v) } ? 2 : 1
-}
-
-/// Columns a string takes.
-public func displayWidth(_ text: String) -> Int {
-    text.reduce(0) { $0 + displayWidth(of: $1) }
 }

@@ -29,7 +29,7 @@ public enum CalculatorScreen {
         let notes = note(for: calc).map { ($0, theme.dim) } + (calc.caveat.map { [($0, theme.bad)] } ?? [])
         for (line, style) in notes where y < form.maxY {
             y += 1
-            for chunk in wrapText(line, width: form.width) where y < form.maxY {
+            for chunk in wrap(line, width: form.width) where y < form.maxY {
                 canvas.put(chunk, x: form.x, y: y, style: style, clip: form)
                 y += 1
             }
@@ -77,7 +77,7 @@ public enum CalculatorScreen {
 
     static func resultRows(_ calc: CalculatorScreenState, width: Int, theme: Theme) -> [Row] {
         func wrapped(_ text: String, _ style: Style, indent: Int = 0, spare: Int = 0) -> [Row] {
-            wrapText(text, width: width - indent).map { Row(indent: indent, parts: [($0, style)], spare: spare) }
+            wrap(text, width: width - indent).map { Row(indent: indent, parts: [($0, style)], spare: spare) }
         }
         /// `label value` on one row (the value in its first form that fits), or the first form on
         /// the next row when none fits.
@@ -126,10 +126,10 @@ public enum CalculatorScreen {
         guard totals.count == 2 else { return rows }
         let (small, big) = totals[0].params <= totals[1].params ? (totals[0], totals[1]) : (totals[1], totals[0])
         guard big.params > 0 else { return rows }
-        let share = Double(small.params) * 100 / Double(big.params)
+        let share = Double(small.params) / Double(big.params)
         rows.append(Row(parts: [], spare: 2))
         rows.append(Row(parts: [("Comparison", theme.title)], spare: 1))
-        rows += wrapped("\(small.title): \(formatFixed(share, digits: 1))% of the parameters of \(big.title.lowercased())", theme.accent)
+        rows += wrapped("\(small.title): \(percent(share, digits: 1)) of the parameters of \(big.title.lowercased())", theme.accent)
         return rows
     }
 }

@@ -163,7 +163,7 @@ public enum FeatureMapsScreen {
                 area: Rect(x: area.x, y: y, width: area.width, height: 1), into: &canvas, theme: theme, style: theme.accent)
         }
         if let weights = status.weights {
-            for line in wrapText(weights, width: area.width) { lines.append((line, status.isTrained ? theme.text : theme.accent)) }
+            for line in wrap(weights, width: area.width) { lines.append((line, status.isTrained ? theme.text : theme.accent)) }
         }
         for (i, (line, style)) in lines.enumerated() where !line.isEmpty {
             canvas.put(truncate(line, to: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.y + i, style: style, clip: area)

@@ -42,7 +42,7 @@ public struct FeatureMapsState {
     public var pathPrompt: String?
     /// Weights for the session: a file, and the seed of random ones.
     public var weightsFile: String?
-    public var seed: UInt64 = 42
+    public var seed = ModelWeights.defaultSeed
 
     public init(samples: SampleCache?, input: TensorShape) {
         self.samples = samples

@@ -107,11 +107,11 @@ public enum Inspector {
             var rows: [Row] = []
             if line.label.isEmpty {
                 let indent = line.style == .formula ? 2 : 0
-                for (i, chunk) in wrapText(line.value, width: width - indent).enumerated() {
+                for (i, chunk) in wrap(line.value, width: width - indent).enumerated() {
                     rows.append(.text(x: indent + (i > 0 && line.style == .formula ? 2 : 0), chunk, line.style))
                 }
             } else {
-                for (i, chunk) in wrapText(line.value, width: width - labelWidth).enumerated() {
+                for (i, chunk) in wrap(line.value, width: width - labelWidth).enumerated() {
                     rows.append(.labelled(i == 0 ? line.label : "", chunk, line.style))
                 }
             }
@@ -178,9 +178,4 @@ public enum Inspector {
                                                 into: &canvas, theme: theme, style: theme.node(kind))
         }
     }
-}
-
-/// Words in lines of at most `width` columns (one wrapping rule for reports and screens).
-func wrapText(_ text: String, width: Int) -> [String] {
-    ModelInfoReport.wrap(text, width: width)
 }

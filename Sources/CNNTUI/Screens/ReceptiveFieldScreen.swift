@@ -100,7 +100,7 @@ public enum ReceptiveFieldScreen {
                     let ramp = theme.glyphs.heatmapRamp
                     let glyph = ramp[min(ramp.count - 1, Int(level * Double(ramp.count)))]
                     text = inside ? String(repeating: glyph, count: 2) : String(repeating: shades[1], count: 2)
-                    style = inside ? (theme.colors ? Style(ImageView.nearestColor(red: red, green: green, blue: blue), .index(236), .bold) : theme.text) : theme.dim
+                    style = inside ? (theme.colors ? Style(Palette.nearest(red: red, green: green, blue: blue), .index(236), .bold) : theme.text) : theme.dim
                 } else if cell.overlaps(inner) {
                     text = String(repeating: shades[4], count: 2)
                     style = theme.node(.weights)

@@ -1,3 +1,5 @@
+import CNNModel
+
 /// A box with a title on its top border; returns the inner area to draw in.
 public struct Frame: Sendable {
     public var title: String
@@ -26,27 +28,4 @@ public struct Frame: Sendable {
         }
         return area.inset(by: 1)
     }
-}
-
-/// `text` cut to `width` columns, ending in `…` when cut.
-public func truncate(_ text: String, to width: Int, ellipsis: Character = "…") -> String {
-    guard width > 0 else { return "" }
-    if displayWidth(text) <= width { return text }
-    var out = ""
-    var used = 0
-    for ch in text {
-        let w = displayWidth(of: ch)
-        if used + w > width - 1 { break }
-        out.append(ch)
-        used += w
-    }
-    out.append(ellipsis)
-    return out
-}
-
-/// `text` padded with spaces (or cut) to exactly `width` columns.
-public func pad(_ text: String, to width: Int, alignRight: Bool = false) -> String {
-    let cut = truncate(text, to: width)
-    let fill = String(repeating: " ", count: max(0, width - displayWidth(cut)))
-    return alignRight ? fill + cut : cut + fill
 }

@@ -48,22 +48,6 @@ public struct ImageView: Sendable {
         (0.299 * Double(red) + 0.587 * Double(green) + 0.114 * Double(blue)) / 255
     }
 
-    /// The channel values of the 6x6x6 cube's steps (xterm's palette).
-    static let cubeLevels = [0, 95, 135, 175, 215, 255]
-
-    /// The closest of the 256-colour palette's cube (16-231) and grey ramp (232-255, `8 + 10 i`)
-    /// to an RGB colour, by squared distance; the cube wins a tie.
-    public static func nearestColor(red: UInt8, green: UInt8, blue: UInt8) -> Color {
-        let rgb = [Int(red), Int(green), Int(blue)]
-        let steps = rgb.map { v in (0..<6).min { abs(cubeLevels[$0] - v) < abs(cubeLevels[$1] - v) }! }
-        let cubeDistance = zip(rgb, steps).reduce(0) { $0 + ($1.0 - cubeLevels[$1.1]) * ($1.0 - cubeLevels[$1.1]) }
-        let mean = Double(rgb.reduce(0, +)) / 3
-        let grey = min(max(Int(((mean - 8) / 10).rounded()), 0), 23)
-        let level = 8 + 10 * grey
-        let greyDistance = rgb.reduce(0) { $0 + ($1 - level) * ($1 - level) }
-        return greyDistance < cubeDistance ? Color.grey(grey) : Color.cube(steps[0], steps[1], steps[2])
-    }
-
     /// Draws the picture fitted and centred in `area`, as `theme` allows; returns the cells drawn.
     @discardableResult
     public func render(area: Rect, into canvas: inout Canvas, theme: Theme) -> Rect {
@@ -78,7 +62,7 @@ public struct ImageView: Sendable {
         guard shown.h > 0, shown.w > 0 else { return Rect(x: area.x, y: area.y, width: 0, height: 0) }
         return shading.draw(shown: shown, in: area, into: &canvas) { row, column in
             let (r, g, b) = sample(row: row, column: column, shown: shown)
-            return PixelPaint(color: Self.nearestColor(red: r, green: g, blue: b),
+            return PixelPaint(color: Palette.nearest(red: r, green: g, blue: b),
                               brightness: Self.brightness(red: r, green: g, blue: b))
         }
     }

@@ -24,12 +24,3 @@ public struct ShareBar: Sendable {
         canvas.put(label, x: x, y: area.y, style: theme.text, clip: area)
     }
 }
-
-/// `31.2%`, `0.05%`, `<0.01%`.
-public func percent(_ fraction: Double) -> String {
-    let p = fraction * 100
-    if p == 0 { return "0%" }
-    if p < 0.01 { return "<0.01%" }
-    if p < 1 { return formatFixed(p, digits: 2) + "%" }
-    return formatFixed(p, digits: 1) + "%"
-}
