@@ -21,6 +21,16 @@ public enum Display {
         return prefix + (rf.isMultiPath ? "\(rf.minSize.rfText)-\(max)" : max)
     }
 
+    /// The field's size in words, for an inspector or a caption: `7x7`, `3x3 to 7x7 (paths
+    /// differ)`, `224x224, global` once a dense layer or global pooling lies on the path (the
+    /// one word for "every unit sees the whole input"), `~` first when approximate.
+    public static func fieldSize(_ rf: ReceptiveField) -> String {
+        var size = "\(rf.size.h)x\(rf.size.w)"
+        if rf.isMultiPath { size = "\(rf.minSize.h)x\(rf.minSize.w) to \(size) (paths differ)" }
+        if rf.isGlobal { size += ", global" }
+        return rf.isApproximate ? "~" + size : size
+    }
+
     public static func jump(_ rf: ReceptiveField) -> String {
         rf.jump.rfText
     }

@@ -24,7 +24,7 @@ public struct ReceptiveFieldReport: Sendable {
             previous = rf
             table.append([
                 layer.name, layer.op.typeName, Display.shape(a.outputShape),
-                (rf.isApproximate ? "~" : "") + rf.size.rfText + (rf.isGlobal ? " (global)" : ""),
+                (rf.isApproximate ? "~" : "") + rf.size.rfText + (rf.isGlobal ? ", global" : ""),
                 rf.isMultiPath ? rf.minSize.rfText : "", Display.jump(rf), Display.start(rf),
             ])
         }

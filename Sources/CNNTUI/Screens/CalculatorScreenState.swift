@@ -285,7 +285,7 @@ public struct CalculatorScreenState: Sendable {
         let v = currentValue
         switch mode {
         case .conv:
-            return [[calc("Conv2D", conv(filters: v(.filters), kernel: v(.kernel), stride: v(.stride),
+            return [[calc("Conv2d", conv(filters: v(.filters), kernel: v(.kernel), stride: v(.stride),
                                          padding: paddingValue, groups: v(.groups)), x)]]
         case .dense:
             let op = Op.dense(Dense(outFeatures: v(.units), bias: v(.bias) != 0))

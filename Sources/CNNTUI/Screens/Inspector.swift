@@ -66,11 +66,7 @@ public enum Inspector {
     }
 
     private static func appendField(_ rf: ReceptiveField, into out: inout [(String, String, LineStyle)]) {
-        var size = "\(rf.size.h)x\(rf.size.w)"
-        if rf.isMultiPath { size = "\(rf.minSize.h)x\(rf.minSize.w) to \(size) (paths differ)" }
-        if rf.isGlobal { size += ", whole input" }
-        if rf.isApproximate { size = "~" + size }
-        out.append(("RF size", size, .plain))
+        out.append(("RF size", Display.fieldSize(rf), .plain))
         out.append(("RF jump, start", "\(Display.jump(rf)), \(Display.start(rf))", .plain))
     }
 
