@@ -76,16 +76,19 @@ let package = Package(
 
         // MARK: - Tests
 
+        /// What the test targets share: repository and fixture paths, the seeded generator, the
+        /// float comparison `assertMatches`, the built executable's location.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CNNModelTests", dependencies: ["CNNModel"]),
-        .testTarget(name: "CNNZooTests", dependencies: ["CNNModel", "CNNZoo"]),
+        .testTarget(name: "CNNZooTests", dependencies: ["CNNModel", "CNNZoo", "TestSupport"]),
         .testTarget(name: "CNNReportTests", dependencies: ["CNNModel", "CNNZoo", "CNNReport"]),
-        .testTarget(name: "CNNEngineTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine", "CKernels"]),
-        .testTarget(name: "CNNDataTests", dependencies: ["CNNData", "CZlib"]),
-        .testTarget(name: "CNNTUITests", dependencies: ["CNNModel", "CNNZoo", "CNNTUI", "CNNData", "CNNRuntime"]),
+        .testTarget(name: "CNNEngineTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine", "CKernels", "TestSupport"]),
+        .testTarget(name: "CNNDataTests", dependencies: ["CNNData", "CZlib", "TestSupport"]),
+        .testTarget(name: "CNNTUITests", dependencies: ["CNNModel", "CNNZoo", "CNNTUI", "CNNData", "CNNRuntime", "TestSupport"]),
         /// Runs the built `cnn-tui` binary as a user would and reads what it prints.
-        .testTarget(name: "CLITests", dependencies: ["cnn-tui", "CNNData"]),
-        .testTarget(name: "CNNRuntimeTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine", "CNNData", "CNNRuntime"]),
+        .testTarget(name: "CLITests", dependencies: ["cnn-tui", "CNNData", "TestSupport"]),
+        .testTarget(name: "CNNRuntimeTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine", "CNNData", "CNNRuntime", "TestSupport"]),
         /// The full-screen browser driven through tmux, as a user would.
-        .testTarget(name: "EndToEndTests", dependencies: ["cnn-tui"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["cnn-tui", "TestSupport"]),
     ]
 )

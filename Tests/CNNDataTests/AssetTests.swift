@@ -1,13 +1,12 @@
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import CNNData
 
 /// The bundled samples (Scripts/make-assets.py) read back with the readers.
 final class AssetTests: XCTestCase {
-    static let assets = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Assets")
+    static let assets = Repository.assets
 
     private func path(_ relative: String) -> String { Self.assets.appendingPathComponent(relative).path }
 

@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import CNNData
@@ -126,8 +127,7 @@ final class ReaderTests: XCTestCase {
 
 /// PNG files of every color type, written by PIL (Scripts/make-png-fixtures.py).
 final class PNGTests: XCTestCase {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/png")
+    static let directory = Repository.fixture("png")
 
     struct Expected: Decodable {
         struct File: Decodable { let channels: Int; let pixels: [UInt8] }

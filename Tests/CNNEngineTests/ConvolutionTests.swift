@@ -1,4 +1,5 @@
 import CNNModel
+import TestSupport
 import XCTest
 
 @testable import CNNEngine

@@ -1,5 +1,6 @@
 import CNNModel
 import CNNZoo
+import TestSupport
 import XCTest
 
 @testable import CNNEngine

@@ -2,6 +2,7 @@ import CKernels
 import CNNModel
 import CNNZoo
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import CNNEngine
@@ -9,9 +10,7 @@ import XCTest
 /// The engine against PyTorch: Scripts/make-engine-fixtures.py runs each model in PyTorch with
 /// the same generated weights and input (`Weights.randomized`, seed 2024) and stores the output.
 final class PyTorchReferenceTests: XCTestCase {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/engine")
+    static let directory = Repository.fixture("engine")
     static let seed: UInt64 = 2024
 
     /// `case` is a zoo name, optionally `@CxHxW` for the input; `winograd` names layers that must

@@ -1,6 +1,7 @@
 import CNNModel
 import CNNZoo
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import CNNEngine

@@ -1,5 +1,6 @@
 import CKernels
 import CNNModel
+import TestSupport
 import XCTest
 
 @testable import CNNEngine

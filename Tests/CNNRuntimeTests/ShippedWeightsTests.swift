@@ -3,14 +3,13 @@ import CNNEngine
 import CNNModel
 import CNNZoo
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import CNNRuntime
 
 final class ShippedWeightsTests: XCTestCase {
-    static let assets = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Assets").path
+    static let assets = Repository.assets.path
     private let library = SampleFiles(root: ShippedWeightsTests.assets)
 
     /// The inference engine (not the trainer that made the weights) reads the 1,000 held-out

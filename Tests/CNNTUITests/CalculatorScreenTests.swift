@@ -12,10 +12,6 @@ final class CalculatorScreenTests: XCTestCase {
         return s
     }
 
-    private func type(_ text: String, into state: inout AppState) {
-        for ch in text { state.handle(.character(ch)) }
-    }
-
     private func text(_ state: AppState) -> String { state.render().lines.joined(separator: "\n") }
 
     /// Chooses the mode from the first field (→ steps through them).
@@ -34,7 +30,7 @@ final class CalculatorScreenTests: XCTestCase {
     func testCalculatorTypingAndImpossibleSettings() throws {
         var s = try calculator()
         for _ in 0..<4 { s.handle(.down) }  // kernel
-        type("40", into: &s)
+        s.type("40")
         s.handle(.enter)
         let text = text(s)
         XCTAssertTrue(text.contains("impossible"), text)
@@ -46,9 +42,9 @@ final class CalculatorScreenTests: XCTestCase {
         for _ in 0..<4 { s.handle(.right) }  // mode: head
         XCTAssertEqual(s.calculator.mode, .head)
         s.handle(.down)
-        type("512", into: &s); s.handle(.down)
-        type("7", into: &s); s.handle(.down)
-        type("7", into: &s); s.handle(.enter)
+        s.type("512"); s.handle(.down)
+        s.type("7"); s.handle(.down)
+        s.type("7"); s.handle(.enter)
         let text = text(s)
         XCTAssertTrue(text.contains("25088*4096 + 4096 = 102,764,544"), text)
         XCTAssertTrue(text.contains("512*4096 + 4096 = 2,101,248"), text)
@@ -59,7 +55,7 @@ final class CalculatorScreenTests: XCTestCase {
     func testQuestionMarkOpensTheHelpWhileTyping() throws {
         var s = try calculator()
         s.handle(.down)  // channels
-        type("1", into: &s)
+        s.type("1")
         XCTAssertTrue(s.calculator.isEditing)
         s.handle(.character("?"))
         XCTAssertNotNil(s.overlay, "? is help everywhere, even while a number is being typed")
@@ -86,7 +82,7 @@ final class CalculatorScreenTests: XCTestCase {
     func testTabSwitchesScreensWhileTyping() throws {
         var s = try calculator()
         s.handle(.down)
-        type("12", into: &s)
+        s.type("12")
         s.handle(.tab)
         XCTAssertEqual(s.screen, .featureMaps)
     }
@@ -96,12 +92,12 @@ final class CalculatorScreenTests: XCTestCase {
     func testResultsFollowTheNumberBeingTyped() throws {
         var s = try calculator()
         for _ in 0..<4 { s.handle(.down) }  // kernel
-        type("3", into: &s)
+        s.type("3")
         XCTAssertTrue(s.calculator.isEditing)
         XCTAssertTrue(text(s).contains("3x32x32 -> 4x30x30"), "a 3x3 kernel, before Enter: \(text(s))")
         s.handle(.backspace)
         XCTAssertTrue(text(s).contains("Kernel k: type a number"), text(s))
-        type("0", into: &s)
+        s.type("0")
         XCTAssertTrue(text(s).contains("Kernel k must be at least 1"), text(s))
         s.handle(.escape)
         XCTAssertTrue(text(s).contains("5*5*3*4 + 4 = 304"), "Esc drops the typed number: \(text(s))")

@@ -3,15 +3,14 @@ import CNNModel
 import CNNRuntime
 import CNNZoo
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import CNNTUI
 
 /// The feature-map screen over real engine runs on the bundled samples.
 final class FeatureMapsScreenTests: XCTestCase {
-    static let catalog = SampleCache(files: SampleFiles(root: URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Assets").path))
+    static let catalog = SampleCache(files: SampleFiles(root: Repository.assets.path))
 
     /// `model` on the feature-map screen, its first sample computed.
     private func maps(_ model: String, _ width: Int = 120, _ height: Int = 40, ascii: Bool = false) throws -> AppState {

@@ -7,21 +7,13 @@ import XCTest
 /// The graph screen as a new user meets it: the list follows the cursor at every size, search
 /// lands on what it matched, and the columns fit.
 final class GraphScreenTests: XCTestCase {
-    private func state(_ model: String, _ width: Int = 120, _ height: Int = 40) throws -> AppState {
-        try AppState(model: Zoo.model(named: model)!, size: (width, height))
-    }
-
-    private func type(_ text: String, into state: inout AppState) {
-        for ch in text { state.handle(.character(ch)) }
-    }
-
     /// The row of the list (between the graph's frame lines) that is selected, by its name.
     private func listShows(_ name: String, in lines: [String], above inspector: Int) -> Bool {
         lines[..<inspector].contains { $0.contains(" \(name) ") }
     }
 
     func testAt80x24TheListScrollsToTheSelectionAboveTheInspector() throws {
-        var s = try state("resnet50", 80, 24)
+        var s = try AppState.testing("resnet50", 80, 24)
         s.handle(.character("G"))
         var lines = s.render().lines
         let inspector = try XCTUnwrap(lines.firstIndex { $0.contains("Inspector") })
@@ -36,9 +28,9 @@ final class GraphScreenTests: XCTestCase {
     }
 
     func testSearchLandsOnTheBlockItMatched() throws {
-        var s = try state("googlenet")
+        var s = try AppState.testing("googlenet")
         s.handle(.character("/"))
-        type("inception3a", into: &s)
+        s.type("inception3a")
         s.handle(.enter)
         let block = s.analysis.graph.blocks.first { $0.name == "inception3a" }!
         XCTAssertEqual(s.graph.selectedRow?.kind, .blockHeader(block.id))
@@ -48,9 +40,9 @@ final class GraphScreenTests: XCTestCase {
     }
 
     func testLanesAndMultAddsFitAt120x40() throws {
-        var s = try state("googlenet")
+        var s = try AppState.testing("googlenet")
         s.handle(.character("/"))
-        type("inception3b", into: &s)
+        s.type("inception3b")
         s.handle(.enter)
         let lines = s.render().lines
         XCTAssertTrue(lines[2].contains("Mult-adds"), lines[2])
@@ -59,25 +51,25 @@ final class GraphScreenTests: XCTestCase {
     }
 
     func testNumbersNeverTouch() throws {
-        let lines = try state("vgg16").render().lines
+        let lines = try AppState.testing("vgg16").render().lines
         let features = try XCTUnwrap(lines.first { $0.contains("▾ features") })
         XCTAssertTrue(features.contains("14,714,688  15,360,178,176") || features.contains("14,714,688   15,360,178,176"), features)
     }
 
     func testFooterKeepsEveryTotalAt80x24() throws {
-        let lines = try state("resnet50", 80, 24).render().lines
+        let lines = try AppState.testing("resnet50", 80, 24).render().lines
         XCTAssertTrue(lines[22].contains("Memory 280.66 MB │ Depth"), lines[22])
     }
 
     func testTheTopBarCutsALongNameRatherThanDroppingIt() throws {
-        let top = try state("inception_reduced", 80, 24).render().lines[0]
+        let top = try AppState.testing("inception_reduced", 80, 24).render().lines[0]
         XCTAssertTrue(top.contains("Inception module"), top)
     }
 
     func testTheInspectorShowsItsFieldAndSharesAt80x24() throws {
-        var s = try state("resnet50", 80, 24)
+        var s = try AppState.testing("resnet50", 80, 24)
         s.handle(.character("/"))
-        type("layer1.0.conv2", into: &s)
+        s.type("layer1.0.conv2")
         s.handle(.enter)
         let text = s.render().lines.joined(separator: "\n")
         XCTAssertTrue(text.contains("RF jump, start"), text)
@@ -85,13 +77,13 @@ final class GraphScreenTests: XCTestCase {
     }
 
     func testNonTrainableParamsHaveALineOfTheirOwn() throws {
-        let s = try state("googlenet")
+        let s = try AppState.testing("googlenet")
         let text = s.render().lines.joined(separator: "\n")
         XCTAssertTrue(text.contains("non-trainable  128"), text)
     }
 
     func testTheSharedLayerSurvivesGoingBetweenScreensTwoAndFour() throws {
-        var s = try state("lenet5")
+        var s = try AppState.testing("lenet5")
         s.handle(.character("2"))
         s.handle(.character("j"))
         s.handle(.character("j"))
@@ -104,7 +96,7 @@ final class GraphScreenTests: XCTestCase {
     }
 
     func testHelpStaysAboveTheFooterAndScrolls() throws {
-        var s = try state("lenet5", 80, 24)
+        var s = try AppState.testing("lenet5", 80, 24)
         s.handle(.character("4"))
         s.handle(.character("?"))
         var lines = s.render().lines
@@ -116,7 +108,7 @@ final class GraphScreenTests: XCTestCase {
     }
 
     func testCtrlCQuitsAsAnInterruption() throws {
-        var s = try state("lenet5")
+        var s = try AppState.testing("lenet5")
         s.handle(.ctrl("c"))
         XCTAssertTrue(s.shouldQuit)
         XCTAssertTrue(s.interrupted)

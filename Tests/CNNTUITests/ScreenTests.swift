@@ -6,16 +6,8 @@ import XCTest
 
 /// Screens rendered into the in-memory canvas, read as text.
 final class ScreenTests: XCTestCase {
-    private func state(_ model: String, _ width: Int = 120, _ height: Int = 40, ascii: Bool = false) throws -> AppState {
-        try AppState(model: Zoo.model(named: model)!, theme: Theme(ascii: ascii), size: (width, height))
-    }
-
-    private func type(_ text: String, into state: inout AppState) {
-        for ch in text { state.handle(.character(ch)) }
-    }
-
     func testResNet50ShortcutRunsBesideLayer1Block0() throws {
-        let lines = try state("resnet50").render().lines
+        let lines = try AppState.testing("resnet50").render().lines
         let conv1 = try XCTUnwrap(lines.firstIndex { $0.contains("├─●") && $0.contains("conv1") })
         XCTAssertTrue(lines[conv1 - 1].contains("▾ layer1.0"), "the main path opens a lane beside the shortcut")
         let add = try XCTUnwrap(lines.firstIndex { $0.contains("⊕─╯") && $0.contains("add") })
@@ -26,9 +18,9 @@ final class ScreenTests: XCTestCase {
     }
 
     func testInspectorWritesTheFormulaOut() throws {
-        var s = try state("resnet50")
+        var s = try AppState.testing("resnet50")
         s.handle(.character("/"))
-        type("layer1.0.conv2", into: &s)
+        s.type("layer1.0.conv2")
         s.handle(.enter)
         let text = s.render().lines.joined(separator: "\n")
         XCTAssertTrue(text.contains("3*3*64*64 = 36,864"), text)
@@ -37,16 +29,16 @@ final class ScreenTests: XCTestCase {
     }
 
     func testFooterShowsTheTotals() throws {
-        let lines = try state("resnet50").render().lines
+        let lines = try AppState.testing("resnet50").render().lines
         XCTAssertTrue(lines[38].contains("Params 25,610,152 · trainable 25,557,032 · non-trainable 53,120"), lines[38])
         XCTAssertTrue(lines[38].contains("Mult-adds 4.09G"))
         XCTAssertTrue(lines[38].contains("Memory 280.66 MB"))
     }
 
     func testPickerFiltersAndOpens() throws {
-        var s = try state("lenet5")
+        var s = try AppState.testing("lenet5")
         s.handle(.character("m"))
-        type("incep", into: &s)
+        s.type("incep")
         let text = s.render().lines.joined(separator: "\n")
         XCTAssertTrue(text.contains("inception_v3"), text)
         XCTAssertFalse(text.contains("resnet50 "), text)
@@ -56,7 +48,7 @@ final class ScreenTests: XCTestCase {
     }
 
     func testHelpListsTheScreensKeys() throws {
-        var s = try state("lenet5")
+        var s = try AppState.testing("lenet5")
         s.handle(.character("?"))
         let text = s.render().lines.joined(separator: "\n")
         XCTAssertTrue(text.contains("Keys: Graph"))
@@ -67,7 +59,7 @@ final class ScreenTests: XCTestCase {
     }
 
     func testCollapseAndExpand() throws {
-        var s = try state("resnet50")
+        var s = try AppState.testing("resnet50")
         s.handle(.character("-"))
         XCTAssertTrue(s.render().lines.contains { $0.contains("▸ layer1 ") })
         s.handle(.character("+"))
@@ -75,14 +67,14 @@ final class ScreenTests: XCTestCase {
     }
 
     func testTooSmallTerminalSaysSo() throws {
-        let lines = try state("resnet50", 79, 24).render().trimmedLines
+        let lines = try AppState.testing("resnet50", 79, 24).render().trimmedLines
         XCTAssertTrue(lines.contains { $0.contains("Terminal too small") })
         XCTAssertTrue(lines.contains { $0.contains("79x24; cnn-tui needs at least 80x24.") })
     }
 
     func testHelpAndQuitAlwaysEndTheKeyLine() throws {
         for screen in ["1", "2", "3", "4"] {
-            var s = try state("lenet5", 80, 24)
+            var s = try AppState.testing("lenet5", 80, 24)
             s.handle(.character(Character(screen)))
             let last = s.render().trimmedLines.last!
             XCTAssertTrue(last.hasSuffix("? help  q quit"), "screen \(screen): \(last)")
@@ -90,14 +82,14 @@ final class ScreenTests: XCTestCase {
     }
 
     func testNarrowTerminalsShortenTheTabsToKeepTheModelName() throws {
-        let narrow = try state("resnet50", 80, 24).render().trimmedLines[0]
+        let narrow = try AppState.testing("resnet50", 80, 24).render().trimmedLines[0]
         XCTAssertTrue(narrow.contains("2 RF") && narrow.hasSuffix("ResNet-50 · 3x224x224"), narrow)
-        let wide = try state("resnet50", 120, 40).render().trimmedLines[0]
+        let wide = try AppState.testing("resnet50", 120, 40).render().trimmedLines[0]
         XCTAssertTrue(wide.contains("2 Receptive field") && wide.hasSuffix("ResNet-50 · 3x224x224"), wide)
     }
 
     func testKeysWaitWhileTheTerminalIsTooSmall() throws {
-        var s = try state("resnet50", 79, 24)
+        var s = try AppState.testing("resnet50", 79, 24)
         s.handle(.character("3"))
         s.handle(.character("m"))
         XCTAssertEqual(s.screen, .graph, "no screen changes unseen")
@@ -109,7 +101,7 @@ final class ScreenTests: XCTestCase {
     func testEveryModelAndScreenRendersAt80x24And120x40() throws {
         for model in Zoo.all {
             for (w, h) in [(80, 24), (120, 40)] {
-                var s = try state(model.name, w, h)
+                var s = try AppState.testing(model.name, w, h)
                 for screen in 1...4 {
                     s.handle(.character(Character(String(screen))))
                     let canvas = s.render()
@@ -122,7 +114,7 @@ final class ScreenTests: XCTestCase {
     }
 
     func testASCIIModeDrawsOnlyASCII() throws {
-        var s = try state("googlenet", ascii: true)
+        var s = try AppState.testing("googlenet", ascii: true)
         for key in [Key.character("+"), .down, .down] { s.handle(key) }
         let canvas = s.render().asciiOnly()
         for line in canvas.lines {

@@ -1,5 +1,6 @@
 import CNNModel
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import CNNZoo
@@ -30,9 +31,7 @@ struct ReferenceFixture: Decodable {
     let paramBytes: Int?
     let layers: [Layer]
 
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/reference")
+    static let directory = Repository.fixture("reference")
 
     static func load(_ name: String) throws -> ReferenceFixture {
         let url = directory.appendingPathComponent("\(name).json")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// A real terminal for the real binary: a private tmux server runs `cnn-tui`, keys go in with
@@ -7,11 +8,7 @@ final class TmuxSession {
     let socket: String
     let name = "e2e"
 
-    static var binary: URL {
-        let bundle = Bundle(for: TmuxSession.self).bundleURL
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("cnn-tui") }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }
+    static var binary: URL { Executable.cnnTUI }
 
     static func tmuxPath() -> String? {
         ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }

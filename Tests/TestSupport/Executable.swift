@@ -1,0 +1,14 @@
+import Foundation
+
+/// The `cnn-tui` executable as SwiftPM built it for these tests, to run as a user would.
+public enum Executable {
+    public static let cnnTUI: URL = {
+        // On Linux the test bundle's URL is the build products directory itself; on macOS the
+        // .xctest bundle sits inside it. The executable is built beside it.
+        let bundle = Bundle(for: Marker.self).bundleURL
+        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("cnn-tui") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }()
+
+    private final class Marker {}
+}
