@@ -80,10 +80,3 @@ final class SummaryReportTests: XCTestCase {
         XCTAssertNil(json.layers.first { $0.name == "stem" }?.receptiveField.minSize)
     }
 }
-
-final class ModelInfoReportTests: XCTestCase {
-    func testWrapKeepsLinesWithinTheWidth() {
-        let lines = wrap("two 3x3 convolutions see as far as one 5x5 with fewer weights", width: 20)
-        XCTAssertEqual(lines, ["two 3x3 convolutions", "see as far as one", "5x5 with fewer", "weights"])
-    }
-}
