@@ -172,17 +172,8 @@ public enum ReceptiveFieldScreen {
     /// The sample's pixel that lands on input pixel (row, column) once fitted to the input
     /// (centred or resized, as the engine feeds it), as RGB.
     static func pixel(of image: Image, inputRow: Double, column: Double, input: TensorShape) -> (UInt8, UInt8, UInt8) {
-        let placement = ImageFitting.placement(width: image.width, height: image.height, inputWidth: input.width, inputHeight: input.height)
-        let y: Int, x: Int
-        switch placement {
-        case .centered(let top, let left):
-            y = Int(inputRow.rounded()) - top
-            x = Int(column.rounded()) - left
-            guard y >= 0, y < image.height, x >= 0, x < image.width else { return (0, 0, 0) }
-        case .resized:
-            y = min(image.height - 1, max(0, Int((inputRow + 0.5) * Double(image.height) / Double(input.height))))
-            x = min(image.width - 1, max(0, Int((column + 0.5) * Double(image.width) / Double(input.width))))
-        }
+        guard let (x, y) = ImageFitting.sourcePixel(x: column, y: inputRow, width: image.width, height: image.height,
+                                                    inputWidth: input.width, inputHeight: input.height) else { return (0, 0, 0) }
         if image.channels >= 3 { return (image[x, y, 0], image[x, y, 1], image[x, y, 2]) }
         let v = image[x, y, 0]
         return (v, v, v)
