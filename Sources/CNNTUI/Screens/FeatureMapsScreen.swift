@@ -215,7 +215,10 @@ public enum FeatureMapsScreen {
             }
         }
         let scaleText = "scale: " + (maps.perLayerScale ? "layer" : "channel") + ", " + (maps.view == .kernels ? "signed" : (maps.signed ? "signed" : "linear"))
-        info = scaleText + (info.isEmpty ? "" : " · " + info)
+        // As many of the parts as fit whole, the last ones (the keys' reminders) left out first.
+        var parts = [scaleText] + info.split(separator: " · ").map(String.init)
+        while parts.count > 1 && displayWidth(parts.joined(separator: " · ")) > infoLine.width { parts.removeLast() }
+        info = parts.joined(separator: " · ")
         canvas.put(truncate(info, to: infoLine.width, ellipsis: theme.glyphs.ellipsis), x: infoLine.x, y: infoLine.y, style: theme.dim, clip: infoLine)
     }
 

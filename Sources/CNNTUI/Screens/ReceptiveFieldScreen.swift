@@ -44,8 +44,15 @@ public enum ReceptiveFieldScreen {
             .render(area: layout.table, into: &canvas, theme: theme)
         renderTable(state, area: table, into: &canvas)
         if !layout.picture.isEmpty {
-            let onSample = rf.showsSample && state.featureMaps.sample != nil
-            let pictureTitle = onSample ? "Field on \(state.featureMaps.sample!.name) (i: grid)" : "Field on the input" + (state.featureMaps.sample != nil ? " (i: on the image)" : "")
+            // The longest title that fits the frame.
+            let titles: [String]
+            if let sample = state.featureMaps.sample {
+                titles = rf.showsSample ? ["Field on \(sample.name) (i: grid)", "Field on the image (i: grid)"]
+                                        : ["Field on the input (i: on the image)", "Field on the input (i: image)"]
+            } else {
+                titles = ["Field on the input"]
+            }
+            let pictureTitle = titles.first { displayWidth($0) <= layout.picture.width - 4 } ?? titles[titles.count - 1]
             let picture = Frame(title: pictureTitle).render(area: layout.picture, into: &canvas, theme: theme)
             renderPicture(state, area: picture, into: &canvas)
         }
