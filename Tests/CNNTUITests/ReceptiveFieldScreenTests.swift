@@ -136,6 +136,10 @@ final class ReceptiveFieldScreenTests: XCTestCase {
         XCTAssertEqual(roomy.cells, 21, "one cell per pixel when there is room")
         XCTAssertEqual(roomy.legend, ["██ conv 1: 6x6", "▓▓ conv 2: 11x11", "▒▒ conv 3: 16x16", "░░ conv 4: 21x21", "1 cell = 1 px"])
         XCTAssertEqual(growth.fit(in: Rect(x: 0, y: 0, width: 70, height: 2), shades: shades).legend.count, 2, "two or three to a line")
+        // Four 3x3 in 5 cells: conv 3's ring is thinner than a cell, so the legend gives it no shade.
+        let small = FieldGrowth(growth: [3, 5, 7, 9]).fit(in: Rect(x: 0, y: 0, width: 40, height: 5), shades: shades)
+        XCTAssertEqual(small.cells, 5)
+        XCTAssertEqual(small.legend, ["██ conv 1: 3x3", "▓▓ conv 2: 5x5", "   conv 3: 7x7", "░░ conv 4: 9x9", "1 cell = 1.8 px"])
     }
 
     func testModelPickerSaysMultAdds() throws {

@@ -28,10 +28,12 @@ struct FieldGrowth {
     static func shades(_ theme: Theme) -> [Character] { Array(theme.glyphs.shades.reversed().dropLast()) }
 
     /// The legend beside the picture: each conv's shade and field, then the scale; several to a
-    /// line when there are more of them than `rows`.
+    /// line when there are more of them than `rows`. A conv whose ring is thinner than a cell at
+    /// this scale, and so not drawn, is listed without a shade.
     func legend(cells: Int, rows: Int, shades: [Character]) -> [String] {
+        let drawn = Set((0..<cells).map { layer(row: cells / 2, column: $0, cells: cells) })
         var entries = growth.enumerated().map { i, size in
-            let ch = shades[min(i, shades.count - 1)]
+            let ch: Character = drawn.contains(i) ? shades[min(i, shades.count - 1)] : " "
             return "\(ch)\(ch) conv \(i + 1): \(size)x\(size)"
         }
         entries.append("1 cell = " + (cells == field ? "1" : formatFixed(scale(cells: cells), digits: 1)) + " px")
