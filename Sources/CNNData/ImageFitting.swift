@@ -78,4 +78,25 @@ public enum ImageFitting {
         }
         return out
     }
+
+    /// The inverse of `fit`'s placement: the pixel of a `width` x `height` image that lands on
+    /// input pixel (x, y) (pixel centres at whole numbers; a fraction is rounded), or nil where a
+    /// centred image leaves the black border. For a resized image it is the source pixel nearest
+    /// the point `fit` interpolates around (pixel centres, align_corners = false), clamped to the
+    /// image, so the screens that draw over the image as fed point at what the model saw.
+    public static func sourcePixel(
+        x: Double, y: Double, width: Int, height: Int, inputWidth: Int, inputHeight: Int
+    ) -> (x: Int, y: Int)? {
+        switch placement(width: width, height: height, inputWidth: inputWidth, inputHeight: inputHeight) {
+        case .centered(let top, let left):
+            let (sx, sy) = (Int(x.rounded()) - left, Int(y.rounded()) - top)
+            return sx >= 0 && sx < width && sy >= 0 && sy < height ? (sx, sy) : nil
+        case .resized:
+            func source(_ v: Double, _ size: Int, _ inputSize: Int) -> Int {
+                let f = (v + 0.5) * Double(size) / Double(inputSize) - 0.5
+                return min(max(Int(f.rounded()), 0), size - 1)
+            }
+            return (source(x, width, inputWidth), source(y, height, inputHeight))
+        }
+    }
 }

@@ -207,4 +207,16 @@ final class FeatureMapsScreenTests: XCTestCase {
         let caption = try XCTUnwrap(lines.first { $0.contains("1 cell = ") })
         XCTAssertTrue(caption.contains("1 cell = 2.5 px"), caption)
     }
+
+    func testTheImageAsFedIsPlacedBeforeTheEngineHasIt() {
+        // A white 28x28 digit field in LeNet's 32x32 input: two black rows and columns around it.
+        let sample = Image(width: 28, height: 28, channels: 1, pixels: [UInt8](repeating: 255, count: 28 * 28))
+        let fed = FeatureMapsScreen.fedImage(nil, sample: sample, shape: TensorShape(channels: 1, height: 32, width: 32), labels: nil)
+        XCTAssertEqual([fed.width, fed.height, fed.channels], [32, 32, 1])
+        XCTAssertEqual(fed.pixels[1 * 32 + 1], 0)
+        XCTAssertEqual(fed.pixels[2 * 32 + 2], 255)
+        XCTAssertEqual(fed.pixels[29 * 32 + 29], 255)
+        XCTAssertEqual(fed.pixels[30 * 32 + 29], 0)
+        XCTAssertEqual(fed.pixels.filter { $0 == 255 }.count, 28 * 28)
+    }
 }

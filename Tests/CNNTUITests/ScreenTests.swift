@@ -58,6 +58,23 @@ final class ScreenTests: XCTestCase {
         XCTAssertNil(s.overlay)
     }
 
+    func testHelpWrapsLongRowsInsteadOfCuttingThem() throws {
+        // The feature maps' help at 80x24: every row whole, scrolled with ↓ to the last one.
+        var s = try AppState.testing("lenet5", 80, 24)
+        s.handle(.character("4"))
+        s.handle(.character("?"))
+        var seen = ""
+        for _ in 0..<30 {
+            let text = s.render().lines.joined(separator: "\n")
+            XCTAssertFalse(text.contains("…"), text)
+            seen += text
+            s.handle(.down)
+        }
+        XCTAssertTrue(seen.contains("ImageNet)"), "the data sets' row goes on below")
+        XCTAssertTrue(seen.contains("the maps"), "and so does the input's")
+        XCTAssertTrue(seen.contains("│ q              quit"), "the last row comes into view")
+    }
+
     func testCollapseAndExpand() throws {
         var s = try AppState.testing("resnet50")
         s.handle(.character("-"))

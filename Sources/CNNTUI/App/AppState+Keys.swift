@@ -48,12 +48,16 @@ extension AppState {
                 if let action = GraphBrowser.keys.action(for: key) {
                     status = graph.perform(action, pageHeight: graphLayout.listRows)
                 }
-            case .receptiveField: receptiveField.handle(key, pageHeight: pageHeight)
+            case .receptiveField:
+                if let action = receptiveField.action(for: key) {
+                    receptiveField.perform(action, pageHeight: receptiveFieldLayout.tableRows)
+                }
             case .calculator: calculator.handle(key)
             case .featureMaps: handleFeatureMaps(key)
             }
         }
         graph.scrollToSelection(pageHeight: graphLayout.listRows)
+        receptiveField.scrollToSelection(pageHeight: receptiveFieldLayout.tableRows)
     }
 
     /// The frame's geometry for the current terminal size.
@@ -62,8 +66,10 @@ extension AppState {
     /// The graph screen's geometry, for paging and scrolling its list.
     var graphLayout: GraphScreen.Layout { GraphScreen.Layout(body: layout.body) }
 
-    /// Rows of the main table on screen (for paging); depends only on the terminal size.
-    public var pageHeight: Int { max(1, size.height - 6) }
+    /// The receptive-field screen's geometry, for paging its table.
+    var receptiveFieldLayout: ReceptiveFieldScreen.Layout {
+        ReceptiveFieldScreen.Layout(body: layout.body, comparing: receptiveField.focus == .comparison)
+    }
 
     /// Shows another screen. The graph, receptive-field and feature-map screens share the
     /// selected layer: the graph holds it, and the receptive-field table takes it when it shows
@@ -73,7 +79,8 @@ extension AppState {
             graph.reveal(layer: layer)
         }
         if next == .receptiveField, screen != .receptiveField, let layer = graph.selectedLayer {
-            receptiveField.select(layer: layer, pageHeight: pageHeight)
+            receptiveField.select(layer: layer)
+            receptiveField.scrollToSelection(pageHeight: receptiveFieldLayout.tableRows)
         }
         screen = next
         if next == .featureMaps { startEngine() }

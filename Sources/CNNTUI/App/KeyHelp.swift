@@ -11,6 +11,7 @@ public enum KeyHelp {
     public static func keys(for state: AppState) -> [Entry] {
         switch state.screen {
         case .graph: return GraphBrowser.keys.help
+        case .receptiveField: return state.receptiveField.help
         case .featureMaps: return state.featureMaps.help
         default: return keys(for: state.screen)
         }
@@ -21,11 +22,7 @@ public enum KeyHelp {
         case .graph:
             return GraphBrowser.keys.help
         case .receptiveField:
-            return [
-                ("↑↓ / j k", "move in the table"), ("PgUp PgDn", "page"), ("g / G", "top / bottom"),
-                ("c", "switch to the comparison and back"), ("i", "draw the field on the sample image (feature maps' sample)"), ("↑↓ (comparison)", "choose n, k, C or size"),
-                ("← → / - +", "change the value"),
-            ]
+            return ReceptiveFieldScreenState.tableKeys.help + ReceptiveFieldScreenState.sharedKeys.help
         case .calculator:
             return CalculatorScreenState.help
         case .featureMaps:
@@ -38,8 +35,7 @@ public enum KeyHelp {
         var hints: [Entry]
         switch state.screen {
         case .graph: hints = GraphBrowser.keys.hints
-        case .receptiveField:
-            hints = state.receptiveField.focus == .table ? [("↑↓", "layer"), ("c", "compare kernels")] : [("↑↓", "setting"), ("←→", "change"), ("c", "back to table")]
+        case .receptiveField: hints = state.receptiveField.hints
         case .calculator: hints = state.calculator.hints
         case .featureMaps: hints = state.featureMaps.hints
         }

@@ -29,7 +29,7 @@ public enum CalculatorScreen {
         let notes = note(for: calc).map { ($0, theme.dim) } + (calc.caveat.map { [($0, theme.bad)] } ?? [])
         for (line, style) in notes where y < form.maxY {
             y += 1
-            for chunk in wrap(line, width: form.width) where y < form.maxY {
+            for chunk in wrapNote(line, width: form.width) where y < form.maxY {
                 canvas.put(chunk, x: form.x, y: y, style: style, clip: form)
                 y += 1
             }
@@ -44,9 +44,18 @@ public enum CalculatorScreen {
         }
     }
 
+    /// A note wrapped to `width`; a formula (`name = ...`, one sentence) too long for the line
+    /// breaks after its `=`, the right-hand side indented below, rather than inside the formula.
+    static func wrapNote(_ note: String, width: Int) -> [String] {
+        guard displayWidth(note) > width, !note.contains(". "), let equals = note.firstRange(of: " = ") else { return wrap(note, width: width) }
+        let name = String(note[..<equals.lowerBound]), rhs = String(note[equals.upperBound...])
+        guard !name.contains(" ") else { return wrap(note, width: width) }
+        return [name + " ="] + wrap(rhs, width: width - 2).map { "  " + $0 }
+    }
+
     static func note(for calc: CalculatorScreenState) -> [String] {
         switch calc.mode {
-        case .conv: return ["params = kH*kW*(Cin/groups)*Cout + Cout", "output = floor((H + 2p - d(k-1) - 1) / s) + 1"]
+        case .conv: return ["params = kH*kW*(Cin/groups)*Cout + Cout", "output = floor((H+2p-d(k-1)-1)/s) + 1"]
         case .dense: return ["params = in*out + out. A flattened 512x7x7 map is 25,088 features (VGG16's first dense layer)."]
         case .separable: return ["A depthwise k x k conv filters each channel alone; a 1x1 conv then mixes channels (MobileNet)."]
         case .bottleneck: return ["ResNet's bottleneck: reduce channels with a 1x1, convolve 3x3 at the narrow width, expand back."]

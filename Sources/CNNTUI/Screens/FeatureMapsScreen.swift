@@ -48,8 +48,7 @@ public enum FeatureMapsScreen {
             let image = sample.image
             // What the model was fed (fitted and normalized, undone for display) once the engine has
             // it; the sample itself until then.
-            let fed = engine?.output(0).flatMap { fedImage($0.values, shape: state.analysis.input, labels: state.model.labels) }
-            (fed ?? ImageView(width: image.width, height: image.height, channels: image.channels, pixels: image.pixels))
+            fedImage(engine?.output(0)?.values, sample: image, shape: state.analysis.input, labels: state.model.labels)
                 .render(area: picture, into: &canvas, theme: theme)
             let position = maps.fileSample == nil && maps.sampleCount > 0 ? "  (\((maps.index + 1).grouped) of \(maps.sampleCount.grouped))" : ""
             let truth = sample.label.map { label in "true class: \(label)" + (sample.className.map { $0 == String(label) ? "" : " \($0)" } ?? "") }
@@ -73,10 +72,23 @@ public enum FeatureMapsScreen {
         renderEngine(state, engine: engine, area: engineInner, into: &canvas)
     }
 
-    /// The input tensor as an image: the normalization undone, clamped to 0...255.
-    static func fedImage(_ values: [Float], shape: TensorShape, labels: LabelSet?) -> ImageView? {
-        guard shape.channels == 1 || shape.channels == 3 else { return nil }
+    /// The input as the model is fed it: the engine's input tensor with the normalization undone
+    /// (clamped to 0...255); until the engine has it, the sample placed as `ImageFitting.fit`
+    /// places it (centred on black, or resized to the nearest pixel), in its own channels.
+    static func fedImage(_ values: [Float]?, sample: Image, shape: TensorShape, labels: LabelSet?) -> ImageView {
         let (c, h, w) = (shape.channels, shape.height, shape.width)
+        guard let values, c == 1 || c == 3 else {
+            let sc = sample.channels
+            var pixels = [UInt8](repeating: 0, count: sc * h * w)
+            for y in 0..<h {
+                for x in 0..<w {
+                    guard let p = ImageFitting.sourcePixel(x: Double(x), y: Double(y), width: sample.width, height: sample.height,
+                                                           inputWidth: w, inputHeight: h) else { continue }
+                    for channel in 0..<sc { pixels[(y * w + x) * sc + channel] = sample[p.x, p.y, channel] }
+                }
+            }
+            return ImageView(width: w, height: h, channels: sc, pixels: pixels)
+        }
         let mean = labels?.mean ?? [0], std = labels?.std ?? [1]
         var pixels = [UInt8](repeating: 0, count: c * h * w)
         for channel in 0..<c {
@@ -203,7 +215,10 @@ public enum FeatureMapsScreen {
             }
         }
         let scaleText = "scale: " + (maps.perLayerScale ? "layer" : "channel") + ", " + (maps.view == .kernels ? "signed" : (maps.signed ? "signed" : "linear"))
-        info = scaleText + (info.isEmpty ? "" : " · " + info)
+        // As many of the parts as fit whole, the last ones (the keys' reminders) left out first.
+        var parts = [scaleText] + info.split(separator: " · ").map(String.init)
+        while parts.count > 1 && displayWidth(parts.joined(separator: " · ")) > infoLine.width { parts.removeLast() }
+        info = parts.joined(separator: " · ")
         canvas.put(truncate(info, to: infoLine.width, ellipsis: theme.glyphs.ellipsis), x: infoLine.x, y: infoLine.y, style: theme.dim, clip: infoLine)
     }
 

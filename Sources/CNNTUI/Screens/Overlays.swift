@@ -28,19 +28,23 @@ public enum HelpOverlay {
         let body = state.layout.body
         let keyWidth = min(entries.map { displayWidth($0.0) }.max() ?? 0, 20)
         let width = min(body.width - 2, max(50, keyWidth + 5 + (entries.map { displayWidth($0.1) }.max() ?? 0)))
-        let height = min(body.height, entries.count + 3)
+        // What a key does wraps onto rows of its own rather than being cut.
+        let textWidth = width - 2 - keyWidth - 3
+        let lines: [KeyHelp.Entry] = entries.flatMap { entry -> [KeyHelp.Entry] in
+            let text = entry.1.isEmpty ? [""] : wrap(entry.1, width: textWidth)
+            return text.enumerated().map { ($0.offset == 0 ? entry.0 : "", $0.element) }
+        }
+        let height = min(body.height, lines.count + 3)
         let box = body.centered(width: width, height: height)
         canvas.fill(box)
         let inner = Frame(title: "Keys: \(state.screen.title)", focused: true).render(area: box, into: &canvas, theme: theme)
         let rows = max(inner.height - 1, 0)
-        let first = min(scroll, max(entries.count - rows, 0))
-        let textWidth = inner.width - keyWidth - 3
-        for (i, entry) in entries.dropFirst(first).prefix(rows).enumerated() {
-            canvas.put(pad(entry.0, to: keyWidth + 2), x: inner.x + 1, y: inner.y + i, style: theme.key, clip: inner)
-            canvas.put(truncate(entry.1, to: textWidth, ellipsis: theme.glyphs.ellipsis), x: inner.x + keyWidth + 3, y: inner.y + i,
-                       style: theme.text, clip: inner)
+        let first = min(scroll, max(lines.count - rows, 0))
+        for (i, line) in lines.dropFirst(first).prefix(rows).enumerated() {
+            canvas.put(pad(line.0, to: keyWidth + 2), x: inner.x + 1, y: inner.y + i, style: theme.key, clip: inner)
+            canvas.put(line.1, x: inner.x + keyWidth + 3, y: inner.y + i, style: theme.text, clip: inner)
         }
-        let more = first + rows < entries.count
+        let more = first + rows < lines.count
         let footer = (first > 0 || more ? "↑↓ more · " : "") + "Esc or ? closes"
         canvas.put(footer, x: inner.x + 1, y: inner.maxY - 1, style: theme.dim, clip: inner)
     }
@@ -57,7 +61,7 @@ public enum PickerOverlay {
         let inner = Frame(title: "Models", focused: true).render(area: box, into: &canvas, theme: theme)
         let filterLine = "Filter: " + picker.filter + "_"
         canvas.put(filterLine, x: inner.x + 1, y: inner.y, style: theme.key, clip: inner)
-        let heading = pad("Name", to: 19) + pad("Model", to: 26) + pad("Params", to: 12, alignRight: true) + pad("MACs", to: 9, alignRight: true) + pad("Year", to: 6, alignRight: true)
+        let heading = pad("Name", to: 19) + pad("Model", to: 26) + pad("Params", to: 12, alignRight: true) + pad("Mult-adds", to: 10, alignRight: true) + pad("Year", to: 6, alignRight: true)
         canvas.put(heading, x: inner.x + 1, y: inner.y + 1, style: theme.dim.with(.bold), clip: inner)
         let entries = picker.entries
         let listHeight = inner.height - 3
@@ -69,7 +73,7 @@ public enum PickerOverlay {
             let y = inner.y + 2 + i
             let text = pad(e.model.name, to: 19) + pad(e.model.title, to: 26)
                 + pad(e.params.map(\.abbreviated) ?? "?", to: 12, alignRight: true)
-                + pad(e.macs.map(\.abbreviated) ?? "?", to: 9, alignRight: true) + pad(String(e.model.year), to: 6, alignRight: true)
+                + pad(e.macs.map(\.abbreviated) ?? "?", to: 10, alignRight: true) + pad(String(e.model.year), to: 6, alignRight: true)
             canvas.put(text, x: inner.x + 1, y: y, style: theme.text, clip: inner)
             if index == picker.selected {
                 canvas.restyle(Rect(x: inner.x, y: y, width: inner.width, height: 1)) { _ in theme.selection }

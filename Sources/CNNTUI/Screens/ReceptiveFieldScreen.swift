@@ -5,22 +5,62 @@ import CNNReport
 /// Screen 2: the per-layer receptive-field table; the selected layer's field drawn on the input
 /// grid; the stacked-kernel comparison with its field growing layer by layer.
 public enum ReceptiveFieldScreen {
+    /// Where the table, the field's picture and the kernel comparison go in the body of the
+    /// frame: the one geometry that drawing and paging share. A short terminal has room for one
+    /// panel on the right: the picture, or the comparison while it has the focus.
+    struct Layout {
+        let table: Rect
+        /// Empty when the comparison takes the whole right column.
+        let picture: Rect
+        /// Empty when there is no room for it beside the picture and it has no focus.
+        let comparison: Rect
+        /// Layer rows shown (inside the frame, below the column titles).
+        var tableRows: Int { max(table.height - 3, 1) }
+
+        /// The right column's height from which the picture and the comparison are both shown.
+        static let bothPanelsMinimum = 34
+        /// The comparison's rows when both are shown: with the focus, its table, a verdict of two
+        /// lines and a picture of 9 rows (four 3x3 convs, one cell per pixel); without, 4 rows less
+        /// for the picture of the field on the input.
+        static func comparisonHeight(comparing: Bool) -> Int { comparing ? 23 : 19 }
+
+        init(body: Rect, comparing: Bool) {
+            let (left, right) = body.splitLeft(min(max(body.width / 2, 56), body.width - 36))
+            table = left
+            let none = Rect(x: right.x, y: right.maxY, width: right.width, height: 0)
+            if right.height >= Self.bothPanelsMinimum {
+                (picture, comparison) = right.splitBottom(Self.comparisonHeight(comparing: comparing))
+            } else {
+                (picture, comparison) = comparing ? (none, right) : (right, none)
+            }
+        }
+    }
+
     public static func render(_ state: AppState, area: Rect, into canvas: inout Canvas) {
         let theme = state.theme
         let rf = state.receptiveField
-        let tableWidth = min(max(area.width / 2, 56), area.width - 36)
-        let (left, right) = area.splitLeft(tableWidth)
+        let layout = Layout(body: area, comparing: rf.focus == .comparison)
         let table = Frame(title: "Receptive fields: \(state.model.title)", focused: rf.focus == .table)
-            .render(area: left, into: &canvas, theme: theme)
+            .render(area: layout.table, into: &canvas, theme: theme)
         renderTable(state, area: table, into: &canvas)
-        let (pictureArea, compareArea) = right.splitTop(max(right.height / 2, 10))
-        let onSample = rf.showsSample && state.featureMaps.sample != nil
-        let pictureTitle = onSample ? "Field on \(state.featureMaps.sample!.name) (i: grid)" : "Field on the input" + (state.featureMaps.sample != nil ? " (i: on the image)" : "")
-        let picture = Frame(title: pictureTitle).render(area: pictureArea, into: &canvas, theme: theme)
-        renderPicture(state, area: picture, into: &canvas)
-        let compare = Frame(title: "Stacked kernels vs one large kernel", focused: rf.focus == .comparison)
-            .render(area: compareArea, into: &canvas, theme: theme)
-        renderComparison(state, area: compare, into: &canvas)
+        if !layout.picture.isEmpty {
+            // The longest title that fits the frame.
+            let titles: [String]
+            if let sample = state.featureMaps.sample {
+                titles = rf.showsSample ? ["Field on \(sample.name) (i: grid)", "Field on the image (i: grid)"]
+                                        : ["Field on the input (i: on the image)", "Field on the input (i: image)"]
+            } else {
+                titles = ["Field on the input"]
+            }
+            let pictureTitle = titles.first { displayWidth($0) <= layout.picture.width - 4 } ?? titles[titles.count - 1]
+            let picture = Frame(title: pictureTitle).render(area: layout.picture, into: &canvas, theme: theme)
+            renderPicture(state, area: picture, into: &canvas)
+        }
+        if !layout.comparison.isEmpty {
+            let compare = Frame(title: "Stacked vs one large kernel", focused: rf.focus == .comparison)
+                .render(area: layout.comparison, into: &canvas, theme: theme)
+            renderComparison(state, area: compare, into: &canvas)
+        }
     }
 
     static func renderTable(_ state: AppState, area: Rect, into canvas: inout Canvas) {
@@ -31,8 +71,10 @@ public enum ReceptiveFieldScreen {
         let nameWidth = max(area.width - shapeWidth - sizeWidth - jumpWidth, 8)
         let heading = pad("Layer", to: nameWidth) + pad("Output", to: shapeWidth) + pad("RF", to: sizeWidth - 1, alignRight: true) + " " + pad("Jump", to: jumpWidth, alignRight: true)
         canvas.put(heading, x: area.x, y: area.y, style: theme.dim.with(.bold), clip: area)
+        // Clamped here too, so a resize never shows the selection off screen before the next key.
+        let top = ReceptiveFieldScreenState.top(keeping: rf.selected, from: rf.top, pageHeight: area.height - 1, rows: rf.layers.count)
         for i in 0..<(area.height - 1) {
-            let index = rf.top + i
+            let index = top + i
             guard index < rf.layers.count else { break }
             let id = rf.layers[index]
             let layer = analysis.graph.layers[id]
@@ -65,7 +107,16 @@ public enum ReceptiveFieldScreen {
         let outer = PixelBox(centreH: centreH, centreW: centreW, size: field.size)
         let inner = PixelBox(centreH: centreH, centreW: centreW, size: field.minSize)
 
-        let captionLines = 3
+        let layer = analysis.graph.layers[id]
+        func caption(scale: String) -> [String] {
+            [wrap("\(layer.name): unit (\(unitH),\(unitW)) of \(out.height)x\(out.width)", width: area.width),
+             wrap("sees \(field.size.h)x\(field.size.w) of the \(input.height)x\(input.width) input"
+                 + (field.isMultiPath ? " (\(field.minSize.h)x\(field.minSize.w) on every path)" : "")
+                 + (field.isGlobal ? ", global" : ""), width: area.width),
+             jumpAndScale("jump \(Display.jump(field)) px between units;", "1 cell = \(scale) px", width: area.width)].flatMap { $0 }
+        }
+        // Room for the caption with the widest scale there can be (the input's whole side per cell).
+        let captionLines = caption(scale: formatFixed(Double(max(input.height, input.width)), digits: 1)).count
         let gridHeight = area.height - captionLines
         // Two columns per cell keep cells roughly square, and one scale for both directions keeps
         // a square field square: a cell covers `scale` x `scale` input pixels.
@@ -114,91 +165,78 @@ public enum ReceptiveFieldScreen {
                 canvas.put(text, x: left + 2 * c, y: area.y + r, style: style, clip: area)
             }
         }
-        let layer = analysis.graph.layers[id]
-        let caption = [
-            "\(layer.name): unit (\(unitH),\(unitW)) of \(out.height)x\(out.width)",
-            "sees \(field.size.h)x\(field.size.w) of the \(input.height)x\(input.width) input"
-                + (field.isMultiPath ? " (\(field.minSize.h)x\(field.minSize.w) on every path)" : "")
-                + (field.isGlobal ? ", global" : ""),
-            "jump \(Display.jump(field)) px between units; 1 cell = \(formatFixed(scale, digits: 1)) px",
-        ]
-        for (i, text) in caption.enumerated() {
-            canvas.put(truncate(text, to: area.width), x: area.x, y: area.y + gridHeight + i, style: i == 0 ? theme.title : theme.dim, clip: area)
+        let title = wrap("\(layer.name): unit (\(unitH),\(unitW)) of \(out.height)x\(out.width)", width: area.width).count
+        for (i, text) in caption(scale: formatFixed(scale, digits: 1)).enumerated() {
+            canvas.put(text, x: area.x, y: area.y + gridHeight + i, style: i < title ? theme.title : theme.dim, clip: area)
         }
+    }
+
+    /// One line for both when they fit, else each wrapped on its own lines.
+    private static func jumpAndScale(_ jump: String, _ scale: String, width: Int) -> [String] {
+        displayWidth(jump + " " + scale) <= width ? [jump + " " + scale] : wrap(jump, width: width) + wrap(scale, width: width)
     }
 
     /// The sample's pixel that lands on input pixel (row, column) once fitted to the input
     /// (centred or resized, as the engine feeds it), as RGB.
     static func pixel(of image: Image, inputRow: Double, column: Double, input: TensorShape) -> (UInt8, UInt8, UInt8) {
-        let placement = ImageFitting.placement(width: image.width, height: image.height, inputWidth: input.width, inputHeight: input.height)
-        let y: Int, x: Int
-        switch placement {
-        case .centered(let top, let left):
-            y = Int(inputRow.rounded()) - top
-            x = Int(column.rounded()) - left
-            guard y >= 0, y < image.height, x >= 0, x < image.width else { return (0, 0, 0) }
-        case .resized:
-            y = min(image.height - 1, max(0, Int((inputRow + 0.5) * Double(image.height) / Double(input.height))))
-            x = min(image.width - 1, max(0, Int((column + 0.5) * Double(image.width) / Double(input.width))))
-        }
+        guard let (x, y) = ImageFitting.sourcePixel(x: column, y: inputRow, width: image.width, height: image.height,
+                                                    inputWidth: input.width, inputHeight: input.height) else { return (0, 0, 0) }
         if image.channels >= 3 { return (image[x, y, 0], image[x, y, 1], image[x, y, 2]) }
         let v = image[x, y, 0]
         return (v, v, v)
     }
 
+    /// The settings and both sides' numbers as one table (the stack's column holds the settings),
+    /// the verdict, and the stack's field growing conv by conv.
     static func renderComparison(_ state: AppState, area: Rect, into canvas: inout Canvas) {
         let theme = state.theme
         let rf = state.receptiveField
-        var y = area.y
-        for setting in ReceptiveFieldScreenState.Setting.allCases where y < area.maxY {
-            let value: String
-            switch setting {
-            case .count: value = String(rf.count)
-            case .kernel: value = "\(rf.kernel)x\(rf.kernel)"
-            case .channels: value = String(rf.channels)
-            case .size: value = "\(rf.size)x\(rf.size)"
-            }
-            let focused = rf.focus == .comparison && rf.setting == setting
-            canvas.put(pad(setting.label, to: 17), x: area.x, y: y, style: theme.dim, clip: area)
-            canvas.put(focused ? "◂ \(value) ▸" : "  \(value)", x: area.x + 17, y: y, style: focused ? theme.selection : theme.text, clip: area)
-            y += 1
-        }
         guard let c = rf.comparison else { return }
-        y += 1
-        for side in [c.stack, c.single] where y < area.maxY {
-            let title = "\(side.count) x \(side.kernel)x\(side.kernel)"
-            let text = pad(title, to: 11) + pad("RF \(side.receptiveField)", to: 8) + pad("\(side.params.grouped) params", to: 18)
-                + "\(side.macs.abbreviated) MACs  \(side.nonLinearities) ReLU"
-            canvas.put(text, x: area.x, y: y, style: side.count > 1 ? theme.good : theme.text, clip: area)
+        let labelWidth = 12
+        let columnWidth = min(14, (area.width - labelWidth) / 2)
+        func number(_ n: Int) -> String { displayWidth(n.grouped) <= columnWidth - 3 ? n.grouped : n.abbreviated }
+        func square(_ n: Int) -> String { "\(n)x\(n)" }
+        let size = square(c.size.h)
+        var rows: [(label: String, stack: String, single: String, setting: ReceptiveFieldScreenState.Setting?)] = [
+            ("", "Stack", "One conv", nil),
+            (ReceptiveFieldScreenState.Setting.count.label, String(c.stack.count), String(c.single.count), .count),
+            (ReceptiveFieldScreenState.Setting.kernel.label, square(c.stack.kernel), square(c.single.kernel), .kernel),
+            (ReceptiveFieldScreenState.Setting.channels.label, String(c.channels), String(c.channels), .channels),
+            (ReceptiveFieldScreenState.Setting.size.label, size, size, .size),
+        ]
+        rows += [
+            ("RF", square(c.stack.receptiveField), square(c.single.receptiveField), nil),
+            ("Params", number(c.stack.params), number(c.single.params), nil),
+            ("Mult-adds", c.stack.macs.abbreviated, c.single.macs.abbreviated, nil),
+            ("ReLU", String(c.stack.nonLinearities), String(c.single.nonLinearities), nil),
+        ]
+        var y = area.y
+        for (i, row) in rows.enumerated() where y < area.maxY {
+            let heading = i == 0
+            let focused = rf.focus == .comparison && row.setting != nil && row.setting == rf.setting
+            canvas.put(pad(row.label, to: labelWidth), x: area.x, y: y, style: theme.dim, clip: area)
+            let stack = focused ? "◂ \(row.stack) ▸" : "  \(row.stack)"
+            canvas.put(stack, x: area.x + labelWidth, y: y, style: focused ? theme.selection : (heading ? theme.dim.with(.bold) : theme.good), clip: area)
+            canvas.put("  " + row.single, x: area.x + labelWidth + columnWidth, y: y, style: heading ? theme.dim.with(.bold) : theme.text, clip: area)
             y += 1
         }
-        if y < area.maxY, c.single.params > 0 {
-            let saved = 100 - Double(c.stack.params) * 100 / Double(c.single.params)
-            canvas.put(truncate("Stack: same field, \(formatFixed(saved, digits: 1))% fewer params, \(c.stack.nonLinearities - 1) more non-linearities", to: area.width),
-                       x: area.x, y: y, style: theme.accent, clip: area)
+        for line in wrap(verdict(c), width: area.width) where y < area.maxY {
+            canvas.put(line, x: area.x, y: y, style: theme.accent, clip: area)
             y += 1
         }
-        // The field growing layer by layer: layer i shades the cells it adds.
-        let field = c.stack.receptiveField
-        let rows = min(field, area.maxY - y - 1)
-        guard rows > 0, field <= 23 else { return }
         y += 1
-        let shades: [Character] = Array(theme.glyphs.shades.reversed().dropLast())
-        let legendX = area.x + 2 * field + 3
-        for r in 0..<rows {
-            var line = ""
-            for col in 0..<field {
-                let distance = max(abs(r - field / 2), abs(col - field / 2))
-                let layer = c.stack.growth.firstIndex { $0 / 2 >= distance } ?? (c.stack.growth.count - 1)
-                let ch = shades[min(layer, shades.count - 1)]
-                line.append(ch); line.append(ch)
-            }
-            canvas.put(line, x: area.x, y: y + r, style: theme.node(.weights), clip: area)
-            if r < c.stack.growth.count {
-                let ch = shades[min(r, shades.count - 1)]
-                canvas.put("\(ch)\(ch) after conv \(r + 1): \(c.stack.growth[r])x\(c.stack.growth[r])", x: legendX, y: y + r, style: theme.dim, clip: area)
-            }
-        }
+        guard y < area.maxY else { return }
+        FieldGrowth(growth: c.stack.growth).render(area: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y),
+                                                   into: &canvas, theme: theme)
+    }
+
+    /// What the comparison shows, in one sentence.
+    static func verdict(_ c: KernelStackComparison) -> String {
+        guard c.stack.count > 1 else { return "One conv is the large kernel itself: raise n to stack." }
+        let saved = c.single.params > 0 ? 100 - Double(c.stack.params) * 100 / Double(c.single.params) : 0
+        let more = c.stack.nonLinearities - c.single.nonLinearities
+        return "Same \(c.stack.receptiveField)x\(c.stack.receptiveField) field: \(formatFixed(abs(saved), digits: 1))% "
+            + (saved >= 0 ? "fewer" : "more") + " params, \(more) more non-linearit" + (more == 1 ? "y" : "ies") + "."
     }
 }
 
