@@ -143,6 +143,22 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("no layer 'nope'"), missing.stderr)
     }
 
+    func testOptimizerIsAChoiceThatHelpLists() throws {
+        XCTAssertTrue(try run("train", "--help").stdout.contains("sgd, adam; default: adam"))
+        let r = try run("train", "lenet5", "--optimizer", "adm", "--out", "/tmp/never.safetensors")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("Please provide one of 'sgd' and 'adam'"), r.stderr)
+    }
+
+    func testOpenTakesTheSameModelOptionsAsSummary() throws {
+        let help = try run("open", "--help").stdout
+        XCTAssertTrue(help.contains("A zoo model name (see `cnn-tui list`)."), help)
+        let r = try run("open", "resnet50", "--aux")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("resnet50 has no auxiliary classifiers"), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+    }
+
     func testListShowsEveryModelWithItsDepth() throws {
         let r = try run("list")
         XCTAssertEqual(r.status, 0, r.stderr)
