@@ -159,6 +159,18 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
     }
 
+    func testAMisspeltCommandIsNotTakenForAModel() throws {
+        let r = try run("sumary", "vgg16")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertEqual(r.stderr, "Error: unknown command or model 'sumary'; did you mean 'summary'?\n")
+        let model = try run("lenet")
+        XCTAssertNotEqual(model.status, 0)
+        XCTAssertTrue(model.stderr.contains("unknown command or model 'lenet'; did you mean 'lenet5'?"), model.stderr)
+        let browser = try run("vgg16")
+        XCTAssertEqual(browser.status, 2, "a model name alone still opens the browser")
+        XCTAssertTrue(browser.stderr.contains("cnn-tui summary vgg16"), browser.stderr)
+    }
+
     func testListShowsEveryModelWithItsDepth() throws {
         let r = try run("list")
         XCTAssertEqual(r.status, 0, r.stderr)
