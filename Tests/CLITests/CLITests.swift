@@ -133,6 +133,20 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(rf["start"] as? [Double], [6.5, 6.5])
     }
 
+    func testSummaryJSONHonoursTheDepth() throws {
+        let r = try run("summary", "resnet50", "--depth", "1", "--json")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let layers = try XCTUnwrap(object["layers"] as? [[String: Any]])
+        XCTAssertEqual(layers.compactMap { $0["name"] as? String },
+                       ["input", "conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "flatten", "fc"])
+        let layer4 = try XCTUnwrap(layers.first { $0["name"] as? String == "layer4" })
+        XCTAssertEqual(layer4["params"] as? Int, 14_987_264, "the table's row for layer4")
+        XCTAssertEqual(layer4["outputShape"] as? [Int], [2048, 7, 7])
+        XCTAssertEqual(layers.first { $0["name"] as? String == "avgpool" }?["inputs"] as? [String], ["layer4"])
+        XCTAssertEqual(layers.compactMap { $0["params"] as? Int }.reduce(0, +), 25_610_152, "nothing counted twice or lost")
+    }
+
     func testRFLayerDetail() throws {
         let r = try run("rf", "lenet5", "--layer", "s4")
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -79,6 +79,23 @@ final class SummaryReportTests: XCTestCase {
         XCTAssertEqual(add.inputs, ["stage.0.conv2", "stem"])
         XCTAssertNil(json.layers.first { $0.name == "stem" }?.receptiveField.minSize)
     }
+
+    func testJSONFoldsBlocksAtTheDepthAsTheTableDoes() throws {
+        let analysis = try residualNet()
+        let json = SummaryJSON(analysis, maxDepth: 2)
+        XCTAssertEqual(json.maxDepth, 2)
+        XCTAssertEqual(json.layers.map(\.name), ["input", "stem", "stage.0"])
+        let block = json.layers[2]
+        XCTAssertEqual(block.type, "BasicBlock")
+        XCTAssertEqual(block.block, "stage")
+        XCTAssertEqual(block.inputs, ["stem"])
+        XCTAssertEqual(block.params, 1_152, "the folded block's totals, as the table's row")
+        XCTAssertEqual(block.foldedLayers, 5)
+        XCTAssertEqual(block.outputShape, [8, 16, 16])
+        XCTAssertEqual(block.receptiveField.size, [7, 7], "its last layer's field")
+        XCTAssertEqual(SummaryJSON(analysis, maxDepth: 1).layers.map(\.name), ["input", "stem", "stage"])
+        XCTAssertNil(SummaryJSON(analysis).layers.first { $0.foldedLayers != nil }, "no depth: every layer")
+    }
 }
 
 final class ModelInfoReportTests: XCTestCase {
