@@ -147,10 +147,7 @@ public struct InferenceRun {
         let graph = analysis.graph
         if layers == "all" { return Array(graph.layers.dropFirst()) }
         return try layers.split(separator: ",").map { name in
-            guard let layer = graph.layer(named: String(name)) else {
-                throw InferenceRunError.unknownLayer(String(name), model: graph.name,
-                                                     suggestions: NameSuggestions.closest(to: String(name), among: graph.layers.map(\.name)))
-            }
+            guard let layer = graph.layer(named: String(name)) else { throw UnknownLayerError(String(name), in: graph) }
             return layer
         }
     }
@@ -167,7 +164,6 @@ public enum InferenceRunError: Error, Hashable, Sendable, CustomStringConvertibl
     case noSampleLibrary
     case noInputTensor(file: String)
     case wrongInputShape(file: String, got: [Int], model: String, takes: [Int])
-    case unknownLayer(String, model: String, suggestions: [String])
 
     public var description: String {
         switch self {
@@ -177,9 +173,6 @@ public enum InferenceRunError: Error, Hashable, Sendable, CustomStringConvertibl
             return "\(file) has no tensor named 'input'"
         case .wrongInputShape(let file, let got, let model, let takes):
             return "\(file): input has shape \(got), \(model) takes \(takes)"
-        case .unknownLayer(let name, let model, let suggestions):
-            let hint = suggestions.isEmpty ? "see `cnn-tui summary \(model)`" : "did you mean \(NameSuggestions.quotedList(suggestions))?"
-            return "\(model) has no layer '\(name)': \(hint)"
         }
     }
 

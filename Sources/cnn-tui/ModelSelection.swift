@@ -62,9 +62,9 @@ enum ModelSelectionError: Error, CustomStringConvertible, LocalizedError {
     var errorDescription: String? { description }
 }
 
-/// An error whose description is the one line a user reads.
-struct UserError: Error, CustomStringConvertible, LocalizedError {
-    let description: String
-    init(_ description: String) { self.description = description }
-    var errorDescription: String? { description }
+/// CNNModel imports nothing, so its errors become LocalizedErrors here; the hint names a command.
+extension UnknownLayerError: LocalizedError {
+    public var errorDescription: String? {
+        description + (suggestions.isEmpty ? " (see `cnn-tui summary \(model)`)" : "")
+    }
 }

@@ -185,6 +185,20 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(browser.stderr.contains("cnn-tui summary vgg16"), browser.stderr)
     }
 
+    func testRFTakesTheBlockNamesSummaryPrints() throws {
+        let r = try run("rf", "resnet50", "--layer", "layer4")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("layer4 (Sequential block) in resnet50 at input 3x224x224: the field at the block's end, layer4.2.relu:3 (ReLU)\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("Receptive field: 427x427 pixels"), r.stdout)
+        XCTAssertTrue(try run("rf", "resnet50", "--layer", "layer4.2").stdout.contains("Receptive field: 427x427 pixels"))
+        let inception = try run("rf", "googlenet", "--layer", "inception3a")
+        XCTAssertEqual(inception.status, 0, inception.stderr)
+        XCTAssertTrue(inception.stdout.contains("the field at the block's end, inception3a.cat (Concat)"), inception.stdout)
+        let typo = try run("rf", "resnet50", "--layer", "layer4.2.conv")
+        XCTAssertNotEqual(typo.status, 0)
+        XCTAssertEqual(typo.stderr, "Error: resnet50 has no layer 'layer4.2.conv': did you mean 'layer4.2.conv1', 'layer4.2.conv2' or 'layer4.2.conv3'?\n")
+    }
+
     func testListShowsEveryModelWithItsDepth() throws {
         let r = try run("list")
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -80,6 +80,16 @@ final class SummaryReportTests: XCTestCase {
         XCTAssertNil(json.layers.first { $0.name == "stem" }?.receptiveField.minSize)
     }
 
+    func testABlockDetailIsItsLastLayersField() throws {
+        let report = ReceptiveFieldReport(try residualNet())
+        let lines = try report.detail(layer: "stage.0")
+        XCTAssertEqual(lines.first, "stage.0 (BasicBlock block) in tiny at input 3x16x16: the field at the block's end, stage.0.relu:2 (ReLU)")
+        XCTAssertEqual(Array(lines.dropFirst()), Array(try report.detail(layer: "stage.0.relu:2").dropFirst()))
+        XCTAssertThrowsError(try report.detail(layer: "stage.0.conv")) {
+            XCTAssertEqual(($0 as? UnknownLayerError)?.suggestions, ["stage.0.conv1", "stage.0.conv2"])
+        }
+    }
+
     func testJSONFoldsBlocksAtTheDepthAsTheTableDoes() throws {
         let analysis = try residualNet()
         let json = SummaryJSON(analysis, maxDepth: 2)
