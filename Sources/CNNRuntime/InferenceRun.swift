@@ -81,8 +81,11 @@ public struct InferenceRun {
         self.library = library
     }
 
-    /// Loads the weights and the input, runs the passes and writes the output file.
+    /// Loads the weights and the input, runs the passes and writes the output file (checked
+    /// first, so that a bad path fails before a large model's work).
     public func run() throws -> Result {
+        let destination = settings.outputFile.map(OutputFile.init)
+        try destination?.check()
         let loaded = try ModelWeights.load(model, analysis: analysis, file: settings.weightsFile, seed: settings.seed,
                                            assets: settings.untrained ? nil : library)
         let (input, description) = try loadInput()
@@ -100,10 +103,10 @@ public struct InferenceRun {
         }
         let last = analysis.graph.layers.count - 1
         let final = executor.output(last)
-        if let path = settings.outputFile {
+        if let destination {
             var tensors = ["output": final]
             for layer in requested { tensors[layer.name] = executor.output(layer.id) }
-            try Safetensors.write(tensors, to: path)
+            try destination.write { try Safetensors.write(tensors, to: $0) }
         }
         return Result(weights: loaded.description, isTrained: loaded.isTrained, input: description, output: final.values,
                       outputShape: analysis.layers[last].outputShape, seconds: times.sorted()[times.count / 2],

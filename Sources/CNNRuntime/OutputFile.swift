@@ -32,8 +32,9 @@ public struct OutputFile: Hashable, Sendable {
     }
 
     /// Calls `body` with a temporary path beside the file, then moves what it wrote over the
-    /// file, so that an interruption or a failure never leaves half a file. Any failure is an
-    /// `OutputFileError`; the temporary file does not outlive it.
+    /// file, so that an interruption or a failure never leaves half a file. The file system's
+    /// failures become `OutputFileError`s; `body`'s own errors pass through. The temporary file
+    /// outlives neither.
     public func write(_ body: (_ temporary: String) throws -> Void) throws {
         try check()
         let temporary = path + ".partial"
@@ -43,17 +44,17 @@ public struct OutputFile: Hashable, Sendable {
             try FileManager.default.moveItem(atPath: temporary, toPath: path)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
+            guard error is CocoaError || error is POSIXError else { throw error }
             throw OutputFileError(path, Self.reason(error))
         }
     }
 
     /// The system's reason (`no space left on device`) rather than Foundation's sentence.
     private static func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        let posix = (ns.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? $0.code : nil }
-            ?? (ns.domain == NSPOSIXErrorDomain ? ns.code : nil)
-        guard let posix else { return "the file system refused it" }
-        return String(cString: strerror(Int32(posix))).lowercased()
+        let underlying = (error as? CocoaError)?.underlying ?? error
+        let ns = underlying as NSError
+        guard ns.domain == NSPOSIXErrorDomain else { return "the file system refused it" }
+        return String(cString: strerror(Int32(ns.code))).lowercased()
     }
 }
 

@@ -199,6 +199,26 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(typo.stderr, "Error: resnet50 has no layer 'layer4.2.conv': did you mean 'layer4.2.conv1', 'layer4.2.conv2' or 'layer4.2.conv3'?\n")
     }
 
+    func testAFileThatCannotBeWrittenIsOneLineNamingIt() throws {
+        let run = try run("run", "lenet5", "--output", "/no/such/dir/out.json")
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertEqual(run.stderr, "Error: cannot write /no/such/dir/out.json: the folder /no/such/dir does not exist\n")
+        let folder = FileManager.default.temporaryDirectory.path
+        let onAFolder = try self.run("run", "lenet5", "--output", folder)
+        XCTAssertNotEqual(onAFolder.status, 0)
+        XCTAssertEqual(onAFolder.stderr, "Error: cannot write \(folder): it is a folder\n")
+        let train = try self.run("train", "lenet5", "--epochs", "1", "--out", "/no/such/dir/w.safetensors")
+        XCTAssertNotEqual(train.status, 0)
+        XCTAssertEqual(train.stderr, "Error: cannot write /no/such/dir/w.safetensors: the folder /no/such/dir does not exist\n")
+        XCTAssertEqual(train.stdout, "", "found before any training")
+        // sysfs takes no new files, root or not: the check or the write itself says so in our words.
+        let refused = try self.run("run", "lenet5", "--output", "/sys/out.safetensors")
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.hasPrefix("Error: cannot write /sys/out.safetensors: "), refused.stderr)
+        XCTAssertFalse(refused.stderr.contains("Domain"), refused.stderr)
+        XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
+    }
+
     func testListShowsEveryModelWithItsDepth() throws {
         let r = try run("list")
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -123,3 +123,27 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertTrue(run.results.isEmpty, "no epoch trained for nothing")
     }
 }
+
+final class OutputFileTests: XCTestCase {
+    func testTheProblemIsNamedBeforeAnyWork() throws {
+        XCTAssertThrowsError(try OutputFile("/no/such/dir/out.json").check()) {
+            XCTAssertEqual("\($0)", "cannot write /no/such/dir/out.json: the folder /no/such/dir does not exist")
+        }
+        XCTAssertThrowsError(try OutputFile(NSTemporaryDirectory()).check()) { XCTAssertTrue("\($0)".hasSuffix(": it is a folder"), "\($0)") }
+        XCTAssertEqual(OutputFile("bare.safetensors").folder, ".")
+        XCTAssertNoThrow(try OutputFile("bare.safetensors").check())
+    }
+
+    func testAFailedWriteLeavesNeitherHalfAFileNorTheTemporary() throws {
+        let path = NSTemporaryDirectory() + "cnn-runtime-output-\(getpid()).bin"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try OutputFile(path).write { try Data("old".utf8).write(to: URL(fileURLWithPath: $0)) }
+        struct Interrupted: Error {}
+        XCTAssertThrowsError(try OutputFile(path).write { temporary in
+            try Data("half".utf8).write(to: URL(fileURLWithPath: temporary))
+            throw Interrupted()
+        }) { XCTAssertTrue($0 is Interrupted, "the writer's own error, not a file-system one: \($0)") }
+        XCTAssertEqual(FileManager.default.contents(atPath: path), Data("old".utf8), "the old file stands")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path + ".partial"))
+    }
+}
