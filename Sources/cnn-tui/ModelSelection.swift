@@ -61,10 +61,3 @@ enum ModelSelectionError: Error, CustomStringConvertible, LocalizedError {
 
     var errorDescription: String? { description }
 }
-
-/// CNNModel imports nothing, so its errors become LocalizedErrors here; the hint names a command.
-extension UnknownLayerError: LocalizedError {
-    public var errorDescription: String? {
-        description + (suggestions.isEmpty ? " (see `cnn-tui summary \(model)`)" : "")
-    }
-}
