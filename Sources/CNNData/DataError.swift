@@ -1,5 +1,7 @@
+import Foundation
+
 /// A data file that cannot be read, with the file and the problem in one line.
-public struct DataError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct DataError: Error, Hashable, Sendable, CustomStringConvertible, LocalizedError {
     public let file: String
     public let problem: String
 
@@ -9,4 +11,5 @@ public struct DataError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(file): \(problem)" }
+    public var errorDescription: String? { description }
 }

@@ -5,10 +5,11 @@ import Foundation
 /// then the raw little-endian data. cnn-tui reads F32 (and converts F16, BF16 and F64); integer
 /// tensors such as batchnorm's `num_batches_tracked` are skipped.
 public enum Safetensors {
-    public struct FormatError: Error, CustomStringConvertible {
+    public struct FormatError: Error, CustomStringConvertible, LocalizedError {
         public let path: String
         public let reason: String
         public var description: String { "\(path): \(reason)" }
+        public var errorDescription: String? { description }
     }
 
     /// Reads every floating-point tensor of the file at `path`.

@@ -1,4 +1,5 @@
 import CNNModel
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -118,7 +119,7 @@ public final class Weights {
 }
 
 /// What the engine reports instead of crashing.
-public enum EngineError: Error, Hashable, Sendable, CustomStringConvertible {
+public enum EngineError: Error, Hashable, Sendable, CustomStringConvertible, LocalizedError {
     case missingTensor(String, expected: [Int])
     case wrongShape(String, expected: [Int], got: [Int])
     case unexpectedTensor(String)
@@ -132,6 +133,8 @@ public enum EngineError: Error, Hashable, Sendable, CustomStringConvertible {
         case .wrongInput(let expected, let got): return "input has shape \(got), the model takes \(expected)"
         }
     }
+
+    public var errorDescription: String? { description }
 }
 
 /// Standard normal samples from a seeded SplitMix64, by Box-Muller (and the uniform samples

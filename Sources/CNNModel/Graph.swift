@@ -42,6 +42,16 @@ public struct Graph: Hashable, Sendable {
         return path.reversed()
     }
 
+    public func block(named name: String) -> Block? {
+        blocks.first { $0.name == name }
+    }
+
+    /// The last layer (in execution order) inside `block`, nested blocks included: its output
+    /// is the block's output.
+    public func lastLayer(ofBlock block: Int) -> Layer? {
+        layers.last { isLayer($0, inside: block) }
+    }
+
     /// Whether `layer` lies inside `block` (directly or in a nested block).
     public func isLayer(_ layer: Layer, inside block: Int) -> Bool {
         var current = layer.block

@@ -28,6 +28,21 @@ public enum InferenceReport {
         }
     }
 
+    /// A map's range and mean, for a model that is not a classifier (a single module, a conv stack).
+    public static func renderMap(_ values: [Float], shape: TensorShape) -> String {
+        "output \(shape): min \(formatFixed(Double(values.min() ?? 0), digits: 4)), "
+            + "max \(formatFixed(Double(values.max() ?? 0), digits: 4)), "
+            + "mean \(formatFixed(Double(values.reduce(0, +)) / Double(max(values.count, 1)), digits: 4))"
+    }
+
+    /// The forward pass's time: four decimals below a millisecond, so that LeNet-5's tens of
+    /// microseconds keep three digits.
+    public static func renderTime(seconds: Double, repeats: Int, blas: String) -> String {
+        let how = repeats > 1 ? "median of \(repeats)" : "one pass"
+        let milliseconds = seconds * 1e3
+        return "forward pass: \(formatFixed(milliseconds, digits: milliseconds < 1 ? 4 : 2)) ms (\(how); OpenBLAS \(blas))"
+    }
+
     /// Per-layer time and GFLOP/s (2 FLOPs per mult-add), slowest layers first, and the total.
     public static func renderProfile(_ timings: [LayerTiming], analysis: ModelAnalysis, limit: Int = 25) -> [String] {
         var table = TextTable([

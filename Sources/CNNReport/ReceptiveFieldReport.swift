@@ -34,12 +34,25 @@ public struct ReceptiveFieldReport: Sendable {
         ]
     }
 
-    /// Everything about one layer's field, in sentences.
-    public func detail(layer name: String) -> [String]? {
-        guard let (layer, a) = analysis.layer(named: name) else { return nil }
+    /// Everything about one layer's field, in sentences. A block (`layer4`, `inception3a`)
+    /// stands for its output: the field of its last layer, as the first line says.
+    public func detail(layer name: String) throws(UnknownLayerError) -> [String] {
+        let graph = analysis.graph
+        let at = "in \(graph.name) at input \(analysis.input)"
+        if let layer = graph.layer(named: name) {
+            return detail(layer, heading: "\(layer.name) (\(layer.op.typeName), \(layer.op.summary)) \(at)")
+        }
+        if let block = graph.block(named: name), let last = graph.lastLayer(ofBlock: block.id) {
+            return detail(last, heading: "\(block.name) (\(block.type) block) \(at): the field at the block's end, \(last.name) (\(last.op.typeName))")
+        }
+        throw UnknownLayerError(name, in: graph, blocks: true)
+    }
+
+    private func detail(_ layer: Layer, heading: String) -> [String] {
+        let a = analysis.layers[layer.id]
         let rf = a.receptiveField
         var lines = [
-            "\(layer.name) (\(layer.op.typeName), \(layer.op.summary)) in \(analysis.graph.name) at input \(analysis.input)",
+            heading,
             "Output shape: \(a.outputShape)",
             "Receptive field: \(rf.size.h)x\(rf.size.w) pixels",
             "Jump (effective stride): \(rf.jump.rfText)",

@@ -26,6 +26,9 @@ public struct SummaryJSON: Codable, Sendable {
         public let nonTrainableParams: Int
         public let macs: Int
         public let receptiveField: ReceptiveFieldJSON
+        /// For a block folded into one entry by `maxDepth`: how many layers it stands for (its
+        /// totals are theirs; its output and field its last layer's). Absent for a layer.
+        public let foldedLayers: Int?
     }
 
     public struct MemoryJSON: Codable, Sendable {
@@ -42,10 +45,13 @@ public struct SummaryJSON: Codable, Sendable {
     public let nonTrainableParams: Int
     public let macs: Int
     public let depth: Int
+    /// Blocks nested deeper than this are folded into one entry (`summary --depth`); absent: every layer.
+    public let maxDepth: Int?
     public let memory: MemoryJSON
+    /// In execution order: the layers nested at most `maxDepth` deep, and the blocks folded at it.
     public let layers: [LayerJSON]
 
-    public init(_ analysis: ModelAnalysis) {
+    public init(_ analysis: ModelAnalysis, maxDepth: Int? = nil) {
         let graph = analysis.graph
         model = graph.name
         input = analysis.input.dims
@@ -54,23 +60,50 @@ public struct SummaryJSON: Codable, Sendable {
         nonTrainableParams = analysis.nonTrainableParams
         macs = analysis.macs
         depth = analysis.depth
+        self.maxDepth = maxDepth
         let m = analysis.memory
         memory = MemoryJSON(inputBytes: m.inputBytes, forwardBackwardBytes: m.forwardBackwardBytes,
                             paramBytes: m.paramBytes, totalBytes: m.totalBytes)
-        layers = graph.layers.map { layer in
-            let a = analysis.layers[layer.id]
-            let rf = a.receptiveField
-            return LayerJSON(
-                name: layer.name, type: layer.op.typeName, op: layer.op.summary, module: layer.module,
-                block: layer.block.map { graph.blocks[$0].name },
-                inputs: layer.inputs.map { graph.layers[$0].name },
-                outputShape: a.outputShape.dims, params: a.params, trainableParams: a.trainableParams,
-                nonTrainableParams: a.nonTrainableParams, macs: a.macs,
-                receptiveField: ReceptiveFieldJSON(
-                    size: [rf.size.h, rf.size.w], jump: [rf.jump.h, rf.jump.w], start: [rf.startH, rf.startW],
-                    minSize: rf.isMultiPath ? [rf.minSize.h, rf.minSize.w] : nil,
-                    global: rf.isGlobal, approximate: rf.isApproximate))
+        // The block a layer is folded into: its ancestor at maxDepth, when it lies that deep.
+        func folded(_ layer: Layer) -> Block? {
+            let path = graph.blockPath(layer.block)
+            guard let maxDepth, path.count >= maxDepth else { return nil }
+            return path[maxDepth - 1]
         }
+        func visibleName(_ id: Int) -> String { folded(graph.layers[id]).map(\.name) ?? graph.layers[id].name }
+        func field(_ rf: ReceptiveField) -> ReceptiveFieldJSON {
+            ReceptiveFieldJSON(size: [rf.size.h, rf.size.w], jump: [rf.jump.h, rf.jump.w], start: [rf.startH, rf.startW],
+                               minSize: rf.isMultiPath ? [rf.minSize.h, rf.minSize.w] : nil,
+                               global: rf.isGlobal, approximate: rf.isApproximate)
+        }
+        var entries: [LayerJSON] = []
+        var foldedBlocks = Set<Int>()
+        for layer in graph.layers {
+            guard let block = folded(layer) else {
+                let a = analysis.layers[layer.id]
+                entries.append(LayerJSON(
+                    name: layer.name, type: layer.op.typeName, op: layer.op.summary, module: layer.module,
+                    block: layer.block.map { graph.blocks[$0].name }, inputs: layer.inputs.map(visibleName),
+                    outputShape: a.outputShape.dims, params: a.params, trainableParams: a.trainableParams,
+                    nonTrainableParams: a.nonTrainableParams, macs: a.macs, receptiveField: field(a.receptiveField),
+                    foldedLayers: nil))
+                continue
+            }
+            guard foldedBlocks.insert(block.id).inserted, let last = graph.lastLayer(ofBlock: block.id) else { continue }
+            let inside = graph.layers.filter { graph.isLayer($0, inside: block.id) }
+            var inputs: [String] = []
+            for id in inside.flatMap(\.inputs) where !graph.isLayer(graph.layers[id], inside: block.id) {
+                let name = visibleName(id)
+                if !inputs.contains(name) { inputs.append(name) }
+            }
+            let cost = analysis.cost(ofBlock: block.id)
+            entries.append(LayerJSON(
+                name: block.name, type: block.type, op: "", module: nil, block: block.parent.map { graph.blocks[$0].name },
+                inputs: inputs, outputShape: analysis.layers[last.id].outputShape.dims, params: cost.params,
+                trainableParams: cost.trainableParams, nonTrainableParams: cost.nonTrainableParams, macs: cost.macs,
+                receptiveField: field(analysis.layers[last.id].receptiveField), foldedLayers: inside.count))
+        }
+        layers = entries
     }
 
     /// Pretty-printed JSON with sorted keys.

@@ -2,6 +2,7 @@ import CNNData
 import CNNEngine
 import CNNModel
 import CNNZoo
+import Foundation
 
 /// Training a zoo model on a data-set folder, epoch by epoch, keeping the best weights by test
 /// accuracy: what `cnn-tui train` runs. Reproducible from its seed (initialization, shuffling,
@@ -67,8 +68,75 @@ public final class TrainingRun {
         return result
     }
 
+    /// How a run of every epoch ended.
+    public enum Outcome: Sendable {
+        /// Every epoch ran; the best one's weights are in the file.
+        case finished(best: EpochResult?)
+        /// Ctrl-C after `best`'s epoch; its weights are in the file.
+        case interrupted(best: EpochResult)
+        /// Ctrl-C inside the first epoch; the weights so far, with this test accuracy, are in the file.
+        case interruptedInFirstEpoch(testAccuracy: Double)
+    }
+
+    /// Trains every epoch, writing the best weights so far to `checkpoint` (with `command`, the
+    /// command line that made them, in the metadata). Ctrl-C stops between two batches; the file
+    /// then keeps the best epoch's weights, or the weights so far when no epoch has finished.
+    /// The file is checked before the first batch, so a bad path fails at once.
+    public func train(
+        saving checkpoint: OutputFile, command: String, progress: (BatchProgress) -> Void = { _ in },
+        epochFinished: (EpochResult, _ saved: Bool) -> Void = { _, _ in }
+    ) throws -> Outcome {
+        try checkpoint.check()
+        return try Interruption.catching { isInterrupted in
+            while results.count < settings.epochs {
+                let result = try runEpoch(isCancelled: isInterrupted, progress: progress) { weights, result in
+                    try save(weights, to: checkpoint, command: command, epoch: String(result.epoch), accuracy: result.testAccuracy)
+                }
+                guard let result else { break }
+                epochFinished(result, best?.epoch == result.epoch)
+            }
+            guard isInterrupted() else { return .finished(best: best) }
+            if let best { return .interrupted(best: best) }
+            // Stopped inside the first epoch: the weights so far are the best there are.
+            let accuracy = trainer.evaluate(test).accuracy
+            try save(snapshot(), to: checkpoint, command: command, epoch: "interrupted in 1", accuracy: accuracy)
+            return .interruptedInFirstEpoch(testAccuracy: accuracy)
+        }
+    }
+
+    /// Writes the weights with what made them.
+    private func save(_ weights: [String: Tensor], to file: OutputFile, command: String, epoch: String, accuracy: Double) throws {
+        let metadata = [
+            "model": analysis.graph.name,
+            "epoch": epoch,
+            "test_accuracy": formatFixed(accuracy, digits: 4),
+            "command": command,
+        ]
+        try file.write { try Safetensors.write(weights, to: $0, metadata: metadata) }
+    }
+
+    /// The data set to train on: the folder at `path`, else the bundled MNIST digits in `assets`.
+    public static func dataFolder(_ path: String?, assets: SampleFiles?) throws -> DatasetFolder {
+        if let path { return try DatasetFolder.load(path) }
+        guard let assets else { throw TrainingRunError.noBundledSamples }
+        return try DatasetFolder.load(assets.folder(.mnist))
+    }
+
     /// A copy of the current weights (trained tensors and batchnorm statistics).
     public func snapshot() -> [String: Tensor] {
         trainer.weights.tensors.mapValues { Tensor(shape: $0.shape, values: $0.values) }
     }
+}
+
+/// Why a training run cannot start, in one line.
+public enum TrainingRunError: Error, Hashable, Sendable, CustomStringConvertible, LocalizedError {
+    case noBundledSamples
+
+    public var description: String {
+        switch self {
+        case .noBundledSamples: return "cannot find the bundled samples (Assets/); give --data DIR or set CNN_TUI_ASSETS"
+        }
+    }
+
+    public var errorDescription: String? { description }
 }

@@ -1,11 +1,12 @@
 import ArgumentParser
 import CNNModel
 import CNNZoo
+import Foundation
 
-/// A zoo model and the input it is analysed at: the options shared by summary and rf.
+/// A zoo model and the input it is analysed at: the options every model command shares.
 struct ModelSelection: ParsableArguments {
     @Argument(help: "A zoo model name (see `cnn-tui list`).")
-    var model: String
+    var model: String = "lenet5"
 
     @Option(help: ArgumentHelp("Input size as CxHxW, e.g. 3x32x32 (default: the model's own).", valueName: "CxHxW"))
     var input: String?
@@ -21,9 +22,7 @@ struct ModelSelection: ParsableArguments {
 
     func zooModel() throws -> ZooModel {
         guard let found = Zoo.model(named: model) else {
-            let close = Zoo.suggestions(for: model)
-            let hint = close.isEmpty ? "see `cnn-tui list`" : "did you mean " + close.joined(separator: ", ") + "?"
-            throw UserError("unknown model '\(model)': \(hint)")
+            throw ModelSelectionError.unknownModel(model, suggestions: Zoo.suggestions(for: model))
         }
         return found
     }
@@ -32,20 +31,33 @@ struct ModelSelection: ParsableArguments {
     func analysis() throws -> (ZooModel, ModelAnalysis) {
         let zoo = try zooModel()
         if aux && !zoo.hasAuxClassifiers {
-            let with = Zoo.all.filter(\.hasAuxClassifiers).map(\.name).joined(separator: ", ")
-            throw UserError("\(zoo.name) has no auxiliary classifiers (\(with) do): drop --aux")
+            throw ModelSelectionError.noAuxClassifiers(zoo.name, modelsWithThem: Zoo.all.filter(\.hasAuxClassifiers).map(\.name))
         }
         let shape = input.flatMap(TensorShape.init(parsing:))
         do {
             return (zoo, try zoo.analysis(input: shape, options: ZooOptions(auxClassifiers: aux)))
         } catch {
-            throw UserError("\(zoo.name) cannot take input \(shape ?? zoo.defaultInput): \(error)")
+            throw ModelSelectionError.impossibleInput(zoo.name, input: shape ?? zoo.defaultInput, reason: error)
         }
     }
 }
 
-/// An error whose description is the one line a user reads.
-struct UserError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+/// Why a model selection cannot be analysed, in one line.
+enum ModelSelectionError: Error, CustomStringConvertible, LocalizedError {
+    case unknownModel(String, suggestions: [String])
+    case noAuxClassifiers(String, modelsWithThem: [String])
+    case impossibleInput(String, input: TensorShape, reason: AnalysisError)
+
+    var description: String {
+        switch self {
+        case .unknownModel(let name, let close):
+            return "unknown model '\(name)': " + (close.isEmpty ? "see `cnn-tui list`" : "did you mean " + close.joined(separator: ", ") + "?")
+        case .noAuxClassifiers(let name, let with):
+            return "\(name) has no auxiliary classifiers (\(with.joined(separator: ", ")) do): drop --aux"
+        case .impossibleInput(let name, let input, let reason):
+            return "\(name) cannot take input \(input): \(reason)"
+        }
+    }
+
+    var errorDescription: String? { description }
 }

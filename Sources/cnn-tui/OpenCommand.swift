@@ -16,14 +16,7 @@ extension CNNTUICommand {
         static let configuration = CommandConfiguration(
             abstract: "Open the full-screen browser (the default command): graph, receptive fields, calculator, feature maps.")
 
-        @Argument(help: "The model to open (see `cnn-tui list`).")
-        var model: String = "lenet5"
-
-        @Option(help: ArgumentHelp("Input size as CxHxW (default: the model's own).", valueName: "CxHxW"))
-        var input: String?
-
-        @Flag(help: "Include the auxiliary classifiers (googlenet, inception_v3).")
-        var aux = false
+        @OptionGroup var model: ModelSelection
 
         @Option(help: ArgumentHelp("The sample the feature maps run: mnist:N, cifar10:N, cifar100:N or imagenet:N (default: the first of the data set that suits the model).", valueName: "DATASET:N"))
         var sample: String?
@@ -58,25 +51,19 @@ extension CNNTUICommand {
         }
 
         func run() throws {
-            let selection = try ModelSelection.parse([model] + (input.map { ["--input", $0] } ?? []) + (aux ? ["--aux"] : []))
-            let zoo = try selection.zooModel()
-            let (_, analysis) = try selection.analysis()
+            let (zoo, analysis) = try model.analysis()
             guard NCursesBackend.isInteractive() else {
                 printError("cnn-tui: the browser needs a terminal; for text output use `cnn-tui summary \(zoo.name)`")
                 throw ExitCode(2)
             }
             let colors = !noColor && (getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
             let assets = SampleFiles.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment)
-            var state = try AppState(model: zoo, input: analysis.input, options: ZooOptions(auxClassifiers: aux),
+            var state = try AppState(model: zoo, input: analysis.input, options: ZooOptions(auxClassifiers: model.aux),
                                      theme: Theme(ascii: ascii, colors: colors), samples: assets.map(SampleCache.init(files:)))
             state.featureMaps.weightsFile = weights
-            if let sample {
-                do { try state.chooseSample(SampleID(parsing: sample)) } catch { throw UserError("\(error)") }
-            }
-            if let weights {
-                // Checked now, so that a bad file is a one-line error rather than a message in the UI.
-                do { _ = try ModelWeights.load(zoo, analysis: analysis, file: weights) } catch { throw UserError("\(error)") }
-            }
+            if let sample { try state.chooseSample(SampleID(parsing: sample)) }
+            // Checked now, so that a bad file is a one-line error rather than a message in the UI.
+            if let weights { _ = try ModelWeights.load(zoo, analysis: analysis, file: weights) }
             state.switchScreen(to: screen.id)
             let backend = NCursesBackend(colors: colors)
             defer { backend.shutdown() }

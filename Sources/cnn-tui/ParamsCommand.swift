@@ -1,6 +1,7 @@
 import ArgumentParser
 import CNNModel
 import CNNReport
+import Foundation
 
 extension CNNTUICommand {
     struct Params: ParsableCommand {
@@ -69,13 +70,20 @@ struct ConvOptions: ParsableArguments {
     }
 }
 
-/// Runs a calculator and turns its shape error into a user error.
+/// Runs a calculator; its shape error says the layer is impossible.
 func calculate<T>(_ body: () throws(AnalysisError) -> T) throws -> T {
     do {
         return try body()
     } catch {
-        throw UserError("impossible layer: \(error.reason)")
+        throw ImpossibleLayerError(reason: error)
     }
+}
+
+/// A layer the calculator cannot build, in one line: `impossible layer: the kernel ...`.
+struct ImpossibleLayerError: Error, CustomStringConvertible, LocalizedError {
+    let reason: AnalysisError
+    var description: String { "impossible layer: \(reason.reason)" }
+    var errorDescription: String? { description }
 }
 
 extension CNNTUICommand.Params {

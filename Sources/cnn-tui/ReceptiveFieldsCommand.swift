@@ -9,20 +9,17 @@ extension CNNTUICommand {
 
         @OptionGroup var selection: ModelSelection
 
-        @Option(help: "Show only this layer, in detail (a name from `cnn-tui summary`).")
+        @Option(help: "Show only this layer or block (its end), in detail: a name from `cnn-tui summary`.")
         var layer: String?
 
         @Flag(help: "List every layer, also those that leave the field unchanged.")
         var all = false
 
         func run() throws {
-            let (model, analysis) = try selection.analysis()
+            let (_, analysis) = try selection.analysis()
             let report = ReceptiveFieldReport(analysis)
             if let layer {
-                guard let lines = report.detail(layer: layer) else {
-                    throw UserError("\(model.name) has no layer '\(layer)' (see `cnn-tui summary \(model.name)`)")
-                }
-                lines.forEach { print($0) }
+                try report.detail(layer: layer).forEach { print($0) }
             } else {
                 report.render(all: all).forEach { print($0) }
             }

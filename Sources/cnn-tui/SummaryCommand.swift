@@ -21,7 +21,7 @@ extension CNNTUICommand {
         func run() throws {
             let (model, analysis) = try selection.analysis()
             if json {
-                print(try SummaryJSON(analysis).encoded())
+                print(try SummaryJSON(analysis, maxDepth: depth).encoded())
             } else {
                 let title = "\(model.title) (\(model.name))"
                 SummaryReport(analysis, maxDepth: depth).render(title: title).forEach { print($0) }

@@ -10,9 +10,6 @@ import Foundation
 import Glibc
 #endif
 
-/// Set by the SIGINT handler; the training loop checks it between batches.
-nonisolated(unsafe) private var interrupted: sig_atomic_t = 0
-
 extension CNNTUICommand {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -32,8 +29,8 @@ extension CNNTUICommand {
         @Option(help: "Learning rate (default: 0.001 for adam, 0.01 for sgd).")
         var lr: Float?
 
-        @Option(help: "sgd (with momentum) or adam.")
-        var optimizer = "adam"
+        @Option(help: "The optimizer: sgd (with momentum) or adam.")
+        var optimizer: Optimizer.Kind = .adam
 
         @Option(help: "SGD momentum.")
         var momentum: Float = 0.9
@@ -57,110 +54,55 @@ extension CNNTUICommand {
             if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
             if batch < 1 { throw ValidationError("--batch must be at least 1") }
             if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
-            if Optimizer.Kind(rawValue: optimizer) == nil { throw ValidationError("--optimizer must be sgd or adam; got '\(optimizer)'") }
             if shift < 0 { throw ValidationError("--shift must be 0 or more") }
             if threads < 1 { throw ValidationError("--threads must be at least 1") }
         }
 
         func run() throws {
             let (model, analysis) = try selection.analysis()
-            // Found now, not after the first epoch's work.
-            let parent = (out as NSString).deletingLastPathComponent
-            let directory = parent.isEmpty ? "." : parent
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw UserError("cannot write \(out): no folder \(directory)")
-            }
-            guard FileManager.default.isWritableFile(atPath: directory) else {
-                throw UserError("cannot write \(out): the folder \(directory) is not writable")
-            }
             setBLASThreads(threads)
-            let folder = try dataFolder()
-            let kind = Optimizer.Kind(rawValue: optimizer)!
-            var settings = Optimizer.Settings(kind: kind, learningRate: lr ?? (kind == .adam ? 0.001 : 0.01))
+            let assets = SampleFiles.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment)
+            let checkpoint = OutputFile(out)
+            try checkpoint.check()  // now, not after the first epoch's work
+            let folder = try TrainingRun.dataFolder(data, assets: assets)
+            var settings = Optimizer.Settings(kind: optimizer, learningRate: lr ?? (optimizer == .adam ? 0.001 : 0.01))
             settings.momentum = momentum
             settings.weightDecay = weightDecay
-            let training: TrainingRun
-            do {
-                training = try TrainingRun(model: model, analysis: analysis, data: folder,
+            let training = try TrainingRun(model: model, analysis: analysis, data: folder,
                                            settings: .init(epochs: epochs, batchSize: batch, optimizer: settings, seed: seed, maxShift: shift))
-            } catch {
-                throw UserError("\(error)")
-            }
             print("training \(model.title) at \(analysis.input) on \(folder.path) (\(folder.format.rawValue)): "
                   + "\(training.train.count.grouped) training, \(training.test.count.grouped) test images")
-            print("\(kind.rawValue), learning rate \(settings.learningRate)\(kind == .sgd ? ", momentum \(momentum)" : ""), "
+            print("\(optimizer.rawValue), learning rate \(settings.learningRate)\(optimizer == .sgd ? ", momentum \(momentum)" : ""), "
                    + "batch \(batch), \(epochs) epoch\(epochs == 1 ? "" : "s")\(shift > 0 ? ", shifts up to \(shift) px" : ""), seed \(seed), \(analysis.trainableParams.grouped) parameters")
-            interrupted = 0
-            signal(SIGINT) { _ in interrupted = 1 }
-            defer { signal(SIGINT, SIG_DFL) }
             let bar = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
-            for epoch in 1...epochs {
-                let result = try training.runEpoch(isCancelled: { interrupted != 0 }, progress: { bar.show($0, epochs: epochs) }) { weights, result in
-                    try save(weights, result, training: training)
-                }
+            let command = (["cnn-tui"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+            let outcome = try training.train(saving: checkpoint, command: command, progress: { bar.show($0, epochs: epochs) }) { result, saved in
                 bar.clear()
-                guard let result else { break }
-                let best = training.best?.epoch == epoch
-                print("epoch \(String(repeating: " ", count: String(epochs).count - String(epoch).count))\(epoch)/\(epochs)  "
-                      + "loss \(formatFixed(result.trainLoss, digits: 4))  train acc \(percentText(result.trainAccuracy))  "
-                      + "test loss \(formatFixed(result.testLoss, digits: 4))  test acc \(percentText(result.testAccuracy))  "
+                print("epoch \(String(repeating: " ", count: String(epochs).count - String(result.epoch).count))\(result.epoch)/\(epochs)  "
+                      + "loss \(formatFixed(result.trainLoss, digits: 4))  train acc \(percent(result.trainAccuracy, digits: 2))  "
+                      + "test loss \(formatFixed(result.testLoss, digits: 4))  test acc \(percent(result.testAccuracy, digits: 2))  "
                       + "\(formatFixed(result.seconds, digits: 1)) s  \((Int(result.imagesPerSecond)).grouped) img/s"
-                      + (best ? "  best, saved" : ""))
+                      + (saved ? "  best, saved" : ""))
             }
-            if interrupted != 0 {
-                if training.best == nil {
-                    // Stopped inside the first epoch: the weights so far are the best there are.
-                    let tested = training.trainer.evaluate(training.test)
-                    try save(training.snapshot(), nil, training: training, accuracy: tested.accuracy)
-                    print("interrupted in epoch 1: \(out) has the weights so far (test accuracy \(percentText(tested.accuracy)))")
-                } else if let best = training.best {
-                    print("interrupted: \(out) has the best weights so far (epoch \(best.epoch), test accuracy \(percentText(best.testAccuracy)))")
+            bar.clear()
+            switch outcome {
+            case .finished(let best):
+                if let best {
+                    print("best: epoch \(best.epoch), test accuracy \(percent(best.testAccuracy, digits: 2)) on \(training.test.count.grouped) images; wrote \(out)")
                 }
+            case .interrupted(let best):
+                print("interrupted: \(out) has the best weights so far (epoch \(best.epoch), test accuracy \(percent(best.testAccuracy, digits: 2)))")
                 throw ExitCode(130)
-            }
-            if let best = training.best {
-                print("best: epoch \(best.epoch), test accuracy \(percentText(best.testAccuracy)) on \(training.test.count.grouped) images; wrote \(out)")
-            }
-        }
-
-        private func dataFolder() throws -> DatasetFolder {
-            let path: String
-            if let data {
-                path = data
-            } else {
-                guard let assets = SampleFiles.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment) else {
-                    throw UserError("cannot find the bundled samples (Assets/); give --data DIR or set CNN_TUI_ASSETS")
-                }
-                path = assets.folder(.mnist)
-            }
-            do { return try DatasetFolder.load(path) } catch { throw UserError("\(error)") }
-        }
-
-        /// Writes the weights with what made them, through a temporary file so that an
-        /// interruption never leaves half a file.
-        private func save(_ weights: [String: Tensor], _ result: EpochResult?, training: TrainingRun, accuracy: Double? = nil) throws {
-            let metadata = [
-                "model": training.analysis.graph.name,
-                "epoch": result.map { String($0.epoch) } ?? "interrupted in 1",
-                "test_accuracy": formatFixed(result?.testAccuracy ?? accuracy ?? 0, digits: 4),
-                "command": (["cnn-tui"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
-            ]
-            let temporary = out + ".partial"
-            do {
-                try Safetensors.write(weights, to: temporary, metadata: metadata)
-                if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
-                try FileManager.default.moveItem(atPath: temporary, toPath: out)
-            } catch {
-                throw UserError("cannot write \(out): \(error.localizedDescription)")
+            case .interruptedInFirstEpoch(let accuracy):
+                print("interrupted in epoch 1: \(out) has the weights so far (test accuracy \(percent(accuracy, digits: 2)))")
+                throw ExitCode(130)
             }
         }
     }
 }
 
-private func percentText(_ fraction: Double) -> String {
-    formatFixed(fraction * 100, digits: 2) + "%"
-}
+/// The optimizer named on the command line; `--help` lists the kinds.
+extension Optimizer.Kind: ExpressibleByArgument {}
 
 /// The progress bar on stderr while an epoch trains, redrawn in place at most ten times a second.
 private final class ProgressLine {
@@ -180,7 +122,7 @@ private final class ProgressLine {
         let filled = p.samplesTotal > 0 ? width * p.samplesDone / p.samplesTotal : 0
         let line = "epoch \(p.epoch)/\(epochs) [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
             + "] \(p.samplesDone.grouped)/\(p.samplesTotal.grouped)  loss \(formatFixed(p.loss, digits: 4))  "
-            + "acc \(percentText(p.accuracy))  \((Int(p.imagesPerSecond)).grouped) img/s"
+            + "acc \(percent(p.accuracy, digits: 2))  \((Int(p.imagesPerSecond)).grouped) img/s"
         FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
     }
 

@@ -133,6 +133,20 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(rf["start"] as? [Double], [6.5, 6.5])
     }
 
+    func testSummaryJSONHonoursTheDepth() throws {
+        let r = try run("summary", "resnet50", "--depth", "1", "--json")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let layers = try XCTUnwrap(object["layers"] as? [[String: Any]])
+        XCTAssertEqual(layers.compactMap { $0["name"] as? String },
+                       ["input", "conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "flatten", "fc"])
+        let layer4 = try XCTUnwrap(layers.first { $0["name"] as? String == "layer4" })
+        XCTAssertEqual(layer4["params"] as? Int, 14_987_264, "the table's row for layer4")
+        XCTAssertEqual(layer4["outputShape"] as? [Int], [2048, 7, 7])
+        XCTAssertEqual(layers.first { $0["name"] as? String == "avgpool" }?["inputs"] as? [String], ["layer4"])
+        XCTAssertEqual(layers.compactMap { $0["params"] as? Int }.reduce(0, +), 25_610_152, "nothing counted twice or lost")
+    }
+
     func testRFLayerDetail() throws {
         let r = try run("rf", "lenet5", "--layer", "s4")
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -141,6 +155,68 @@ final class CLITests: XCTestCase {
         let missing = try run("rf", "lenet5", "--layer", "nope")
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.stderr.contains("no layer 'nope'"), missing.stderr)
+    }
+
+    func testOptimizerIsAChoiceThatHelpLists() throws {
+        XCTAssertTrue(try run("train", "--help").stdout.contains("sgd, adam; default: adam"))
+        let r = try run("train", "lenet5", "--optimizer", "adm", "--out", "/tmp/never.safetensors")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("Please provide one of 'sgd' and 'adam'"), r.stderr)
+    }
+
+    func testOpenTakesTheSameModelOptionsAsSummary() throws {
+        let help = try run("open", "--help").stdout
+        XCTAssertTrue(help.contains("A zoo model name (see `cnn-tui list`)."), help)
+        let r = try run("open", "resnet50", "--aux")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("resnet50 has no auxiliary classifiers"), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+    }
+
+    func testAMisspeltCommandIsNotTakenForAModel() throws {
+        let r = try run("sumary", "vgg16")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertEqual(r.stderr, "Error: unknown command or model 'sumary'; did you mean 'summary'?\n")
+        let model = try run("lenet")
+        XCTAssertNotEqual(model.status, 0)
+        XCTAssertTrue(model.stderr.contains("unknown command or model 'lenet'; did you mean 'lenet5'?"), model.stderr)
+        let browser = try run("vgg16")
+        XCTAssertEqual(browser.status, 2, "a model name alone still opens the browser")
+        XCTAssertTrue(browser.stderr.contains("cnn-tui summary vgg16"), browser.stderr)
+    }
+
+    func testRFTakesTheBlockNamesSummaryPrints() throws {
+        let r = try run("rf", "resnet50", "--layer", "layer4")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("layer4 (Sequential block) in resnet50 at input 3x224x224: the field at the block's end, layer4.2.relu:3 (ReLU)\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("Receptive field: 427x427 pixels"), r.stdout)
+        XCTAssertTrue(try run("rf", "resnet50", "--layer", "layer4.2").stdout.contains("Receptive field: 427x427 pixels"))
+        let inception = try run("rf", "googlenet", "--layer", "inception3a")
+        XCTAssertEqual(inception.status, 0, inception.stderr)
+        XCTAssertTrue(inception.stdout.contains("the field at the block's end, inception3a.cat (Concat)"), inception.stdout)
+        let typo = try run("rf", "resnet50", "--layer", "layer4.2.conv")
+        XCTAssertNotEqual(typo.status, 0)
+        XCTAssertEqual(typo.stderr, "Error: resnet50 has no layer 'layer4.2.conv': did you mean 'layer4.2.conv1', 'layer4.2.conv2' or 'layer4.2.conv3'?\n")
+    }
+
+    func testAFileThatCannotBeWrittenIsOneLineNamingIt() throws {
+        let run = try run("run", "lenet5", "--output", "/no/such/dir/out.json")
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertEqual(run.stderr, "Error: cannot write /no/such/dir/out.json: the folder /no/such/dir does not exist\n")
+        let folder = FileManager.default.temporaryDirectory.path
+        let onAFolder = try self.run("run", "lenet5", "--output", folder)
+        XCTAssertNotEqual(onAFolder.status, 0)
+        XCTAssertEqual(onAFolder.stderr, "Error: cannot write \(folder): it is a folder\n")
+        let train = try self.run("train", "lenet5", "--epochs", "1", "--out", "/no/such/dir/w.safetensors")
+        XCTAssertNotEqual(train.status, 0)
+        XCTAssertEqual(train.stderr, "Error: cannot write /no/such/dir/w.safetensors: the folder /no/such/dir does not exist\n")
+        XCTAssertEqual(train.stdout, "", "found before any training")
+        // sysfs takes no new files, root or not: the check or the write itself says so in our words.
+        let refused = try self.run("run", "lenet5", "--output", "/sys/out.safetensors")
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.hasPrefix("Error: cannot write /sys/out.safetensors: "), refused.stderr)
+        XCTAssertFalse(refused.stderr.contains("Domain"), refused.stderr)
+        XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
     }
 
     func testListShowsEveryModelWithItsDepth() throws {

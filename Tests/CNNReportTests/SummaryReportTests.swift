@@ -79,4 +79,31 @@ final class SummaryReportTests: XCTestCase {
         XCTAssertEqual(add.inputs, ["stage.0.conv2", "stem"])
         XCTAssertNil(json.layers.first { $0.name == "stem" }?.receptiveField.minSize)
     }
+
+    func testABlockDetailIsItsLastLayersField() throws {
+        let report = ReceptiveFieldReport(try residualNet())
+        let lines = try report.detail(layer: "stage.0")
+        XCTAssertEqual(lines.first, "stage.0 (BasicBlock block) in tiny at input 3x16x16: the field at the block's end, stage.0.relu:2 (ReLU)")
+        XCTAssertEqual(Array(lines.dropFirst()), Array(try report.detail(layer: "stage.0.relu:2").dropFirst()))
+        XCTAssertThrowsError(try report.detail(layer: "stage.0.conv")) {
+            XCTAssertEqual(($0 as? UnknownLayerError)?.suggestions, ["stage.0.conv1", "stage.0.conv2"])
+        }
+    }
+
+    func testJSONFoldsBlocksAtTheDepthAsTheTableDoes() throws {
+        let analysis = try residualNet()
+        let json = SummaryJSON(analysis, maxDepth: 2)
+        XCTAssertEqual(json.maxDepth, 2)
+        XCTAssertEqual(json.layers.map(\.name), ["input", "stem", "stage.0"])
+        let block = json.layers[2]
+        XCTAssertEqual(block.type, "BasicBlock")
+        XCTAssertEqual(block.block, "stage")
+        XCTAssertEqual(block.inputs, ["stem"])
+        XCTAssertEqual(block.params, 1_152, "the folded block's totals, as the table's row")
+        XCTAssertEqual(block.foldedLayers, 5)
+        XCTAssertEqual(block.outputShape, [8, 16, 16])
+        XCTAssertEqual(block.receptiveField.size, [7, 7], "its last layer's field")
+        XCTAssertEqual(SummaryJSON(analysis, maxDepth: 1).layers.map(\.name), ["input", "stem", "stage"])
+        XCTAssertNil(SummaryJSON(analysis).layers.first { $0.foldedLayers != nil }, "no depth: every layer")
+    }
 }

@@ -1,4 +1,5 @@
 import CNNModel
+import Foundation
 
 /// Forward and backward passes of an analysed graph over a batch, for training, over the graph's
 /// `Lowering` (the steps the executor runs too).
@@ -273,7 +274,7 @@ public final class Trainer {
 }
 
 /// Why a graph cannot be trained.
-public enum TrainingError: Error, Hashable, Sendable, CustomStringConvertible {
+public enum TrainingError: Error, Hashable, Sendable, CustomStringConvertible, LocalizedError {
     case engine(EngineError)
     case unsupported(layer: String, op: String)
     case notAClassifier(TensorShape)
@@ -285,4 +286,6 @@ public enum TrainingError: Error, Hashable, Sendable, CustomStringConvertible {
         case .notAClassifier(let shape): return "training needs a classifier (one score per class), but the model outputs \(shape)"
         }
     }
+
+    public var errorDescription: String? { description }
 }
