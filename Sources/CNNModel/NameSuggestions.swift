@@ -10,11 +10,12 @@ public enum NameSuggestions {
                          key.count >= 3 ? candidates.filter { $0.key.contains(key) } : []] where !matching.isEmpty {
             return Array(matching.map(\.name).sorted().prefix(limit))
         }
-        let scored = candidates.map { candidate -> (String, Int) in
-            let bonus = candidate.key.hasPrefix(key) || key.hasPrefix(candidate.key) ? -2 : 0
-            return (candidate.name, editDistance(key, candidate.key) + bonus)
-        }
-        let cutoff = max(3, key.count / 2)
+        // Otherwise the spellings nearest to it (a swapped pair of letters counts as one edit),
+        // near enough to be a typo of it: at most a third of its letters wrong (at least 2), and
+        // no more than one edit worse than the best, so `trian` suggests train, not nin or run.
+        let scored = candidates.map { ($0.name, editDistance(key, $0.key)) }
+        guard let best = scored.map(\.1).min() else { return [] }
+        let cutoff = min(max(2, key.count / 3), best + 1)
         return scored.filter { $0.1 <= cutoff }.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
             .prefix(limit).map(\.0)
     }
@@ -27,20 +28,24 @@ public enum NameSuggestions {
     }
 }
 
-/// Levenshtein distance between two strings.
+/// Edit distance between two strings counting insertions, deletions, substitutions and swaps
+/// of two neighbouring characters as one edit each (optimal string alignment).
 func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = Array(repeating: 0, count: b.count + 1)
+    // d[i][j]: distance between a's first i characters and b's first j.
+    var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { d[i][0] = i }
+    for j in 0...b.count { d[0][j] = j }
     for i in 1...a.count {
-        current[0] = i
         for j in 1...b.count {
-            let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+            let cost = a[i - 1] == b[j - 1] ? 0 : 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+            }
         }
-        swap(&previous, &current)
     }
-    return previous[b.count]
+    return d[a.count][b.count]
 }

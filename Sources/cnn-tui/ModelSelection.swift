@@ -6,7 +6,7 @@ import Foundation
 /// A zoo model and the input it is analysed at: the options every model command shares.
 struct ModelSelection: ParsableArguments {
     @Argument(help: "A zoo model name (see `cnn-tui list`).")
-    var model: String = "lenet5"
+    var model: String?
 
     @Option(help: ArgumentHelp("Input size as CxHxW, e.g. 3x32x32 (default: the model's own).", valueName: "CxHxW"))
     var input: String?
@@ -20,7 +20,12 @@ struct ModelSelection: ParsableArguments {
         }
     }
 
-    func zooModel() throws -> ZooModel {
+    /// The model named, else `fallback` (the browser opens LeNet-5); with neither, an error that
+    /// says a model is needed.
+    func zooModel(orDefault fallback: String? = nil) throws -> ZooModel {
+        guard let model = model ?? fallback else {
+            throw ModelSelectionError.noModel
+        }
         guard let found = Zoo.model(named: model) else {
             throw ModelSelectionError.unknownModel(model, suggestions: Zoo.suggestions(for: model))
         }
@@ -28,8 +33,8 @@ struct ModelSelection: ParsableArguments {
     }
 
     /// The model analysed at the chosen input; a shape error names the first layer that fails.
-    func analysis() throws -> (ZooModel, ModelAnalysis) {
-        let zoo = try zooModel()
+    func analysis(orDefault fallback: String? = nil) throws -> (ZooModel, ModelAnalysis) {
+        let zoo = try zooModel(orDefault: fallback)
         if aux && !zoo.hasAuxClassifiers {
             throw ModelSelectionError.noAuxClassifiers(zoo.name, modelsWithThem: Zoo.all.filter(\.hasAuxClassifiers).map(\.name))
         }
@@ -44,12 +49,15 @@ struct ModelSelection: ParsableArguments {
 
 /// Why a model selection cannot be analysed, in one line.
 enum ModelSelectionError: Error, CustomStringConvertible, LocalizedError {
+    case noModel
     case unknownModel(String, suggestions: [String])
     case noAuxClassifiers(String, modelsWithThem: [String])
     case impossibleInput(String, input: TensorShape, reason: AnalysisError)
 
     var description: String {
         switch self {
+        case .noModel:
+            return "name a model: a zoo name such as resnet50 (see `cnn-tui list`)"
         case .unknownModel(let name, let close):
             return "unknown model '\(name)': " + (close.isEmpty ? "see `cnn-tui list`" : "did you mean " + close.joined(separator: ", ") + "?")
         case .noAuxClassifiers(let name, let with):

@@ -51,7 +51,7 @@ extension CNNTUICommand {
         }
 
         func run() throws {
-            let (zoo, analysis) = try model.analysis()
+            let (zoo, analysis) = try model.analysis(orDefault: "lenet5")
             guard NCursesBackend.isInteractive() else {
                 printError("cnn-tui: the browser needs a terminal; for text output use `cnn-tui summary \(zoo.name)`")
                 throw ExitCode(2)

@@ -1,5 +1,6 @@
 import CNNData
 import Foundation
+import TestSupport
 import XCTest
 
 /// The executable, run as a user runs it: output, errors and exit codes.
@@ -10,13 +11,7 @@ final class CLITests: XCTestCase {
         let stderr: String
     }
 
-    static let binary: URL = {
-        // On Linux the test bundle's URL is the build products directory itself; on macOS the
-        // .xctest bundle sits inside it. The executable is built beside it.
-        let bundle = Bundle(for: CLITests.self).bundleURL
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("cnn-tui") }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }()
+    static let binary = Executable.cnnTUI
 
     func run(_ arguments: String...) throws -> Run {
         try launch(arguments)
@@ -70,6 +65,15 @@ final class CLITests: XCTestCase {
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("unknown model 'lenet'"), r.stderr)
         XCTAssertTrue(r.stderr.contains("did you mean lenet5?"), "the name typed in part, not alexnet or zfnet: \(r.stderr)")
+    }
+
+    /// Only the browser has a default model (LeNet-5); `summary` alone is a mistake, not lenet5.
+    func testCommandsOtherThanOpenNeedAModel() throws {
+        for command in [["summary"], ["info"], ["rf"], ["run"], ["train", "--out", "/tmp/never.safetensors"]] {
+            let r = try launch(command)
+            XCTAssertEqual(r.status, 1, "\(command)")
+            XCTAssertEqual(r.stderr, "Error: name a model: a zoo name such as resnet50 (see `cnn-tui list`)\n", "\(command)")
+        }
     }
 
     func testAuxOnAModelWithoutAuxiliaryHeadsIsAnError() throws {
@@ -299,8 +303,7 @@ final class CLITests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-tiny-mnist-\(getpid())-\(train)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
-        let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Assets/mnist").path
+        let assets = Repository.assets.appendingPathComponent("mnist").path
         for (split, count) in [("train", train), ("t10k", test)] {
             let images = try IDXArray.read(path: "\(assets)/\(split)-images-idx3-ubyte.gz")
             let labels = try IDXArray.read(path: "\(assets)/\(split)-labels-idx1-ubyte.gz")
