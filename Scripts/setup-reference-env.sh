@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Creates (or updates) the Python virtualenv that the fixture scripts under Scripts/ run in.
-# It lives outside the repository (about 6 GB: torch, torchvision, torchinfo, tensorflow-cpu, ...);
+# It lives outside the repository (about 6 GB: torch, torchvision, torchinfo, tensorflow-cpu, onnx,
+# onnxruntime, onnxscript for torch.onnx's default exporter, keras 3, and the counters fvcore,
+# ptflops, thop and torchscan whose conventions `summary --count` follows);
 # cnn-tui itself never needs it. Usage: Scripts/setup-reference-env.sh [VENV_DIR]
 set -euo pipefail
 venv="${1:-${CNN_TUI_REF_VENV:-$HOME/.venvs/cnn-tui-ref}}"
@@ -11,6 +13,7 @@ fi
 "$venv/bin/pip" install --quiet \
   torch torchvision torchinfo==1.8.0 \
   tensorflow-cpu \
-  onnx onnxruntime safetensors \
+  onnx onnxruntime onnxscript safetensors \
+  keras fvcore ptflops thop torchscan \
   "mlxtend==0.25.0" "foolbox==3.3.4" pillow numpy
 echo "reference environment ready: $venv"

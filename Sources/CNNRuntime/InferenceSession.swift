@@ -173,7 +173,9 @@ private final class Worker: @unchecked Sendable {
             guard generation == current else { return }
             snapshot.outputs[layer] = values
             snapshot.computedThrough = layer
-            snapshot.phase = layer == analysis.graph.layers.count - 1 ? .done : .computing(layer + 1)
+            // The last layer's output leaves the phase at computing: the pass is done once its
+            // time is stored with it (in `main`), so a snapshot that says done has its time.
+            snapshot.phase = .computing(min(layer + 1, analysis.graph.layers.count - 1))
             snapshot.version += 1
             condition.broadcast()
         }

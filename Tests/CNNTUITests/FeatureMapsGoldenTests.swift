@@ -14,15 +14,7 @@ final class FeatureMapsGoldenTests: XCTestCase {
         s.handle(.character("4"))
         for key in keys { s.handle(key) }
         s.featureMaps.session?.waitUntilIdle()
-        Self.waitForTheTiming(s)
         return s
-    }
-
-    /// The session says it is done with the last layer a moment before it has the pass's time:
-    /// wait for that too (a second at most), so that the Engine panel is always the same.
-    static func waitForTheTiming(_ state: AppState) {
-        let deadline = Date().addingTimeInterval(1)
-        while let engine = state.featureMaps.engine, engine.seconds == nil, Date() < deadline { usleep(1000) }
     }
 
     /// The pass's time differs from run to run: written `in ? ms`, the line as wide as before.
