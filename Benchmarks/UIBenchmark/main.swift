@@ -28,7 +28,8 @@ func ms(_ v: Double) -> String { String(format: "%7.2f ms", v) }
 
 /// The keys a user presses while exploring: moving, paging, opening and closing blocks,
 /// searching, switching screens, the picker.
-let keys: [Key] = Array(repeating: .down, count: 40) + Array(repeating: .pageDown, count: 6)
+let keys: [Key] =
+    Array(repeating: .down, count: 40) + Array(repeating: .pageDown, count: 6)
     + [.enter, .enter, .character("+"), .pageDown, .pageDown, .character("-"), .character("+")]
     + [.character("/")] + "conv2".map { Key.character($0) } + [.enter, .character("n"), .character("n"), .character("N")]
     + [.character("2")] + Array(repeating: .down, count: 20) + [.character("c"), .right, .right, .left, .character("c")]
@@ -62,8 +63,9 @@ for name in models {
     let start = percentile(startups, 0.5)
     worstStart = max(worstStart, start)
     worstKey = max(worstKey, latencies.max()!)
-    print(name.padding(toLength: 15, withPad: " ", startingAt: 0) + String(format: " %7d ", layers) + ms(start) + "   " + ms(percentile(latencies, 0.5))
-          + "  " + ms(percentile(latencies, 0.99)) + "  " + ms(latencies.max()!))
+    print(
+        name.padding(toLength: 15, withPad: " ", startingAt: 0) + String(format: " %7d ", layers) + ms(start) + "   " + ms(percentile(latencies, 0.5))
+            + "  " + ms(percentile(latencies, 0.99)) + "  " + ms(latencies.max()!))
 }
 print("")
 print("worst start-up (median of 5) \(ms(worstStart)), goal < 150 ms; worst key \(ms(worstKey)), goal < 16 ms")
@@ -77,8 +79,10 @@ guard let assets = SampleFiles.locate(executable: CommandLine.arguments[0], envi
     print("no Assets/ found; run from the repository")
     exit(1)
 }
-let mapKeys: [Key] = [.character("n"), .right, .right, .down, .character("d"), .character("s"), .enter, .escape,
-                      .character("p"), .pageDown, .character("w"), .character("w"), .character("]")]
+let mapKeys: [Key] = [
+    .character("n"), .right, .right, .down, .character("d"), .character("s"), .enter, .escape,
+    .character("p"), .pageDown, .character("w"), .character("w"), .character("]"),
+]
 var busyLatencies: [Double] = []
 var idleLatencies: [Double] = []
 var passes = 0
@@ -101,7 +105,9 @@ while now() < deadline && busyLatencies.count < 400 {
     usleep(20_000)  // a fast typist: 50 keys a second
 }
 runner.state.featureMaps.session?.waitUntilIdle()
-print("keys while computing: \(busyLatencies.count), median \(ms(percentile(busyLatencies, 0.5))), p99 \(ms(percentile(busyLatencies, 0.99))), max \(ms(busyLatencies.max() ?? 0)); goal < 16 ms")
+print(
+    "keys while computing: \(busyLatencies.count), median \(ms(percentile(busyLatencies, 0.5))), p99 \(ms(percentile(busyLatencies, 0.99))), max \(ms(busyLatencies.max() ?? 0)); goal < 16 ms"
+)
 if !idleLatencies.isEmpty {
     print("keys with the engine idle: \(idleLatencies.count), median \(ms(percentile(idleLatencies, 0.5))), max \(ms(idleLatencies.max()!))")
 }

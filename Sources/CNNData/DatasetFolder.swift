@@ -7,7 +7,9 @@ import Foundation
 /// `test.bin`). The bundled `Assets/mnist` is such a folder (4,000 + 1,000 digits).
 public struct DatasetFolder: Sendable {
     public enum Format: String, Sendable {
-        case idx = "IDX (MNIST format)", cifar10 = "CIFAR-10", cifar100 = "CIFAR-100"
+        case idx = "IDX (MNIST format)"
+        case cifar10 = "CIFAR-10"
+        case cifar100 = "CIFAR-100"
     }
 
     public let path: String
@@ -31,12 +33,13 @@ public struct DatasetFolder: Sendable {
         }
         if let trainImages = file("train-images-idx3-ubyte", "train-images.idx3-ubyte") {
             guard let trainLabels = file("train-labels-idx1-ubyte", "train-labels.idx1-ubyte"),
-                  let testImages = file("t10k-images-idx3-ubyte", "t10k-images.idx3-ubyte"),
-                  let testLabels = file("t10k-labels-idx1-ubyte", "t10k-labels.idx1-ubyte")
+                let testImages = file("t10k-images-idx3-ubyte", "t10k-images.idx3-ubyte"),
+                let testLabels = file("t10k-labels-idx1-ubyte", "t10k-labels.idx1-ubyte")
             else { throw DataError(path, "an MNIST-format folder needs train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte too") }
-            return DatasetFolder(path: path, format: .idx,
-                                 train: try MNISTFiles.load(images: trainImages, labels: trainLabels),
-                                 test: try MNISTFiles.load(images: testImages, labels: testLabels))
+            return DatasetFolder(
+                path: path, format: .idx,
+                train: try MNISTFiles.load(images: trainImages, labels: trainLabels),
+                test: try MNISTFiles.load(images: testImages, labels: testLabels))
         }
         if let first = file("data_batch_1.bin") {
             guard let test = file("test_batch.bin") else { throw DataError(path, "a CIFAR-10 folder needs test_batch.bin too") }
@@ -48,8 +51,9 @@ public struct DatasetFolder: Sendable {
         }
         if let train = file("train.bin") {
             guard let test = file("test.bin") else { throw DataError(path, "a CIFAR-100 folder needs test.bin too") }
-            return DatasetFolder(path: path, format: .cifar100, train: try CIFARFiles.read(path: train, variant: .cifar100),
-                                 test: try CIFARFiles.read(path: test, variant: .cifar100))
+            return DatasetFolder(
+                path: path, format: .cifar100, train: try CIFARFiles.read(path: train, variant: .cifar100),
+                test: try CIFARFiles.read(path: test, variant: .cifar100))
         }
         throw DataError(path, "no MNIST (train-images-idx3-ubyte), CIFAR-10 (data_batch_1.bin) or CIFAR-100 (train.bin) files here")
     }

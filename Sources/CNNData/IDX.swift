@@ -79,8 +79,9 @@ public enum MNISTFiles {
             throw DataError(labelsFile, "\(labels.dims[0]) labels for the \(n) images of \(imagesFile)")
         }
         return (0..<n).map { i in
-            Image(width: w, height: h, channels: 1, pixels: Array(images.bytes[(i * h * w)..<((i + 1) * h * w)]),
-                  label: Int(labels.bytes[i]))
+            Image(
+                width: w, height: h, channels: 1, pixels: Array(images.bytes[(i * h * w)..<((i + 1) * h * w)]),
+                label: Int(labels.bytes[i]))
         }
     }
 }

@@ -1,7 +1,7 @@
 import CNNModel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension Executor {

@@ -112,8 +112,9 @@ public final class Executor {
         outputs = Self.planBuffers(analysis, steps: steps, sharing: fuse, pinned: kept)
         let buffers = outputs.map(\.data)
         for layer in graph.layers {
-            operands.append(Operands(
-                inputs: layer.inputs.map { UnsafePointer(buffers[$0]) }, output: buffers[layer.id], count: outputs[layer.id].count))
+            operands.append(
+                Operands(
+                    inputs: layer.inputs.map { UnsafePointer(buffers[$0]) }, output: buffers[layer.id], count: outputs[layer.id].count))
         }
         workspaceCount = maxWorkspace
         workspace = .allocate(capacity: maxWorkspace)
@@ -184,14 +185,17 @@ public final class Executor {
         case .conv(let conv):
             let bias = conv.bias.map { UnsafePointer($0.data) }
             if let transformed = conv.winogradWeight {
-                winogradConv2dForward(output: out, input: o.inputs[0], transformedWeight: transformed.data, bias: bias,
-                                      geometry: conv.geometry, clamp: conv.clamp, workspace: workspace)
+                winogradConv2dForward(
+                    output: out, input: o.inputs[0], transformedWeight: transformed.data, bias: bias,
+                    geometry: conv.geometry, clamp: conv.clamp, workspace: workspace)
             } else if let packed = conv.narrowWeight {
-                conv2dNarrowForward(output: out, input: o.inputs[0], packedWeight: packed.data, bias: bias,
-                                    geometry: conv.geometry, clamp: conv.clamp, workspace: workspace)
+                conv2dNarrowForward(
+                    output: out, input: o.inputs[0], packedWeight: packed.data, bias: bias,
+                    geometry: conv.geometry, clamp: conv.clamp, workspace: workspace)
             } else {
-                conv2dForward(output: out, input: o.inputs[0], weight: conv.weight.data, bias: bias,
-                              geometry: conv.geometry, clamp: conv.clamp, workspace: workspace)
+                conv2dForward(
+                    output: out, input: o.inputs[0], weight: conv.weight.data, bias: bias,
+                    geometry: conv.geometry, clamp: conv.clamp, workspace: workspace)
             }
         case .add(let clamp):
             if o.inputs.count == 2 {

@@ -2,7 +2,7 @@ import CNNModel
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One tensor of an analysed graph under its torchvision `state_dict` key

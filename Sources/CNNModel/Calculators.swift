@@ -43,12 +43,16 @@ public enum Calculator {
         input: TensorShape, kernel: Size2, filters: Int, stride: Size2 = 1, padding: Padding = .valid,
         dilation: Size2 = 1, bias: Bool = true
     ) throws(AnalysisError) -> SeparableComparison {
-        let dw = try layer(.conv2d(Conv2D(
-            filters: input.channels, kernel: kernel, stride: stride, padding: padding, dilation: dilation,
-            groups: input.channels, bias: bias)), input: input)
+        let dw = try layer(
+            .conv2d(
+                Conv2D(
+                    filters: input.channels, kernel: kernel, stride: stride, padding: padding, dilation: dilation,
+                    groups: input.channels, bias: bias)), input: input)
         let pw = try layer(.conv2d(Conv2D(filters: filters, kernel: 1, bias: bias)), input: dw.output)
-        let standard = try layer(.conv2d(Conv2D(
-            filters: filters, kernel: kernel, stride: stride, padding: padding, dilation: dilation, bias: bias)),
+        let standard = try layer(
+            .conv2d(
+                Conv2D(
+                    filters: filters, kernel: kernel, stride: stride, padding: padding, dilation: dilation, bias: bias)),
             input: input)
         return SeparableComparison(depthwise: dw, pointwise: pw, standard: standard)
     }

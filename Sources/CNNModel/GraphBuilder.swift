@@ -54,9 +54,10 @@ public final class GraphBuilder {
         }
         let unique = call == 1 ? base : "\(base):\(call)"
         let id = layers.count
-        layers.append(Layer(
-            id: id, name: unique, op: op, inputs: inputs, block: openBlocks.last,
-            module: module ? base : nil))
+        layers.append(
+            Layer(
+                id: id, name: unique, op: op, inputs: inputs, block: openBlocks.last,
+                module: module ? base : nil))
         return id
     }
 
@@ -75,9 +76,11 @@ public final class GraphBuilder {
         _ x: Int, _ local: String, filters: Int, kernel: Size2, stride: Size2 = 1,
         padding: Padding = .valid, dilation: Size2 = 1, groups: Int = 1, bias: Bool = true
     ) -> Int {
-        add(.conv2d(Conv2D(
-            filters: filters, kernel: kernel, stride: stride, padding: padding,
-            dilation: dilation, groups: groups, bias: bias)), local, inputs: [x])
+        add(
+            .conv2d(
+                Conv2D(
+                    filters: filters, kernel: kernel, stride: stride, padding: padding,
+                    dilation: dilation, groups: groups, bias: bias)), local, inputs: [x])
     }
 
     public func batchNorm(_ x: Int, _ local: String, epsilon: Double = 1e-5, momentum: Double = 0.1) -> Int {
@@ -100,7 +103,8 @@ public final class GraphBuilder {
         _ x: Int, _ local: String, kernel: Size2, stride: Size2? = nil,
         padding: Padding = .valid, ceilMode: Bool = false
     ) -> Int {
-        add(.pool(Pool2D(.max, kernel: kernel, stride: stride, padding: padding, ceilMode: ceilMode)),
+        add(
+            .pool(Pool2D(.max, kernel: kernel, stride: stride, padding: padding, ceilMode: ceilMode)),
             local, inputs: [x])
     }
 
@@ -108,9 +112,11 @@ public final class GraphBuilder {
         _ x: Int, _ local: String, kernel: Size2, stride: Size2? = nil,
         padding: Padding = .valid, ceilMode: Bool = false, countIncludePad: Bool = true
     ) -> Int {
-        add(.pool(Pool2D(
-            .average, kernel: kernel, stride: stride, padding: padding, ceilMode: ceilMode,
-            countIncludePad: countIncludePad)), local, inputs: [x])
+        add(
+            .pool(
+                Pool2D(
+                    .average, kernel: kernel, stride: stride, padding: padding, ceilMode: ceilMode,
+                    countIncludePad: countIncludePad)), local, inputs: [x])
     }
 
     public func globalAvgPool(_ x: Int, _ local: String, keepDims: Bool = false) -> Int {

@@ -52,7 +52,9 @@ public struct KernelStackComparison: Hashable, Sendable {
 
     /// The classic pairs: one 5x5 against two 3x3, one 7x7 against three 3x3.
     public static func classic(channels: Int, size: Size2) throws(AnalysisError) -> [KernelStackComparison] {
-        [try KernelStackComparison(count: 2, kernel: 3, channels: channels, size: size),
-         try KernelStackComparison(count: 3, kernel: 3, channels: channels, size: size)]
+        [
+            try KernelStackComparison(count: 2, kernel: 3, channels: channels, size: size),
+            try KernelStackComparison(count: 3, kernel: 3, channels: channels, size: size),
+        ]
     }
 }

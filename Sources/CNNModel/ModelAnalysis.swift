@@ -59,9 +59,9 @@ public struct ModelAnalysis: Sendable {
             depths.append((layer.inputs.map { depths[$0] }.max() ?? 0) + (layer.op.isWeightLayer ? 1 : 0))
             let outputBytes = analysis.outputShape.elementCount.flatMap { checkedProduct([$0, 2 * Self.bytesPerElement]) }
             guard let t = checkedSum([trainable, analysis.trainableParams]),
-                  let n = checkedSum([nonTrainable, analysis.nonTrainableParams]),
-                  let m = checkedSum([macs, analysis.macs]),
-                  let f = checkedSum([forwardBackward, analysis.trainableParams > 0 ? (outputBytes ?? -1) : 0]), f >= 0
+                let n = checkedSum([nonTrainable, analysis.nonTrainableParams]),
+                let m = checkedSum([macs, analysis.macs]),
+                let f = checkedSum([forwardBackward, analysis.trainableParams > 0 ? (outputBytes ?? -1) : 0]), f >= 0
             else {
                 throw AnalysisError(layer: layer.name, op: layer.op.summary, reason: ShapeReason.overflow.text)
             }
@@ -73,8 +73,8 @@ public struct ModelAnalysis: Sendable {
         self.macs = macs
         self.depth = depths.max() ?? 0
         guard let inputBytes = input.elementCount.flatMap({ checkedProduct([$0, Self.bytesPerElement]) }),
-              let paramBytes = checkedProduct([trainable, Self.bytesPerElement]),
-              checkedSum([inputBytes, forwardBackward, paramBytes]) != nil
+            let paramBytes = checkedProduct([trainable, Self.bytesPerElement]),
+            checkedSum([inputBytes, forwardBackward, paramBytes]) != nil
         else {
             throw AnalysisError(layer: nil, op: nil, reason: "the input \(input) is too large: sizes overflow 64-bit integers")
         }

@@ -6,8 +6,10 @@ public enum NameSuggestions {
     public static func closest(to name: String, among names: [String], limit: Int = 3) -> [String] {
         let key = name.lowercased()
         let candidates = names.map { (name: $0, key: $0.lowercased()) }
-        for matching in [candidates.filter { $0.key.hasPrefix(key) },
-                         key.count >= 3 ? candidates.filter { $0.key.contains(key) } : []] where !matching.isEmpty {
+        for matching in [
+            candidates.filter { $0.key.hasPrefix(key) },
+            key.count >= 3 ? candidates.filter { $0.key.contains(key) } : [],
+        ] where !matching.isEmpty {
             return Array(matching.map(\.name).sorted().prefix(limit))
         }
         // Otherwise the spellings nearest to it (a swapped pair of letters counts as one edit),

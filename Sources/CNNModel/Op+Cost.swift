@@ -22,7 +22,7 @@ extension Op {
         var trainable = 0, nonTrainable = 0
         for tensor in parameters(input: input) {
             guard let count = tensor.elementCount,
-                  let sum = checkedSum([tensor.isTrainable ? trainable : nonTrainable, count])
+                let sum = checkedSum([tensor.isTrainable ? trainable : nonTrainable, count])
             else { return nil }
             if tensor.isTrainable { trainable = sum } else { nonTrainable = sum }
         }

@@ -6,7 +6,9 @@
 public struct ParameterTensor: Hashable, Sendable {
     /// What the tensor is to its layer; the raw value is its torchvision `state_dict` suffix.
     public enum Role: String, Hashable, Sendable, CaseIterable {
-        case weight, bias, runningMean = "running_mean", runningVar = "running_var"
+        case weight, bias
+        case runningMean = "running_mean"
+        case runningVar = "running_var"
 
         /// Whether training updates it: a batchnorm's running statistics are tracked, not
         /// learned (Keras counts them as non-trainable).

@@ -102,8 +102,9 @@ extension Op {
         case .adaptiveAvgPool:
             let h = adaptiveWindow(input.height, output.height)
             let w = adaptiveWindow(input.width, output.width)
-            return Window(kernel: Size2(h.kernel, w.kernel), stride: Size2(h.stride, w.stride),
-                          isApproximate: h.approximate || w.approximate)
+            return Window(
+                kernel: Size2(h.kernel, w.kernel), stride: Size2(h.stride, w.stride),
+                isApproximate: h.approximate || w.approximate)
         default:
             return nil
         }

@@ -49,14 +49,17 @@ public enum CalculatorReport {
             }
             table.rule()
         }
-        var lines = ["Stacked k x k convolutions against one large kernel: \(first.channels) channels in and out, "
-            + "\(first.size.h)x\(first.size.w) input, stride 1, same padding, bias, one ReLU after each conv.", ""]
+        var lines = [
+            "Stacked k x k convolutions against one large kernel: \(first.channels) channels in and out, "
+                + "\(first.size.h)x\(first.size.w) input, stride 1, same padding, bias, one ReLU after each conv.", "",
+        ]
         lines += table.render()
         for c in comparisons {
             let saved = 100 - Double(c.stack.params) * 100 / Double(c.single.params)
             let extra = c.stack.nonLinearities - c.single.nonLinearities
-            lines.append("\(c.stack.count) x \(c.stack.kernel)x\(c.stack.kernel) see as far as one \(c.single.kernel)x\(c.single.kernel) "
-                + "with \(formatFixed(saved, digits: 1))% fewer parameters and \(extra) more non-linearit\(extra == 1 ? "y" : "ies").")
+            lines.append(
+                "\(c.stack.count) x \(c.stack.kernel)x\(c.stack.kernel) see as far as one \(c.single.kernel)x\(c.single.kernel) "
+                    + "with \(formatFixed(saved, digits: 1))% fewer parameters and \(extra) more non-linearit\(extra == 1 ? "y" : "ies").")
         }
         return lines
     }

@@ -22,7 +22,8 @@ public enum InferenceReport {
     public static func renderTop(_ top: [(index: Int, probability: Double)], names: [String]?) -> [String] {
         top.enumerated().map { rank, entry in
             // Digits are their own names: "class 7", not "class 7  7".
-            let name = names.flatMap { entry.index < $0.count && $0[entry.index] != String(entry.index) ? $0[entry.index] : nil }
+            let name =
+                names.flatMap { entry.index < $0.count && $0[entry.index] != String(entry.index) ? $0[entry.index] : nil }
                 .map { "  " + $0 } ?? ""
             return "  \(rank + 1). class \(entry.index)\(name)  \(percent(entry.probability, digits: 2))"
         }
@@ -54,8 +55,10 @@ public enum InferenceReport {
             let layer = analysis.graph.layers[t.layer]
             let macs = analysis.layers[t.layer].macs
             let gflops = macs > 0 && t.seconds > 0 ? formatFixed(2 * Double(macs) / t.seconds / 1e9, digits: 1) : ""
-            table.append([layer.name, layer.op.typeName, formatFixed(t.seconds * 1e3, digits: 3),
-                          percent(t.seconds / max(total, 1e-12), digits: 1), Display.count(macs), gflops])
+            table.append([
+                layer.name, layer.op.typeName, formatFixed(t.seconds * 1e3, digits: 3),
+                percent(t.seconds / max(total, 1e-12), digits: 1), Display.count(macs), gflops,
+            ])
         }
         var byType: [String: Double] = [:]
         for t in timings { byType[analysis.graph.layers[t.layer].op.typeName, default: 0] += t.seconds }
@@ -65,7 +68,7 @@ public enum InferenceReport {
         return table.render() + ["By type: " + types.joined(separator: ", ")] + [
             "Total \(formatFixed(total * 1e3, digits: 2)) ms for \(timings.count) layers; "
                 + "\(formatFixed(2 * Double(analysis.macs) / max(total, 1e-12) / 1e9, digits: 1)) GFLOP/s overall"
-                + (timings.count > limit ? " (the \(limit) slowest layers shown)" : ""),
+                + (timings.count > limit ? " (the \(limit) slowest layers shown)" : "")
         ]
     }
 }

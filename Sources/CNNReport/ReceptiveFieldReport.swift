@@ -19,7 +19,10 @@ public struct ReceptiveFieldReport: Sendable {
         for layer in analysis.graph.layers {
             let a = analysis.layers[layer.id]
             let rf = a.receptiveField
-            if !all, case .input = layer.op { previous = rf; continue }
+            if !all, case .input = layer.op {
+                previous = rf
+                continue
+            }
             if !all && previous == rf { continue }
             previous = rf
             table.append([

@@ -62,8 +62,9 @@ public struct SummaryJSON: Codable, Sendable {
         depth = analysis.depth
         self.maxDepth = maxDepth
         let m = analysis.memory
-        memory = MemoryJSON(inputBytes: m.inputBytes, forwardBackwardBytes: m.forwardBackwardBytes,
-                            paramBytes: m.paramBytes, totalBytes: m.totalBytes)
+        memory = MemoryJSON(
+            inputBytes: m.inputBytes, forwardBackwardBytes: m.forwardBackwardBytes,
+            paramBytes: m.paramBytes, totalBytes: m.totalBytes)
         // The block a layer is folded into: its ancestor at maxDepth, when it lies that deep.
         func folded(_ layer: Layer) -> Block? {
             let path = graph.blockPath(layer.block)
@@ -72,21 +73,23 @@ public struct SummaryJSON: Codable, Sendable {
         }
         func visibleName(_ id: Int) -> String { folded(graph.layers[id]).map(\.name) ?? graph.layers[id].name }
         func field(_ rf: ReceptiveField) -> ReceptiveFieldJSON {
-            ReceptiveFieldJSON(size: [rf.size.h, rf.size.w], jump: [rf.jump.h, rf.jump.w], start: [rf.startH, rf.startW],
-                               minSize: rf.isMultiPath ? [rf.minSize.h, rf.minSize.w] : nil,
-                               global: rf.isGlobal, approximate: rf.isApproximate)
+            ReceptiveFieldJSON(
+                size: [rf.size.h, rf.size.w], jump: [rf.jump.h, rf.jump.w], start: [rf.startH, rf.startW],
+                minSize: rf.isMultiPath ? [rf.minSize.h, rf.minSize.w] : nil,
+                global: rf.isGlobal, approximate: rf.isApproximate)
         }
         var entries: [LayerJSON] = []
         var foldedBlocks = Set<Int>()
         for layer in graph.layers {
             guard let block = folded(layer) else {
                 let a = analysis.layers[layer.id]
-                entries.append(LayerJSON(
-                    name: layer.name, type: layer.op.typeName, op: layer.op.summary, module: layer.module,
-                    block: layer.block.map { graph.blocks[$0].name }, inputs: layer.inputs.map(visibleName),
-                    outputShape: a.outputShape.dims, params: a.params, trainableParams: a.trainableParams,
-                    nonTrainableParams: a.nonTrainableParams, macs: a.macs, receptiveField: field(a.receptiveField),
-                    foldedLayers: nil))
+                entries.append(
+                    LayerJSON(
+                        name: layer.name, type: layer.op.typeName, op: layer.op.summary, module: layer.module,
+                        block: layer.block.map { graph.blocks[$0].name }, inputs: layer.inputs.map(visibleName),
+                        outputShape: a.outputShape.dims, params: a.params, trainableParams: a.trainableParams,
+                        nonTrainableParams: a.nonTrainableParams, macs: a.macs, receptiveField: field(a.receptiveField),
+                        foldedLayers: nil))
                 continue
             }
             guard foldedBlocks.insert(block.id).inserted, let last = graph.lastLayer(ofBlock: block.id) else { continue }
@@ -97,11 +100,12 @@ public struct SummaryJSON: Codable, Sendable {
                 if !inputs.contains(name) { inputs.append(name) }
             }
             let cost = analysis.cost(ofBlock: block.id)
-            entries.append(LayerJSON(
-                name: block.name, type: block.type, op: "", module: nil, block: block.parent.map { graph.blocks[$0].name },
-                inputs: inputs, outputShape: analysis.layers[last.id].outputShape.dims, params: cost.params,
-                trainableParams: cost.trainableParams, nonTrainableParams: cost.nonTrainableParams, macs: cost.macs,
-                receptiveField: field(analysis.layers[last.id].receptiveField), foldedLayers: inside.count))
+            entries.append(
+                LayerJSON(
+                    name: block.name, type: block.type, op: "", module: nil, block: block.parent.map { graph.blocks[$0].name },
+                    inputs: inputs, outputShape: analysis.layers[last.id].outputShape.dims, params: cost.params,
+                    trainableParams: cost.trainableParams, nonTrainableParams: cost.nonTrainableParams, macs: cost.macs,
+                    receptiveField: field(analysis.layers[last.id].receptiveField), foldedLayers: inside.count))
         }
         layers = entries
     }

@@ -45,23 +45,25 @@ public struct SummaryReport: Sendable {
                 let folded = maxDepth.map { b.depth == $0 } ?? false
                 let cost = analysis.cost(ofBlock: block)
                 let out = lastLayerOfBlock[block].map { analysis.layers[$0].outputShape }
-                rows.append(Row(
-                    depth: b.depth, label: "\(Self.localName(b.name)) (\(b.type))", op: "",
-                    shape: out.map(Display.shape) ?? "",
-                    params: folded ? Display.count(cost.params) : "--",
-                    macs: folded ? Display.count(cost.macs) : "--",
-                    receptiveField: folded ? (out != nil ? Display.receptiveField(analysis.layers[lastLayerOfBlock[block]!].receptiveField) : "") : "",
-                    jump: folded ? (lastLayerOfBlock[block].map { Display.jump(analysis.layers[$0].receptiveField) } ?? "") : "",
-                    isBlock: true))
+                rows.append(
+                    Row(
+                        depth: b.depth, label: "\(Self.localName(b.name)) (\(b.type))", op: "",
+                        shape: out.map(Display.shape) ?? "",
+                        params: folded ? Display.count(cost.params) : "--",
+                        macs: folded ? Display.count(cost.macs) : "--",
+                        receptiveField: folded ? (out != nil ? Display.receptiveField(analysis.layers[lastLayerOfBlock[block]!].receptiveField) : "") : "",
+                        jump: folded ? (lastLayerOfBlock[block].map { Display.jump(analysis.layers[$0].receptiveField) } ?? "") : "",
+                        isBlock: true))
             }
             let depth = path.count + 1
             guard maxDepth.map({ depth <= $0 }) ?? true else { continue }
             let a = analysis.layers[layer.id]
-            rows.append(Row(
-                depth: depth, label: "\(layer.localName) (\(layer.op.typeName))", op: layer.op.summary,
-                shape: Display.shape(a.outputShape), params: Display.count(a.params), macs: Display.count(a.macs),
-                receptiveField: Display.receptiveField(a.receptiveField), jump: Display.jump(a.receptiveField),
-                isBlock: false))
+            rows.append(
+                Row(
+                    depth: depth, label: "\(layer.localName) (\(layer.op.typeName))", op: layer.op.summary,
+                    shape: Display.shape(a.outputShape), params: Display.count(a.params), macs: Display.count(a.macs),
+                    receptiveField: Display.receptiveField(a.receptiveField), jump: Display.jump(a.receptiveField),
+                    isBlock: false))
         }
         return rows
     }
@@ -96,8 +98,10 @@ public struct SummaryReport: Sendable {
         ])
         table.append([title ?? analysis.graph.name, "", Display.shape(analysis.input), "--", "--", "1", "1"])
         for row in rows {
-            table.append([Self.treePrefix(depth: row.depth) + row.label, row.op, row.shape, row.params, row.macs,
-                          row.receptiveField, row.jump])
+            table.append([
+                Self.treePrefix(depth: row.depth) + row.label, row.op, row.shape, row.params, row.macs,
+                row.receptiveField, row.jump,
+            ])
         }
         var lines = table.render()
         let width = lines[0].count

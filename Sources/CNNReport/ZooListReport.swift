@@ -11,8 +11,10 @@ public enum ZooListReport {
         for model in models {
             do {
                 let a = try model.analysis()
-                table.append([model.name, model.title, Display.shape(model.defaultInput), a.trainableParams.grouped,
-                              a.macs.grouped, String(a.depth), String(model.year)])
+                table.append([
+                    model.name, model.title, Display.shape(model.defaultInput), a.trainableParams.grouped,
+                    a.macs.grouped, String(a.depth), String(model.year),
+                ])
             } catch {
                 table.append([model.name, model.title, Display.shape(model.defaultInput), "error", "\(error)", "", String(model.year)])
             }

@@ -37,8 +37,10 @@ public struct InferenceRun {
         /// Time each layer.
         public var profile: Bool
 
-        public init(input: Input, weightsFile: String? = nil, seed: UInt64 = ModelWeights.defaultSeed, untrained: Bool = false,
-                    outputFile: String? = nil, layers: String? = nil, repeats: Int = 1, profile: Bool = false) {
+        public init(
+            input: Input, weightsFile: String? = nil, seed: UInt64 = ModelWeights.defaultSeed, untrained: Bool = false,
+            outputFile: String? = nil, layers: String? = nil, repeats: Int = 1, profile: Bool = false
+        ) {
             self.input = input
             self.weightsFile = weightsFile
             self.seed = seed
@@ -86,13 +88,15 @@ public struct InferenceRun {
     public func run() throws -> Result {
         let destination = settings.outputFile.map(OutputFile.init)
         try destination?.check()
-        let loaded = try ModelWeights.load(model, analysis: analysis, file: settings.weightsFile, seed: settings.seed,
-                                           assets: settings.untrained ? nil : assets)
+        let loaded = try ModelWeights.load(
+            model, analysis: analysis, file: settings.weightsFile, seed: settings.seed,
+            assets: settings.untrained ? nil : assets)
         let (input, description) = try loadInput()
         // Layers written to the file keep their own values; the rest may be fused and share buffers.
         let requested = try requestedLayers()
-        let executor = try Executor(analysis: analysis, weights: loaded.weights, fuse: settings.layers != "all",
-                                    keeping: Set(requested.map(\.id)))
+        let executor = try Executor(
+            analysis: analysis, weights: loaded.weights, fuse: settings.layers != "all",
+            keeping: Set(requested.map(\.id)))
         var times: [Double] = []
         var timings: [LayerTiming] = []
         for pass in 0..<(settings.repeats > 1 ? settings.repeats + 1 : 1) {
@@ -108,9 +112,10 @@ public struct InferenceRun {
             for layer in requested { tensors[layer.name] = executor.output(layer.id) }
             try destination.write { try Safetensors.write(tensors, to: $0) }
         }
-        return Result(weights: loaded.description, isTrained: loaded.isTrained, input: description, output: final.values,
-                      outputShape: analysis.layers[last].outputShape, seconds: times.sorted()[times.count / 2],
-                      timings: timings, wrote: settings.outputFile)
+        return Result(
+            weights: loaded.description, isTrained: loaded.isTrained, input: description, output: final.values,
+            outputShape: analysis.layers[last].outputShape, seconds: times.sorted()[times.count / 2],
+            timings: timings, wrote: settings.outputFile)
     }
 
     /// The input tensor and a line saying what it is.
@@ -119,20 +124,25 @@ public struct InferenceRun {
         switch settings.input {
         case .image(let path):
             let picture = try ImageFiles.read(path: path)
-            return (ModelInput.tensor(picture, shape: shape, labels: model.labels),
-                    "\(path) (\(picture.width)x\(picture.height)), fed as \(shape): \(fitting(picture))")
+            return (
+                ModelInput.tensor(picture, shape: shape, labels: model.labels),
+                "\(path) (\(picture.width)x\(picture.height)), fed as \(shape): \(fitting(picture))"
+            )
         case .sample(let id):
             guard let assets else { throw InferenceRunError.noBundledSamples }
             let sample = try SampleCache(files: assets).sample(id)
             // Digits are their own names: "true class 7", not "true class 7 7". A class of another
             // label set than the model's says whose it is: a CIFAR-10 "airplane" is not digit 0.
-            let truth = sample.label.map { label in
-                let name = sample.className.map { $0 != String(label) ? " " + $0 : "" } ?? ""
-                if sample.label(in: model.labels) != nil || model.labels == nil { return ", true class \(label)\(name)" }
-                return ", \(id.dataset.displayName) class \(label)\(name) (not one of \(model.labels!.name))"
-            } ?? ""
-            return (ModelInput.tensor(sample.image, shape: shape, labels: model.labels),
-                    "sample \(sample.name)\(truth), fed as \(shape): \(fitting(sample.image))")
+            let truth =
+                sample.label.map { label in
+                    let name = sample.className.map { $0 != String(label) ? " " + $0 : "" } ?? ""
+                    if sample.label(in: model.labels) != nil || model.labels == nil { return ", true class \(label)\(name)" }
+                    return ", \(id.dataset.displayName) class \(label)\(name) (not one of \(model.labels!.name))"
+                } ?? ""
+            return (
+                ModelInput.tensor(sample.image, shape: shape, labels: model.labels),
+                "sample \(sample.name)\(truth), fed as \(shape): \(fitting(sample.image))"
+            )
         case .random(let seed):
             let t = Tensor(shape)
             var random = NormalGenerator(seed: seed)
@@ -160,8 +170,9 @@ public struct InferenceRun {
 
     private func fitting(_ image: Image) -> String {
         let shape = analysis.input
-        return ImageFitting.describe(width: image.width, height: image.height, channels: image.channels,
-                                     inputChannels: shape.channels, inputWidth: shape.width, inputHeight: shape.height)
+        return ImageFitting.describe(
+            width: image.width, height: image.height, channels: image.channels,
+            inputChannels: shape.channels, inputWidth: shape.width, inputHeight: shape.height)
     }
 }
 

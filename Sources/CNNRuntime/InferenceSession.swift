@@ -167,8 +167,9 @@ private final class Worker: @unchecked Sendable {
     /// hands it over if the input is still the current one.
     private func publish(_ executor: Executor, _ current: Int, finished layer: Int) {
         let tensor = executor.output(layer)
-        let values = LayerValues(shape: analysis.layers[layer].outputShape,
-                                 copying: UnsafeBufferPointer(start: tensor.data, count: tensor.count))
+        let values = LayerValues(
+            shape: analysis.layers[layer].outputShape,
+            copying: UnsafeBufferPointer(start: tensor.data, count: tensor.count))
         locked {
             guard generation == current else { return }
             snapshot.outputs[layer] = values

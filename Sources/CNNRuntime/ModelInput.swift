@@ -14,8 +14,9 @@ public enum ModelInput {
     /// `C·H·W` floats: resized or centred, gray or RGB, normalized with the label set's mean and
     /// standard deviation (0...1 when the model has none).
     public static func fitted(_ image: Image, shape: TensorShape, labels: LabelSet?) -> [Float] {
-        ImageFitting.fit(image, channels: shape.channels, height: shape.height, width: shape.width,
-                         mean: labels?.mean ?? [0], std: labels?.std ?? [1])
+        ImageFitting.fit(
+            image, channels: shape.channels, height: shape.height, width: shape.width,
+            mean: labels?.mean ?? [0], std: labels?.std ?? [1])
     }
 
     /// Labelled images fitted for training; images without a label are an error.

@@ -54,8 +54,9 @@ public struct ModelWeights {
             return ModelWeights(weights: weights, source: .file(file))
         }
         if !model.constants.isEmpty {
-            let weights = Weights(tensors: model.constants.mapValues { Tensor(shape: $0.shape, values: $0.values) },
-                                  origin: "the model's fixed kernels")
+            let weights = Weights(
+                tensors: model.constants.mapValues { Tensor(shape: $0.shape, values: $0.values) },
+                origin: "the model's fixed kernels")
             try weights.validate(for: analysis)
             return ModelWeights(weights: weights, source: .fixed)
         }

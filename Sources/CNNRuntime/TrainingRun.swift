@@ -45,8 +45,9 @@ public final class TrainingRun {
         self.settings = settings
         train = try ModelInput.samples(data.train, shape: analysis.input, labels: model.labels, file: data.path)
         test = try ModelInput.samples(data.test, shape: analysis.input, labels: model.labels, file: data.path)
-        trainer = try Trainer(analysis: analysis, weights: .heInitialized(analysis, seed: settings.seed),
-                              batchSize: settings.batchSize, seed: settings.seed)
+        trainer = try Trainer(
+            analysis: analysis, weights: .heInitialized(analysis, seed: settings.seed),
+            batchSize: settings.batchSize, seed: settings.seed)
         optimizer = Optimizer(settings.optimizer)
         random = NormalGenerator(seed: settings.seed ^ 0x5348_5546_464C_4531)  // the shuffles' own stream
     }
@@ -57,8 +58,10 @@ public final class TrainingRun {
         isCancelled: () -> Bool = { false }, progress: (BatchProgress) -> Void = { _ in },
         improved: ([String: Tensor], EpochResult) throws -> Void
     ) throws -> EpochResult? {
-        guard let result = trainer.trainEpoch(results.count + 1, train: train, test: test, optimizer: optimizer, random: &random,
-                                              maxShift: settings.maxShift, isCancelled: isCancelled, progress: progress)
+        guard
+            let result = trainer.trainEpoch(
+                results.count + 1, train: train, test: test, optimizer: optimizer, random: &random,
+                maxShift: settings.maxShift, isCancelled: isCancelled, progress: progress)
         else { return nil }
         results.append(result)
         if best.map({ result.testAccuracy > $0.testAccuracy }) ?? true {

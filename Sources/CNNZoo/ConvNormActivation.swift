@@ -7,8 +7,9 @@ func convNormActivation(
     activation: Activation?
 ) -> Int {
     b.block(name, type: "Conv2dNormActivation") {
-        var y = b.conv(x, "0", filters: filters, kernel: Size2(kernel), stride: Size2(stride),
-                       padding: .symmetric((kernel - 1) / 2), groups: groups, bias: false)
+        var y = b.conv(
+            x, "0", filters: filters, kernel: Size2(kernel), stride: Size2(stride),
+            padding: .symmetric((kernel - 1) / 2), groups: groups, bias: false)
         y = b.batchNorm(y, "1")
         if let activation { y = b.activation(y, "2", activation) }
         return y

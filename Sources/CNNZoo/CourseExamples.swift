@@ -7,7 +7,8 @@ extension Zoo {
     /// (64x28x28 = 50,176 features), so any other input size fails at `classifier`.
     static let simple_cnn = ZooModel(
         name: "simple_cnn", title: "Simple CNN (course example)", year: 2015,
-        paper: "Course example; batch normalization after Ioffe and Szegedy, \"Batch Normalization: Accelerating Deep Network Training by Reducing Internal Covariate Shift\", ICML 2015",
+        paper:
+            "Course example; batch normalization after Ioffe and Szegedy, \"Batch Normalization: Accelerating Deep Network Training by Reducing Internal Covariate Shift\", ICML 2015",
         description: """
             A teaching example: the smallest network that shows the modern basic recipe. Three \
             stages of 3x3 convolution, batch normalization, ReLU and 2x2 max pooling double the \

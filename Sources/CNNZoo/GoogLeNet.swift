@@ -64,8 +64,9 @@ private func googLeNetConv(
     _ b: GraphBuilder, _ x: Int, _ name: String, _ filters: Int, kernel: Size2, stride: Size2 = 1, padding: Int = 0
 ) -> Int {
     b.block(name, type: "BasicConv2d") {
-        var y = b.conv(x, "conv", filters: filters, kernel: kernel, stride: stride,
-                       padding: .symmetric(padding), bias: false)
+        var y = b.conv(
+            x, "conv", filters: filters, kernel: kernel, stride: stride,
+            padding: .symmetric(padding), bias: false)
         y = b.batchNorm(y, "bn", epsilon: 0.001)
         return b.add(.activation(.relu), "relu", inputs: [y], module: false)
     }

@@ -77,8 +77,9 @@ private func pad(_ h: Int, _ w: Int) -> Padding {
 
 /// `F.avg_pool2d(x, kernel_size=3, stride=1, padding=1)`: padded zeros count in the mean.
 private func functionalAvgPool3(_ b: GraphBuilder, _ x: Int) -> Int {
-    b.add(.pool(Pool2D(.average, kernel: 3, stride: 1, padding: .symmetric(1), countIncludePad: true)),
-          "avg_pool2d", inputs: [x], module: false)
+    b.add(
+        .pool(Pool2D(.average, kernel: 3, stride: 1, padding: .symmetric(1), countIncludePad: true)),
+        "avg_pool2d", inputs: [x], module: false)
 }
 
 /// `F.max_pool2d(x, kernel_size=3, stride=2)`.

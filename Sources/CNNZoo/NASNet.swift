@@ -89,8 +89,9 @@ private struct NASNetA {
         _ x: Tensor, _ name: String, filters: Int, kernel: Int, stride: Int = 1, padding: Padding = .same,
         groups: Int = 1
     ) -> Tensor {
-        let id = b.conv(x.id, name, filters: filters, kernel: Size2(kernel), stride: Size2(stride),
-                        padding: padding, groups: groups, bias: false)
+        let id = b.conv(
+            x.id, name, filters: filters, kernel: Size2(kernel), stride: Size2(stride),
+            padding: padding, groups: groups, bias: false)
         return Tensor(id: id, channels: filters, size: outputSize(x.size, kernel: kernel, stride: stride, padding: padding))
     }
 
@@ -113,8 +114,9 @@ private struct NASNetA {
 
     func avgPool(_ x: Tensor, _ name: String, kernel: Int, stride: Int, padding: Padding) -> Tensor {
         // Keras's "same" average pooling divides by the pixels inside the map only.
-        let id = b.avgPool(x.id, name, kernel: Size2(kernel), stride: Size2(stride), padding: padding,
-                           countIncludePad: false)
+        let id = b.avgPool(
+            x.id, name, kernel: Size2(kernel), stride: Size2(stride), padding: padding,
+            countIncludePad: false)
         return Tensor(id: id, channels: x.channels, size: outputSize(x.size, kernel: kernel, stride: stride, padding: padding))
     }
 
@@ -153,8 +155,9 @@ private struct NASNetA {
     /// A Keras `SeparableConv2D(filters, kernel, use_bias=False)`: a depthwise conv followed by a
     /// 1x1 conv, as two layers.
     private func separableConv(_ x: Tensor, _ name: String, filters: Int, kernel: Int, stride: Int, padding: Padding) -> Tensor {
-        let depthwise = conv(x, name + "_depthwise", filters: x.channels, kernel: kernel, stride: stride,
-                             padding: padding, groups: x.channels)
+        let depthwise = conv(
+            x, name + "_depthwise", filters: x.channels, kernel: kernel, stride: stride,
+            padding: padding, groups: x.channels)
         return conv(depthwise, name + "_pointwise", filters: filters, kernel: 1, padding: .valid)
     }
 

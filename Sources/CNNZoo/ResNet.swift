@@ -51,8 +51,9 @@ func resnet(
             for i in 0..<count {
                 let stride = (stage > 0 && i == 0) ? 2 : 1
                 b.block(String(i), type: squeezeExcitation ? "SEBottleneck" : block.typeName) {
-                    x = residualBlock(b, x, block: block, inChannels: channels, width: width, stride: stride,
-                                      squeezeExcitation: squeezeExcitation)
+                    x = residualBlock(
+                        b, x, block: block, inChannels: channels, width: width, stride: stride,
+                        squeezeExcitation: squeezeExcitation)
                 }
                 channels = width * block.expansion
             }
@@ -126,7 +127,8 @@ extension Zoo {
         "He, Zhang, Ren and Sun, \"Deep Residual Learning for Image Recognition\", CVPR 2016 (arXiv 2015)"
 
     private static func resnetModel(_ name: String, _ title: String, _ block: ResidualBlock, _ stages: [Int]) -> ZooModel {
-        let blockText = block == .basic
+        let blockText =
+            block == .basic
             ? "basic blocks of two 3x3 convolutions"
             : "bottleneck blocks (a 1x1 conv reduces the channels, a 3x3 works at the narrow width, a 1x1 expands them four times)"
         return ZooModel(

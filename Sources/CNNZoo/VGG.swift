@@ -3,7 +3,10 @@ import CNNModel
 /// One column of the VGG paper's Table 1, as torchvision's `cfgs` writes it: the filters of each
 /// 3x3 convolution, with `nil` for a 2x2 max pool.
 enum VGGConfig: String, Sendable {
-    case a = "A", b = "B", d = "D", e = "E"
+    case a = "A"
+    case b = "B"
+    case d = "D"
+    case e = "E"
 
     var layers: [Int?] {
         switch self {
@@ -11,8 +14,10 @@ enum VGGConfig: String, Sendable {
         case .b: return [64, 64, nil, 128, 128, nil, 256, 256, nil, 512, 512, nil, 512, 512, nil]
         case .d: return [64, 64, nil, 128, 128, nil, 256, 256, 256, nil, 512, 512, 512, nil, 512, 512, 512, nil]
         case .e:
-            return [64, 64, nil, 128, 128, nil, 256, 256, 256, 256, nil,
-                    512, 512, 512, 512, nil, 512, 512, 512, 512, nil]
+            return [
+                64, 64, nil, 128, 128, nil, 256, 256, 256, 256, nil,
+                512, 512, 512, 512, nil, 512, 512, 512, 512, nil,
+            ]
         }
     }
 
@@ -60,17 +65,18 @@ extension Zoo {
         let depth = config.depth
         let name = "vgg\(depth)" + (batchNorm ? "_bn" : "")
         let convs = depth - 3
-        let variant = batchNorm
+        let variant =
+            batchNorm
             ? """
-              This is torchvision's variant with batch normalization after every convolution, added \
-              after the paper (batch norm is from 2015): it makes the deep plain stack easy to train \
-              from scratch, where the paper had to initialize its deeper nets from the shallow \
-              configuration A.
-              """
+            This is torchvision's variant with batch normalization after every convolution, added \
+            after the paper (batch norm is from 2015): it makes the deep plain stack easy to train \
+            from scratch, where the paper had to initialize its deeper nets from the shallow \
+            configuration A.
+            """
             : """
-              The paper trained configuration A from scratch and initialized the deeper ones from it, \
-              because the plain stack was hard to train.
-              """
+            The paper trained configuration A from scratch and initialized the deeper ones from it, \
+            because the plain stack was hard to train.
+            """
         let description = """
             VGG asked a simple question: what happens if a CNN uses nothing but 3x3 convolutions \
             (stride 1, padding 1) and 2x2 max pools, and just gets deeper? A stack of two 3x3 \

@@ -2,7 +2,7 @@ import CNCurses
 import CNNTUI
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real terminal, through ncursesw: copies changed cells to the screen and reads keys.

@@ -17,7 +17,8 @@ struct CNNTUICommand: ParsableCommand {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let first = arguments.first, !first.hasPrefix("-"), Zoo.model(named: first) == nil,
-           !(configuration.subcommands.map { $0._commandName } + ["help"]).contains(first) {
+            !(configuration.subcommands.map { $0._commandName } + ["help"]).contains(first)
+        {
             exit(withError: UnknownCommandError(first, commands: configuration.subcommands.map { $0._commandName }))
         }
         main(arguments)
@@ -36,8 +37,9 @@ struct UnknownCommandError: Error, CustomStringConvertible, LocalizedError {
 
     var description: String {
         "unknown command or model '\(word)'; "
-            + (suggestions.isEmpty ? "see `cnn-tui --help` for the commands and `cnn-tui list` for the models"
-                                   : "did you mean \(NameSuggestions.quotedList(suggestions))?")
+            + (suggestions.isEmpty
+                ? "see `cnn-tui --help` for the commands and `cnn-tui list` for the models"
+                : "did you mean \(NameSuggestions.quotedList(suggestions))?")
     }
 
     var errorDescription: String? { description }

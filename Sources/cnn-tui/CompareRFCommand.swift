@@ -23,7 +23,8 @@ extension CNNTUICommand {
         func spatial() throws -> Size2 {
             let parts = size.split(separator: "x").compactMap { Int($0) }
             guard (1...2).contains(parts.count), parts.allSatisfy({ $0 > 0 }),
-                  parts.count == size.split(separator: "x").count else {
+                parts.count == size.split(separator: "x").count
+            else {
                 throw ValidationError("--size must be HxW with positive sizes, e.g. 56x56; got '\(size)'")
             }
             return parts.count == 1 ? Size2(parts[0]) : Size2(parts[0], parts[1])
@@ -45,9 +46,10 @@ extension CNNTUICommand {
             }
             if let stack {
                 let kernel = self.kernel ?? 3
-                comparisons.append(try calculate { () throws(AnalysisError) in
-                    try KernelStackComparison(count: stack, kernel: kernel, channels: channels, size: size)
-                })
+                comparisons.append(
+                    try calculate { () throws(AnalysisError) in
+                        try KernelStackComparison(count: stack, kernel: kernel, channels: channels, size: size)
+                    })
             }
             CalculatorReport.compare(comparisons).forEach { print($0) }
         }

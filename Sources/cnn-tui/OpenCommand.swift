@@ -3,12 +3,12 @@ import CNNData
 import CNNModel
 import CNNRuntime
 import CNNTUI
-import Foundation
 import CNNZoo
+import Foundation
 import NCursesBackend
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension CNNTUICommand {
@@ -18,10 +18,16 @@ extension CNNTUICommand {
 
         @OptionGroup var model: ModelSelection
 
-        @Option(help: ArgumentHelp("The sample the feature maps run: mnist:N, cifar10:N, cifar100:N or imagenet:N (default: the first of the data set that suits the model).", valueName: "DATASET:N"))
+        @Option(
+            help: ArgumentHelp(
+                "The sample the feature maps run: mnist:N, cifar10:N, cifar100:N or imagenet:N (default: the first of the data set that suits the model).",
+                valueName: "DATASET:N"))
         var sample: String?
 
-        @Option(help: ArgumentHelp("Weights for the feature maps, as safetensors with torchvision's names (default: shipped trained weights, else random).", valueName: "W.safetensors"))
+        @Option(
+            help: ArgumentHelp(
+                "Weights for the feature maps, as safetensors with torchvision's names (default: shipped trained weights, else random).",
+                valueName: "W.safetensors"))
         var weights: String?
 
         @Option(help: "The screen to start on: graph, rf, calc or maps.")
@@ -58,8 +64,9 @@ extension CNNTUICommand {
             }
             let colors = !noColor && (getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
             let assets = SampleFiles.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment)
-            var state = try AppState(model: zoo, input: analysis.input, options: ZooOptions(auxClassifiers: model.aux),
-                                     theme: Theme(ascii: ascii, colors: colors), samples: assets.map(SampleCache.init(files:)))
+            var state = try AppState(
+                model: zoo, input: analysis.input, options: ZooOptions(auxClassifiers: model.aux),
+                theme: Theme(ascii: ascii, colors: colors), samples: assets.map(SampleCache.init(files:)))
             state.featureMaps.weightsFile = weights
             if let sample { try state.chooseSample(SampleID(parsing: sample)) }
             // Checked now, so that a bad file is a one-line error rather than a message in the UI.

@@ -156,7 +156,8 @@ extension CNNTUICommand.Params {
             let input = try o.shape()
             let (kernel, stride, padding, dilation) = (
                 try o.pair(o.kernel, "kernel"), try o.pair(o.stride, "stride"), try o.paddingValue(),
-                try o.pair(o.dilation, "dilation"))
+                try o.pair(o.dilation, "dilation")
+            )
             let result = try calculate { () throws(AnalysisError) in
                 try Calculator.depthwiseSeparable(
                     input: input, kernel: kernel, filters: o.filters, stride: stride, padding: padding,

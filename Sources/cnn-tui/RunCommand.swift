@@ -12,7 +12,10 @@ extension CNNTUICommand {
 
         @OptionGroup var selection: ModelSelection
 
-        @Option(help: ArgumentHelp("Weights as safetensors with torchvision's state_dict names (default: the model's shipped weights (lenet5) or fixed kernels (filters), else He initialization).", valueName: "W.safetensors"))
+        @Option(
+            help: ArgumentHelp(
+                "Weights as safetensors with torchvision's state_dict names (default: the model's shipped weights (lenet5) or fixed kernels (filters), else He initialization).",
+                valueName: "W.safetensors"))
         var weights: String?
 
         @Option(help: "Seed of the He initialization when no weights are given.")
@@ -60,8 +63,9 @@ extension CNNTUICommand {
             if let threads { setBLASThreads(threads) }
             let bundled = try sample.map { try SampleID(parsing: $0) }
             let input: InferenceRun.Input = image.map { .image($0) } ?? bundled.map { .sample($0) } ?? tensor.map { .tensorFile($0) } ?? .random(seed: seed)
-            let settings = InferenceRun.Settings(input: input, weightsFile: weights, seed: seed, untrained: untrained,
-                                                 outputFile: output, layers: layers, repeats: self.repeat, profile: profile)
+            let settings = InferenceRun.Settings(
+                input: input, weightsFile: weights, seed: seed, untrained: untrained,
+                outputFile: output, layers: layers, repeats: self.repeat, profile: profile)
             let assets = SampleFiles.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment)
             let result = try InferenceRun(model: model, analysis: analysis, settings: settings, assets: assets).run()
 

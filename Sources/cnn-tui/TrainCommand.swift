@@ -7,7 +7,7 @@ import CNNRuntime
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension CNNTUICommand {
@@ -17,7 +17,9 @@ extension CNNTUICommand {
 
         @OptionGroup var selection: ModelSelection
 
-        @Option(help: ArgumentHelp("A folder of MNIST/Fashion-MNIST IDX files or CIFAR-10/100 binaries (default: the bundled 4,000 + 1,000 MNIST digits).", valueName: "DIR"))
+        @Option(
+            help: ArgumentHelp(
+                "A folder of MNIST/Fashion-MNIST IDX files or CIFAR-10/100 binaries (default: the bundled 4,000 + 1,000 MNIST digits).", valueName: "DIR"))
         var data: String?
 
         @Option(help: "Passes over the training images.")
@@ -68,27 +70,34 @@ extension CNNTUICommand {
             var settings = Optimizer.Settings(kind: optimizer, learningRate: lr ?? (optimizer == .adam ? 0.001 : 0.01))
             settings.momentum = momentum
             settings.weightDecay = weightDecay
-            let training = try TrainingRun(model: model, analysis: analysis, data: folder,
-                                           settings: .init(epochs: epochs, batchSize: batch, optimizer: settings, seed: seed, maxShift: shift))
-            print("training \(model.title) at \(analysis.input) on \(folder.path) (\(folder.format.rawValue)): "
-                  + "\(training.train.count.grouped) training, \(training.test.count.grouped) test images")
-            print("\(optimizer.rawValue), learning rate \(settings.learningRate)\(optimizer == .sgd ? ", momentum \(momentum)" : ""), "
-                   + "batch \(batch), \(epochs) epoch\(epochs == 1 ? "" : "s")\(shift > 0 ? ", shifts up to \(shift) px" : ""), seed \(seed), \(analysis.trainableParams.grouped) parameters")
+            let training = try TrainingRun(
+                model: model, analysis: analysis, data: folder,
+                settings: .init(epochs: epochs, batchSize: batch, optimizer: settings, seed: seed, maxShift: shift))
+            print(
+                "training \(model.title) at \(analysis.input) on \(folder.path) (\(folder.format.rawValue)): "
+                    + "\(training.train.count.grouped) training, \(training.test.count.grouped) test images")
+            print(
+                "\(optimizer.rawValue), learning rate \(settings.learningRate)\(optimizer == .sgd ? ", momentum \(momentum)" : ""), "
+                    + "batch \(batch), \(epochs) epoch\(epochs == 1 ? "" : "s")\(shift > 0 ? ", shifts up to \(shift) px" : ""), seed \(seed), \(analysis.trainableParams.grouped) parameters"
+            )
             let bar = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
             let command = (["cnn-tui"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let outcome = try training.train(saving: checkpoint, command: command, progress: { bar.show($0, epochs: epochs) }) { result, saved in
                 bar.clear()
-                print("epoch \(String(repeating: " ", count: String(epochs).count - String(result.epoch).count))\(result.epoch)/\(epochs)  "
-                      + "loss \(formatFixed(result.trainLoss, digits: 4))  train acc \(percent(result.trainAccuracy, digits: 2))  "
-                      + "test loss \(formatFixed(result.testLoss, digits: 4))  test acc \(percent(result.testAccuracy, digits: 2))  "
-                      + "\(formatFixed(result.seconds, digits: 1)) s  \((Int(result.imagesPerSecond)).grouped) img/s"
-                      + (saved ? "  best, saved" : ""))
+                print(
+                    "epoch \(String(repeating: " ", count: String(epochs).count - String(result.epoch).count))\(result.epoch)/\(epochs)  "
+                        + "loss \(formatFixed(result.trainLoss, digits: 4))  train acc \(percent(result.trainAccuracy, digits: 2))  "
+                        + "test loss \(formatFixed(result.testLoss, digits: 4))  test acc \(percent(result.testAccuracy, digits: 2))  "
+                        + "\(formatFixed(result.seconds, digits: 1)) s  \((Int(result.imagesPerSecond)).grouped) img/s"
+                        + (saved ? "  best, saved" : ""))
             }
             bar.clear()
             switch outcome {
             case .finished(let best):
                 if let best {
-                    print("best: epoch \(best.epoch), test accuracy \(percent(best.testAccuracy, digits: 2)) on \(training.test.count.grouped) images; wrote \(out)")
+                    print(
+                        "best: epoch \(best.epoch), test accuracy \(percent(best.testAccuracy, digits: 2)) on \(training.test.count.grouped) images; wrote \(out)"
+                    )
                 }
             case .interrupted(let best):
                 print("interrupted: \(out) has the best weights so far (epoch \(best.epoch), test accuracy \(percent(best.testAccuracy, digits: 2)))")
@@ -120,7 +129,8 @@ private final class ProgressLine {
         last = now
         let width = 30
         let filled = p.samplesTotal > 0 ? width * p.samplesDone / p.samplesTotal : 0
-        let line = "epoch \(p.epoch)/\(epochs) [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let line =
+            "epoch \(p.epoch)/\(epochs) [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
             + "] \(p.samplesDone.grouped)/\(p.samplesTotal.grouped)  loss \(formatFixed(p.loss, digits: 4))  "
             + "acc \(percent(p.accuracy, digits: 2))  \((Int(p.imagesPerSecond)).grouped) img/s"
         FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))

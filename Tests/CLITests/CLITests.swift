@@ -29,8 +29,9 @@ final class CLITests: XCTestCase {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     func testParamsConvPrintsShapeAndFormula() throws {
@@ -142,8 +143,9 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let layers = try XCTUnwrap(object["layers"] as? [[String: Any]])
-        XCTAssertEqual(layers.compactMap { $0["name"] as? String },
-                       ["input", "conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "flatten", "fc"])
+        XCTAssertEqual(
+            layers.compactMap { $0["name"] as? String },
+            ["input", "conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "flatten", "fc"])
         let layer4 = try XCTUnwrap(layers.first { $0["name"] as? String == "layer4" })
         XCTAssertEqual(layer4["params"] as? Int, 14_987_264, "the table's row for layer4")
         XCTAssertEqual(layer4["outputShape"] as? [Int], [2048, 7, 7])
@@ -192,7 +194,8 @@ final class CLITests: XCTestCase {
     func testRFTakesTheBlockNamesSummaryPrints() throws {
         let r = try run("rf", "resnet50", "--layer", "layer4")
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.hasPrefix("layer4 (Sequential block) in resnet50 at input 3x224x224: the field at the block's end, layer4.2.relu:3 (ReLU)\n"), r.stdout)
+        XCTAssertTrue(
+            r.stdout.hasPrefix("layer4 (Sequential block) in resnet50 at input 3x224x224: the field at the block's end, layer4.2.relu:3 (ReLU)\n"), r.stdout)
         XCTAssertTrue(r.stdout.contains("Receptive field: 427x427 pixels"), r.stdout)
         XCTAssertTrue(try run("rf", "resnet50", "--layer", "layer4.2").stdout.contains("Receptive field: 427x427 pixels"))
         let inception = try run("rf", "googlenet", "--layer", "inception3a")

@@ -36,8 +36,9 @@ final class ImageFittingTests: XCTestCase {
         var pixels = [UInt8](repeating: 0, count: 28 * 28)
         pixels[0] = 255  // top-left pixel of the digit
         pixels[28 * 28 - 1] = 128
-        let out = ImageFitting.fit(Image(width: 28, height: 28, channels: 1, pixels: pixels), channels: 1, height: 32, width: 32,
-                                   mean: [0], std: [1])
+        let out = ImageFitting.fit(
+            Image(width: 28, height: 28, channels: 1, pixels: pixels), channels: 1, height: 32, width: 32,
+            mean: [0], std: [1])
         XCTAssertEqual(out[2 * 32 + 2], 1)
         XCTAssertEqual(out[29 * 32 + 29], 128 / 255, accuracy: 1e-6)
         XCTAssertEqual(out.filter { $0 != 0 }.count, 2, "nothing is interpolated")
@@ -77,7 +78,8 @@ final class ImageFittingTests: XCTestCase {
         let out = ImageFitting.fit(image, channels: 1, height: 32, width: 32, mean: [0], std: [1])
         for y in 0..<32 {
             for x in 0..<32 {
-                let expected = ImageFitting.sourcePixel(x: Double(x), y: Double(y), width: 28, height: 28, inputWidth: 32, inputHeight: 32)
+                let expected =
+                    ImageFitting.sourcePixel(x: Double(x), y: Double(y), width: 28, height: 28, inputWidth: 32, inputHeight: 32)
                     .map { Float(image[$0.x, $0.y, 0]) / 255 } ?? 0
                 XCTAssertEqual(out[y * 32 + x], expected, accuracy: 1e-6, "(\(x), \(y))")
             }

@@ -10,7 +10,10 @@ final class PNGTests: XCTestCase {
     static let directory = Repository.fixture("png")
 
     struct Expected: Decodable {
-        struct File: Decodable { let channels: Int; let pixels: [UInt8] }
+        struct File: Decodable {
+            let channels: Int
+            let pixels: [UInt8]
+        }
         let width: Int
         let height: Int
         let files: [String: File]

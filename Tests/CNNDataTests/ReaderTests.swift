@@ -117,7 +117,12 @@ final class ReaderTests: XCTestCase {
         for _ in 0..<300 {
             let count = Int(next() % 80)
             var bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) }
-            if count > 4 && next() % 2 == 0 { bytes[0] = 0; bytes[1] = 0; bytes[2] = 8; bytes[3] = UInt8(next() % 5) }
+            if count > 4 && next() % 2 == 0 {
+                bytes[0] = 0
+                bytes[1] = 0
+                bytes[2] = 8
+                bytes[3] = UInt8(next() % 5)
+            }
             _ = try? IDXArray.decode(Data(bytes), file: "r")
             _ = try? PNM.decode(Data(bytes), file: "r")
             _ = try? CIFARFiles.decode(Data(bytes), variant: .cifar100, file: "r")

@@ -28,13 +28,15 @@ final class ConvolutionTests: XCTestCase {
                     let biasPointer = conv.bias ? bp.baseAddress : nil
                     fast.withUnsafeMutableBufferPointer { out in
                         workspace.withUnsafeMutableBufferPointer { ws in
-                            conv2dForward(output: out.baseAddress!, input: xp.baseAddress!, weight: wp.baseAddress!,
-                                          bias: biasPointer, geometry: g, workspace: ws.baseAddress!)
+                            conv2dForward(
+                                output: out.baseAddress!, input: xp.baseAddress!, weight: wp.baseAddress!,
+                                bias: biasPointer, geometry: g, workspace: ws.baseAddress!)
                         }
                     }
                     reference.withUnsafeMutableBufferPointer { out in
-                        conv2dReference(output: out.baseAddress!, input: xp.baseAddress!, weight: wp.baseAddress!,
-                                        bias: biasPointer, geometry: g)
+                        conv2dReference(
+                            output: out.baseAddress!, input: xp.baseAddress!, weight: wp.baseAddress!,
+                            bias: biasPointer, geometry: g)
                     }
                 }
             }
@@ -47,13 +49,15 @@ final class ConvolutionTests: XCTestCase {
     }
 
     func testStrideTwoSevenBySevenStem() throws {
-        try check(Conv2D(filters: 4, kernel: 7, stride: 2, padding: .symmetric(3), bias: false),
-                  input: TensorShape(channels: 3, height: 23, width: 20), seed: 2)
+        try check(
+            Conv2D(filters: 4, kernel: 7, stride: 2, padding: .symmetric(3), bias: false),
+            input: TensorShape(channels: 3, height: 23, width: 20), seed: 2)
     }
 
     func testAsymmetricSamePaddingAndNonSquareKernels() throws {
         try check(Conv2D(filters: 6, kernel: Size2(1, 7), stride: 2, padding: .same), input: TensorShape(channels: 4, height: 10, width: 13), seed: 3)
-        try check(Conv2D(filters: 6, kernel: Size2(7, 1), padding: .explicit(Pad4(h: 3, w: 0))), input: TensorShape(channels: 4, height: 10, width: 13), seed: 4)
+        try check(
+            Conv2D(filters: 6, kernel: Size2(7, 1), padding: .explicit(Pad4(h: 3, w: 0))), input: TensorShape(channels: 4, height: 10, width: 13), seed: 4)
     }
 
     func testDilation() throws {
@@ -65,8 +69,9 @@ final class ConvolutionTests: XCTestCase {
     }
 
     func testDepthwiseDirectKernel() throws {
-        try check(Conv2D(filters: 7, kernel: 3, stride: 2, padding: .symmetric(1), groups: 7, bias: false),
-                  input: TensorShape(channels: 7, height: 15, width: 14), seed: 7)
+        try check(
+            Conv2D(filters: 7, kernel: 3, stride: 2, padding: .symmetric(1), groups: 7, bias: false),
+            input: TensorShape(channels: 7, height: 15, width: 14), seed: 7)
         try check(Conv2D(filters: 5, kernel: 5, padding: .same, groups: 5), input: TensorShape(channels: 5, height: 8, width: 8), seed: 8)
     }
 
@@ -82,8 +87,11 @@ final class ConvolutionTests: XCTestCase {
     func testPointwiseSkipsIm2col() throws {
         let conv = Conv2D(filters: 9, kernel: 1)
         try check(conv, input: TensorShape(channels: 6, height: 7, width: 5), seed: 9)
-        XCTAssertTrue(ConvGeometry(conv, input: TensorShape(channels: 6, height: 7, width: 5),
-                                   output: TensorShape(channels: 9, height: 7, width: 5), padding: .zero).isPointwise)
+        XCTAssertTrue(
+            ConvGeometry(
+                conv, input: TensorShape(channels: 6, height: 7, width: 5),
+                output: TensorShape(channels: 9, height: 7, width: 5), padding: .zero
+            ).isPointwise)
     }
 
     func testAKernelAsLargeAsItsInputIsAMatrixVectorProduct() throws {
@@ -101,8 +109,9 @@ final class ConvolutionTests: XCTestCase {
     func testReferenceOnAHandExample() {
         // A 3x3 box filter of ones over a 3x3 input of 1...9, valid padding: one output, 45.
         let conv = Conv2D(filters: 1, kernel: 3, bias: false)
-        let g = ConvGeometry(conv, input: TensorShape(channels: 1, height: 3, width: 3),
-                             output: TensorShape(channels: 1, height: 1, width: 1), padding: .zero)
+        let g = ConvGeometry(
+            conv, input: TensorShape(channels: 1, height: 3, width: 3),
+            output: TensorShape(channels: 1, height: 1, width: 1), padding: .zero)
         let x: [Float] = (1...9).map(Float.init)
         let w = [Float](repeating: 1, count: 9)
         var out: [Float] = [0]

@@ -94,7 +94,11 @@ final class ExecutorTests: XCTestCase {
 
         try e.setInput(input)
         var calls = 0
-        XCTAssertFalse(e.run(isCancelled: { calls += 1; return calls > 2 }))
+        XCTAssertFalse(
+            e.run(isCancelled: {
+                calls += 1
+                return calls > 2
+            }))
         XCTAssertEqual(e.computedThrough, 2)
         e.run()
         XCTAssertEqual(e.output(e.computedThrough).values, stepped)
@@ -158,8 +162,9 @@ final class ExecutorTests: XCTestCase {
         XCTAssertTrue(bn.mean === weights["bn.running_mean"] && bn.gamma === weights["bn.weight"])
         XCTAssertEqual([bn.channels, bn.pixels], [128, 16])
         XCTAssertEqual(lowering.steps[5].inputCounts, [2048])
-        XCTAssertThrowsError(try Lowering(analysis: analysis, weights: Weights(tensors: [:], origin: "none")),
-                             "a lowering checks the weights first")
+        XCTAssertThrowsError(
+            try Lowering(analysis: analysis, weights: Weights(tensors: [:], origin: "none")),
+            "a lowering checks the weights first")
     }
 
     func testWeightsAreCheckedByNameAndShape() throws {

@@ -45,8 +45,9 @@ final class GradientTests: XCTestCase {
             nudge(epsilon)
             let numeric = Float((plus - minus) / Double(2 * epsilon))
             let tolerance = 5e-2 * max(abs(numeric), abs(analytic)) + 1e-3
-            XCTAssertLessThanOrEqual(abs(numeric - analytic), tolerance, "\(name): backward \(analytic), finite difference \(numeric)",
-                                     file: file, line: line)
+            XCTAssertLessThanOrEqual(
+                abs(numeric - analytic), tolerance, "\(name): backward \(analytic), finite difference \(numeric)",
+                file: file, line: line)
         }
         var checked = 0
         for (name, tensor) in trainer.parameters {

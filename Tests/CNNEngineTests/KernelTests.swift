@@ -5,7 +5,9 @@ import XCTest
 
 /// The kernels on examples small enough to work out by hand.
 final class KernelTests: XCTestCase {
-    private func pool(_ p: Pool2D, _ input: [Float], _ shape: TensorShape, _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, PoolGeometry) -> Void) throws -> [Float] {
+    private func pool(_ p: Pool2D, _ input: [Float], _ shape: TensorShape, _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, PoolGeometry) -> Void)
+        throws -> [Float]
+    {
         let b = GraphBuilder("pool")
         _ = b.add(.pool(p), "pool", inputs: [b.input()])
         let a = try ModelAnalysis(graph: b.build(), input: shape).layers[1]
@@ -39,8 +41,9 @@ final class KernelTests: XCTestCase {
 
     func testCeilModeAveragesThePartialWindowOverWhatItCovers() throws {
         // PyTorch: AvgPool2d(2, 2, ceil_mode=True) on a 3x3 input of ones gives 2x2 ones.
-        let y = try pool(Pool2D(.average, kernel: 2, ceilMode: true), [Float](repeating: 1, count: 9),
-                         TensorShape(channels: 1, height: 3, width: 3), avgPool2dReference)
+        let y = try pool(
+            Pool2D(.average, kernel: 2, ceilMode: true), [Float](repeating: 1, count: 9),
+            TensorShape(channels: 1, height: 3, width: 3), avgPool2dReference)
         XCTAssertEqual(y, [1, 1, 1, 1])
     }
 
@@ -77,8 +80,9 @@ final class KernelTests: XCTestCase {
         let x: [Float] = [3, 5, 10, 20]
         var y = [Float](repeating: 0, count: 4)
         let gamma: [Float] = [2, 1], beta: [Float] = [1, 0], mean: [Float] = [4, 15], variance: [Float] = [1, 25]
-        batchNormForward(output: &y, input: x, channels: 2, pixels: 2, gamma: gamma, beta: beta, mean: mean,
-                         variance: variance, epsilon: 0)
+        batchNormForward(
+            output: &y, input: x, channels: 2, pixels: 2, gamma: gamma, beta: beta, mean: mean,
+            variance: variance, epsilon: 0)
         XCTAssertEqual(y, [-1, 3, -1, 1])
     }
 
@@ -86,13 +90,15 @@ final class KernelTests: XCTestCase {
         // Three channels, one pixel, size 5: every channel's window holds all three.
         let x: [Float] = [1, 2, 3]
         var y = [Float](repeating: 0, count: 3)
-        localResponseNormForward(output: &y, input: x, channels: 3, pixels: 1,
-                                 parameters: LocalResponseNorm(size: 5, alpha: 1e-4, beta: 0.75, k: 2))
+        localResponseNormForward(
+            output: &y, input: x, channels: 3, pixels: 1,
+            parameters: LocalResponseNorm(size: 5, alpha: 1e-4, beta: 0.75, k: 2))
         let denominator = pow(2 + 1e-4 / 5 * 14, 0.75)
         XCTAssertEqual(Double(y[1]), 2 / denominator, accuracy: 1e-6)
         // Size 3: channel 0 sees channels 0 and 1 only.
-        localResponseNormForward(output: &y, input: x, channels: 3, pixels: 1,
-                                 parameters: LocalResponseNorm(size: 3, alpha: 3, beta: 1, k: 1))
+        localResponseNormForward(
+            output: &y, input: x, channels: 3, pixels: 1,
+            parameters: LocalResponseNorm(size: 3, alpha: 3, beta: 1, k: 1))
         XCTAssertEqual(y[0], 1 / (1 + 1 * 5), accuracy: 1e-6)
     }
 
@@ -122,12 +128,14 @@ final class KernelTests: XCTestCase {
         withPointers([[1, 1, 1], [1, 2, 3], [0, 0, 1]]) { addForward(output: &y, inputs: $0, count: 3) }
         XCTAssertEqual(y, [2, 3, 5])
         var padded = [Float](repeating: -1, count: 6)
-        padForward(output: &padded, input: [1, 2], channels: 1, height: 1, width: 2,
-                   padding: Pad4(top: 0, bottom: 1, left: 0, right: 1), crop: false)
+        padForward(
+            output: &padded, input: [1, 2], channels: 1, height: 1, width: 2,
+            padding: Pad4(top: 0, bottom: 1, left: 0, right: 1), crop: false)
         XCTAssertEqual(padded, [1, 2, 0, 0, 0, 0])
         var cropped: [Float] = [0]
-        padForward(output: &cropped, input: [1, 2, 3, 4], channels: 1, height: 2, width: 2,
-                   padding: Pad4(top: 1, bottom: 0, left: 1, right: 0), crop: true)
+        padForward(
+            output: &cropped, input: [1, 2, 3, 4], channels: 1, height: 2, width: 2,
+            padding: Pad4(top: 1, bottom: 0, left: 1, right: 0), crop: true)
         XCTAssertEqual(cropped, [4])
     }
 }

@@ -16,8 +16,10 @@ final class PyTorchReferenceTests: XCTestCase {
     /// `case` is a zoo name, optionally `@CxHxW` for the input; `winograd` names layers that must
     /// run as Winograd F(2x2, 3x3), so that the fixtures hold that path to PyTorch too.
     /// `narrow` layers must run through the narrow GEMM where the CPU has AVX-512.
-    private func check(_ fixture: String, winograd: [String] = [], narrow: [String] = [],
-                       file: StaticString = #filePath, line: UInt = #line) throws {
+    private func check(
+        _ fixture: String, winograd: [String] = [], narrow: [String] = [],
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let parts = fixture.split(separator: "@").map(String.init)
         let model = try XCTUnwrap(Zoo.model(named: parts[0]))
         let analysis = try model.analysis(input: parts.count > 1 ? TensorShape(parsing: parts[1]) : nil)
@@ -27,15 +29,17 @@ final class PyTorchReferenceTests: XCTestCase {
         var random = NormalGenerator(seed: Self.seed ^ fnv1a("input"))
         let input = Tensor(analysis.input)
         for i in 0..<input.count { input[i] = random.next() }
-        XCTAssertEqual(Array(input.values.prefix(16)), try XCTUnwrap(reference["input_head"]).values,
-                       "the input generator matches the Python port", file: file, line: line)
+        XCTAssertEqual(
+            Array(input.values.prefix(16)), try XCTUnwrap(reference["input_head"]).values,
+            "the input generator matches the Python port", file: file, line: line)
 
         let executor = try Executor(analysis: analysis, weights: .randomized(analysis, seed: Self.seed))
         let viaWinograd = Set(executor.winogradLayers.map { analysis.graph.layers[$0].name })
         XCTAssertTrue(viaWinograd.isSuperset(of: winograd), "Winograd runs \(viaWinograd.sorted())", file: file, line: line)
         let viaNarrow = Set(executor.narrowGEMMLayers.map { analysis.graph.layers[$0].name })
-        XCTAssertTrue(cnn_narrow_gemm_is_fast() == 0 || viaNarrow.isSuperset(of: narrow), "narrow GEMM runs \(viaNarrow.sorted())",
-                      file: file, line: line)
+        XCTAssertTrue(
+            cnn_narrow_gemm_is_fast() == 0 || viaNarrow.isSuperset(of: narrow), "narrow GEMM runs \(viaNarrow.sorted())",
+            file: file, line: line)
         try executor.setInput(input)
         executor.run()
         let output = executor.output(analysis.graph.layers.count - 1)

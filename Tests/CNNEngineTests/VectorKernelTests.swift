@@ -6,7 +6,7 @@ import XCTest
 @testable import CNNEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The CKernels loops (Winograd, im2col, pooling, tanh, fused epilogues) against the Swift
@@ -41,18 +41,21 @@ final class VectorKernelTests: XCTestCase {
     }
 
     /// Winograd F(2x2, 3x3) of a random input against the loop-by-loop convolution.
-    private func checkWinograd(_ conv: Conv2D, _ input: TensorShape, clamp: ActivationClamp = .identity, seed: UInt64,
-                               file: StaticString = #filePath, line: UInt = #line) throws {
+    private func checkWinograd(
+        _ conv: Conv2D, _ input: TensorShape, clamp: ActivationClamp = .identity, seed: UInt64,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let g = try geometry(conv, input)
         XCTAssertTrue(g.isWinogradShaped, file: file, line: line)
         let (x, w, bias, expected) = reference(g, bias: conv.bias, clamp: clamp, seed: seed)
         var transformed = [Float](repeating: .nan, count: g.winogradWeightCount)
         winogradTransformWeights(&transformed, weight: w, geometry: g)
         var workspace = [Float](repeating: .nan, count: g.winogradWorkspaceCount)
-        try forEachLevel { level in
+        forEachLevel { level in
             var out = [Float](repeating: .nan, count: expected.count)
-            winogradConv2dForward(output: &out, input: x, transformedWeight: transformed, bias: bias, geometry: g,
-                                  clamp: clamp, workspace: &workspace)
+            winogradConv2dForward(
+                output: &out, input: x, transformedWeight: transformed, bias: bias, geometry: g,
+                clamp: clamp, workspace: &workspace)
             assertMatches(expected, out, "\(conv) on \(input), \(level)", file: file, line: line)
         }
     }
@@ -60,12 +63,14 @@ final class VectorKernelTests: XCTestCase {
     func testWinogradMatchesTheDefinition() throws {
         try checkWinograd(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 8, width: 8), seed: 1)
         // Odd sizes: the last row and column of tiles hang over the output.
-        try checkWinograd(Conv2D(filters: 20, kernel: 3, padding: .symmetric(1), bias: false),
-                          TensorShape(channels: 17, height: 9, width: 11), seed: 2)
+        try checkWinograd(
+            Conv2D(filters: 20, kernel: 3, padding: .symmetric(1), bias: false),
+            TensorShape(channels: 17, height: 9, width: 11), seed: 2)
         // No padding, a fused ReLU, and a map a single tile covers.
         try checkWinograd(Conv2D(filters: 16, kernel: 3), TensorShape(channels: 24, height: 13, width: 6), clamp: .relu, seed: 3)
-        try checkWinograd(Conv2D(filters: 32, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 1, width: 2),
-                          clamp: .relu6, seed: 4)
+        try checkWinograd(
+            Conv2D(filters: 32, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 1, width: 2),
+            clamp: .relu6, seed: 4)
         try checkWinograd(Conv2D(filters: 16, kernel: 3, padding: .symmetric(2)), TensorShape(channels: 16, height: 5, width: 7), seed: 5)
     }
 
@@ -85,10 +90,12 @@ final class VectorKernelTests: XCTestCase {
         XCTAssertFalse(try geometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1), groups: 2), input).suitsWinograd)
         XCTAssertFalse(try geometry(Conv2D(filters: 16, kernel: 5, padding: .symmetric(2)), input).suitsWinograd)
         XCTAssertTrue(try geometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 10, width: 10)).suitsWinograd)
-        XCTAssertFalse(try geometry(Conv2D(filters: 8, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 10, width: 10)).suitsWinograd,
-                       "too few channels for the transforms to pay")
-        XCTAssertFalse(try geometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), input).suitsWinograd,
-                       "8x8 outputs: too few tiles for SGEMM")
+        XCTAssertFalse(
+            try geometry(Conv2D(filters: 8, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 10, width: 10)).suitsWinograd,
+            "too few channels for the transforms to pay")
+        XCTAssertFalse(
+            try geometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), input).suitsWinograd,
+            "8x8 outputs: too few tiles for SGEMM")
         XCTAssertTrue(try geometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), input).isWinogradShaped)
     }
 
@@ -108,10 +115,11 @@ final class VectorKernelTests: XCTestCase {
             var packed = [Float](repeating: .nan, count: g.narrowWeightCount)
             packNarrowWeights(&packed, weight: w, geometry: g)
             var workspace = [Float](repeating: .nan, count: g.narrowWorkspaceCount)
-            try forEachLevel { level in
+            forEachLevel { level in
                 var out = [Float](repeating: .nan, count: expected.count)
-                conv2dNarrowForward(output: &out, input: x, packedWeight: packed, bias: bias, geometry: g, clamp: clamp,
-                                    workspace: &workspace)
+                conv2dNarrowForward(
+                    output: &out, input: x, packedWeight: packed, bias: bias, geometry: g, clamp: clamp,
+                    workspace: &workspace)
                 assertMatches(expected, out, "\(conv) on \(input), \(level)")
             }
         }
@@ -130,7 +138,7 @@ final class VectorKernelTests: XCTestCase {
             let g = try geometry(conv, input)
             let (x, w, bias, expected) = reference(g, bias: true, clamp: .relu, seed: 11)
             var workspace = [Float](repeating: .nan, count: g.workspaceCount)
-            try forEachLevel { level in
+            forEachLevel { level in
                 var out = [Float](repeating: .nan, count: expected.count)
                 conv2dForward(output: &out, input: x, weight: w, bias: bias, geometry: g, clamp: .relu, workspace: &workspace)
                 assertMatches(expected, out, "\(conv) on \(input) with ReLU, \(level)")
@@ -147,8 +155,10 @@ final class VectorKernelTests: XCTestCase {
             (Pool2D(.average, kernel: 3, stride: 1, padding: .symmetric(1)), TensorShape(channels: 2, height: 5, width: 6)),
             (Pool2D(.average, kernel: 3, stride: 1, padding: .symmetric(1), countIncludePad: false), TensorShape(channels: 2, height: 5, width: 6)),
             (Pool2D(.average, kernel: 3, stride: 2, padding: .symmetric(1), ceilMode: true), TensorShape(channels: 2, height: 8, width: 9)),
-            (Pool2D(.average, kernel: 3, stride: 2, padding: .symmetric(1), ceilMode: true, countIncludePad: false),
-             TensorShape(channels: 2, height: 8, width: 9)),
+            (
+                Pool2D(.average, kernel: 3, stride: 2, padding: .symmetric(1), ceilMode: true, countIncludePad: false),
+                TensorShape(channels: 2, height: 8, width: 9)
+            ),
         ]
         for (pool, input) in cases {
             let b = GraphBuilder("pool")
@@ -158,10 +168,13 @@ final class VectorKernelTests: XCTestCase {
             var rng = SeededGenerator(seed: 21)
             let x = rng.values(input.elementCount!)
             var expected = [Float](repeating: .nan, count: layer.outputShape.elementCount!)
-            if pool.kind == .max { maxPool2dReference(output: &expected, input: x, geometry: g) }
-            else { avgPool2dReference(output: &expected, input: x, geometry: g) }
+            if pool.kind == .max {
+                maxPool2dReference(output: &expected, input: x, geometry: g)
+            } else {
+                avgPool2dReference(output: &expected, input: x, geometry: g)
+            }
             var scratch = [Float](repeating: .nan, count: g.scratchCount)
-            try forEachLevel { level in
+            forEachLevel { level in
                 var out = [Float](repeating: .nan, count: expected.count)
                 pool2dForward(pool.kind, output: &out, input: x, geometry: g, scratch: &scratch)
                 assertMatches(expected, out, relative: 1e-6, absolute: 1e-6, "\(pool) on \(input), \(level)")

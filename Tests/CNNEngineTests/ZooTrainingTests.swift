@@ -26,9 +26,10 @@ final class ZooTrainingTests: XCTestCase {
             let result = trainer.backward(labels: [1, 7])
             XCTAssertTrue(result.loss.isFinite && result.loss > 0, "\(name): loss \(result.loss)")
             Optimizer(.init(kind: .sgd, learningRate: 0.01)).step(trainer.parameters, gradients: trainer.gradients)
-            let weights = Set(ParameterSpec.all(for: analysis).filter { spec in
-                spec.role == .weight && analysis.graph.layers[spec.layer].op.isWeightLayer
-            }.map(\.name))
+            let weights = Set(
+                ParameterSpec.all(for: analysis).filter { spec in
+                    spec.role == .weight && analysis.graph.layers[spec.layer].op.isWeightLayer
+                }.map(\.name))
             let unchanged = zip(trainer.parameters, before).filter { weights.contains($0.0.name) && $0.0.tensor.values == $0.1 }.map(\.0.name)
             XCTAssertEqual(unchanged, [], "\(name): every conv and dense weight gets an update")
             XCTAssertGreaterThan(weights.count, 20, name)

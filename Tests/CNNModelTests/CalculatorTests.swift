@@ -18,8 +18,9 @@ final class CalculatorTests: XCTestCase {
     }
 
     func testGroupedFormulaShowsTheGroups() throws {
-        let r = try Calculator.layer(.conv2d(Conv2D(filters: 256, kernel: 5, padding: .symmetric(2), groups: 2)),
-                                     input: TensorShape(channels: 96, height: 27, width: 27))
+        let r = try Calculator.layer(
+            .conv2d(Conv2D(filters: 256, kernel: 5, padding: .symmetric(2), groups: 2)),
+            input: TensorShape(channels: 96, height: 27, width: 27))
         XCTAssertEqual(r.formula, "5*5*(96/2)*256 + 256 = 307,456")
     }
 
@@ -30,8 +31,9 @@ final class CalculatorTests: XCTestCase {
 
     func testDepthwiseSeparableSavesMostWeights() throws {
         // MobileNet's example: 3x3, 512 -> 512 channels.
-        let c = try Calculator.depthwiseSeparable(input: TensorShape(channels: 512, height: 14, width: 14), kernel: 3,
-                                                  filters: 512, padding: .symmetric(1), bias: false)
+        let c = try Calculator.depthwiseSeparable(
+            input: TensorShape(channels: 512, height: 14, width: 14), kernel: 3,
+            filters: 512, padding: .symmetric(1), bias: false)
         XCTAssertEqual(c.depthwise.params, 3 * 3 * 512)
         XCTAssertEqual(c.pointwise.params, 512 * 512)
         XCTAssertEqual(c.standard.params, 3 * 3 * 512 * 512)

@@ -22,8 +22,9 @@ final class NameSuggestionsTests: XCTestCase {
 
     func testANameTypedInPartBeatsCloseSpellings() {
         XCTAssertEqual(NameSuggestions.closest(to: "comp", among: commands), ["compare-rf"])
-        XCTAssertEqual(NameSuggestions.closest(to: "layer4.2.conv", among: ["layer4.2.conv1", "layer4.2.conv2", "layer4.2.bn1"]),
-                       ["layer4.2.conv1", "layer4.2.conv2"])
+        XCTAssertEqual(
+            NameSuggestions.closest(to: "layer4.2.conv", among: ["layer4.2.conv1", "layer4.2.conv2", "layer4.2.bn1"]),
+            ["layer4.2.conv1", "layer4.2.conv2"])
     }
 
     func testAListReadsAsASentence() {

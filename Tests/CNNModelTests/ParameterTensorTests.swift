@@ -8,8 +8,9 @@ final class ParameterTensorTests: XCTestCase {
         let op = Op.conv2d(Conv2D(filters: 64, kernel: 3, groups: 4))
         let tensors = op.parameters(input: TensorShape(channels: 32, height: 8, width: 8))
         XCTAssertEqual(tensors, [ParameterTensor(role: .weight, shape: [64, 8, 3, 3]), ParameterTensor(role: .bias, shape: [64])])
-        XCTAssertEqual(op.cost(input: TensorShape(channels: 32, height: 8, width: 8), output: TensorShape(channels: 64, height: 6, width: 6)),
-                       LayerCost(trainableParams: 64 * 8 * 9 + 64, nonTrainableParams: 0, macs: (64 * 8 * 9 + 64) * 36))
+        XCTAssertEqual(
+            op.cost(input: TensorShape(channels: 32, height: 8, width: 8), output: TensorShape(channels: 64, height: 6, width: 6)),
+            LayerCost(trainableParams: 64 * 8 * 9 + 64, nonTrainableParams: 0, macs: (64 * 8 * 9 + 64) * 36))
         XCTAssertEqual(op.parameterFormula(input: TensorShape(channels: 32, height: 8, width: 8)), "3*3*(32/4)*64 + 64 = 4,672")
     }
 
@@ -26,8 +27,9 @@ final class ParameterTensorTests: XCTestCase {
         XCTAssertEqual(affine.map(\.isTrainable), [true, true, false, false])
         XCTAssertEqual(affine.map(\.shape), Array(repeating: [16], count: 4))
         XCTAssertEqual(Op.batchNorm(BatchNorm(affine: false)).parameters(input: input).map(\.role), [.runningMean, .runningVar])
-        XCTAssertEqual(Op.batchNorm(BatchNorm(affine: false)).cost(input: input, output: input),
-                       LayerCost(trainableParams: 0, nonTrainableParams: 32, macs: 0))
+        XCTAssertEqual(
+            Op.batchNorm(BatchNorm(affine: false)).cost(input: input, output: input),
+            LayerCost(trainableParams: 0, nonTrainableParams: 32, macs: 0))
     }
 
     func testTensorsAreNamedAfterTheirModule() throws {

@@ -62,10 +62,12 @@ final class ShapeInferenceTests: XCTestCase {
     }
 
     func testKernelLargerThanInputNamesTheLayer() {
-        XCTAssertThrowsError(try analyse(TensorShape(channels: 3, height: 4, width: 4)) { b, x in
-            let y = b.conv(x, "conv1", filters: 8, kernel: 3)
-            _ = b.conv(y, "conv2", filters: 8, kernel: 3)
-        }) { error in
+        XCTAssertThrowsError(
+            try analyse(TensorShape(channels: 3, height: 4, width: 4)) { b, x in
+                let y = b.conv(x, "conv1", filters: 8, kernel: 3)
+                _ = b.conv(y, "conv2", filters: 8, kernel: 3)
+            }
+        ) { error in
             let e = error as! AnalysisError
             XCTAssertEqual(e.layer, "conv2")
             XCTAssertTrue(e.description.contains("larger than its padded input"), e.description)
@@ -73,38 +75,46 @@ final class ShapeInferenceTests: XCTestCase {
     }
 
     func testMismatchedAddIsAnError() {
-        XCTAssertThrowsError(try analyse(TensorShape(channels: 3, height: 8, width: 8)) { b, x in
-            let y = b.conv(x, "conv", filters: 4, kernel: 1)
-            _ = b.sum([x, y])
-        }) { error in
+        XCTAssertThrowsError(
+            try analyse(TensorShape(channels: 3, height: 8, width: 8)) { b, x in
+                let y = b.conv(x, "conv", filters: 4, kernel: 1)
+                _ = b.sum([x, y])
+            }
+        ) { error in
             XCTAssertEqual((error as! AnalysisError).layer, "add")
             XCTAssertTrue("\(error)".contains("cannot add tensors of shapes 3x8x8 and 4x8x8"), "\(error)")
         }
     }
 
     func testConcatOfDifferentSpatialSizesIsAnError() {
-        XCTAssertThrowsError(try analyse(TensorShape(channels: 3, height: 8, width: 8)) { b, x in
-            let y = b.maxPool(x, "pool", kernel: 2)
-            _ = b.concat([x, y])
-        }) { error in
+        XCTAssertThrowsError(
+            try analyse(TensorShape(channels: 3, height: 8, width: 8)) { b, x in
+                let y = b.maxPool(x, "pool", kernel: 2)
+                _ = b.concat([x, y])
+            }
+        ) { error in
             XCTAssertTrue("\(error)".contains("spatial sizes differ"), "\(error)")
         }
     }
 
     func testDenseDeclaredForAnotherSizeIsAnError() {
-        XCTAssertThrowsError(try analyse(TensorShape(channels: 3, height: 32, width: 32)) { b, x in
-            let f = b.flatten(x)
-            _ = b.dense(f, "fc", 10, inFeatures: 3 * 28 * 28)
-        }) { error in
+        XCTAssertThrowsError(
+            try analyse(TensorShape(channels: 3, height: 32, width: 32)) { b, x in
+                let f = b.flatten(x)
+                _ = b.dense(f, "fc", 10, inFeatures: 3 * 28 * 28)
+            }
+        ) { error in
             XCTAssertEqual((error as! AnalysisError).layer, "fc")
             XCTAssertTrue("\(error)".contains("declared for 2,352 input features, got 3,072"), "\(error)")
         }
     }
 
     func testAbsurdInputOverflowsIntoAnErrorNotACrash() {
-        XCTAssertThrowsError(try analyse(TensorShape(channels: 3, height: 3_000_000_000, width: 3_000_000_000)) { b, x in
-            _ = b.conv(x, "conv", filters: 64, kernel: 3)
-        }) { error in
+        XCTAssertThrowsError(
+            try analyse(TensorShape(channels: 3, height: 3_000_000_000, width: 3_000_000_000)) { b, x in
+                _ = b.conv(x, "conv", filters: 64, kernel: 3)
+            }
+        ) { error in
             XCTAssertTrue("\(error)".contains("overflow"), "\(error)")
         }
     }

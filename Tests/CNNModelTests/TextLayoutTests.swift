@@ -27,8 +27,9 @@ final class TextLayoutTests: XCTestCase {
     }
 
     func testWrapBreaksAtSpacesAndCutsOnlyWordsLongerThanALine() {
-        XCTAssertEqual(wrap("two 3x3 convolutions see as far as one 5x5 with fewer weights", width: 20),
-                       ["two 3x3 convolutions", "see as far as one", "5x5 with fewer", "weights"])
+        XCTAssertEqual(
+            wrap("two 3x3 convolutions see as far as one 5x5 with fewer weights", width: 20),
+            ["two 3x3 convolutions", "see as far as one", "5x5 with fewer", "weights"])
         XCTAssertEqual(wrap("layer4.2.conv3", width: 6), ["layer4", ".2.con", "v3"])
         XCTAssertEqual(wrap("猫猫猫 a", width: 4), ["猫猫", "猫 a"])
         XCTAssertEqual(wrap("a\nb", width: 10), ["a b"])

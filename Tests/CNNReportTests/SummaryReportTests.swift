@@ -23,10 +23,12 @@ final class SummaryReportTests: XCTestCase {
 
     func testRowsNestBlocksAsTorchinfoDoes() throws {
         let rows = SummaryReport(try residualNet()).rows
-        XCTAssertEqual(rows.map(\.label), [
-            "stem (Conv2d)", "stage (Sequential)", "0 (BasicBlock)", "conv1 (Conv2d)", "relu (ReLU)",
-            "conv2 (Conv2d)", "add (Add)", "relu:2 (ReLU)",
-        ])
+        XCTAssertEqual(
+            rows.map(\.label),
+            [
+                "stem (Conv2d)", "stage (Sequential)", "0 (BasicBlock)", "conv1 (Conv2d)", "relu (ReLU)",
+                "conv2 (Conv2d)", "add (Add)", "relu:2 (ReLU)",
+            ])
         XCTAssertEqual(rows.map(\.depth), [1, 1, 2, 3, 3, 3, 3, 3])
         XCTAssertEqual(rows[3].params, "576")
         XCTAssertEqual(rows[4].params, "--")
@@ -60,14 +62,16 @@ final class SummaryReportTests: XCTestCase {
         var table = TextTable([.init("Name"), .init("Params", .right)])
         table.append(["a", "1"])
         table.append(["bbbb", "1,000"])
-        XCTAssertEqual(table.render(), [
-            "============",
-            "Name  Params",
-            "============",
-            "a          1",
-            "bbbb   1,000",
-            "============",
-        ])
+        XCTAssertEqual(
+            table.render(),
+            [
+                "============",
+                "Name  Params",
+                "============",
+                "a          1",
+                "bbbb   1,000",
+                "============",
+            ])
     }
 
     func testJSONCarriesMinSizeOnlyForMultiPathLayers() throws {

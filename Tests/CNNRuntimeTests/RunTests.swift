@@ -81,8 +81,9 @@ final class TrainingRunTests: XCTestCase {
 
     private func training(epochs: Int) throws -> TrainingRun {
         let model = try XCTUnwrap(Zoo.model(named: "lenet5"))
-        return try TrainingRun(model: model, analysis: try model.analysis(), data: try tinyMNIST(train: 48, test: 16),
-                               settings: .init(epochs: epochs, batchSize: 16, optimizer: .init(kind: .adam, learningRate: 0.001), seed: 1))
+        return try TrainingRun(
+            model: model, analysis: try model.analysis(), data: try tinyMNIST(train: 48, test: 16),
+            settings: .init(epochs: epochs, batchSize: 16, optimizer: .init(kind: .adam, learningRate: 0.001), seed: 1))
     }
 
     /// The safetensors header's metadata.
@@ -114,9 +115,11 @@ final class TrainingRunTests: XCTestCase {
         let run = try training(epochs: 3)
         let out = NSTemporaryDirectory() + "cnn-runtime-interrupt-\(getpid()).safetensors"
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let outcome = try run.train(saving: OutputFile(out), command: "test", progress: { p in
-            if p.samplesDone >= 16 { raise(SIGINT) }  // caught: stops before the next batch
-        })
+        let outcome = try run.train(
+            saving: OutputFile(out), command: "test",
+            progress: { p in
+                if p.samplesDone >= 16 { raise(SIGINT) }  // caught: stops before the next batch
+            })
         guard case .interruptedInFirstEpoch = outcome else { return XCTFail("\(outcome)") }
         XCTAssertTrue(run.results.isEmpty)
         XCTAssertEqual(try metadata(out)["epoch"], "interrupted in 1")
@@ -125,8 +128,9 @@ final class TrainingRunTests: XCTestCase {
     func testABadCheckpointPathFailsBeforeAnyWork() throws {
         let run = try training(epochs: 1)
         XCTAssertThrowsError(try run.train(saving: OutputFile("/no/such/folder/w.safetensors"), command: "test")) { error in
-            XCTAssertEqual((error as? LocalizedError)?.errorDescription,
-                           "cannot write /no/such/folder/w.safetensors: the folder /no/such/folder does not exist")
+            XCTAssertEqual(
+                (error as? LocalizedError)?.errorDescription,
+                "cannot write /no/such/folder/w.safetensors: the folder /no/such/folder does not exist")
         }
         XCTAssertTrue(run.results.isEmpty, "no epoch trained for nothing")
     }
@@ -147,10 +151,12 @@ final class OutputFileTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: path) }
         try OutputFile(path).write { try Data("old".utf8).write(to: URL(fileURLWithPath: $0)) }
         struct Interrupted: Error {}
-        XCTAssertThrowsError(try OutputFile(path).write { temporary in
-            try Data("half".utf8).write(to: URL(fileURLWithPath: temporary))
-            throw Interrupted()
-        }) { XCTAssertTrue($0 is Interrupted, "the writer's own error, not a file-system one: \($0)") }
+        XCTAssertThrowsError(
+            try OutputFile(path).write { temporary in
+                try Data("half".utf8).write(to: URL(fileURLWithPath: temporary))
+                throw Interrupted()
+            }
+        ) { XCTAssertTrue($0 is Interrupted, "the writer's own error, not a file-system one: \($0)") }
         XCTAssertEqual(FileManager.default.contents(atPath: path), Data("old".utf8), "the old file stands")
         XCTAssertFalse(FileManager.default.fileExists(atPath: path + ".partial"))
     }

@@ -21,8 +21,9 @@ final class ShippedWeightsTests: XCTestCase {
         XCTAssertEqual(loaded.source, .shipped("lenet5-mnist.safetensors"))
         XCTAssertTrue(loaded.isTrained)
         let executor = try Executor(analysis: analysis, weights: loaded.weights)
-        let digits = try MNISTFiles.load(images: Self.assets + "/mnist/t10k-images-idx3-ubyte.gz",
-                                         labels: Self.assets + "/mnist/t10k-labels-idx1-ubyte.gz")
+        let digits = try MNISTFiles.load(
+            images: Self.assets + "/mnist/t10k-images-idx3-ubyte.gz",
+            labels: Self.assets + "/mnist/t10k-labels-idx1-ubyte.gz")
         XCTAssertEqual(digits.count, 1000)
         var correct = 0
         for digit in digits {

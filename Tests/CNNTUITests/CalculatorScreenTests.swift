@@ -42,9 +42,12 @@ final class CalculatorScreenTests: XCTestCase {
         for _ in 0..<4 { s.handle(.right) }  // mode: head
         XCTAssertEqual(s.calculator.mode, .head)
         s.handle(.down)
-        s.type("512"); s.handle(.down)
-        s.type("7"); s.handle(.down)
-        s.type("7"); s.handle(.enter)
+        s.type("512")
+        s.handle(.down)
+        s.type("7")
+        s.handle(.down)
+        s.type("7")
+        s.handle(.enter)
         let text = text(s)
         XCTAssertTrue(text.contains("25088*4096 + 4096 = 102,764,544"), text)
         XCTAssertTrue(text.contains("512*4096 + 4096 = 2,101,248"), text)
@@ -120,7 +123,8 @@ final class CalculatorScreenTests: XCTestCase {
     func testABottleneckWiderThanItsInputSaysSo() throws {
         var s = try calculator()
         choose(.bottleneck, in: &s)
-        s.handle(.down); s.handle(.down)  // bottleneck width
+        s.handle(.down)
+        s.handle(.down)  // bottleneck width
         for _ in 0..<3 { s.handle(.right) }  // 64 -> 512
         XCTAssertEqual(s.calculator.value(.bottleneck), 512)
         let text = text(s)

@@ -9,8 +9,9 @@ final class ChannelGridTests: XCTestCase {
     private let characters = PixelShading(theme: Theme(ascii: true, colors: false))
 
     private func layout(_ channels: Int, of side: Int, _ width: Int, _ height: Int, _ shading: PixelShading) -> ChannelGridLayout {
-        ChannelGridLayout(area: Rect(x: 0, y: 0, width: width, height: height), mapSize: Size2(side, side),
-                          channels: channels, shading: shading, titleWidth: 15)
+        ChannelGridLayout(
+            area: Rect(x: 0, y: 0, width: width, height: height), mapSize: Size2(side, side),
+            channels: channels, shading: shading, titleWidth: 15)
     }
 
     /// Every page's tiles inside the area and apart from each other; pages cover every channel once.
@@ -86,8 +87,10 @@ final class ChannelGridTests: XCTestCase {
             for (channels, side) in [(1, 1), (512, 1), (3, 7), (64, 56), (96, 112), (1000, 1)] {
                 for shading in [halfBlocks, characters] {
                     let area = Rect(x: 2, y: 1, width: width, height: height)
-                    assertTilesFit(ChannelGridLayout(area: area, mapSize: Size2(side, side), channels: channels,
-                                                     shading: shading, titleWidth: 15))
+                    assertTilesFit(
+                        ChannelGridLayout(
+                            area: area, mapSize: Size2(side, side), channels: channels,
+                            shading: shading, titleWidth: 15))
                 }
             }
         }
@@ -105,15 +108,17 @@ final class ChannelGridTests: XCTestCase {
             Heatmap(values: maps[$0], width: 2, height: 2)
         }
         XCTAssertEqual(drawn.scale, .enlarged(1), "x2 would fit only two of the three")
-        XCTAssertEqual(canvas.lines, [
-            "x#0     #1     #2    x",
-            "x   @@   @@          x",
-            "x @@       @@        x",
-            "x                    x",
-            "x                    x",
-            "x                    x",
-            "xxxxxxxxxxxxxxxxxxxxxx",
-        ])
+        XCTAssertEqual(
+            canvas.lines,
+            [
+                "x#0     #1     #2    x",
+                "x   @@   @@          x",
+                "x @@       @@        x",
+                "x                    x",
+                "x                    x",
+                "x                    x",
+                "xxxxxxxxxxxxxxxxxxxxxx",
+            ])
         XCTAssertEqual(canvas[8, 0].style, theme.selection)
         XCTAssertEqual(canvas[13, 0].style, theme.selection, "the highlight spans the tile")
         XCTAssertEqual(canvas[1, 0].style, theme.text)

@@ -9,8 +9,9 @@ import XCTest
 /// on the first MNIST test digit, at the two sizes the layout is made for.
 final class FeatureMapsGoldenTests: XCTestCase {
     private func maps(_ width: Int, _ height: Int, _ keys: [Key] = []) throws -> AppState {
-        var s = try AppState(model: Zoo.model(named: "lenet5")!, theme: Theme(colors: false), size: (width, height),
-                             samples: FeatureMapsScreenTests.catalog)
+        var s = try AppState(
+            model: Zoo.model(named: "lenet5")!, theme: Theme(colors: false), size: (width, height),
+            samples: FeatureMapsScreenTests.catalog)
         s.handle(.character("4"))
         for key in keys { s.handle(key) }
         s.featureMaps.session?.waitUntilIdle()

@@ -35,8 +35,9 @@ final class GraphScreenTests: XCTestCase {
         let block = s.analysis.graph.blocks.first { $0.name == "inception3a" }!
         XCTAssertEqual(s.graph.selectedRow?.kind, .blockHeader(block.id))
         s.handle(.character("n"))
-        XCTAssertEqual(s.graph.selectedRow.map { "\($0.kind)" }, s.graph.rows.first { $0.kind == .blockHeader(block.id + 1) }.map { "\($0.kind)" },
-                       "n goes on to the next match, the block's first branch")
+        XCTAssertEqual(
+            s.graph.selectedRow.map { "\($0.kind)" }, s.graph.rows.first { $0.kind == .blockHeader(block.id + 1) }.map { "\($0.kind)" },
+            "n goes on to the next match, the block's first branch")
     }
 
     func testLanesAndMultAddsFitAt120x40() throws {

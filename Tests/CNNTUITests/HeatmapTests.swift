@@ -56,8 +56,9 @@ final class HeatmapTests: XCTestCase {
     }
 
     func testShortNumbersKeepTitlesNarrow() {
-        XCTAssertEqual([0, 2.1, -0.534, 12.46, 347.2, 9.999, 1234, -0.00004].map { shortNumber(Float($0)) },
-                       ["0", "2.10", "-0.53", "12.5", "347", "10.0", "1.2e3", "-4.0e-5"])
+        XCTAssertEqual(
+            [0, 2.1, -0.534, 12.46, 347.2, 9.999, 1234, -0.00004].map { shortNumber(Float($0)) },
+            ["0", "2.10", "-0.53", "12.5", "347", "10.0", "1.2e3", "-4.0e-5"])
     }
 
     // MARK: - Characters
@@ -159,19 +160,21 @@ final class HeatmapTests: XCTestCase {
         // ASCII: room for 11x11 pixels -> factor 2, each pixel 4 columns x 2 rows, centred.
         let (canvas, drawn) = draw(map, width: 22, height: 11, theme: ascii)
         XCTAssertEqual(drawn, Rect(x: 1, y: 0, width: 20, height: 10))
-        XCTAssertEqual(canvas.lines, [
-            "x@@@@                x",
-            "x@@@@                x",
-            "x    @@@@            x",
-            "x    @@@@            x",
-            "x        @@@@        x",
-            "x        @@@@        x",
-            "x            @@@@    x",
-            "x            @@@@    x",
-            "x                @@@@x",
-            "x                @@@@x",
-            "xxxxxxxxxxxxxxxxxxxxxx",
-        ])
+        XCTAssertEqual(
+            canvas.lines,
+            [
+                "x@@@@                x",
+                "x@@@@                x",
+                "x    @@@@            x",
+                "x    @@@@            x",
+                "x        @@@@        x",
+                "x        @@@@        x",
+                "x            @@@@    x",
+                "x            @@@@    x",
+                "x                @@@@x",
+                "x                @@@@x",
+                "xxxxxxxxxxxxxxxxxxxxxx",
+            ])
         // Half blocks: 20x12 cells hold 20x24 pixels -> factor 4, 20x10 cells, one row free above.
         XCTAssertEqual(draw(map, width: 20, height: 12, theme: color).drawn, Rect(x: 0, y: 1, width: 20, height: 10))
     }

@@ -38,13 +38,15 @@ final class LaneLayoutTests: XCTestCase {
         let c = b.conv(a, "conv2", filters: 4, kernel: 3, padding: .symmetric(1))
         let s = b.sum([c, x])
         _ = b.relu(s, "relu")
-        XCTAssertEqual(draw(b.build()), [
-            "●",
-            "├─●",
-            "│ ●",
-            "●─╯",
-            "●",
-        ])
+        XCTAssertEqual(
+            draw(b.build()),
+            [
+                "●",
+                "├─●",
+                "│ ●",
+                "●─╯",
+                "●",
+            ])
     }
 
     func testInceptionBranchesRunSideBySideAndJoinAtTheConcat() {
@@ -56,14 +58,16 @@ final class LaneLayoutTests: XCTestCase {
         let b2 = b.conv(b2a, "b2b", filters: 4, kernel: 3, padding: .symmetric(1))
         let b3 = b.maxPool(stem, "b3", kernel: 3, stride: 1, padding: .symmetric(1))
         _ = b.concat([b1, b2, b3])
-        XCTAssertEqual(draw(b.build()), [
-            "●",
-            "├─●",
-            "├─┼─●",
-            "│ │ ●",
-            "● │ │",
-            "●─┴─╯",
-        ].map { $0 })
+        XCTAssertEqual(
+            draw(b.build()),
+            [
+                "●",
+                "├─●",
+                "├─┼─●",
+                "│ │ ●",
+                "● │ │",
+                "●─┴─╯",
+            ].map { $0 })
     }
 
     func testCollapsedBlockIsOneNode() {

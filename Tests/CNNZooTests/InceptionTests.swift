@@ -145,8 +145,9 @@ final class InceptionTests: XCTestCase {
         let pool = try XCTUnwrap(graph.layer(named: "AuxLogits.avg_pool2d"))
         XCTAssertEqual(pool.inputs, [try XCTUnwrap(graph.layer(named: "Mixed_6e.cat")).id])
         XCTAssertEqual(analysis.layers[pool.id].outputShape, TensorShape(channels: 768, height: 5, width: 5))
-        XCTAssertEqual(analysis.layer(named: "AuxLogits.conv1.conv")?.analysis.outputShape,
-                       TensorShape(channels: 768, height: 1, width: 1))
+        XCTAssertEqual(
+            analysis.layer(named: "AuxLogits.conv1.conv")?.analysis.outputShape,
+            TensorShape(channels: 768, height: 1, width: 1))
         XCTAssertEqual(analysis.trainableParams, 27_161_264)
     }
 }

@@ -87,8 +87,9 @@ final class NASNetTests: XCTestCase {
         let crop = try XCTUnwrap(analysis.layer(named: "cell_0.adjust.cropping2d"))
         XCTAssertEqual(crop.analysis.outputShape, TensorShape(channels: 44, height: 56, width: 56))
         XCTAssertEqual(analysis.layer(named: "cell_0.adjust.adjust_avg_pool_2_0")?.analysis.outputShape.spatial, Size2(28, 28))
-        XCTAssertEqual(analysis.layer(named: "cell_0.adjust.adjust_bn_0")?.analysis.outputShape,
-                       TensorShape(channels: 44, height: 28, width: 28))
+        XCTAssertEqual(
+            analysis.layer(named: "cell_0.adjust.adjust_bn_0")?.analysis.outputShape,
+            TensorShape(channels: 44, height: 28, width: 28))
         // cell_1's previous input (88 channels at 28x28) only needs a 1x1 projection.
         XCTAssertEqual(analysis.graph.blocks.first { $0.name == "cell_1.adjust" }?.type, "AdjustProjectionBlock")
         XCTAssertNotNil(analysis.layer(named: "cell_1.adjust.adjust_conv_projection_1"))

@@ -80,8 +80,9 @@ func assertMatchesTorchReference(
     for (module, calls) in ours where calls.count > seen[module, default: 0] {
         mismatches.append("extra: \(module) called \(calls.count) times, reference \(seen[module, default: 0])")
     }
-    XCTAssert(mismatches.isEmpty, "\(model.name) vs \(fixture.source):\n" + mismatches.prefix(20).joined(separator: "\n"),
-              file: file, line: line)
+    XCTAssert(
+        mismatches.isEmpty, "\(model.name) vs \(fixture.source):\n" + mismatches.prefix(20).joined(separator: "\n"),
+        file: file, line: line)
 
     XCTAssertEqual(analysis.trainableParams, fixture.trainableParams, "\(model.name) trainable params", file: file, line: line)
     XCTAssertEqual(analysis.trainableParams, fixture.totalParams, "\(model.name) torchinfo total params", file: file, line: line)

@@ -20,8 +20,11 @@ final class TmuxSession {
         socket = "cnn-tui-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let command = ([Self.binary.path] + arguments).map(Self.shellQuoted).joined(separator: " ")
         // The server this starts outlives the call; it must not inherit a pipe we wait on.
-        try tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height),
-                  "env TERM=xterm-256color \(command); echo EXITED:$?; sleep 30"], captureOutput: false)
+        try tmux(
+            [
+                "new-session", "-d", "-s", name, "-x", String(width), "-y", String(height),
+                "env TERM=xterm-256color \(command); echo EXITED:$?; sleep 30",
+            ], captureOutput: false)
     }
 
     deinit {
@@ -33,7 +36,8 @@ final class TmuxSession {
     @discardableResult
     func tmux(_ arguments: [String], captureOutput: Bool = true) throws -> String {
         let words = [Self.tmuxPath()!, "-L", socket, "-f", "/dev/null"] + arguments
-        let command = words.map(Self.shellQuoted).joined(separator: " ") + " </dev/null 2>/dev/null"
+        let command =
+            words.map(Self.shellQuoted).joined(separator: " ") + " </dev/null 2>/dev/null"
             + (captureOutput ? "" : " >/dev/null")
         guard let pipe = popen(command, "r") else { throw CocoaError(.fileReadUnknown) }
         var output = Data()

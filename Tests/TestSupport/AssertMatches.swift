@@ -16,8 +16,11 @@ public func assertMatches(
         let diff = abs(expected[i] - actual[i])
         worst = max(worst, diff)
         if !(diff <= absolute + relative * abs(expected[i])) {
-            if mismatches.count < 5 { mismatches.append("[\(i)] expected \(expected[i]), got \(actual[i])") }
-            else if mismatches.count == 5 { mismatches.append("...") }
+            if mismatches.count < 5 {
+                mismatches.append("[\(i)] expected \(expected[i]), got \(actual[i])")
+            } else if mismatches.count == 5 {
+                mismatches.append("...")
+            }
         }
     }
     if !mismatches.isEmpty {

@@ -2,7 +2,7 @@ import CKernels
 import CNNModel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Element-wise activations, in place or out of place (`output` may equal `input`).

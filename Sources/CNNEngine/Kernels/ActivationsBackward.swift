@@ -1,7 +1,7 @@
 import CNNModel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The backward of `activationForward`: `gradInput += f'(x) · gradOutput`, from the forward
@@ -73,7 +73,10 @@ public func softmaxCrossEntropy(
     for s in 0..<n {
         let row = logits + s * classes
         var top = -Float.infinity, best = 0
-        for c in 0..<classes where row[c] > top { top = row[c]; best = c }
+        for c in 0..<classes where row[c] > top {
+            top = row[c]
+            best = c
+        }
         if best == labels[s] { correct += 1 }
         var sum = 0.0
         for c in 0..<classes { sum += exp(Double(row[c] - top)) }

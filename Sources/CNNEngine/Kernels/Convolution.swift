@@ -33,14 +33,16 @@ public func conv2dForward(
         let groupOutput = output + group * g.groupOutChannels * pixels
         if g.coversWholeInput {
             // One output pixel whose window is the whole (unpadded) input: out[coutG] = W[coutG x k] · input[k].
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(g.groupOutChannels), Int32(k), 1, groupWeight, Int32(k),
-                        groupInput, 1, 0, groupOutput, 1)
+            cblas_sgemv(
+                CblasRowMajor, CblasNoTrans, Int32(g.groupOutChannels), Int32(k), 1, groupWeight, Int32(k),
+                groupInput, 1, 0, groupOutput, 1)
             continue
         }
         if g.isPointwise {
             // out[coutG x pixels] = W[coutG x k] · input[k x pixels]
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(g.groupOutChannels), Int32(pixels), Int32(k),
-                        1, groupWeight, Int32(k), groupInput, Int32(pixels), 0, groupOutput, Int32(pixels))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(g.groupOutChannels), Int32(pixels), Int32(k),
+                1, groupWeight, Int32(k), groupInput, Int32(pixels), 0, groupOutput, Int32(pixels))
             continue
         }
         // Block by block of output rows: unfold, then multiply into those output columns.
@@ -48,11 +50,13 @@ public func conv2dForward(
         while row < g.outHeight {
             let rows = min(g.rowsPerBlock, g.outHeight - row)
             let width = rows * g.outWidth
-            im2col(columns: workspace!, input: groupInput, channels: g.groupInChannels, geometry: g,
-                   firstRow: row, rows: rows)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(g.groupOutChannels), Int32(width), Int32(k),
-                        1, groupWeight, Int32(k), workspace!, Int32(width),
-                        0, groupOutput + row * g.outWidth, Int32(pixels))
+            im2col(
+                columns: workspace!, input: groupInput, channels: g.groupInChannels, geometry: g,
+                firstRow: row, rows: rows)
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(g.groupOutChannels), Int32(width), Int32(k),
+                1, groupWeight, Int32(k), workspace!, Int32(width),
+                0, groupOutput + row * g.outWidth, Int32(pixels))
             row += rows
         }
     }
@@ -72,9 +76,10 @@ func im2col(
     columns: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, channels: Int, geometry g: ConvGeometry,
     firstRow: Int = 0, rows: Int? = nil
 ) {
-    cnn_im2col(columns, input, channels, g.inHeight, g.inWidth, g.outWidth, g.kernelHeight, g.kernelWidth,
-               g.strideHeight, g.strideWidth, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth,
-               firstRow, rows ?? g.outHeight)
+    cnn_im2col(
+        columns, input, channels, g.inHeight, g.inWidth, g.outWidth, g.kernelHeight, g.kernelWidth,
+        g.strideHeight, g.strideWidth, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth,
+        firstRow, rows ?? g.outHeight)
 }
 
 /// One k x k filter per channel, applied directly.

@@ -26,12 +26,14 @@ public func conv2dBackward(
         let groupWeight = weight + group * g.groupOutChannels * k
         im2col(columns: columns, input: groupInput, channels: g.groupInChannels, geometry: g)
         // dW[coutG x k] += dY[coutG x pixels] · columns[k x pixels]ᵀ
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(g.groupOutChannels), Int32(k), Int32(pixels),
-                    1, groupGradOutput, Int32(pixels), columns, Int32(pixels), 1, gradWeight + group * g.groupOutChannels * k, Int32(k))
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(g.groupOutChannels), Int32(k), Int32(pixels),
+            1, groupGradOutput, Int32(pixels), columns, Int32(pixels), 1, gradWeight + group * g.groupOutChannels * k, Int32(k))
         guard let gradInput else { continue }
         // dColumns[k x pixels] = W[coutG x k]ᵀ · dY[coutG x pixels], folded back onto the input.
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(pixels), Int32(g.groupOutChannels),
-                    1, groupWeight, Int32(k), groupGradOutput, Int32(pixels), 0, columns, Int32(pixels))
+        cblas_sgemm(
+            CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(pixels), Int32(g.groupOutChannels),
+            1, groupWeight, Int32(k), groupGradOutput, Int32(pixels), 0, columns, Int32(pixels))
         col2im(gradInput: gradInput + group * inPerGroup, columns: columns, channels: g.groupInChannels, geometry: g)
     }
     if let gradBias {

@@ -17,6 +17,7 @@ public func denseForward(
     } else {
         output.update(repeating: 0, count: outFeatures)
     }
-    cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outFeatures), Int32(inFeatures),
-                1, weight, Int32(inFeatures), input, 1, 1, output, 1)
+    cblas_sgemv(
+        CblasRowMajor, CblasNoTrans, Int32(outFeatures), Int32(inFeatures),
+        1, weight, Int32(inFeatures), input, 1, 1, output, 1)
 }

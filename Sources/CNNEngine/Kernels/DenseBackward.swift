@@ -12,11 +12,15 @@ public func denseBatchForward(
     bias: UnsafePointer<Float>?, batch n: Int, inFeatures: Int, outFeatures: Int
 ) {
     for s in 0..<n {
-        if let bias { (output + s * outFeatures).update(from: bias, count: outFeatures) }
-        else { (output + s * outFeatures).update(repeating: 0, count: outFeatures) }
+        if let bias {
+            (output + s * outFeatures).update(from: bias, count: outFeatures)
+        } else {
+            (output + s * outFeatures).update(repeating: 0, count: outFeatures)
+        }
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(outFeatures), Int32(inFeatures),
-                1, input, Int32(inFeatures), weight, Int32(inFeatures), 1, output, Int32(outFeatures))
+    cblas_sgemm(
+        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(outFeatures), Int32(inFeatures),
+        1, input, Int32(inFeatures), weight, Int32(inFeatures), 1, output, Int32(outFeatures))
 }
 
 /// The backward of `denseBatchForward`, accumulated: `dW += dYᵀ·X`, `db += Σ dY`, `dX += dY·W`.
@@ -33,15 +37,17 @@ public func denseBackward(
     gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     batch n: Int, inFeatures: Int, outFeatures: Int
 ) {
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(outFeatures), Int32(inFeatures), Int32(n),
-                1, gradOutput, Int32(outFeatures), input, Int32(inFeatures), 1, gradWeight, Int32(inFeatures))
+    cblas_sgemm(
+        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(outFeatures), Int32(inFeatures), Int32(n),
+        1, gradOutput, Int32(outFeatures), input, Int32(inFeatures), 1, gradWeight, Int32(inFeatures))
     if let gradBias {
         for s in 0..<n {
             for o in 0..<outFeatures { gradBias[o] += gradOutput[s * outFeatures + o] }
         }
     }
     if let gradInput {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(inFeatures), Int32(outFeatures),
-                    1, gradOutput, Int32(outFeatures), weight, Int32(inFeatures), 1, gradInput, Int32(inFeatures))
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(inFeatures), Int32(outFeatures),
+            1, gradOutput, Int32(outFeatures), weight, Int32(inFeatures), 1, gradInput, Int32(inFeatures))
     }
 }

@@ -48,6 +48,7 @@ public func conv2dNarrowForward(
         columns = UnsafePointer(workspace)
         scratch = workspace + g.columnRows * pixels
     }
-    cnn_narrow_gemm(g.outChannels, pixels, g.columnRows, packedWeight, columns, pixels, output, pixels, bias,
-                    clamp.lower, clamp.upper, scratch)
+    cnn_narrow_gemm(
+        g.outChannels, pixels, g.columnRows, packedWeight, columns, pixels, output, pixels, bias,
+        clamp.lower, clamp.upper, scratch)
 }

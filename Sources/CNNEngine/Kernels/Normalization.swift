@@ -1,7 +1,7 @@
 import CNNModel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Batch normalization at inference: `y = (x - mean) / sqrt(var + eps) · gamma + beta`, applied

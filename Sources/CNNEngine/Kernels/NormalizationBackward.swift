@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Batch normalization in training mode over a batch: normalizes with the batch's own mean and
@@ -24,7 +24,10 @@ public func batchNormTrainingForward(
         var sum = 0.0, squares = 0.0
         for s in 0..<n {
             let x = input + (s * channels + c) * pixels
-            for p in 0..<pixels { sum += Double(x[p]); squares += Double(x[p]) * Double(x[p]) }
+            for p in 0..<pixels {
+                sum += Double(x[p])
+                squares += Double(x[p]) * Double(x[p])
+            }
         }
         let mean = sum / m
         let variance = max(squares / m - mean * mean, 0)

@@ -27,7 +27,8 @@ public struct PoolGeometry: Hashable, Sendable {
     /// clipped to the padded input with `countIncludePad`, else the input pixels it covers. The
     /// divisor of output (y, x) is the product of the two.
     func divisorFactor(_ index: Int, isRow: Bool) -> Int {
-        let (stride, kernel, size, before, after) = isRow
+        let (stride, kernel, size, before, after) =
+            isRow
             ? (strideHeight, kernelHeight, inHeight, padding.top, padding.bottom)
             : (strideWidth, kernelWidth, inWidth, padding.left, padding.right)
         let start = index * stride - before
@@ -53,9 +54,10 @@ public func pool2dForward(
         for y in 0..<g.outHeight { rowCount[y] = Float(g.divisorFactor(y, isRow: true)) }
         for x in 0..<g.outWidth { columnCount[x] = Float(g.divisorFactor(x, isRow: false)) }
     }
-    cnn_pool2d(output, input, g.channels, g.inHeight, g.inWidth, g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth,
-               g.strideHeight, g.strideWidth, g.padding.top, g.padding.left, kind == .max ? 1 : 0,
-               rowCount, columnCount, scratch + g.outHeight + g.outWidth)
+    cnn_pool2d(
+        output, input, g.channels, g.inHeight, g.inWidth, g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth,
+        g.strideHeight, g.strideWidth, g.padding.top, g.padding.left, kind == .max ? 1 : 0,
+        rowCount, columnCount, scratch + g.outHeight + g.outWidth)
 }
 
 /// Max over each window, loop by loop (the definition the fast path is tested against); padding
@@ -108,7 +110,8 @@ public func avgPool2dReference(output: UnsafeMutablePointer<Float>, input: Unsaf
                 for iy in y0..<max(y1, y0) {
                     for ix in x0..<max(x1, x0) { sum += plane[iy * g.inWidth + ix] }
                 }
-                let divisor = g.countIncludePad
+                let divisor =
+                    g.countIncludePad
                     ? (paddedEnd - start) * (paddedEndX - startX)
                     : max(y1 - y0, 0) * max(x1 - x0, 0)
                 out[y * g.outWidth + x] = divisor > 0 ? sum / Float(divisor) : 0

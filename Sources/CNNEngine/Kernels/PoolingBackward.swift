@@ -49,7 +49,8 @@ public func avgPool2dBackward(gradInput: UnsafeMutablePointer<Float>, gradOutput
                 let startX = x * g.strideWidth - g.padding.left
                 let paddedEndX = min(startX + g.kernelWidth, g.inWidth + g.padding.right)
                 let x0 = max(startX, 0), x1 = min(paddedEndX, g.inWidth)
-                let divisor = g.countIncludePad
+                let divisor =
+                    g.countIncludePad
                     ? (paddedEnd - start) * (paddedEndX - startX)
                     : max(y1 - y0, 0) * max(x1 - x0, 0)
                 guard divisor > 0 else { continue }

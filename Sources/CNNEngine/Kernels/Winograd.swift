@@ -85,16 +85,19 @@ public func winogradConv2dForward(
         let rows = min(blockRows, g.winogradTilesY - tileRow)
         let tiles = rows * tilesX
         let (inPlane, outPlane) = (cnn_winograd_plane_stride(cin, tiles), cnn_winograd_plane_stride(cout, tiles))
-        cnn_winograd_f2k3_input(transformedInput, input, cin, g.inHeight, g.inWidth, g.padTop, g.padLeft,
-                                tilesX, tileRow, rows, lines)
+        cnn_winograd_f2k3_input(
+            transformedInput, input, cin, g.inHeight, g.inWidth, g.padTop, g.padLeft,
+            tilesX, tileRow, rows, lines)
         for xi in 0..<16 {
             // M[ξ][Cout x tiles] = U[ξ][Cout x Cin] · V[ξ][Cin x tiles]
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(tiles), Int32(cin),
-                        1, transformedWeight + xi * cout * cin, Int32(cin), transformedInput + xi * inPlane, Int32(tiles),
-                        0, products + xi * outPlane, Int32(tiles))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(tiles), Int32(cin),
+                1, transformedWeight + xi * cout * cin, Int32(cin), transformedInput + xi * inPlane, Int32(tiles),
+                0, products + xi * outPlane, Int32(tiles))
         }
-        cnn_winograd_f2k3_output(output, products, bias, cout, g.outHeight, g.outWidth, tilesX, tileRow, rows,
-                                 clamp.lower, clamp.upper, lines)
+        cnn_winograd_f2k3_output(
+            output, products, bias, cout, g.outHeight, g.outWidth, tilesX, tileRow, rows,
+            clamp.lower, clamp.upper, lines)
         tileRow += rows
     }
 }

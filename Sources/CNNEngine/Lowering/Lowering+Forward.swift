@@ -12,15 +12,18 @@ extension Lowering.Step {
         case .input:
             return
         case .conv(let g, let weight, let bias):
-            conv2dForward(output: output, input: inputs[0], weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
-                          geometry: g, workspace: workspace)
+            conv2dForward(
+                output: output, input: inputs[0], weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
+                geometry: g, workspace: workspace)
         case .dense(let inFeatures, let outFeatures, let weight, let bias):
-            denseForward(output: output, input: inputs[0], weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
-                         inFeatures: inFeatures, outFeatures: outFeatures)
+            denseForward(
+                output: output, input: inputs[0], weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
+                inFeatures: inFeatures, outFeatures: outFeatures)
         case .batchNorm(let bn):
-            batchNormForward(output: output, input: inputs[0], channels: bn.channels, pixels: bn.pixels,
-                             gamma: bn.gamma.map { UnsafePointer($0.data) }, beta: bn.beta.map { UnsafePointer($0.data) },
-                             mean: bn.mean.data, variance: bn.variance.data, epsilon: bn.epsilon)
+            batchNormForward(
+                output: output, input: inputs[0], channels: bn.channels, pixels: bn.pixels,
+                gamma: bn.gamma.map { UnsafePointer($0.data) }, beta: bn.beta.map { UnsafePointer($0.data) },
+                mean: bn.mean.data, variance: bn.variance.data, epsilon: bn.epsilon)
         case .localResponseNorm(let l, let channels, let pixels):
             localResponseNormForward(output: output, input: inputs[0], channels: channels, pixels: pixels, parameters: l)
         case .activation(.softmax, let channels, let pixels):
@@ -30,8 +33,9 @@ extension Lowering.Step {
         case .pool(let kind, let g):
             pool2dForward(kind, output: output, input: inputs[0], geometry: g, scratch: workspace)
         case .adaptiveAvgPool(let channels, let input, let size):
-            adaptiveAvgPool2dForward(output: output, input: inputs[0], channels: channels,
-                                     inHeight: input.h, inWidth: input.w, outHeight: size.h, outWidth: size.w)
+            adaptiveAvgPool2dForward(
+                output: output, input: inputs[0], channels: channels,
+                inHeight: input.h, inWidth: input.w, outHeight: size.h, outWidth: size.w)
         case .flatten, .dropout, .identity:
             output.update(from: inputs[0], count: outputCount)
         case .concat:

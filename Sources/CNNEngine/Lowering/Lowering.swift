@@ -81,9 +81,10 @@ public struct Lowering {
         case .dense(let d):
             return .dense(inFeatures: input.channels, outFeatures: d.outFeatures, weight: tensor(.weight)!, bias: tensor(.bias))
         case .batchNorm(let bn):
-            return .batchNorm(BatchNormParameters(
-                gamma: tensor(.weight), beta: tensor(.bias), mean: tensor(.runningMean)!, variance: tensor(.runningVar)!,
-                epsilon: Float(bn.epsilon), momentum: Float(bn.momentum), channels: channels, pixels: pixels))
+            return .batchNorm(
+                BatchNormParameters(
+                    gamma: tensor(.weight), beta: tensor(.bias), mean: tensor(.runningMean)!, variance: tensor(.runningVar)!,
+                    epsilon: Float(bn.epsilon), momentum: Float(bn.momentum), channels: channels, pixels: pixels))
         case .localResponseNorm(let l):
             return .localResponseNorm(l, channels: channels, pixels: pixels)
         case .activation(let kind):

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Updates trainable tensors from their gradients, with PyTorch's update rules so that the same

@@ -142,8 +142,9 @@ public final class Trainer {
         precondition(labels.count == count, "\(labels.count) labels for a batch of \(count)")
         for g in layerGradients { g.data.update(repeating: 0, count: count * g.shape[1]) }
         for (_, g) in gradients { g.data.update(repeating: 0, count: g.count) }
-        let result = softmaxCrossEntropy(gradLogits: layerGradients[logitsLayer].data, logits: activations[logitsLayer].data,
-                                         labels: labels, classes: classes)
+        let result = softmaxCrossEntropy(
+            gradLogits: layerGradients[logitsLayer].data, logits: activations[logitsLayer].data,
+            labels: labels, classes: classes)
         for id in stride(from: logitsLayer, to: 0, by: -1) { backward(steps[id]) }
         return result
     }
@@ -161,14 +162,16 @@ public final class Trainer {
         case .input:
             break
         case .dense(let inFeatures, let outFeatures, let weight, let bias):
-            denseBatchForward(output: out, input: inp, weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
-                              batch: n, inFeatures: inFeatures, outFeatures: outFeatures)
+            denseBatchForward(
+                output: out, input: inp, weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
+                batch: n, inFeatures: inFeatures, outFeatures: outFeatures)
         case .batchNorm(let bn) where training:
-            batchNormTrainingForward(output: out, input: inp, batch: n, channels: bn.channels, pixels: bn.pixels,
-                                     gamma: bn.gamma.map { UnsafePointer($0.data) }, beta: bn.beta.map { UnsafePointer($0.data) },
-                                     runningMean: bn.mean.data, runningVariance: bn.variance.data,
-                                     savedMean: state[id].savedMean!.data, savedInverseStd: state[id].savedInverseStd!.data,
-                                     epsilon: bn.epsilon, momentum: bn.momentum)
+            batchNormTrainingForward(
+                output: out, input: inp, batch: n, channels: bn.channels, pixels: bn.pixels,
+                gamma: bn.gamma.map { UnsafePointer($0.data) }, beta: bn.beta.map { UnsafePointer($0.data) },
+                runningMean: bn.mean.data, runningVariance: bn.variance.data,
+                savedMean: state[id].savedMean!.data, savedInverseStd: state[id].savedInverseStd!.data,
+                epsilon: bn.epsilon, momentum: bn.momentum)
         case .activation(let kind, _, _) where kind != .softmax:
             activationForward(kind, output: out, input: inp, count: n * outCount)
         case .flatten, .identity:
@@ -205,24 +208,28 @@ public final class Trainer {
             break
         case .conv(let g, let weight, _):
             for s in 0..<n {
-                conv2dBackward(gradInput: gradIn.map { $0 + s * inCount }, gradWeight: own.gradWeight!.data, gradBias: own.gradBias?.data,
-                               gradOutput: gradOut + s * outCount, input: inp + s * inCount, weight: weight.data,
-                               geometry: g, columns: columns)
+                conv2dBackward(
+                    gradInput: gradIn.map { $0 + s * inCount }, gradWeight: own.gradWeight!.data, gradBias: own.gradBias?.data,
+                    gradOutput: gradOut + s * outCount, input: inp + s * inCount, weight: weight.data,
+                    geometry: g, columns: columns)
             }
         case .dense(let inFeatures, let outFeatures, let weight, _):
-            denseBackward(gradInput: gradIn, gradWeight: own.gradWeight!.data, gradBias: own.gradBias?.data, gradOutput: gradOut,
-                          input: inp, weight: weight.data, batch: n, inFeatures: inFeatures, outFeatures: outFeatures)
+            denseBackward(
+                gradInput: gradIn, gradWeight: own.gradWeight!.data, gradBias: own.gradBias?.data, gradOutput: gradOut,
+                input: inp, weight: weight.data, batch: n, inFeatures: inFeatures, outFeatures: outFeatures)
         case .batchNorm(let bn):
             precondition(training, "backward needs a forward pass in training mode")
-            batchNormTrainingBackward(gradInput: gradIn, gradGamma: own.gradWeight?.data, gradBeta: own.gradBias?.data,
-                                      gradOutput: gradOut, input: inp, batch: n, channels: bn.channels, pixels: bn.pixels,
-                                      gamma: bn.gamma.map { UnsafePointer($0.data) }, savedMean: own.savedMean!.data,
-                                      savedInverseStd: own.savedInverseStd!.data)
+            batchNormTrainingBackward(
+                gradInput: gradIn, gradGamma: own.gradWeight?.data, gradBeta: own.gradBias?.data,
+                gradOutput: gradOut, input: inp, batch: n, channels: bn.channels, pixels: bn.pixels,
+                gamma: bn.gamma.map { UnsafePointer($0.data) }, savedMean: own.savedMean!.data,
+                savedInverseStd: own.savedInverseStd!.data)
         case .activation(.softmax, let channels, let pixels):
             guard let gradIn else { return }
             for s in 0..<n {
-                softmaxBackward(gradInput: gradIn + s * inCount, gradOutput: gradOut + s * outCount,
-                                output: activations[id].data + s * outCount, channels: channels, pixels: pixels)
+                softmaxBackward(
+                    gradInput: gradIn + s * inCount, gradOutput: gradOut + s * outCount,
+                    output: activations[id].data + s * outCount, channels: channels, pixels: pixels)
             }
         case .activation(let kind, _, _):
             guard let gradIn else { return }
@@ -239,8 +246,9 @@ public final class Trainer {
         case .adaptiveAvgPool(let channels, let input, let size):
             guard let gradIn else { return }
             for s in 0..<n {
-                adaptiveAvgPool2dBackward(gradInput: gradIn + s * inCount, gradOutput: gradOut + s * outCount, channels: channels,
-                                          inHeight: input.h, inWidth: input.w, outHeight: size.h, outWidth: size.w)
+                adaptiveAvgPool2dBackward(
+                    gradInput: gradIn + s * inCount, gradOutput: gradOut + s * outCount, channels: channels,
+                    inHeight: input.h, inWidth: input.w, outHeight: size.h, outWidth: size.w)
             }
         case .flatten, .identity:
             guard let gradIn else { return }

@@ -99,14 +99,17 @@ extension Trainer {
             correct += result.correct
             done += n
             let elapsed = monotonicSeconds() - start
-            progress(BatchProgress(epoch: epoch, samplesDone: done, samplesTotal: train.count, loss: lossSum / Double(done),
-                                   accuracy: Double(correct) / Double(done), imagesPerSecond: Double(done) / max(elapsed, 1e-9)))
+            progress(
+                BatchProgress(
+                    epoch: epoch, samplesDone: done, samplesTotal: train.count, loss: lossSum / Double(done),
+                    accuracy: Double(correct) / Double(done), imagesPerSecond: Double(done) / max(elapsed, 1e-9)))
         }
         let seconds = monotonicSeconds() - start
         let tested = evaluate(test)
-        return EpochResult(epoch: epoch, trainLoss: lossSum / Double(max(done, 1)), trainAccuracy: Double(correct) / Double(max(done, 1)),
-                           testLoss: tested.loss, testAccuracy: tested.accuracy, seconds: seconds,
-                           imagesPerSecond: Double(done) / max(seconds, 1e-9))
+        return EpochResult(
+            epoch: epoch, trainLoss: lossSum / Double(max(done, 1)), trainAccuracy: Double(correct) / Double(max(done, 1)),
+            testLoss: tested.loss, testAccuracy: tested.accuracy, seconds: seconds,
+            imagesPerSecond: Double(done) / max(seconds, 1e-9))
     }
 
     /// `source` moved down by `dy` and right by `dx` pixels, the edge pixels repeated into the gap.

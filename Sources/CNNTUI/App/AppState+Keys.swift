@@ -1,8 +1,8 @@
-import Foundation
 import CNNData
 import CNNModel
 import CNNRuntime
 import CNNZoo
+import Foundation
 
 /// What keys do: overlays first, then keys every screen shares, then the screen's own.
 extension AppState {
@@ -94,7 +94,9 @@ extension AppState {
         case .enter:
             graph.searching = false
             let count = graph.matches.count
-            status = count == 0 ? "No layer matches '\(graph.query)'"
+            status =
+                count == 0
+                ? "No layer matches '\(graph.query)'"
                 : "\(count) match\(count == 1 ? "" : "es") for '\(graph.query)': n next, N previous"
         case .backspace:
             if !graph.query.isEmpty { graph.query.removeLast() }
@@ -142,7 +144,8 @@ extension AppState {
         case .kernels:
             // One tile per output filter and input channel of the weight, as the screen draws them.
             guard case .conv2d(let c) = analysis.graph.layers[id].op,
-                  let weight = analysis.parameterTensors(of: id).first(where: { $0.role == .weight }) else { return nil }
+                let weight = analysis.parameterTensors(of: id).first(where: { $0.role == .weight })
+            else { return nil }
             let count = weight.shape[0] * weight.shape[1]
             return (count, ChannelGrid(mapSize: c.kernel, channels: count).layout(in: area, theme: theme))
         case .channels, .zoomed:

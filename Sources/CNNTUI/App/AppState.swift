@@ -5,7 +5,8 @@ import CNNZoo
 
 /// The screens, in tab order; the number keys choose them.
 public enum ScreenID: Int, CaseIterable, Sendable {
-    case graph = 1, receptiveField, calculator, featureMaps
+    case graph = 1
+    case receptiveField, calculator, featureMaps
 
     public var title: String {
         switch self {
@@ -58,8 +59,10 @@ public struct AppState {
 
     /// - Parameters:
     ///   - samples: the bundled samples the feature-map screen runs (none: it says so)
-    public init(model: ZooModel, input: TensorShape? = nil, options: ZooOptions = ZooOptions(),
-                theme: Theme = Theme(), size: (width: Int, height: Int) = (120, 40), samples: SampleCache? = nil) throws(AnalysisError) {
+    public init(
+        model: ZooModel, input: TensorShape? = nil, options: ZooOptions = ZooOptions(),
+        theme: Theme = Theme(), size: (width: Int, height: Int) = (120, 40), samples: SampleCache? = nil
+    ) throws(AnalysisError) {
         let analysis = try model.analysis(input: input, options: options)
         self.model = model
         self.options = options

@@ -68,7 +68,10 @@ public struct LaneLayout: Sendable {
             let lo = span.min()!, hi = span.max()!
             for i in lo...hi {
                 if i < hi { connector[i] = true }
-                if i == host { glyphs[i] = .node; continue }
+                if i == host {
+                    glyphs[i] = .node
+                    continue
+                }
                 if inputLanes.contains(i) {
                     let ends = lanes[i]!.remaining == [nodeID]
                     if i != lo && i != hi {

@@ -128,8 +128,9 @@ public enum CalculatorScreen {
             guard !failed else { continue }
             totals.append((title, params, macs))
             if compares {
-                rows += labelled("  total", "\(params.grouped) params, \(macs.abbreviated) Mult-adds",
-                                 "\(params.abbreviated) params, \(macs.abbreviated) Mult-adds", style: theme.number)
+                rows += labelled(
+                    "  total", "\(params.grouped) params, \(macs.abbreviated) Mult-adds",
+                    "\(params.abbreviated) params, \(macs.abbreviated) Mult-adds", style: theme.number)
             }
         }
         guard totals.count == 2 else { return rows }

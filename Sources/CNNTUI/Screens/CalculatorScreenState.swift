@@ -34,8 +34,10 @@ public struct CalculatorScreenState: Sendable {
         var startingValues: [Field: Int] {
             switch self {
             case .conv:
-                return [.channels: 3, .height: 32, .width: 32, .kernel: 5, .filters: 4, .stride: 1, .padding: 0,
-                        .dilation: 1, .groups: 1, .bias: 1]
+                return [
+                    .channels: 3, .height: 32, .width: 32, .kernel: 5, .filters: 4, .stride: 1, .padding: 0,
+                    .dilation: 1, .groups: 1, .bias: 1,
+                ]
             case .dense: return [.inFeatures: 25_088, .units: 4096, .bias: 1]
             case .separable:
                 return [.channels: 3, .height: 32, .width: 32, .kernel: 5, .filters: 4, .stride: 1, .padding: 0, .bias: 1]
@@ -134,13 +136,15 @@ public struct CalculatorScreenState: Sendable {
     public static let formKeys = KeyMap<Action>([
         KeyBinding([.up, .character("k")], "↑↓ / j k", "choose a field", hint: ("↑↓", "field"), .previousField),
         KeyBinding([.down, .character("j")], "", "", .nextField),
-        KeyBinding([.left, .character("h"), .character("-")], "← → / - +", "change the value, or what to calculate",
-                   hint: ("←→", "change"), .previousValue),
+        KeyBinding(
+            [.left, .character("h"), .character("-")], "← → / - +", "change the value, or what to calculate",
+            hint: ("←→", "change"), .previousValue),
         KeyBinding([.right, .character("l"), .character("+"), .character("=")], "", "", .nextValue),
         KeyBinding([.enter, .character(" ")], "Enter / Space", "next choice of Calculate, bias on / off", .nextChoice),
         KeyBinding([.character("s")], "s", "padding: same", .samePadding),
-        KeyBinding(Key.characters("0123456789"), "0-9", "type into a number field (1-4 included)",
-                   hint: ("0-9", "type"), .startTyping),
+        KeyBinding(
+            Key.characters("0123456789"), "0-9", "type into a number field (1-4 included)",
+            hint: ("0-9", "type"), .startTyping),
     ])
 
     /// The keys while a number is being typed; the keys not listed keep their usual meaning
@@ -157,8 +161,10 @@ public struct CalculatorScreenState: Sendable {
     /// The help overlay's rows: the form's and the typing keys, and what the global keys do here.
     public static var help: [KeyHelp.Entry] {
         (formKeys.help + typingKeys.help).filter { !$0.key.isEmpty }
-            + [("Tab / S-Tab", "switch screens, also while typing"),
-               ("1-4", "switch screens from Calculate and Bias")]
+            + [
+                ("Tab / S-Tab", "switch screens, also while typing"),
+                ("1-4", "switch screens from Calculate and Bias"),
+            ]
     }
 
     /// The hint line's entries for what the keys do now.
@@ -185,8 +191,12 @@ public struct CalculatorScreenState: Sendable {
         case .type: if let digit, let current = draft, current.count < 9 { draft = current + digit }
         case .erase: draft = draft.map { String($0.dropLast()) }
         case .keep: keep()
-        case .keepAndPrevious: keep(); move(-1)
-        case .keepAndNext: keep(); move(1)
+        case .keepAndPrevious:
+            keep()
+            move(-1)
+        case .keepAndNext:
+            keep()
+            move(1)
         case .drop: draft = nil
         }
     }
@@ -219,8 +229,11 @@ public struct CalculatorScreenState: Sendable {
         case .padding:
             set(.padding, max(value(.padding) + delta, Self.samePadding))
         default:
-            set(field, field.doubles ? Self.ladderStep(value(field), by: delta)
-                                     : max(value(field) + delta, field.minimum))
+            set(
+                field,
+                field.doubles
+                    ? Self.ladderStep(value(field), by: delta)
+                    : max(value(field) + delta, field.minimum))
         }
     }
 
@@ -274,9 +287,11 @@ public struct CalculatorScreenState: Sendable {
     }
 
     private func conv(filters: Int, kernel: Int, stride: Int = 1, padding: Padding, groups: Int = 1) -> Op {
-        .conv2d(Conv2D(filters: filters, kernel: Size2(kernel), stride: Size2(stride), padding: padding,
-                       dilation: Size2(mode == .conv ? currentValue(.dilation) : 1), groups: groups,
-                       bias: currentValue(.bias) != 0))
+        .conv2d(
+            Conv2D(
+                filters: filters, kernel: Size2(kernel), stride: Size2(stride), padding: padding,
+                dilation: Size2(mode == .conv ? currentValue(.dilation) : 1), groups: groups,
+                bias: currentValue(.bias) != 0))
     }
 
     /// The layers of the current calculation, each on the previous one's output where they chain.
@@ -285,18 +300,27 @@ public struct CalculatorScreenState: Sendable {
         let v = currentValue
         switch mode {
         case .conv:
-            return [[calc("Conv2d", conv(filters: v(.filters), kernel: v(.kernel), stride: v(.stride),
-                                         padding: paddingValue, groups: v(.groups)), x)]]
+            return [
+                [
+                    calc(
+                        "Conv2d",
+                        conv(
+                            filters: v(.filters), kernel: v(.kernel), stride: v(.stride),
+                            padding: paddingValue, groups: v(.groups)), x)
+                ]
+            ]
         case .dense:
             let op = Op.dense(Dense(outFeatures: v(.units), bias: v(.bias) != 0))
             return [[calc("Dense", op, TensorShape(features: v(.inFeatures)))]]
         case .separable:
             let k = v(.kernel)
-            let dw = calc("Depthwise \(k)x\(k)",
-                          conv(filters: x.channels, kernel: k, stride: v(.stride), padding: paddingValue, groups: x.channels), x)
+            let dw = calc(
+                "Depthwise \(k)x\(k)",
+                conv(filters: x.channels, kernel: k, stride: v(.stride), padding: paddingValue, groups: x.channels), x)
             let pw = dw.result.map { calc("Pointwise 1x1", conv(filters: v(.filters), kernel: 1, padding: .valid), $0.output) }
-            let standard = calc("Standard \(k)x\(k)",
-                                conv(filters: v(.filters), kernel: k, stride: v(.stride), padding: paddingValue), x)
+            let standard = calc(
+                "Standard \(k)x\(k)",
+                conv(filters: v(.filters), kernel: k, stride: v(.stride), padding: paddingValue), x)
             return [[dw] + (pw.map { [$0] } ?? []), [standard]]
         case .bottleneck:
             let c = v(.channels), b = v(.bottleneck)
@@ -310,8 +334,10 @@ public struct CalculatorScreenState: Sendable {
             let units = v(.units)
             let flat = x.elementCount.map { TensorShape(features: $0) } ?? TensorShape(features: 0)
             let dense = Op.dense(Dense(outFeatures: units))
-            return [[calc("Flatten \(x), dense \(units)", dense, flat)],
-                    [calc("Global avg pool, dense \(units)", dense, TensorShape(features: x.channels))]]
+            return [
+                [calc("Flatten \(x), dense \(units)", dense, flat)],
+                [calc("Global avg pool, dense \(units)", dense, TensorShape(features: x.channels))],
+            ]
         }
     }
 

@@ -41,8 +41,10 @@ public enum FeatureMapsScreen {
 
         let focused = maps.focus == .input
         let arrows = theme.glyphs.vertical == "|" ? "←→".replacingArrows() : "←→"  // as the key hints write them
-        let inputInner = Frame(title: focused ? "Input \(arrows) sample" : "Input",
-                               focused: focused).render(area: inputArea, into: &canvas, theme: theme)
+        let inputInner = Frame(
+            title: focused ? "Input \(arrows) sample" : "Input",
+            focused: focused
+        ).render(area: inputArea, into: &canvas, theme: theme)
         let (picture, text) = inputInner.splitTop(imageRows)
         if let sample = maps.sample {
             let image = sample.image
@@ -51,12 +53,16 @@ public enum FeatureMapsScreen {
             fedImage(engine?.output(0)?.values, sample: image, shape: state.analysis.input, labels: state.model.labels)
                 .render(area: picture, into: &canvas, theme: theme)
             let position = maps.fileSample == nil && maps.sampleCount > 0 ? "  (\((maps.index + 1).grouped) of \(maps.sampleCount.grouped))" : ""
-            let truth = sample.label.map { label in "true class: \(label)" + (sample.className.map { $0 == String(label) ? "" : " \($0)" } ?? "") }
+            let truth =
+                sample.label.map { label in "true class: \(label)" + (sample.className.map { $0 == String(label) ? "" : " \($0)" } ?? "") }
                 ?? "no label, \(image.width)x\(image.height)"
             let input = state.analysis.input
-            let fedText = "fed: \(input), " + ImageFitting.describe(width: image.width, height: image.height, channels: image.channels,
-                                                                  inputChannels: input.channels, inputWidth: input.width, inputHeight: input.height,
-                                                                  sourceSize: false)
+            let fedText =
+                "fed: \(input), "
+                + ImageFitting.describe(
+                    width: image.width, height: image.height, channels: image.channels,
+                    inputChannels: input.channels, inputWidth: input.width, inputHeight: input.height,
+                    sourceSize: false)
             let lines = [(sample.name + position, theme.title), (truth, theme.text), (fedText, theme.dim)]
             for (i, (line, style)) in lines.enumerated() {
                 canvas.put(truncate(line, to: text.width, ellipsis: theme.glyphs.ellipsis), x: text.x, y: text.y + i, style: style, clip: text)
@@ -82,8 +88,11 @@ public enum FeatureMapsScreen {
             var pixels = [UInt8](repeating: 0, count: sc * h * w)
             for y in 0..<h {
                 for x in 0..<w {
-                    guard let p = ImageFitting.sourcePixel(x: Double(x), y: Double(y), width: sample.width, height: sample.height,
-                                                           inputWidth: w, inputHeight: h) else { continue }
+                    guard
+                        let p = ImageFitting.sourcePixel(
+                            x: Double(x), y: Double(y), width: sample.width, height: sample.height,
+                            inputWidth: w, inputHeight: h)
+                    else { continue }
                     for channel in 0..<sc { pixels[(y * w + x) * sc + channel] = sample[p.x, p.y, channel] }
                 }
             }
@@ -133,18 +142,23 @@ public enum FeatureMapsScreen {
         let nameWidth = min(12, max(3, top.map { displayWidth(names?[$0.index] ?? String($0.index)) }.max() ?? 3))
         if let best = top.first {
             var headline = "predicted \(names?[best.index] ?? String(best.index)) (\(percent(best.probability)))"
-            if let truth { headline += truth == best.index ? ", right" : ", true \(names.flatMap { truth < $0.count ? $0[truth] : nil } ?? String(truth))" }
-            else if otherLabels { headline += ", labels differ" }
-            canvas.put(truncate(headline, to: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.y,
-                       style: truth == best.index ? theme.good : theme.accent, clip: area)
+            if let truth {
+                headline += truth == best.index ? ", right" : ", true \(names.flatMap { truth < $0.count ? $0[truth] : nil } ?? String(truth))"
+            } else if otherLabels {
+                headline += ", labels differ"
+            }
+            canvas.put(
+                truncate(headline, to: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.y,
+                style: truth == best.index ? theme.good : theme.accent, clip: area)
         }
         for (row, entry) in top.enumerated() where row < area.height - 1 {
             let y = area.y + row + 1
             let name = names?[entry.index] ?? String(entry.index)
             let style = entry.index == truth ? theme.good : (row == 0 ? theme.bad : theme.text)
             let x = canvas.put(pad(truncate(name, to: nameWidth, ellipsis: theme.glyphs.ellipsis), to: nameWidth), x: area.x, y: y, style: style, clip: area)
-            ShareBar(fraction: entry.probability).render(area: Rect(x: x + 1, y: y, width: area.maxX - x - 1, height: 1),
-                                                          into: &canvas, theme: theme, style: style)
+            ShareBar(fraction: entry.probability).render(
+                area: Rect(x: x + 1, y: y, width: area.maxX - x - 1, height: 1),
+                into: &canvas, theme: theme, style: style)
         }
     }
 
@@ -201,8 +215,9 @@ public enum FeatureMapsScreen {
         case .channels, .zoomed:
             guard let output = engine?.output(id) else {
                 let message = engine == nil ? "no engine session" : "computing… (layer \(id) is not ready yet)"
-                canvas.put(message, x: body.x + max(0, (body.width - displayWidth(message)) / 2), y: body.y + body.height / 2,
-                           style: theme.accent, clip: body)
+                canvas.put(
+                    message, x: body.x + max(0, (body.width - displayWidth(message)) / 2), y: body.y + body.height / 2,
+                    style: theme.accent, clip: body)
                 info = ""
                 break
             }
@@ -235,13 +250,17 @@ public enum FeatureMapsScreen {
         let channel = min(state.featureMaps.channel, shape.channels - 1)
         let range = layerRange(state, output)
         let layout = ChannelGrid(mapSize: Size2(shape.height, shape.width), channels: shape.channels).layout(in: area, theme: state.theme)
-        let grid = ChannelGrid(mapSize: Size2(shape.height, shape.width), channels: shape.channels,
-                               page: layout.page(of: channel), selected: channel)
+        let grid = ChannelGrid(
+            mapSize: Size2(shape.height, shape.width), channels: shape.channels,
+            page: layout.page(of: channel), selected: channel)
         let names = channelNames(state, layer: state.selectedLayer ?? 0)
-        output.values.withUnsafeBufferPointer { values in
-            grid.render(area: area, into: &canvas, theme: state.theme, title: { c, map in
-                "\(names.flatMap { c < $0.count ? $0[c] : nil } ?? "#\(c)") \(ValueRange(of: map.values))"
-            }) { c in
+        _ = output.values.withUnsafeBufferPointer { values in
+            grid.render(
+                area: area, into: &canvas, theme: state.theme,
+                title: { c, map in
+                    "\(names.flatMap { c < $0.count ? $0[c] : nil } ?? "#\(c)") \(ValueRange(of: map.values))"
+                }
+            ) { c in
                 Heatmap(channel: c, of: values, width: shape.width, height: shape.height, range: range, scale: scale(state))
             }
         }
@@ -259,8 +278,9 @@ public enum FeatureMapsScreen {
         let own = ValueRange(of: map.values)
         let layer = state.selectedLayer ?? 0
         let name = channelNames(state, layer: layer).flatMap { channel < $0.count ? " " + $0[channel] : nil } ?? ""
-        canvas.put("#\(channel)\(name) of \(shape.channels): \(shape.height)x\(shape.width), values \(own)", x: picture.x, y: picture.y,
-                   style: state.theme.title, clip: picture)
+        canvas.put(
+            "#\(channel)\(name) of \(shape.channels): \(shape.height)x\(shape.width), values \(own)", x: picture.x, y: picture.y,
+            style: state.theme.title, clip: picture)
         map.render(area: picture.splitTop(1).1, into: &canvas, theme: state.theme)
         HeatmapLegend(range: map.range, scale: map.scale).render(area: legend, into: &canvas, theme: state.theme)
         if let kernel = kernelNumbers(engine?.parameters[layer], filter: channel) { return "kernel " + kernel + " · Enter back" }
@@ -277,8 +297,9 @@ public enum FeatureMapsScreen {
         let (rows, columns) = nearSquare(count)
         let (picture, legend) = area.splitBottom(2)
         let map = Heatmap(values: output.values, width: columns, height: rows, range: layerRange(state, output), scale: scale(state))
-        canvas.put("\(count.grouped) values as \(rows)x\(columns), row by row; values \(ValueRange(of: map.values))",
-                   x: picture.x, y: picture.y, style: state.theme.title, clip: picture)
+        canvas.put(
+            "\(count.grouped) values as \(rows)x\(columns), row by row; values \(ValueRange(of: map.values))",
+            x: picture.x, y: picture.y, style: state.theme.title, clip: picture)
         map.render(area: picture.splitTop(1).1, into: &canvas, theme: state.theme)
         HeatmapLegend(range: map.range, scale: map.scale).render(area: legend, into: &canvas, theme: state.theme)
         return "flat output"
@@ -298,8 +319,9 @@ public enum FeatureMapsScreen {
         for (i, v) in values.enumerated() where i + 1 < area.height {
             let y = area.y + 1 + i
             let label = names?[i] ?? String(i)
-            var x = canvas.put(pad(truncate(label, to: labelWidth, ellipsis: theme.glyphs.ellipsis), to: labelWidth), x: area.x, y: y,
-                               style: i == top ? theme.accent : theme.text, clip: area)
+            var x = canvas.put(
+                pad(truncate(label, to: labelWidth, ellipsis: theme.glyphs.ellipsis), to: labelWidth), x: area.x, y: y,
+                style: i == top ? theme.accent : theme.text, clip: area)
             x = canvas.put(pad(shortNumber(v), to: 9, alignRight: true) + "  ", x: x, y: y, style: theme.number, clip: area)
             let cells = range.magnitude > 0 ? Int((Double(abs(v)) / Double(range.magnitude) * Double(half)).rounded()) : 0
             let bar = String(repeating: theme.glyphs.barFull, count: cells)
@@ -331,14 +353,18 @@ public enum FeatureMapsScreen {
                 let channel = min(state.featureMaps.channel, count - 1)
                 let layout = ChannelGrid(mapSize: Size2(kh, kw), channels: count).layout(in: area, theme: theme)
                 let grid = ChannelGrid(mapSize: Size2(kh, kw), channels: count, page: layout.page(of: channel), selected: channel)
-                grid.render(area: area, into: &canvas, theme: theme, title: { k, map in
-                    let names = channelNames(state, layer: layer.id)
-                    let name = inputs == 1 ? names.flatMap { k < $0.count ? $0[k] : nil } ?? "#\(k)" : "#\(k / inputs).\(k % inputs)"
-                    return "\(name) \(ValueRange(of: map.values))"
-                }) { k in
+                grid.render(
+                    area: area, into: &canvas, theme: theme,
+                    title: { k, map in
+                        let names = channelNames(state, layer: layer.id)
+                        let name = inputs == 1 ? names.flatMap { k < $0.count ? $0[k] : nil } ?? "#\(k)" : "#\(k / inputs).\(k % inputs)"
+                        return "\(name) \(ValueRange(of: map.values))"
+                    }
+                ) { k in
                     Heatmap(channel: k, of: values, width: kw, height: kh, range: range, scale: .signed)
                 }
-                return "\(outputs) filters x \(inputs) input channel\(inputs == 1 ? "" : "s") of \(kh)x\(kw) · page \(layout.page(of: channel) + 1)/\(layout.pageCount) · w maps"
+                return
+                    "\(outputs) filters x \(inputs) input channel\(inputs == 1 ? "" : "s") of \(kh)x\(kw) · page \(layout.page(of: channel) + 1)/\(layout.pageCount) · w maps"
             }
             let (outputs, inputs) = (weight.shape[0], weight.shape[1])
             let (picture, legend) = area.splitBottom(2)
@@ -359,7 +385,8 @@ public enum FeatureMapsScreen {
     /// the zoomed map it makes; nil for kernels over several channels or larger than 5x5.
     static func kernelNumbers(_ weight: ParameterValues?, filter: Int) -> String? {
         guard let weight, weight.shape.count == 4, weight.shape[1] == 1, weight.shape[2] * weight.shape[3] <= 25,
-              filter < weight.shape[0] else { return nil }
+            filter < weight.shape[0]
+        else { return nil }
         let (kh, kw) = (weight.shape[2], weight.shape[3])
         return weight.withValues { values in
             (0..<kh).map { y in (0..<kw).map { x in shortNumber(values[(filter * kh + y) * kw + x]) }.joined(separator: " ") }

@@ -107,7 +107,8 @@ public struct FeatureMapsState {
         case nextLayer, previousLayer, firstLayer, lastLayer
         case channel(Move)
         case zoom, unzoom, kernels, scale, signed
-        case sample(Int), dataset(Int)
+        case sample(Int)
+        case dataset(Int)
         case openFile, focusInput, focusMaps
     }
 
@@ -136,8 +137,9 @@ public struct FeatureMapsState {
         KeyBinding(.characters("}"), "{ / }", "previous / next data set (\(BundledDataset.allCases.map(\.displayName).joined(separator: ", ")))", .dataset(1)),
         KeyBinding(.characters("{"), "", "", .dataset(-1)),
         KeyBinding(.characters("o"), "o", "open an image file (PNG, PGM, PPM)", .openFile),
-        KeyBinding(.characters("i"), "i", "focus the input: ← → sample, ↑ ↓ data set; i or Esc back to the maps",
-                   hint: ("i", "input"), .focusInput),
+        KeyBinding(
+            .characters("i"), "i", "focus the input: ← → sample, ↑ ↓ data set; i or Esc back to the maps",
+            hint: ("i", "input"), .focusInput),
     ])
 
     /// The keys while the input picture has the focus; the others act as on the maps.

@@ -228,7 +228,9 @@ public struct GraphBrowser: Sendable {
 
     /// What the graph screen's keys do.
     public enum Action: Hashable, Sendable {
-        case move(Int), page(Int), top, bottom
+        case move(Int)
+        case page(Int)
+        case top, bottom
         case toggle, collapse, expand, expandAll, collapseAll
         case search, nextMatch, previousMatch
     }

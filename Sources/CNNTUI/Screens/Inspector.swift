@@ -132,9 +132,11 @@ public enum Inspector {
             let theme = state.theme
             let barsTop = area.maxY - 4
             canvas.put("Share of params", x: area.x, y: barsTop, style: theme.dim, clip: area)
-            ShareBar(fraction: shares.params).render(area: Rect(x: area.x, y: barsTop + 1, width: area.width, height: 1), into: &canvas, theme: theme, style: theme.node(.weights))
+            ShareBar(fraction: shares.params).render(
+                area: Rect(x: area.x, y: barsTop + 1, width: area.width, height: 1), into: &canvas, theme: theme, style: theme.node(.weights))
             canvas.put("Share of mult-adds", x: area.x, y: barsTop + 2, style: theme.dim, clip: area)
-            ShareBar(fraction: shares.macs).render(area: Rect(x: area.x, y: barsTop + 3, width: area.width, height: 1), into: &canvas, theme: theme, style: theme.node(.merge))
+            ShareBar(fraction: shares.macs).render(
+                area: Rect(x: area.x, y: barsTop + 3, width: area.width, height: 1), into: &canvas, theme: theme, style: theme.node(.merge))
             return
         }
         let width = (area.width - 2) / 2
@@ -170,8 +172,9 @@ public enum Inspector {
             canvas.put(text, x: area.x + labelWidth, y: area.y, style: style(s), clip: area)
         case .share(let label, let fraction, let kind):
             canvas.put(label, x: area.x, y: area.y, style: theme.dim, clip: area)
-            ShareBar(fraction: fraction).render(area: Rect(x: area.x + labelWidth, y: area.y, width: area.width - labelWidth, height: 1),
-                                                into: &canvas, theme: theme, style: theme.node(kind))
+            ShareBar(fraction: fraction).render(
+                area: Rect(x: area.x + labelWidth, y: area.y, width: area.width - labelWidth, height: 1),
+                into: &canvas, theme: theme, style: theme.node(kind))
         }
     }
 }

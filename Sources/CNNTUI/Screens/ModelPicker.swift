@@ -47,7 +47,10 @@ public struct ModelPicker: Sendable {
         case .home: selected = 0
         case .end: selected = max(count - 1, 0)
         case .backspace:
-            if !filter.isEmpty { filter.removeLast(); selected = 0 }
+            if !filter.isEmpty {
+                filter.removeLast()
+                selected = 0
+            }
         case .character(let c):
             filter.append(c)
             selected = 0

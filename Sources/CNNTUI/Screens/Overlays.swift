@@ -61,7 +61,9 @@ public enum PickerOverlay {
         let inner = Frame(title: "Models", focused: true).render(area: box, into: &canvas, theme: theme)
         let filterLine = "Filter: " + picker.filter + "_"
         canvas.put(filterLine, x: inner.x + 1, y: inner.y, style: theme.key, clip: inner)
-        let heading = pad("Name", to: 19) + pad("Model", to: 26) + pad("Params", to: 12, alignRight: true) + pad("Mult-adds", to: 10, alignRight: true) + pad("Year", to: 6, alignRight: true)
+        let heading =
+            pad("Name", to: 19) + pad("Model", to: 26) + pad("Params", to: 12, alignRight: true) + pad("Mult-adds", to: 10, alignRight: true)
+            + pad("Year", to: 6, alignRight: true)
         canvas.put(heading, x: inner.x + 1, y: inner.y + 1, style: theme.dim.with(.bold), clip: inner)
         let entries = picker.entries
         let listHeight = inner.height - 3
@@ -71,7 +73,8 @@ public enum PickerOverlay {
             guard index < entries.count else { break }
             let e = entries[index]
             let y = inner.y + 2 + i
-            let text = pad(e.model.name, to: 19) + pad(e.model.title, to: 26)
+            let text =
+                pad(e.model.name, to: 19) + pad(e.model.title, to: 26)
                 + pad(e.params.map(\.abbreviated) ?? "?", to: 12, alignRight: true)
                 + pad(e.macs.map(\.abbreviated) ?? "?", to: 10, alignRight: true) + pad(String(e.model.year), to: 6, alignRight: true)
             canvas.put(text, x: inner.x + 1, y: y, style: theme.text, clip: inner)

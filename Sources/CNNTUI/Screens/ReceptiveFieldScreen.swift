@@ -47,8 +47,10 @@ public enum ReceptiveFieldScreen {
             // The longest title that fits the frame.
             let titles: [String]
             if let sample = state.featureMaps.sample {
-                titles = rf.showsSample ? ["Field on \(sample.name) (i: grid)", "Field on the image (i: grid)"]
-                                        : ["Field on the input (i: on the image)", "Field on the input (i: image)"]
+                titles =
+                    rf.showsSample
+                    ? ["Field on \(sample.name) (i: grid)", "Field on the image (i: grid)"]
+                    : ["Field on the input (i: on the image)", "Field on the input (i: image)"]
             } else {
                 titles = ["Field on the input"]
             }
@@ -69,7 +71,9 @@ public enum ReceptiveFieldScreen {
         let rf = state.receptiveField
         let shapeWidth = 12, sizeWidth = 12, jumpWidth = 5
         let nameWidth = max(area.width - shapeWidth - sizeWidth - jumpWidth, 8)
-        let heading = pad("Layer", to: nameWidth) + pad("Output", to: shapeWidth) + pad("RF", to: sizeWidth - 1, alignRight: true) + " " + pad("Jump", to: jumpWidth, alignRight: true)
+        let heading =
+            pad("Layer", to: nameWidth) + pad("Output", to: shapeWidth) + pad("RF", to: sizeWidth - 1, alignRight: true) + " "
+            + pad("Jump", to: jumpWidth, alignRight: true)
         canvas.put(heading, x: area.x, y: area.y, style: theme.dim.with(.bold), clip: area)
         // Clamped here too, so a resize never shows the selection off screen before the next key.
         let top = ReceptiveFieldScreenState.top(keeping: rf.selected, from: rf.top, pageHeight: area.height - 1, rows: rf.layers.count)
@@ -80,7 +84,8 @@ public enum ReceptiveFieldScreen {
             let layer = analysis.graph.layers[id]
             let a = analysis.layers[id]
             let y = area.y + 1 + i
-            let text = pad(layer.name, to: nameWidth) + pad(Display.shape(a.outputShape), to: shapeWidth)
+            let text =
+                pad(layer.name, to: nameWidth) + pad(Display.shape(a.outputShape), to: shapeWidth)
                 + pad(Display.receptiveField(a.receptiveField), to: sizeWidth - 1, alignRight: true) + " "
                 + pad(Display.jump(a.receptiveField), to: jumpWidth, alignRight: true)
             canvas.put(text, x: area.x, y: y, style: layer.op.isWeightLayer ? theme.text : theme.dim, clip: area)
@@ -109,11 +114,14 @@ public enum ReceptiveFieldScreen {
 
         let layer = analysis.graph.layers[id]
         func caption(scale: String) -> [String] {
-            [wrap("\(layer.name): unit (\(unitH),\(unitW)) of \(out.height)x\(out.width)", width: area.width),
-             wrap("sees \(field.size.h)x\(field.size.w) of the \(input.height)x\(input.width) input"
-                 + (field.isMultiPath ? " (\(field.minSize.h)x\(field.minSize.w) on every path)" : "")
-                 + (field.isGlobal ? ", global" : ""), width: area.width),
-             jumpAndScale("jump \(Display.jump(field)) px between units;", "1 cell = \(scale) px", width: area.width)].flatMap { $0 }
+            [
+                wrap("\(layer.name): unit (\(unitH),\(unitW)) of \(out.height)x\(out.width)", width: area.width),
+                wrap(
+                    "sees \(field.size.h)x\(field.size.w) of the \(input.height)x\(input.width) input"
+                        + (field.isMultiPath ? " (\(field.minSize.h)x\(field.minSize.w) on every path)" : "")
+                        + (field.isGlobal ? ", global" : ""), width: area.width),
+                jumpAndScale("jump \(Display.jump(field)) px between units;", "1 cell = \(scale) px", width: area.width),
+            ].flatMap { $0 }
         }
         // Room for the caption with the widest scale there can be (the input's whole side per cell).
         let captionLines = caption(scale: formatFixed(Double(max(input.height, input.width)), digits: 1)).count
@@ -179,8 +187,11 @@ public enum ReceptiveFieldScreen {
     /// The sample's pixel that lands on input pixel (row, column) once fitted to the input
     /// (centred or resized, as the engine feeds it), as RGB.
     static func pixel(of image: Image, inputRow: Double, column: Double, input: TensorShape) -> (UInt8, UInt8, UInt8) {
-        guard let (x, y) = ImageFitting.sourcePixel(x: column, y: inputRow, width: image.width, height: image.height,
-                                                    inputWidth: input.width, inputHeight: input.height) else { return (0, 0, 0) }
+        guard
+            let (x, y) = ImageFitting.sourcePixel(
+                x: column, y: inputRow, width: image.width, height: image.height,
+                inputWidth: input.width, inputHeight: input.height)
+        else { return (0, 0, 0) }
         if image.channels >= 3 { return (image[x, y, 0], image[x, y, 1], image[x, y, 2]) }
         let v = image[x, y, 0]
         return (v, v, v)
@@ -226,8 +237,9 @@ public enum ReceptiveFieldScreen {
         }
         y += 1
         guard y < area.maxY else { return }
-        FieldGrowth(growth: c.stack.growth).render(area: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y),
-                                                   into: &canvas, theme: theme)
+        FieldGrowth(growth: c.stack.growth).render(
+            area: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y),
+            into: &canvas, theme: theme)
     }
 
     /// What the comparison shows, in one sentence.

@@ -66,9 +66,12 @@ public struct ReceptiveFieldScreenState: Sendable {
     // MARK: Keys
 
     public enum Action: Hashable, Sendable {
-        case move(Int), page(Int), top, bottom
+        case move(Int)
+        case page(Int)
+        case top, bottom
         case toggleFocus, toggleSample
-        case setting(Int), change(Int)
+        case setting(Int)
+        case change(Int)
     }
 
     /// The table's keys.
@@ -93,7 +96,7 @@ public struct ReceptiveFieldScreenState: Sendable {
 
     /// Keys that work with either focus.
     public static let sharedKeys = KeyMap<Action>([
-        KeyBinding(.characters("i"), "i", "draw the field on the feature maps' sample image", .toggleSample),
+        KeyBinding(.characters("i"), "i", "draw the field on the feature maps' sample image", .toggleSample)
     ])
 
     /// What the table's columns and the picture's caption say.

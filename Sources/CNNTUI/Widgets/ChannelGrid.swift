@@ -36,8 +36,10 @@ public struct ChannelGrid {
     /// Clears `area` and draws the tiles of page `page`; `heatmap(c)` gives channel c's map
     /// and its scale, `title(c, map)` its title (by default `ChannelGrid.title`). Returns the layout.
     @discardableResult
-    public func render(area: Rect, into canvas: inout Canvas, theme: Theme,
-                       title: ((Int, Heatmap) -> String)? = nil, heatmap: (Int) -> Heatmap) -> ChannelGridLayout {
+    public func render(
+        area: Rect, into canvas: inout Canvas, theme: Theme,
+        title: ((Int, Heatmap) -> String)? = nil, heatmap: (Int) -> Heatmap
+    ) -> ChannelGridLayout {
         let shading = PixelShading(theme: theme)
         let layout = ChannelGridLayout(area: area, mapSize: mapSize, channels: channels, shading: shading, titleWidth: titleWidth)
         canvas.fill(area)

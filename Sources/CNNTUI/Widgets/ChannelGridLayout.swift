@@ -107,7 +107,8 @@ public struct ChannelGridLayout: Hashable, Sendable {
     /// The `slot`-th tile of any page, counted left to right, top to bottom.
     public func tileRect(slot: Int) -> Rect {
         let column = slot % columns, row = slot / columns
-        return Rect(x: area.x + column * (tileWidth + Self.gap), y: area.y + row * tileHeight,
-                    width: tileWidth, height: tileHeight)
+        return Rect(
+            x: area.x + column * (tileWidth + Self.gap), y: area.y + row * tileHeight,
+            width: tileWidth, height: tileHeight)
     }
 }

@@ -29,8 +29,9 @@ public struct Heatmap: Sendable {
     public var scale: HeatmapScale
 
     public init(values: [Float], width: Int, height: Int, range: ValueRange? = nil, scale: HeatmapScale = .linear) {
-        precondition(width >= 0 && height >= 0 && values.count == width * height,
-                     "\(values.count) values for a \(width)x\(height) map")
+        precondition(
+            width >= 0 && height >= 0 && values.count == width * height,
+            "\(values.count) values for a \(width)x\(height) map")
         self.width = width
         self.height = height
         self.values = values
@@ -39,14 +40,18 @@ public struct Heatmap: Sendable {
     }
 
     /// A copy of `values` (row-major), so the map outlives the engine's buffer.
-    public init(_ values: UnsafeBufferPointer<Float>, width: Int, height: Int, range: ValueRange? = nil,
-                scale: HeatmapScale = .linear) {
+    public init(
+        _ values: UnsafeBufferPointer<Float>, width: Int, height: Int, range: ValueRange? = nil,
+        scale: HeatmapScale = .linear
+    ) {
         self.init(values: Array(values), width: width, height: height, range: range, scale: scale)
     }
 
     /// Channel `channel` of a `[1, C, height, width]` tensor (it starts at `channel * height * width`).
-    public init(channel: Int, of tensor: UnsafeBufferPointer<Float>, width: Int, height: Int,
-                range: ValueRange? = nil, scale: HeatmapScale = .linear) {
+    public init(
+        channel: Int, of tensor: UnsafeBufferPointer<Float>, width: Int, height: Int,
+        range: ValueRange? = nil, scale: HeatmapScale = .linear
+    ) {
         let count = width * height
         precondition(channel >= 0 && (channel + 1) * count <= tensor.count, "channel \(channel) beyond the tensor")
         let slice = UnsafeBufferPointer(rebasing: tensor[(channel * count)..<((channel + 1) * count)])

@@ -14,8 +14,9 @@ public struct ImageView: Sendable {
     public let pixels: [UInt8]
 
     public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
-        precondition(width >= 0 && height >= 0 && (1...4).contains(channels) && pixels.count == width * height * channels,
-                     "\(pixels.count) bytes for \(width)x\(height)x\(channels)")
+        precondition(
+            width >= 0 && height >= 0 && (1...4).contains(channels) && pixels.count == width * height * channels,
+            "\(pixels.count) bytes for \(width)x\(height)x\(channels)")
         self.width = width
         self.height = height
         self.channels = channels
@@ -62,8 +63,9 @@ public struct ImageView: Sendable {
         guard shown.h > 0, shown.w > 0 else { return Rect(x: area.x, y: area.y, width: 0, height: 0) }
         return shading.draw(shown: shown, in: area, into: &canvas) { row, column in
             let (r, g, b) = sample(row: row, column: column, shown: shown)
-            return PixelPaint(color: Palette.nearest(red: r, green: g, blue: b),
-                              brightness: Self.brightness(red: r, green: g, blue: b))
+            return PixelPaint(
+                color: Palette.nearest(red: r, green: g, blue: b),
+                brightness: Self.brightness(red: r, green: g, blue: b))
         }
     }
 }

@@ -53,8 +53,17 @@ public func shortNumber(_ value: Float) -> String {
     }
     var exponent = 0
     var mantissa = magnitude
-    while mantissa >= 10 { mantissa /= 10; exponent += 1 }
-    while mantissa < 1 { mantissa *= 10; exponent -= 1 }
-    if (mantissa * 10).rounded(.toNearestOrAwayFromZero) >= 100 { mantissa /= 10; exponent += 1 }
+    while mantissa >= 10 {
+        mantissa /= 10
+        exponent += 1
+    }
+    while mantissa < 1 {
+        mantissa *= 10
+        exponent -= 1
+    }
+    if (mantissa * 10).rounded(.toNearestOrAwayFromZero) >= 100 {
+        mantissa /= 10
+        exponent += 1
+    }
     return (v < 0 ? "-" : "") + formatFixed(mantissa, digits: 1) + "e" + String(exponent)
 }

@@ -18,7 +18,9 @@ public struct LabelSet: Sendable {
     public static let digits = LabelSet(name: "MNIST digits", names: (0...9).map(String.init), mean: [0.1307], std: [0.3081])
 
     /// CIFAR-10's classes, in the data set's label order (Krizhevsky, 2009).
-    public static let cifar10 = LabelSet(name: "CIFAR-10", names: [
-        "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
-    ], mean: [0.4914, 0.4822, 0.4465], std: [0.2470, 0.2435, 0.2616])
+    public static let cifar10 = LabelSet(
+        name: "CIFAR-10",
+        names: [
+            "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
+        ], mean: [0.4914, 0.4822, 0.4465], std: [0.2470, 0.2435, 0.2616])
 }
