@@ -1,5 +1,6 @@
 import CNNModel
 import CNNZoo
+import TestSupport
 import XCTest
 
 @testable import CNNTUI
@@ -14,11 +15,11 @@ final class CalculatorGoldenTests: XCTestCase {
     }
 
     func testConvolutionAt80x24() throws {
-        XCTAssertEqual(try calculator(80, 24).render().lines, Self.convolutionAt80x24)
+        assertScreen(try calculator(80, 24).render().lines, equals: Self.convolutionAt80x24, "convolutionAt80x24")
     }
 
     func testBottleneckAt120x40() throws {
-        XCTAssertEqual(try calculator(120, 40, [.right, .right, .right]).render().lines, Self.bottleneckAt120x40)
+        assertScreen(try calculator(120, 40, [.right, .right, .right]).render().lines, equals: Self.bottleneckAt120x40, "bottleneckAt120x40")
     }
 }
 

@@ -1,6 +1,7 @@
 import CNNModel
 import CNNZoo
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import CNNTUI
@@ -25,11 +26,11 @@ final class FeatureMapsGoldenTests: XCTestCase {
     }
 
     func testC1At80x24() throws {
-        XCTAssertEqual(try maps(80, 24).render().lines.map(Self.maskingTime), Self.c1At80x24)
+        assertScreen(try maps(80, 24).render().lines.map(Self.maskingTime), equals: Self.c1At80x24, "c1At80x24")
     }
 
     func testS2At120x40() throws {
-        XCTAssertEqual(try maps(120, 40, [.character("n"), .character("n")]).render().lines.map(Self.maskingTime), Self.s2At120x40)
+        assertScreen(try maps(120, 40, [.character("n"), .character("n")]).render().lines.map(Self.maskingTime), equals: Self.s2At120x40, "s2At120x40")
     }
 }
 

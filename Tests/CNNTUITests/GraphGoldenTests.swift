@@ -1,5 +1,6 @@
 import CNNModel
 import CNNZoo
+import TestSupport
 import XCTest
 
 @testable import CNNTUI
@@ -9,7 +10,7 @@ final class GraphGoldenTests: XCTestCase {
     func testResNet50AfterGAt80x24() throws {
         var s = try AppState(model: Zoo.model(named: "resnet50")!, theme: Theme(colors: false), size: (80, 24))
         s.handle(.character("G"))
-        XCTAssertEqual(s.render().lines, Self.resnet50AfterG)
+        assertScreen(s.render().lines, equals: Self.resnet50AfterG, "resnet50AfterG")
     }
 
     func testGoogLeNetInception3bAt120x40() throws {
@@ -17,6 +18,6 @@ final class GraphGoldenTests: XCTestCase {
         s.handle(.character("/"))
         for ch in "inception3b" { s.handle(.character(ch)) }
         s.handle(.enter)
-        XCTAssertEqual(s.render().lines, Self.googlenetInception3b)
+        assertScreen(s.render().lines, equals: Self.googlenetInception3b, "googlenetInception3b")
     }
 }

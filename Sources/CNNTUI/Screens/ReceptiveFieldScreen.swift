@@ -69,7 +69,13 @@ public enum ReceptiveFieldScreen {
         let theme = state.theme
         let analysis = state.analysis
         let rf = state.receptiveField
-        let shapeWidth = 12, sizeWidth = 12, jumpWidth = 5
+        // Number columns as wide as their widest entry (and heading), the names get the rest.
+        func widest(_ text: (LayerAnalysis) -> String, _ heading: String) -> Int {
+            rf.layers.reduce(displayWidth(heading)) { max($0, displayWidth(text(analysis.layers[$1]))) }
+        }
+        let shapeWidth = widest({ Display.shape($0.outputShape) }, "Output") + 1
+        let sizeWidth = widest({ Display.receptiveField($0.receptiveField) }, "RF") + 2
+        let jumpWidth = widest({ Display.jump($0.receptiveField) }, "Jump") + 1
         let nameWidth = max(area.width - shapeWidth - sizeWidth - jumpWidth, 8)
         let heading =
             pad("Layer", to: nameWidth) + pad("Output", to: shapeWidth) + pad("RF", to: sizeWidth - 1, alignRight: true) + " "
