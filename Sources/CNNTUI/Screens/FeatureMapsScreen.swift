@@ -35,9 +35,13 @@ public enum FeatureMapsScreen {
     static func renderLeft(_ state: AppState, engine: InferenceSnapshot?, area: Rect, into canvas: inout Canvas) {
         let theme = state.theme
         let maps = state.featureMaps
-        let imageRows = min(16, max(4, area.height - 20))
+        // A short terminal (80x24) keeps the picture legible: the Engine panel folds into the
+        // Prediction frame's title and the prediction shows its top 3.
+        let compact = area.height < 30
+        let predictionRows = compact ? 6 : 8
+        let imageRows = compact ? max(2, area.height - predictionRows - 5) : min(16, max(4, area.height - 20))
         let (inputArea, rest) = area.splitTop(imageRows + 5)
-        let (predictionArea, engineArea) = rest.splitTop(8)
+        let (predictionArea, engineArea) = rest.splitTop(predictionRows)
 
         let focused = maps.focus == .input
         let arrows = theme.glyphs.vertical == "|" ? "←→".replacingArrows() : "←→"  // as the key hints write them
@@ -72,10 +76,29 @@ public enum FeatureMapsScreen {
             canvas.put("(Assets/, or CNN_TUI_ASSETS)", x: text.x, y: text.y + 1, style: theme.dim, clip: text)
         }
 
-        let predictionInner = Frame(title: "Prediction").render(area: predictionArea, into: &canvas, theme: theme)
-        renderPrediction(state, engine: engine, area: predictionInner, into: &canvas)
+        let title =
+            compact
+            ? (engine.flatMap { engineSummary($0, layers: state.analysis.graph.layers.count - 1) }.map { "Prediction · " + $0 } ?? "Prediction") : "Prediction"
+        let predictionInner = Frame(title: title).render(area: predictionArea, into: &canvas, theme: theme)
+        if compact, let engine, case .failed = engine.phase {
+            renderEngine(state, engine: engine, area: predictionInner, into: &canvas)
+        } else {
+            renderPrediction(state, engine: engine, area: predictionInner, into: &canvas)
+        }
+        guard !compact else { return }
         let engineInner = Frame(title: "Engine").render(area: engineArea, into: &canvas, theme: theme)
         renderEngine(state, engine: engine, area: engineInner, into: &canvas)
+    }
+
+    /// The engine's state in a few words, for the Prediction frame's title when there is no room
+    /// for the Engine panel: `4.5 ms`, `layer 3/12`, `preparing…`, `failed`.
+    static func engineSummary(_ status: InferenceSnapshot, layers: Int) -> String? {
+        switch status.phase {
+        case .preparing: return "preparing…"
+        case .computing(let layer): return "layer \(layer)/\(layers)"
+        case .done: return status.seconds.map { "\(formatFixed($0 * 1000, digits: 1)) ms" }
+        case .failed: return "failed"
+        }
     }
 
     /// The input as the model is fed it: the engine's input tensor with the normalization undone
