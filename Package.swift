@@ -46,7 +46,7 @@ let package = Package(
 
         /// A zoo model with its weights (file, shipped, fixed or random) and sample images fitted
         /// to its input: what `run`, `train` and the feature-map screen share.
-        .target(name: "CNNRuntime", dependencies: ["CNNModel", "CNNZoo", "CNNEngine", "CNNData"]),
+        .target(name: "CNNRuntime", dependencies: ["CNNModel", "CNNZoo", "CNNImport", "CNNEngine", "CNNData"]),
 
         // MARK: - Terminal UI
 

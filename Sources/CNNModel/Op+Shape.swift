@@ -1,5 +1,19 @@
 /// Shape inference: what each op makes of its input shapes, and why it cannot.
 extension Op {
+    /// The output shape for `inputs`, for a reader that builds a graph layer by layer and needs
+    /// each shape as it goes (an imported file's reshapes and constants depend on them); the
+    /// error names no layer (`AnalysisError.layer` is nil) for the caller to name its own.
+    public func outputShape(_ inputs: [TensorShape]) throws(AnalysisError) -> TensorShape {
+        let shape: TensorShape
+        do throws(ShapeReason) {
+            shape = try inferShape(inputs).0
+        } catch {
+            throw AnalysisError(layer: nil, op: summary, reason: error.text)
+        }
+        guard shape.elementCount != nil else { throw AnalysisError(layer: nil, op: summary, reason: ShapeReason.overflow.text) }
+        return shape
+    }
+
     /// The output shape for `inputs`, and the padding resolved for them (for ops that pad).
     /// Throws a reason (without the layer name, which the caller adds).
     func inferShape(_ inputs: [TensorShape]) throws(ShapeReason) -> (TensorShape, Pad4?) {

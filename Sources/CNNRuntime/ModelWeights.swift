@@ -53,6 +53,12 @@ public struct ModelWeights {
             try weights.validate(for: analysis)
             return ModelWeights(weights: weights, source: .file(file))
         }
+        if let imported = model.file, !model.constants.isEmpty {
+            // A network read from a file brings its own weights.
+            let weights = Weights(tensors: model.constants.mapValues { Tensor(shape: $0.shape, values: $0.values) }, origin: imported)
+            try weights.validate(for: analysis)
+            return ModelWeights(weights: weights, source: .file(imported))
+        }
         if !model.constants.isEmpty {
             let weights = Weights(
                 tensors: model.constants.mapValues { Tensor(shape: $0.shape, values: $0.values) },

@@ -4,6 +4,11 @@ import CNNModel
 public struct ConstantTensor: Hashable, Sendable {
     public let shape: [Int]
     public let values: [Float]
+
+    public init(shape: [Int], values: [Float]) {
+        self.shape = shape
+        self.values = values
+    }
 }
 
 extension Zoo {

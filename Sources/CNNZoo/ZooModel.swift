@@ -33,13 +33,15 @@ public struct ZooModel: Sendable {
     /// Names of a layer's output channels, by layer name, where the model gives them (the
     /// `filters` model's kernels: identity, box blur, ...).
     public let channelNames: [String: [String]]
+    /// The file the network was read from (an ONNX file); nil for the zoo's own models.
+    public let file: String?
     private let builder: @Sendable (ZooOptions) -> Graph
 
     public init(
         name: String, title: String, year: Int, paper: String, description: String,
         defaultInput: TensorShape, hasAuxClassifiers: Bool = false, labels: LabelSet? = nil,
         constants: [String: ConstantTensor] = [:], shippedWeights: String? = nil, channelNames: [String: [String]] = [:],
-        build: @escaping @Sendable (ZooOptions) -> Graph
+        file: String? = nil, build: @escaping @Sendable (ZooOptions) -> Graph
     ) {
         self.name = name
         self.title = title
@@ -52,6 +54,7 @@ public struct ZooModel: Sendable {
         self.constants = constants
         self.shippedWeights = shippedWeights
         self.channelNames = channelNames
+        self.file = file
         self.builder = build
     }
 

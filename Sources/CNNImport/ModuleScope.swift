@@ -1,0 +1,91 @@
+/// Where an ONNX node sits in the module hierarchy of the network that was exported: the
+/// scopes PyTorch's exporters record, as full dotted module paths (`layer1`, `layer1.0`,
+/// `layer1.0.conv1`).
+///
+/// The TorchScript exporter names nodes by their scopes and op (`/layer1/layer1.0/conv1/Conv`);
+/// the torch.export one writes the scopes into the node's metadata
+/// (`pkg.torch.onnx.name_scopes`, a Python list) and the modules' classes beside them
+/// (`pkg.torch.onnx.class_hierarchy`).
+struct ModuleScope: Hashable, Sendable {
+    /// Full dotted paths, outermost first.
+    let paths: [String]
+    /// The classes of the modules, outermost first, where the file says (`BasicBlock`).
+    let types: [String]
+
+    static let none = ModuleScope(paths: [], types: [])
+
+    init(paths: [String], types: [String]) {
+        self.paths = paths
+        self.types = types
+    }
+
+    /// The scope of `node`: from its metadata when present, else from its name.
+    init(_ node: ONNXNode) {
+        if let listed = node.metadata["pkg.torch.onnx.name_scopes"].map(Self.pythonList), !listed.isEmpty {
+            let classes = node.metadata["pkg.torch.onnx.class_hierarchy"].map(Self.pythonList) ?? []
+            // The first entry is the root module (''), which has no path of its own.
+            var elements = listed
+            var types = classes
+            if elements.first == "" {
+                elements.removeFirst()
+                if !types.isEmpty { types.removeFirst() }
+            }
+            self.init(paths: Self.fullPaths(elements), types: types.map(Self.className))
+            return
+        }
+        guard node.name.hasPrefix("/") else {
+            self = .none
+            return
+        }
+        // `/layer1/layer1.0/conv1/Conv`: the last part names the op, the rest are scopes.
+        let parts = node.name.split(separator: "/").map(String.init)
+        self.init(paths: Self.fullPaths(Array(parts.dropLast())), types: [])
+    }
+
+    /// Joins scope names into full paths: a scope that already starts with its parent's path
+    /// (`layer1.0` inside `layer1`) is one; a local one (`conv1`) is appended to it.
+    static func fullPaths(_ elements: [String]) -> [String] {
+        var paths: [String] = []
+        for element in elements where !element.isEmpty {
+            guard let parent = paths.last else {
+                paths.append(element)
+                continue
+            }
+            paths.append(element.hasPrefix(parent + ".") ? element : parent + "." + element)
+        }
+        return paths
+    }
+
+    /// The items of a Python list literal of strings: `['', 'layer1']` -> ["", "layer1"].
+    static func pythonList(_ text: String) -> [String] {
+        var items: [String] = []
+        var current: String?
+        var quote: Character?
+        var escaped = false
+        for ch in text {
+            if let q = quote {
+                if escaped {
+                    current?.append(ch)
+                    escaped = false
+                } else if ch == "\\" {
+                    escaped = true
+                } else if ch == q {
+                    items.append(current ?? "")
+                    current = nil
+                    quote = nil
+                } else {
+                    current?.append(ch)
+                }
+            } else if ch == "'" || ch == "\"" {
+                quote = ch
+                current = ""
+            }
+        }
+        return items
+    }
+
+    /// `torchvision.models.resnet.BasicBlock` -> `BasicBlock`.
+    static func className(_ qualified: String) -> String {
+        String(qualified.split(separator: ".").last ?? Substring(qualified))
+    }
+}

@@ -1,0 +1,172 @@
+import CNNModel
+
+/// Turns a decoded ONNX file into a cnn-tui network: each node becomes a layer of the graph (or,
+/// when it only computes shapes and constants, is computed on the spot), the module hierarchy
+/// comes back from the exporter's scopes, and the weights are renamed after their layers.
+public enum ONNXImport {
+    /// The network of `model`, read from `file` (named in messages), at `input` (C x H x W) or at
+    /// the input size the file declares. A file with nodes cnn-tui cannot represent is one error
+    /// that names every such op with a node using it.
+    public static func network(_ model: ONNXModel, file: String, input: TensorShape? = nil) throws(ImportError) -> ImportedNetwork {
+        var importer = ONNXImporter(model: model, file: file)
+        return try importer.run(input: input)
+    }
+
+    /// The ops that become layers, and those computed while reading (shapes and constants).
+    public static let supportedOps: [String] = ONNXImporter.layerOps + ONNXImporter.constantOps
+}
+
+/// The state of one import: the graph so far and what each ONNX value name stands for.
+struct ONNXImporter {
+    /// What an ONNX value is while reading.
+    enum Value {
+        /// The output of a layer.
+        case layer(Int)
+        /// Known now (an initializer, or computed from them).
+        case constant(ConstantValue)
+        /// Made by a node that could not be read; nodes reading it are skipped, not reported again.
+        case unreadable
+    }
+
+    /// A node that could not be read, and why.
+    struct Problem {
+        let op: String
+        let node: String
+        let reason: String
+    }
+
+    static let layerOps = [
+        "Conv", "BatchNormalization", "Relu", "Clip", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Softmax",
+        "MaxPool", "AveragePool", "GlobalAveragePool", "ReduceMean", "Flatten", "Reshape", "Squeeze", "Gemm", "MatMul",
+        "Add", "Sum", "Mul", "Concat", "Dropout", "Identity", "LRN", "Pad",
+    ]
+    static let constantOps = [
+        "Constant", "Shape", "Gather", "Unsqueeze", "Cast", "Slice", "Transpose", "Sub", "Div", "ConstantOfShape",
+    ]
+
+    let model: ONNXModel
+    let file: String
+    var layers: [Layer] = []
+    var shapes: [TensorShape] = []
+    var blocks: [Block] = []
+    var blockIDs: [String: Int] = [:]
+    var names: Set<String> = []
+    var values: [String: Value] = [:]
+    var weights: [String: ImportedTensor] = [:]
+    var problems: [Problem] = []
+    /// Layers (convolutions, dense) without a bias that an `Add` of a constant right after may give one.
+    var biasless: Set<Int> = []
+    /// How many node inputs (and graph outputs) read each value.
+    let readers: [String: Int]
+    /// Scopes that hold other scopes: their own nodes are functional ops (a block's `+`).
+    let containers: Set<String>
+    /// The node being read, and its scope.
+    var node = ONNXNode(name: "", opType: "", domain: "", inputs: [], outputs: [], attributes: [:], metadata: [:])
+    var scope = ModuleScope.none
+
+    init(model: ONNXModel, file: String) {
+        self.model = model
+        self.file = file
+        var readers: [String: Int] = [:]
+        var containers = Set<String>()
+        for node in model.graph.nodes {
+            for input in node.inputs where !input.isEmpty { readers[input, default: 0] += 1 }
+            let paths = ModuleScope(node).paths
+            containers.formUnion(paths.dropLast())
+        }
+        for output in model.graph.outputs { readers[output.name, default: 0] += 1 }
+        self.readers = readers
+        self.containers = containers
+    }
+
+    mutating func run(input requested: TensorShape?) throws(ImportError) -> ImportedNetwork {
+        let graph = model.graph
+        for (name, tensor) in graph.initializers { values[name] = .constant(ConstantValue(tensor)) }
+        let inputs = graph.inputs.filter { graph.initializers[$0.name] == nil }
+        guard inputs.count == 1, let first = inputs.first else {
+            throw ImportError(file: file, "cnn-tui reads networks with one input; this one has \(inputs.count) (\(inputs.map(\.name).joined(separator: ", ")))")
+        }
+        let declared = Self.declaredInput(first)
+        guard let input = requested ?? declared else {
+            let dims = first.dims.map { $0.map(\.text).joined(separator: "x") } ?? "unknown"
+            throw ImportError(file: file, "the input '\(first.name)' has dynamic or unknown sizes (\(dims)): give the size with --input CxHxW")
+        }
+        layers.append(Layer(id: 0, name: "input", op: .input, inputs: [], block: nil, module: nil))
+        shapes.append(input)
+        names.insert("input")
+        values[first.name] = .layer(0)
+
+        for node in graph.nodes {
+            self.node = node
+            scope = ModuleScope(node)
+            read()
+        }
+        if !problems.isEmpty { throw ImportError(file: file, Self.describe(problems)) }
+        let outputs = graph.outputs.compactMap { output -> Int? in
+            if case .layer(let id) = values[output.name] { return id }
+            return nil
+        }
+        guard !outputs.isEmpty else { throw ImportError(file: file, "no graph output is computed from the input") }
+        let network = Graph(name: model.graph.name, layers: layers, blocks: blocks)
+        return ImportedNetwork(graph: network, input: declared, weights: weights, notes: notes(), producer: producer)
+    }
+
+    /// `pytorch 2.15.0, ONNX opset 18`.
+    var producer: String {
+        (model.producer.isEmpty ? "" : model.producer + ", ") + "ONNX opset \(model.opsetVersion)"
+    }
+
+    /// What changes the numbers compared with the framework's own model.
+    func notes() -> [String] {
+        var notes: [String] = []
+        let ops = Set(model.graph.nodes.map(\.opType))
+        let biasedConvs = layers.filter { if case .conv2d(let c) = $0.op { return c.bias }; return false }.count
+        if !ops.contains("BatchNormalization"), biasedConvs > 0, model.producer.hasPrefix("pytorch") {
+            notes.append(
+                "no batchnorm layers: the exporter folded them into the convolutions before them (eval mode), "
+                    + "so \(biasedConvs) convolution\(biasedConvs == 1 ? " has a bias" : "s have biases") and the counts "
+                    + "are those of the folded network")
+        }
+        return notes
+    }
+
+    /// C x H x W from `[N, C, H, W]` with known sizes.
+    static func declaredInput(_ info: ONNXValueInfo) -> TensorShape? {
+        guard let dims = info.dims, dims.count == 4 else { return nil }
+        var sizes: [Int] = []
+        for dim in dims.dropFirst() {
+            guard case .value(let n) = dim, n > 0 else { return nil }
+            sizes.append(n)
+        }
+        return TensorShape(sizes)
+    }
+
+    /// "unsupported ONNX ops: LayerNormalization (node /norm/LayerNormalization, 3 in all); ...".
+    static func describe(_ problems: [Problem]) -> String {
+        var order: [String] = []
+        var byKey: [String: [Problem]] = [:]
+        for p in problems {
+            let key = p.op + "\u{0}" + p.reason
+            if byKey[key] == nil { order.append(key) }
+            byKey[key, default: []].append(p)
+        }
+        let parts = order.map { key -> String in
+            let group = byKey[key]!
+            let first = group[0]
+            let more = group.count > 1 ? ", \(group.count) in all" : ""
+            return "\(first.op) (\(first.reason); node \(first.node.isEmpty ? "unnamed" : first.node)\(more))"
+        }
+        return "cannot read \(problems.count) node\(problems.count == 1 ? "" : "s"): " + parts.joined(separator: "; ")
+    }
+}
+
+extension ONNXDim {
+    /// `224`, `N` or `?`.
+    var text: String {
+        switch self {
+        case .value(let n): return String(n)
+        case .symbol(let s): return s
+        case .unknown: return "?"
+        }
+    }
+}

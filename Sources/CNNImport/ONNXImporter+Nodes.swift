@@ -1,0 +1,368 @@
+import CNNModel
+
+/// Reading one node: the ops that become layers. (Shape and constant arithmetic is in
+/// `ONNXImporter+Constants.swift`.)
+extension ONNXImporter {
+    mutating func read() {
+        for input in node.inputs where !input.isEmpty && values[input] == nil {
+            fail("it reads '\(input)', which no earlier node, initializer or graph input makes")
+            return
+        }
+        if node.inputs.contains(where: { if case .unreadable = values[$0] { return true } else { return false } }) {
+            for output in node.outputs { values[output] = .unreadable }
+            return
+        }
+        guard node.domain.isEmpty || node.domain == "ai.onnx" else {
+            fail("an op of the '\(node.domain)' domain")
+            return
+        }
+        let present = node.inputs.filter { !$0.isEmpty }
+        if present.allSatisfy({ if case .constant = values[$0] { return true } else { return false } }) {
+            fold()
+            return
+        }
+        readLayer()
+    }
+
+    private mutating func readLayer() {
+        switch node.opType {
+        case "Conv": readConv()
+        case "Gemm": readGemm()
+        case "MatMul": readMatMul()
+        case "BatchNormalization": readBatchNorm()
+        case "Relu": activation(.relu)
+        case "Sigmoid": activation(.sigmoid)
+        case "Tanh": activation(.tanh)
+        case "HardSwish": activation(.hardSwish)
+        case "HardSigmoid":
+            // PyTorch's Hardsigmoid is x/6 + 1/2 clamped; ONNX's default slope (0.2) is Keras's.
+            guard abs(float("alpha", 0.2) - 1.0 / 6) < 1e-6, abs(float("beta", 0.5) - 0.5) < 1e-6 else {
+                return fail("a hard sigmoid with slope \(float("alpha", 0.2)) (only PyTorch's 1/6 is read)")
+            }
+            activation(.hardSigmoid)
+        case "Clip": readClip()
+        case "Softmax": readSoftmax()
+        case "MaxPool", "AveragePool": readPool()
+        case "GlobalAveragePool":
+            guard let x = layerInput(0) else { return }
+            addLayer(.globalAvgPool(keepDims: true), [x])
+        case "ReduceMean": readReduceMean()
+        case "Flatten":
+            guard let x = layerInput(0) else { return }
+            guard int("axis", 1) == 1 else { return fail("a flatten from axis \(int("axis", 1)) (only axis 1 keeps the batch)") }
+            if shapes[x].isSpatial { addLayer(.flatten, [x]) } else { alias(x) }
+        case "Reshape": readReshape()
+        case "Squeeze": readSqueeze()
+        case "Add", "Sum": readAdd()
+        case "Mul": readMul()
+        case "Concat": readConcat()
+        case "Dropout":
+            guard let x = layerInput(0) else { return }
+            let ratio = constantInput(1)?.floatValues.first.map(Double.init) ?? Double(float("ratio", 0.5))
+            addLayer(.dropout(ratio), [x])
+        case "Identity", "Cast":
+            guard let x = layerInput(0) else { return }
+            alias(x)
+        case "Shape":
+            guard let x = layerInput(0) else { return }
+            produce(shapeOf([1] + shapes[x].dims))  // at batch 1, as the graph is read
+        case "LRN":
+            guard let x = layerInput(0) else { return }
+            let lrn = LocalResponseNorm(
+                size: int("size", 1), alpha: Double(float("alpha", 1e-4)), beta: Double(float("beta", 0.75)), k: Double(float("bias", 1)))
+            addLayer(.localResponseNorm(lrn), [x])
+        case "Pad": readPad()
+        default:
+            fail(Self.constantOps.contains(node.opType) ? "computed on a layer's output, not on constants" : "not an op cnn-tui reads")
+        }
+    }
+
+    // MARK: - Inputs and attributes
+
+    /// Input `i` as a layer; records a problem (and returns nil) when it is a constant.
+    mutating func layerInput(_ i: Int) -> Int? {
+        guard i < node.inputs.count, let value = values[node.inputs[i]] else {
+            fail("input \(i) is missing")
+            return nil
+        }
+        guard case .layer(let id) = value else {
+            fail("input \(i) ('\(node.inputs[i])') is a constant where a layer's output is expected")
+            return nil
+        }
+        return id
+    }
+
+    /// Input `i` when it is a known constant (nil when absent or computed).
+    func constantInput(_ i: Int) -> ConstantValue? {
+        guard i < node.inputs.count, !node.inputs[i].isEmpty, case .constant(let c) = values[node.inputs[i]] else { return nil }
+        return c
+    }
+
+    func int(_ name: String, _ fallback: Int) -> Int {
+        if case .int(let v) = node.attributes[name] { return v }
+        return fallback
+    }
+
+    func ints(_ name: String) -> [Int]? {
+        if case .ints(let v) = node.attributes[name] { return v }
+        return nil
+    }
+
+    func float(_ name: String, _ fallback: Float) -> Float {
+        if case .float(let v) = node.attributes[name] { return v }
+        return fallback
+    }
+
+    func string(_ name: String) -> String? {
+        if case .string(let v) = node.attributes[name] { return v }
+        return nil
+    }
+
+    /// An initializer (or folded constant) as a weight tensor.
+    static func tensor(_ c: ConstantValue) -> ImportedTensor {
+        ImportedTensor(shape: c.dims, values: c.floatValues)
+    }
+
+    // MARK: - Layers
+
+    private mutating func activation(_ kind: Activation) {
+        guard let x = layerInput(0) else { return }
+        addLayer(.activation(kind), [x])
+    }
+
+    /// The window geometry of a conv or pool node: pads `[top, left, bottom, right]` or `auto_pad`.
+    private mutating func padding() -> Padding? {
+        switch string("auto_pad") ?? "NOTSET" {
+        case "NOTSET":
+            let pads = ints("pads") ?? [0, 0, 0, 0]
+            guard pads.count == 4 else {
+                fail("pads \(pads) for a 2-D window")
+                return nil
+            }
+            return .explicit(Pad4(top: pads[0], bottom: pads[2], left: pads[1], right: pads[3]))
+        case "VALID": return .valid
+        case "SAME_UPPER": return .same
+        case let other:
+            fail("auto_pad \(other) (the extra pixel before, not after)")
+            return nil
+        }
+    }
+
+    /// `[h, w]` from an attribute of two values, or `fallback`.
+    private mutating func pair(_ name: String, _ fallback: Int) -> Size2? {
+        guard let values = ints(name) else { return Size2(fallback) }
+        guard values.count == 2 else {
+            fail("\(name) \(values) (cnn-tui reads 2-D windows)")
+            return nil
+        }
+        return Size2(values[0], values[1])
+    }
+
+    private mutating func readConv() {
+        guard let x = layerInput(0) else { return }
+        guard let w = constantInput(1), w.dims.count == 4 else { return fail("its weights are not a constant 4-D tensor") }
+        let b = constantInput(2)
+        if node.inputs.count > 2, !node.inputs[2].isEmpty, b == nil { return fail("its bias is not a constant") }
+        guard let stride = pair("strides", 1), let dilation = pair("dilations", 1), let padding = padding() else { return }
+        let conv = Conv2D(
+            filters: w.dims[0], kernel: Size2(w.dims[2], w.dims[3]), stride: stride, padding: padding, dilation: dilation,
+            groups: int("group", 1), bias: b != nil)
+        var parameters: [Parameter] = [(.weight, Self.tensor(w))]
+        if let b { parameters.append((.bias, Self.tensor(b))) }
+        if let id = addLayer(.conv2d(conv), [x], parameters), b == nil { biasless.insert(id) }
+    }
+
+    private mutating func readGemm() {
+        guard let x = layerInput(0) else { return }
+        guard let b = constantInput(1), b.dims.count == 2 else { return fail("its weights are not a constant matrix") }
+        guard int("transA", 0) == 0, float("alpha", 1) == 1, float("beta", 1) == 1 else {
+            return fail("transA, alpha or beta other than a plain linear layer's")
+        }
+        guard let weight = int("transB", 0) == 1 ? b : b.transposed(nil) else { return fail("weights that cannot be transposed") }
+        let bias = constantInput(2)
+        addDense(x, weight: weight, bias: bias)
+    }
+
+    /// `x @ W` with a constant `[in, out]` W: a dense layer without bias; an `Add` of a constant
+    /// vector after it (torch.export's linear layers) becomes its bias.
+    private mutating func readMatMul() {
+        guard let x = layerInput(0) else { return }
+        guard let w = constantInput(1), w.dims.count == 2, let weight = w.transposed(nil) else {
+            return fail("a product with something other than a constant matrix")
+        }
+        addDense(x, weight: weight, bias: nil)
+    }
+
+    private mutating func addDense(_ x: Int, weight: ConstantValue, bias: ConstantValue?) {
+        let dense = Dense(outFeatures: weight.dims[0], inFeatures: weight.dims[1], bias: bias != nil)
+        var parameters: [Parameter] = [(.weight, Self.tensor(weight))]
+        if let bias { parameters.append((.bias, ImportedTensor(shape: [bias.count], values: bias.floatValues))) }
+        if let id = addLayer(.dense(dense), [x], parameters), bias == nil { biasless.insert(id) }
+    }
+
+    private mutating func readBatchNorm() {
+        guard let x = layerInput(0) else { return }
+        let stats = (1...4).map(constantInput)
+        guard stats.allSatisfy({ $0 != nil }) else { return fail("its scale, bias, mean and variance are not constants") }
+        guard int("training_mode", 0) == 0 else { return fail("a batchnorm in training mode") }
+        let bn = BatchNorm(epsilon: Double(float("epsilon", 1e-5)), momentum: 1 - Double(float("momentum", 0.9)), affine: true)
+        let roles: [ParameterTensor.Role] = [.weight, .bias, .runningMean, .runningVar]
+        addLayer(.batchNorm(bn), [x], zip(roles, stats).map { ($0, Self.tensor($1!)) })
+    }
+
+    private mutating func readClip() {
+        guard let x = layerInput(0) else { return }
+        // Before opset 11 the bounds are attributes, since then optional inputs.
+        let low = constantInput(1)?.floatValues.first ?? (node.attributes["min"] != nil ? float("min", 0) : -Float.infinity)
+        let high = constantInput(2)?.floatValues.first ?? (node.attributes["max"] != nil ? float("max", 0) : Float.infinity)
+        if low == 0 && (high == 6 || high == .infinity) {
+            addLayer(.activation(high == 6 ? .relu6 : .relu), [x])
+            return
+        }
+        fail("a clip to \(low)...\(high) (only 0...6, ReLU6, and 0..., ReLU, are layers)")
+    }
+
+    private mutating func readSoftmax() {
+        guard let x = layerInput(0) else { return }
+        let axis = int("axis", model.opsetVersion < 13 ? 1 : -1)
+        guard !shapes[x].isSpatial, axis == 1 || axis == -1 else {
+            return fail("a softmax over axis \(axis) of a \(shapes[x]) tensor (only over a flat layer's classes)")
+        }
+        addLayer(.activation(.softmax), [x])
+    }
+
+    private mutating func readPool() {
+        guard let x = layerInput(0) else { return }
+        guard let kernel = ints("kernel_shape"), kernel.count == 2 else { return fail("a window that is not 2-D") }
+        guard let stride = pair("strides", 1), let padding = padding() else { return }
+        if node.opType == "MaxPool", let dilations = ints("dilations"), dilations.contains(where: { $0 != 1 }) {
+            return fail("a dilated max pool")
+        }
+        let pool = Pool2D(
+            node.opType == "MaxPool" ? .max : .average, kernel: Size2(kernel[0], kernel[1]), stride: stride, padding: padding,
+            ceilMode: int("ceil_mode", 0) == 1, countIncludePad: int("count_include_pad", 0) == 1)
+        addLayer(.pool(pool), [x])
+    }
+
+    private mutating func readReduceMean() {
+        guard let x = layerInput(0) else { return }
+        let axes = (constantInput(1)?.intValues ?? ints("axes") ?? []).map { $0 < 0 ? $0 + 4 : $0 }
+        guard shapes[x].isSpatial, Set(axes) == [2, 3] else {
+            return fail("a mean over axes \(axes) of a \(shapes[x]) tensor (only over height and width)")
+        }
+        addLayer(.globalAvgPool(keepDims: int("keepdims", 1) == 1), [x])
+    }
+
+    /// A reshape is read when it flattens (`[N, -1]`) or changes nothing.
+    private mutating func readReshape() {
+        guard let x = layerInput(0) else { return }
+        guard let target = constantInput(1) else { return fail("its target shape is computed from the data") }
+        let dims = [1] + shapes[x].dims
+        guard let resolved = Self.resolveReshape(target.intValues, of: dims) else {
+            return fail("a reshape of \(dims) to \(target.intValues) that does not keep the element count")
+        }
+        if resolved == dims { return alias(x) }
+        guard resolved.count == 2, resolved[0] == 1 else {
+            return fail("a reshape of \(dims) to \(resolved) (cnn-tui's graph reshapes only by flattening)")
+        }
+        if shapes[x].isSpatial { addLayer(.flatten, [x]) } else { alias(x) }
+    }
+
+    /// ONNX's reshape target with `0` (keep that axis) and `-1` (the rest) filled in.
+    static func resolveReshape(_ target: [Int], of dims: [Int]) -> [Int]? {
+        var out = target.enumerated().map { $0.element == 0 && $0.offset < dims.count ? dims[$0.offset] : $0.element }
+        guard let total = checkedProduct(dims), out.filter({ $0 == -1 }).count <= 1 else { return nil }
+        if let free = out.firstIndex(of: -1) {
+            let rest = out.enumerated().filter { $0.offset != free }.map(\.element)
+            guard rest.allSatisfy({ $0 > 0 }), let known = checkedProduct(rest), known > 0, total % known == 0 else { return nil }
+            out[free] = total / known
+        }
+        guard out.allSatisfy({ $0 > 0 }), checkedProduct(out) == total else { return nil }
+        return out
+    }
+
+    private mutating func readSqueeze() {
+        guard let x = layerInput(0) else { return }
+        let shape = shapes[x]
+        let axes = Set((constantInput(1)?.intValues ?? ints("axes") ?? [2, 3]).map { $0 < 0 ? $0 + 4 : $0 })
+        guard shape.isSpatial, shape.height == 1, shape.width == 1, axes == [2, 3] else {
+            return fail("a squeeze of axes \(axes.sorted()) of a \(shape) tensor (only a pooled C x 1 x 1 map)")
+        }
+        addLayer(.flatten, [x])
+    }
+
+    private mutating func readAdd() {
+        let present = node.inputs.filter { !$0.isEmpty }
+        let layerIDs = present.compactMap { name -> Int? in
+            if case .layer(let id) = values[name] { return id }
+            return nil
+        }
+        if layerIDs.count == present.count {
+            addLayer(.add, layerIDs)
+            return
+        }
+        // A layer plus a constant vector: the bias of the layer before, when nothing else reads it.
+        guard present.count == 2, layerIDs.count == 1, let id = layerIDs.first,
+            let constant = present.compactMap({ name -> ConstantValue? in
+                if case .constant(let c) = values[name] { return c }
+                return nil
+            }).first,
+            biasless.contains(id), readers[layerOutputName(id) ?? ""] == 1
+        else { return fail("it adds a constant to a layer's output") }
+        let count = constant.count
+        switch layers[id].op {
+        case .dense(let d) where count == d.outFeatures:
+            var biased = d
+            biased.bias = true
+            replace(id, with: .dense(biased), adding: [(.bias, ImportedTensor(shape: [count], values: constant.floatValues))])
+        case .conv2d(let c) where count == c.filters:
+            var biased = c
+            biased.bias = true
+            replace(id, with: .conv2d(biased), adding: [(.bias, ImportedTensor(shape: [count], values: constant.floatValues))])
+        default:
+            return fail("it adds a constant of \(count) values to a layer's output")
+        }
+        biasless.remove(id)
+        alias(id)
+    }
+
+    private mutating func readMul() {
+        guard node.inputs.count == 2, let a = layerInput(0), let b = layerInput(1) else { return }
+        // x * sigmoid(x) is SiLU (swish), as the exporters write it.
+        for (x, gate, gateName) in [(a, b, node.inputs[1]), (b, a, node.inputs[0])]
+        where layers[gate].op == .activation(.sigmoid) && layers[gate].inputs == [x] && readers[gateName] == 1 {
+            replace(gate, with: .activation(.silu))
+            alias(gate)
+            return
+        }
+        addLayer(.multiply, [a, b])
+    }
+
+    private mutating func readConcat() {
+        var ids: [Int] = []
+        for i in node.inputs.indices where !node.inputs[i].isEmpty {
+            guard let id = layerInput(i) else { return }
+            ids.append(id)
+        }
+        let rank = 1 + (ids.first.map { shapes[$0].dims.count } ?? 3)
+        let axis = int("axis", 1)
+        guard axis == 1 || axis == 1 - rank else { return fail("a concatenation along axis \(axis) (only along channels)") }
+        addLayer(.concat, ids)
+    }
+
+    private mutating func readPad() {
+        guard let x = layerInput(0) else { return }
+        guard (string("mode") ?? "constant") == "constant" else { return fail("\(string("mode") ?? "") padding (only zeros)") }
+        let value = constantInput(2)?.floatValues.first ?? float("value", 0)
+        guard value == 0 else { return fail("padding with \(value) (only zeros)") }
+        guard let pads = constantInput(1)?.intValues ?? ints("pads"), pads.count == 8,
+            pads[0] == 0, pads[1] == 0, pads[4] == 0, pads[5] == 0, pads.allSatisfy({ $0 >= 0 })
+        else { return fail("padding other than zeros around height and width") }
+        addLayer(.zeroPad(Pad4(top: pads[2], bottom: pads[6], left: pads[3], right: pads[7])), [x])
+    }
+
+    /// The ONNX name of layer `id`'s output (the value that maps to it first).
+    func layerOutputName(_ id: Int) -> String? {
+        node.inputs.first { if case .layer(id) = values[$0] { return true } else { return false } }
+    }
+}

@@ -1,0 +1,46 @@
+import CNNImport
+import CNNModel
+import CNNZoo
+import Foundation
+
+/// A network in a user's file, taken wherever a zoo model name is: `cnn-tui summary my.onnx`.
+public enum ModelFile {
+    /// Whether `name` means a file rather than a zoo model: it ends in `.onnx`, or names a file
+    /// that exists.
+    public static func isFile(_ name: String) -> Bool {
+        name.lowercased().hasSuffix(".onnx") || (Zoo.model(named: name) == nil && FileManager.default.fileExists(atPath: name))
+    }
+
+    /// The network in `path` as a model, at `input` (C x H x W) or the size the file declares.
+    public static func load(_ path: String, input: TensorShape? = nil) throws -> ZooModel {
+        guard path.lowercased().hasSuffix(".onnx") else {
+            throw ImportError(file: path, "not a file cnn-tui reads (it reads ONNX files, *.onnx)")
+        }
+        let model = try ONNXFile.read(path: path)
+        let network = try ONNXImport.network(model, file: path, input: input)
+        return ZooModel(imported: network, file: path, input: input)
+    }
+}
+
+extension ZooModel {
+    /// A network read from `file`, as the commands and screens take the zoo's models: its
+    /// weights are the model's own, and a 1000-way classifier is labelled with ImageNet's
+    /// classes (and normalized as torchvision's models are).
+    public init(imported network: ImportedNetwork, file: String, input: TensorShape? = nil) {
+        let graph = network.graph
+        let name = URL(fileURLWithPath: file).lastPathComponent
+        let outputs = graph.outputs.first.flatMap { id -> Int? in
+            if case .dense(let d) = graph.layers[id].op { return d.outFeatures }
+            if case .dense(let d) = graph.layers[graph.layers[id].inputs.first ?? id].op { return d.outFeatures }
+            return nil
+        }
+        let description = (["Read from \(file) (\(network.producer))."] + network.notes.map { $0.prefix(1).uppercased() + $0.dropFirst() + "." })
+            .joined(separator: " ")
+        self.init(
+            name: name, title: name, year: 0, paper: "", description: description,
+            defaultInput: network.input ?? input ?? TensorShape(channels: 3, height: 224, width: 224),
+            labels: outputs == 1000 ? .imagenet : nil,
+            constants: network.weights.mapValues { ConstantTensor(shape: $0.shape, values: $0.values) },
+            file: file, build: { _ in graph })
+    }
+}
