@@ -2,7 +2,7 @@
 /// (a 3x10^10x10^10 image) become an error message rather than a crash.
 
 /// The product of `values`, or nil if it overflows `Int`.
-func checkedProduct(_ values: [Int]) -> Int? {
+public func checkedProduct(_ values: [Int]) -> Int? {
     var result = 1
     for value in values {
         let (product, overflow) = result.multipliedReportingOverflow(by: value)
@@ -13,7 +13,7 @@ func checkedProduct(_ values: [Int]) -> Int? {
 }
 
 /// The sum of `values`, or nil if it overflows `Int`.
-func checkedSum(_ values: [Int]) -> Int? {
+public func checkedSum(_ values: [Int]) -> Int? {
     var result = 0
     for value in values {
         let (sum, overflow) = result.addingReportingOverflow(value)
