@@ -91,6 +91,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CNNModelTests", dependencies: ["CNNModel"]),
         .testTarget(name: "CNNZooTests", dependencies: ["CNNModel", "CNNZoo", "TestSupport"]),
+        .testTarget(name: "CNNImportTests", dependencies: ["CNNImport", "TestSupport"]),
         .testTarget(name: "CNNReportTests", dependencies: ["CNNModel", "CNNZoo", "CNNReport"]),
         .testTarget(name: "CNNEngineTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine", "CKernels", "TestSupport"]),
         .testTarget(name: "CNNDataTests", dependencies: ["CNNData", "CZlib", "TestSupport"]),
