@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // MARK: - Analysis (pure Swift, no I/O)
@@ -22,6 +23,15 @@ let package = Package(
         /// Text and JSON reports over an analysis: torchinfo-style summary, receptive-field
         /// tables, the parameter calculator and the stacked-kernel comparison.
         .target(name: "CNNReport", dependencies: ["CNNModel", "CNNZoo"]),
+
+        // MARK: - Import
+
+        /// Readers of users' networks: ONNX files (through the committed, generated
+        /// `Generated/onnx.pb.swift`; Scripts/generate-onnx-swift.sh) to plain Swift values.
+        .target(
+            name: "CNNImport",
+            dependencies: ["CNNModel", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
 
         // MARK: - Engine
 
@@ -81,6 +91,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CNNModelTests", dependencies: ["CNNModel"]),
         .testTarget(name: "CNNZooTests", dependencies: ["CNNModel", "CNNZoo", "TestSupport"]),
+        .testTarget(name: "CNNImportTests", dependencies: ["CNNImport", "TestSupport"]),
         .testTarget(name: "CNNReportTests", dependencies: ["CNNModel", "CNNZoo", "CNNReport"]),
         .testTarget(name: "CNNEngineTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine", "CKernels", "TestSupport"]),
         .testTarget(name: "CNNDataTests", dependencies: ["CNNData", "CZlib", "TestSupport"]),
