@@ -30,6 +30,12 @@ struct ModuleScope: Hashable, Sendable {
                 elements.removeFirst()
                 if !types.isEmpty { types.removeFirst() }
             }
+            // The last scope is the aten op the node computes (`relu_1`, class `aten.relu.default`),
+            // not a module.
+            while let last = types.last, last.hasPrefix("aten.") || last.hasPrefix("<built-in"), elements.count == types.count {
+                elements.removeLast()
+                types.removeLast()
+            }
             self.init(paths: Self.fullPaths(elements), types: types.map(Self.className))
             return
         }

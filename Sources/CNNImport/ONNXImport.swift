@@ -120,7 +120,10 @@ struct ONNXImporter {
     func notes() -> [String] {
         var notes: [String] = []
         let ops = Set(model.graph.nodes.map(\.opType))
-        let biasedConvs = layers.filter { if case .conv2d(let c) = $0.op { return c.bias }; return false }.count
+        let biasedConvs = layers.filter {
+            if case .conv2d(let c) = $0.op { return c.bias }
+            return false
+        }.count
         if !ops.contains("BatchNormalization"), biasedConvs > 0, model.producer.hasPrefix("pytorch") {
             notes.append(
                 "no batchnorm layers: the exporter folded them into the convolutions before them (eval mode), "

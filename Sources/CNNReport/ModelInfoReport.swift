@@ -4,14 +4,12 @@ import CNNZoo
 /// `cnn-tui info MODEL`: what a model is, where it comes from, and its headline numbers.
 public enum ModelInfoReport {
     public static func render(_ model: ZooModel, analysis: ModelAnalysis, width: Int = 80) -> [String] {
-        var lines = [
-            "\(model.title) (\(model.name)), \(model.year)",
-            "",
-        ]
+        // A network from a file has a path where a zoo model has a paper and a year.
+        var lines = [model.file == nil ? "\(model.title) (\(model.name)), \(model.year)" : model.title, ""]
         lines += wrap(model.description, width: width)
         lines += [
             "",
-            "Paper:        " + model.paper,
+            model.file.map { "File:         " + $0 } ?? "Paper:        " + model.paper,
             "Input:        \(analysis.input)" + (analysis.input == model.defaultInput ? " (default)" : " (default \(model.defaultInput))"),
             "Params:       \(analysis.totalParams.grouped) (\(analysis.trainableParams.grouped) trainable, \(analysis.nonTrainableParams.grouped) non-trainable)",
             "Mult-adds:    \(analysis.macs.grouped) (\(analysis.macs.abbreviated))",

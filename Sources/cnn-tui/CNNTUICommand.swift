@@ -1,5 +1,6 @@
 import ArgumentParser
 import CNNModel
+import CNNRuntime
 import CNNZoo
 import Foundation
 
@@ -16,7 +17,7 @@ struct CNNTUICommand: ParsableCommand {
     /// (which would answer a misspelt `summary` with open's usage).
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if let first = arguments.first, !first.hasPrefix("-"), Zoo.model(named: first) == nil,
+        if let first = arguments.first, !first.hasPrefix("-"), Zoo.model(named: first) == nil, !ModelFile.isFile(first),
             !(configuration.subcommands.map { $0._commandName } + ["help"]).contains(first)
         {
             exit(withError: UnknownCommandError(first, commands: configuration.subcommands.map { $0._commandName }))

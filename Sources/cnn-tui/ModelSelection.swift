@@ -1,11 +1,12 @@
 import ArgumentParser
 import CNNModel
+import CNNRuntime
 import CNNZoo
 import Foundation
 
 /// A zoo model and the input it is analysed at: the options every model command shares.
 struct ModelSelection: ParsableArguments {
-    @Argument(help: "A zoo model name (see `cnn-tui list`).")
+    @Argument(help: "A zoo model name (see `cnn-tui list`) or an ONNX file.")
     var model: String?
 
     @Option(help: ArgumentHelp("Input size as CxHxW, e.g. 3x32x32 (default: the model's own).", valueName: "CxHxW"))
@@ -26,6 +27,7 @@ struct ModelSelection: ParsableArguments {
         guard let model = model ?? fallback else {
             throw ModelSelectionError.noModel
         }
+        if ModelFile.isFile(model) { return try ModelFile.load(model, input: input.flatMap(TensorShape.init(parsing:))) }
         guard let found = Zoo.model(named: model) else {
             throw ModelSelectionError.unknownModel(model, suggestions: Zoo.suggestions(for: model))
         }

@@ -31,7 +31,7 @@ final class ONNXImportTests: XCTestCase {
         let graph = ONNXGraph(
             name: "main_graph", inputs: [ONNXValueInfo(name: "x", elementType: .float, dims: input)],
             outputs: [ONNXValueInfo(name: output, elementType: .float, dims: nil)], nodes: nodes,
-            initializers: Dictionary(uniqueKeysWithValues: initializers.map { ($0.name, $0) }))
+            initializers: Dictionary(uniqueKeysWithValues: initializers.map { ($0.name, $0) }), valueInfo: [:])
         return ONNXModel(irVersion: 8, opsetVersion: opset, producer: producer, graph: graph)
     }
 
@@ -40,7 +40,9 @@ final class ONNXImportTests: XCTestCase {
     private func torchScriptNet() -> ONNXModel {
         model(
             [
-                node("/features/features.0/Conv", "Conv", ["x", "onnx::Conv_1", "onnx::Conv_2"], ["c"], ["pads": .ints([1, 1, 1, 1]), "kernel_shape": .ints([3, 3])]),
+                node(
+                    "/features/features.0/Conv", "Conv", ["x", "onnx::Conv_1", "onnx::Conv_2"], ["c"],
+                    ["pads": .ints([1, 1, 1, 1]), "kernel_shape": .ints([3, 3])]),
                 node("/features/features.1/Relu", "Relu", ["c"], ["r"]),
                 node("/features/features.2/MaxPool", "MaxPool", ["r"], ["p"], ["kernel_shape": .ints([2, 2]), "strides": .ints([2, 2])]),
                 node("/Shape", "Shape", ["p"], ["s"]),
@@ -173,7 +175,8 @@ final class ONNXImportTests: XCTestCase {
             [node("/Reshape", "Reshape", ["x", "t"], ["y"])], initializers: [ints("t", [1, 3, 64])], output: "y")
         XCTAssertThrowsError(try ONNXImport.network(net, file: "r.onnx")) { error in
             XCTAssertEqual(
-                "\(error)", "r.onnx: cannot read 1 node: Reshape (a reshape of [1, 3, 8, 8] to [1, 3, 64] (cnn-tui's graph reshapes only by flattening); node /Reshape)")
+                "\(error)",
+                "r.onnx: cannot read 1 node: Reshape (a reshape of [1, 3, 8, 8] to [1, 3, 64] (cnn-tui's graph reshapes only by flattening); node /Reshape)")
         }
     }
 
@@ -189,7 +192,9 @@ final class ONNXImportTests: XCTestCase {
                 node("/pad/Pad", "Pad", ["x", "pads"], ["p"]),
                 node("/act/Clip", "Clip", ["p", "lo", "hi"], ["y"]),
             ],
-            initializers: [ints("pads", [0, 0, 1, 2, 0, 0, 3, 4]), tensor("lo", []), ONNXTensor(name: "hi", dataType: .float, dims: [], floats: [6], integers: [])],
+            initializers: [
+                ints("pads", [0, 0, 1, 2, 0, 0, 3, 4]), tensor("lo", []), ONNXTensor(name: "hi", dataType: .float, dims: [], floats: [6], integers: []),
+            ],
             output: "y")
         let graph = try ONNXImport.network(net, file: "m.onnx").graph
         XCTAssertEqual(graph.layers.map(\.op), [.input, .zeroPad(Pad4(top: 1, bottom: 3, left: 2, right: 4)), .activation(.relu6)])
