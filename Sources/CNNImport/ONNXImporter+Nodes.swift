@@ -9,6 +9,11 @@ extension ONNXImporter {
             return
         }
         if node.inputs.contains(where: { if case .unreadable = values[$0] { return true } else { return false } }) {
+            // After a node that could not be read, its readers are skipped; an op cnn-tui never
+            // reads is still named, so that one error lists them all.
+            if !Self.layerOps.contains(node.opType) && !Self.constantOps.contains(node.opType) {
+                return fail("not an op cnn-tui reads")
+            }
             for output in node.outputs { values[output] = .unreadable }
             return
         }
@@ -344,6 +349,7 @@ extension ONNXImporter {
             guard let id = layerInput(i) else { return }
             ids.append(id)
         }
+        if ids.count == 1 { return alias(ids[0]) }  // torch.cat of a list of one (DenseNet's first layer)
         let rank = 1 + (ids.first.map { shapes[$0].dims.count } ?? 3)
         let axis = int("axis", 1)
         guard axis == 1 || axis == 1 - rank else { return fail("a concatenation along axis \(axis) (only along channels)") }

@@ -149,6 +149,35 @@ final class ONNXImportTests: XCTestCase {
         }
     }
 
+    /// ConvNeXt's first block: the Transpose cannot be read, and the LayerNormalization and Gelu
+    /// after it are named too (not just the first problem).
+    func testOpsAfterAnUnreadableNodeAreStillNamed() {
+        let net = model(
+            [
+                node("/t/Transpose", "Transpose", ["x"], ["a"], ["perm": .ints([0, 2, 3, 1])]),
+                node("/n/LayerNormalization", "LayerNormalization", ["a", "g"], ["b"]),
+                node("/r/Relu", "Relu", ["b"], ["c"]),
+                node("/g/Gelu", "Gelu", ["c"], ["y"]),
+            ], initializers: [tensor("g", [3])], output: "y")
+        XCTAssertThrowsError(try ONNXImport.network(net, file: "convnext.onnx")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("convnext.onnx: cannot read 3 nodes: Transpose (computed on a layer's output"), text)
+            XCTAssertTrue(text.contains("LayerNormalization (not an op cnn-tui reads; node /n/LayerNormalization)"), text)
+            XCTAssertTrue(text.contains("Gelu (not an op cnn-tui reads; node /g/Gelu)"), text)
+            XCTAssertFalse(text.contains("Relu"), "a readable op after an unreadable one is skipped, not reported")
+        }
+    }
+
+    /// DenseNet's first dense layer concatenates a list of one tensor.
+    func testAConcatenationOfOneIsTheTensorItself() throws {
+        let net = model(
+            [node("/cat/Concat", "Concat", ["x"], ["c"], ["axis": .int(1)]), node("/relu/Relu", "Relu", ["c"], ["y"])],
+            initializers: [], output: "y")
+        let graph = try ONNXImport.network(net, file: "d.onnx").graph
+        XCTAssertEqual(graph.layers.map(\.op), [.input, .activation(.relu)])
+        XCTAssertEqual(graph.layers[1].inputs, [0])
+    }
+
     func testADynamicInputNeedsASize() throws {
         let net = model(
             [node("/relu/Relu", "Relu", ["x"], ["y"])], initializers: [],
