@@ -1,0 +1,168 @@
+"""Writes whole torchvision networks as ONNX files without their weights, for the importer's and
+the engine's tests: Tests/Fixtures/onnx-networks/NAME.onnx plus NAME.json.
+
+Run with the reference virtualenv's python (Scripts/setup-reference-env.sh):
+    ~/.venvs/cnn-tui-ref/bin/python Scripts/make-onnx-network-fixtures.py
+
+Each network is exported by torch.onnx.export, with the TorchScript exporter (dynamo=False,
+opset 17: NAME-ts) and, for some, with the torch.export one (dynamo=True: NAME-dyn). The weights
+of every Conv, Gemm, MatMul, bias Add and BatchNormalization are then replaced by values from a
+formula that the Swift tests compute again (so the fixtures stay small) and moved to an external
+data file NAME.onnx.data, which is not committed: the test writes it from the JSON's list of
+tensors (name, dims, offset) before reading the file.
+
+    weight k (in the file's initializer order), element i:
+        float32(sin(0.37 * i + 1.3 * k) * scale)
+        scale = sqrt(3 / fan_in), fan_in = elements / dims[0], for tensors of rank 2 and more;
+        0.1 for vectors, and a batchnorm's variance is 0.5 + 0.5 * |sin(...)| instead.
+    input element i: float32(sin(0.1 * i))
+
+The JSON holds the tensors, the input shape, ONNX Runtime's output for that input, and the
+parameter count the importer must find (the elements of those weights: "a parameter is a float
+initializer that a layer uses"), checked here against torchinfo's count of the original model
+with its batchnorms folded into the convolutions before them.
+"""
+
+import json
+import math
+import os
+import warnings
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import torch
+import torchinfo
+import torchvision
+from onnx import external_data_helper, numpy_helper
+
+warnings.filterwarnings("ignore")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "onnx-networks")
+
+# (torchvision name, input size, exporters). resnet18 and googlenet are also zoo models.
+NETWORKS = [
+    ("resnet18", 224, ["ts", "dyn"]),
+    ("googlenet", 224, ["ts"]),  # without its auxiliary classifiers, as it runs in eval mode
+    ("mobilenet_v3_small", 224, ["ts", "dyn"]),
+    ("squeezenet1_1", 224, ["ts"]),
+    ("mnasnet0_5", 224, ["ts"]),
+    ("regnet_x_400mf", 224, ["ts"]),
+]
+
+WEIGHT_INPUTS = {"Conv": (1, 2), "Gemm": (1, 2), "MatMul": (1,), "BatchNormalization": (1, 2, 3, 4), "Add": (0, 1)}
+
+
+def formula(dims, k, variance=False):
+    count = int(np.prod(dims)) if dims else 1
+    i = np.arange(count, dtype=np.float64)
+    s = np.sin(0.37 * i + 1.3 * k)
+    if variance:
+        return (0.5 + 0.5 * np.abs(s)).astype(np.float32)
+    scale = math.sqrt(3.0 / max(1, count // dims[0])) if len(dims) >= 2 else 0.1
+    return (s * scale).astype(np.float32)
+
+
+def weight_names(graph):
+    """Float initializers that a layer uses as weights, with whether each is a variance."""
+    floats = {t.name for t in graph.initializer if t.data_type == onnx.TensorProto.FLOAT}
+    used = {}
+    for node in graph.node:
+        for i in WEIGHT_INPUTS.get(node.op_type, ()):
+            if i < len(node.input) and node.input[i] in floats:
+                if node.op_type == "Add" and len(numpy_helper.to_array(next(t for t in graph.initializer if t.name == node.input[i])).shape) != 1:
+                    continue
+                used[node.input[i]] = node.op_type == "BatchNormalization" and i == 4
+    return used
+
+
+def folded_torchinfo_params(model, size):
+    """torchinfo's total with each batchnorm folded into the convolution before it: the batchnorm's
+    2C parameters go, and a convolution without a bias gains one of C."""
+    total = torchinfo.summary(model, input_size=(1, 3, size, size), verbose=0).total_params
+    modules = list(model.modules())
+    for a, b in zip(modules, modules[1:]):
+        if isinstance(b, torch.nn.BatchNorm2d) and isinstance(a, torch.nn.Conv2d):
+            total -= 2 * b.num_features
+            if a.bias is None:
+                total += b.num_features
+    return total
+
+
+def randomized(model):
+    """Every parameter and batchnorm statistic random, so that the exporters neither share equal
+    tensors (torchvision zeroes many biases) nor drop zero biases when they fold batchnorms."""
+    torch.manual_seed(0)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(torch.randn_like(p) * 0.1)
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.copy_(torch.randn_like(m.running_mean) * 0.1)
+                m.running_var.copy_(torch.rand_like(m.running_var) + 0.5)
+    return model
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for name, size, exporters in NETWORKS:
+        options = {"aux_logits": False, "init_weights": False} if name == "googlenet" else {}
+        model = randomized(getattr(torchvision.models, name)(**options).eval())
+        x = torch.randn(1, 3, size, size)
+        for exporter in exporters:
+            stem = f"{name}-{exporter}"
+            path = os.path.join(OUT, stem + ".onnx")
+            if exporter == "ts":
+                torch.onnx.export(model, (x,), path, dynamo=False, opset_version=17)
+            else:
+                torch.onnx.export(model, (x,), path, dynamo=True)
+            m = onnx.load(path)
+            for leftover in [path + ".data"]:
+                if os.path.exists(leftover):
+                    os.remove(leftover)
+            used = weight_names(m.graph)
+            data = bytearray()
+            tensors = []
+            for k, t in enumerate(m.graph.initializer):
+                if t.name not in used:
+                    continue
+                dims = list(t.dims)
+                values = formula(dims, k, variance=used[t.name])
+                raw = values.tobytes()
+                t.ClearField("float_data")
+                t.raw_data = raw
+                external_data_helper.set_external_data(t, location=stem + ".onnx.data", offset=len(data), length=len(raw))
+                t.ClearField("raw_data")
+                t.data_location = onnx.TensorProto.EXTERNAL
+                tensors.append({"name": t.name, "index": k, "dims": dims, "offset": len(data), "variance": used[t.name]})
+                data += raw
+            onnx.save(m, path)
+            with open(path + ".data", "wb") as f:
+                f.write(data)
+            # A weight counts once per layer that uses it, as the importer and torchinfo count.
+            sizes = {t["name"]: int(np.prod(t["dims"])) for t in tensors}
+            params = sum(sizes.get(node.input[i], 0) for node in m.graph.node
+                         for i in WEIGHT_INPUTS.get(node.op_type, ()) if i < len(node.input))
+            folded = folded_torchinfo_params(model, size)
+            assert params == folded, f"{stem}: the file's weights count {params:,}, torchinfo with batchnorms folded {folded:,}"
+            session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+            inp = session.get_inputs()[0]
+            n = 3 * size * size
+            xin = np.sin(0.1 * np.arange(n, dtype=np.float64)).astype(np.float32).reshape(1, 3, size, size)
+            y = session.run(None, {inp.name: xin})[0].reshape(-1)
+            expected = {
+                "network": name,
+                "exporter": exporter,
+                "input": [3, size, size],
+                "tensors": tensors,
+                "params": params,
+                "torchinfoFolded": folded,
+                "output": [float(v) for v in y],
+            }
+            with open(os.path.join(OUT, stem + ".json"), "w") as f:
+                json.dump(expected, f)
+            print(f"{stem}: {os.path.getsize(path):,} bytes, {len(tensors)} weights, {params:,} params "
+                  f"(torchinfo folded {expected['torchinfoFolded']:,})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+import CNNEngine
+import CNNModel
+import CNNZoo
+import Foundation
+import TestSupport
+import XCTest
+
+@testable import CNNRuntime
+
+/// Whole torchvision networks exported to ONNX by both of PyTorch's exporters
+/// (Scripts/make-onnx-network-fixtures.py), read back: their parameters against torchinfo's count
+/// (with the batchnorms folded, as the exporters fold them) and the engine's output against
+/// ONNX Runtime's on the same weights and input. The files carry no weights; they are written
+/// here from the formula the script used.
+final class ONNXNetworkTests: XCTestCase {
+    struct Fixture: Decodable {
+        struct Weight: Decodable {
+            let name: String
+            let index: Int
+            let dims: [Int]
+            let offset: Int
+            let variance: Bool
+        }
+        let network: String
+        let exporter: String
+        let input: [Int]
+        let tensors: [Weight]
+        let params: Int
+        let torchinfoFolded: Int
+        let output: [Float]
+    }
+
+    /// The script's formula: weight k, element i is `sin(0.37 i + 1.3 k)`, scaled by
+    /// `sqrt(3 / fan_in)` (0.1 for vectors); a variance is `0.5 + 0.5 |sin(...)|`.
+    static func values(_ weight: Fixture.Weight) -> [Float] {
+        let count = weight.dims.reduce(1, *)
+        let scale = weight.dims.count >= 2 ? (3.0 / Double(max(1, count / weight.dims[0]))).squareRoot() : 0.1
+        return (0..<count).map { i in
+            let s = sin(0.37 * Double(i) + 1.3 * Double(weight.index))
+            return weight.variance ? Float(0.5 + 0.5 * abs(s)) : Float(s * scale)
+        }
+    }
+
+    /// A copy of the fixture in a temporary folder with its external data written beside it.
+    private func prepare(_ stem: String) throws -> (path: String, fixture: Fixture) {
+        let folder = Repository.fixture("onnx-networks")
+        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: folder.appendingPathComponent(stem + ".json")))
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-onnx-\(getpid())-\(stem)")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: temporary) }
+        let path = temporary.appendingPathComponent(stem + ".onnx")
+        try FileManager.default.copyItem(at: folder.appendingPathComponent(stem + ".onnx"), to: path)
+        var data = Data()
+        for weight in fixture.tensors {
+            XCTAssertEqual(weight.offset, data.count, "\(weight.name) follows the one before")
+            Self.values(weight).withUnsafeBytes { data.append(contentsOf: $0) }
+        }
+        try data.write(to: temporary.appendingPathComponent(stem + ".onnx.data"))
+        return (path.path, fixture)
+    }
+
+    @discardableResult
+    private func check(_ stem: String, file: StaticString = #filePath, line: UInt = #line) throws -> ModelAnalysis {
+        let (path, fixture) = try prepare(stem)
+        let model = try ModelFile.load(path)
+        let analysis = try model.analysis()
+        XCTAssertEqual(analysis.input.dims, fixture.input, stem, file: file, line: line)
+        XCTAssertEqual(analysis.totalParams, fixture.torchinfoFolded, "\(stem): parameters as torchinfo counts the folded network", file: file, line: line)
+        XCTAssertEqual(fixture.params, fixture.torchinfoFolded)
+        let loaded = try ModelWeights.load(model, analysis: analysis)
+        XCTAssertEqual(loaded.source, .file(path), file: file, line: line)
+        let executor = try Executor(analysis: analysis, weights: loaded.weights)
+        let count = fixture.input.reduce(1, *)
+        try executor.setInput(Tensor(shape: [1] + fixture.input, values: (0..<count).map { Float(sin(0.1 * Double($0))) }))
+        executor.run()
+        let output = executor.output(analysis.graph.layers.count - 1).values
+        let largest = fixture.output.map(abs).max() ?? 1
+        assertMatches(fixture.output, output, relative: 0, absolute: 1e-4 * largest, "\(stem) against ONNX Runtime", file: file, line: line)
+        return analysis
+    }
+
+    /// Also: the zoo's ResNet-18 and the exported one are the same network once its batchnorms
+    /// are folded: every batchnorm's 2C parameters gone, a bias of C on the convolution before it.
+    func testResNet18FromTheTorchScriptExporterIsTheZoosWithItsBatchnormsFolded() throws {
+        let imported = try check("resnet18-ts")
+        let zoo = try XCTUnwrap(Zoo.model(named: "resnet18")).analysis()
+        let batchnormChannels = zoo.graph.layers.filter { if case .batchNorm = $0.op { return true } else { return false } }
+            .map { zoo.layers[$0.id].outputShape.channels }.reduce(0, +)
+        XCTAssertEqual(batchnormChannels, 4_800)
+        XCTAssertEqual(imported.trainableParams, zoo.trainableParams - 2 * batchnormChannels + batchnormChannels)
+        XCTAssertEqual(imported.layers.last?.outputShape, zoo.layers.last?.outputShape)
+        XCTAssertEqual(imported.layers.last?.receptiveField, zoo.layers.last?.receptiveField, "the same field")
+        // The convolutions' mult-adds are the zoo's; the folded network lacks the batchnorms' 2 per element.
+        let zooConvs = zoo.graph.layers.filter { $0.op.isWeightLayer }.map { zoo.layers[$0.id].macs }.reduce(0, +)
+        let importedConvs = imported.graph.layers.filter { $0.op.isWeightLayer }.map { imported.layers[$0.id].macs }.reduce(0, +)
+        XCTAssertEqual(
+            importedConvs,
+            zooConvs
+                + imported.graph.layers.filter { if case .conv2d = $0.op { return true } else { return false } }
+                .map { imported.layers[$0.id].outputShape.elementCount ?? 0 }.reduce(0, +), "a bias is one more per output element")
+    }
+    func testResNet18FromTheTorchExportExporter() throws { try check("resnet18-dyn") }
+    func testGoogLeNet() throws { try check("googlenet-ts") }
+    func testMobileNetV3SmallFromBothExporters() throws {
+        try check("mobilenet_v3_small-ts")
+        try check("mobilenet_v3_small-dyn")
+    }
+    func testSqueezeNet() throws { try check("squeezenet1_1-ts") }
+    func testMNASNet() throws { try check("mnasnet0_5-ts") }
+    func testRegNet() throws { try check("regnet_x_400mf-ts") }
+}
