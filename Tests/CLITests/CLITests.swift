@@ -77,6 +77,33 @@ final class CLITests: XCTestCase {
         }
     }
 
+    /// A network of the user's own, exported from PyTorch: the same table as for a zoo model.
+    func testSummaryAndInfoReadAnONNXFile() throws {
+        let file = Repository.fixture("onnx/tiny-cnn-opset13.onnx").path
+        let summary = try run("summary", file)
+        XCTAssertEqual(summary.status, 0, summary.stderr)
+        for row in ["├─conv1 (Conv2d)", "conv 3x3 p1", "├─fc (Linear)", "Total params: 426", "Total mult-adds: 7,386"] {
+            XCTAssertTrue(summary.stdout.contains(row), "\(row) in\n\(summary.stdout)")
+        }
+        let info = try run("info", file).stdout.replacingOccurrences(of: "\n", with: " ")  // as one paragraph
+        XCTAssertTrue(info.contains("pytorch 2.15.0, ONNX opset 13"), info)
+        XCTAssertTrue(info.contains("exporter folded them into the convolutions"), info)
+    }
+
+    func testABrokenONNXFileIsOneLineNamingIt() throws {
+        for (name, problem) in [
+            ("truncated.onnx", "is not a complete ONNX file"), ("undefined-input.onnx", "reads 'missing', which no graph input"),
+        ] {
+            let file = Repository.fixture("onnx/" + name).path
+            let r = try run("summary", file)
+            XCTAssertEqual(r.status, 1, name)
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+            XCTAssertTrue(r.stderr.hasPrefix("Error: \(file): ") && r.stderr.contains(problem), r.stderr)
+        }
+        let missing = try run("summary", "/no/such/net.onnx")
+        XCTAssertEqual(missing.stderr, "Error: /no/such/net.onnx: cannot be opened (no such file, or not readable)\n")
+    }
+
     func testAuxOnAModelWithoutAuxiliaryHeadsIsAnError() throws {
         let r = try run("summary", "resnet50", "--aux")
         XCTAssertNotEqual(r.status, 0)
