@@ -177,7 +177,30 @@ final class ONNXFileTests: XCTestCase {
 
     func testTextIsNotAnONNXFile() {
         XCTAssertThrowsError(try ONNXFile.decode(Data("not a model\n".utf8), folder: nil, fileName: "notes.txt")) { error in
-            XCTAssertTrue("\(error)".hasPrefix("notes.txt: is not an"), "\(error)")
+            XCTAssertEqual("\(error)", "notes.txt: is not an ONNX file (corrupt protobuf data: a field of no valid type or length)")
         }
+    }
+
+    func testEveryPrefixAndEveryFlippedByteReadsOrGivesOneLine() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Self.path("tiny-cnn-opset13.onnx")))
+        var refused = 0
+        func check(_ bytes: Data) {
+            do {
+                _ = try ONNXFile.decode(bytes, folder: nil, fileName: "x.onnx")
+            } catch {
+                refused += 1
+                XCTAssertTrue(error.description.hasPrefix("x.onnx: ") && !error.description.contains("\n"), error.description)
+            }
+        }
+        for length in 0..<data.count {
+            check(data.prefix(length))
+        }
+        for index in data.indices {
+            var flipped = data
+            flipped[index] ^= 0xff
+            check(flipped)
+        }
+        // Nearly every prefix lacks a node the output needs, or ends mid-field.
+        XCTAssertGreaterThan(refused, data.count)
     }
 }
