@@ -105,12 +105,12 @@ final class ONNXModelReaderTests: XCTestCase {
 
     // MARK: - External data
 
-    /// A folder with `model.onnx` whose initializer `w` (4 floats) is at `location`.
-    private func externalModel(location: String, length: Int = 16) throws -> URL {
+    /// A folder with `model.onnx` whose initializer `w` (`count` floats) is at `location`.
+    private func externalModel(location: String, length: Int = 16, count: Int64 = 4) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("onnx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
-        var tensor = ONNXProto.tensor("w", dims: [4])
+        var tensor = ONNXProto.tensor("w", dims: [count])
         tensor.dataLocation = .external
         tensor.externalData = [("location", location), ("length", "\(length)")].map { key, value in
             var entry = Onnx_StringStringEntryProto()
@@ -148,6 +148,32 @@ final class ONNXModelReaderTests: XCTestCase {
         try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("w.bin"), withDestinationURL: outside)
         XCTAssertThrowsError(try ONNXFile.read(path: folder.appendingPathComponent("model.onnx").path)) { error in
             XCTAssertTrue("\(error)".hasSuffix("initializer 'w' is stored in 'w.bin', which leads outside the model's folder"), "\(error)")
+        }
+    }
+
+    /// A sparse file of `size` bytes: no disk used, but `size` is what the reader sees.
+    private func sparseFile(_ url: URL, size: UInt64) throws {
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: size)
+        try handle.close()
+    }
+
+    func testAModelFileOver4GiBIsRefusedBeforeItIsRead() throws {
+        let folder = try externalModel(location: "w.bin")
+        let big = folder.appendingPathComponent("big.onnx")
+        try sparseFile(big, size: 4 << 30 + 1)
+        XCTAssertThrowsError(try ONNXFile.read(path: big.path)) { error in
+            XCTAssertEqual("\(error)", "\(big.path): is 4294967297 bytes, more than the reader's limit of 4294967296 (4 GiB)")
+        }
+    }
+
+    func testExternalDataOver4GiBIsRefusedBeforeItIsRead() throws {
+        // 2^30 + 1 floats: under the element limit, over the byte limit.
+        let folder = try externalModel(location: "w.bin", length: 4 << 30 + 4, count: 1 << 30 + 1)
+        try sparseFile(folder.appendingPathComponent("w.bin"), size: 4 << 30 + 4)
+        XCTAssertThrowsError(try ONNXFile.read(path: folder.appendingPathComponent("model.onnx").path)) { error in
+            XCTAssertTrue("\(error)".hasSuffix("initializer 'w' has 4294967300 bytes of external data, more than the reader's limit of 4 GiB"), "\(error)")
         }
     }
 
