@@ -21,7 +21,8 @@ fi
 # protoc-gen-swift from swift-protobuf 1.39.0 (the version Package.swift depends on), built in a
 # scratch package outside the repository so none of its build products land here.
 mkdir -p "$plugin_dir/Sources/Placeholder"
-cat >"$plugin_dir/Package.swift" <<'SWIFT'
+# (Files are replaced only when they change, so a second run builds nothing.)
+cat >"$plugin_dir/Package.swift.new" <<'SWIFT'
 // swift-tools-version:6.0
 import PackageDescription
 let package = Package(
@@ -30,7 +31,10 @@ let package = Package(
     targets: [.target(name: "Placeholder", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")])]
 )
 SWIFT
-echo "// Only here so that SwiftPM resolves swift-protobuf." >"$plugin_dir/Sources/Placeholder/Placeholder.swift"
+echo "// Only here so that SwiftPM resolves swift-protobuf." >"$plugin_dir/Sources/Placeholder/Placeholder.swift.new"
+for file in Package.swift Sources/Placeholder/Placeholder.swift; do
+  if cmp -s "$plugin_dir/$file.new" "$plugin_dir/$file"; then rm "$plugin_dir/$file.new"; else mv "$plugin_dir/$file.new" "$plugin_dir/$file"; fi
+done
 (cd "$plugin_dir" && swift build -c release --product protoc-gen-swift)
 plugin="$(cd "$plugin_dir" && swift build -c release --show-bin-path)/protoc-gen-swift"
 

@@ -7,8 +7,12 @@ Run with the reference virtualenv's python (Scripts/setup-reference-env.sh):
   from torch.onnx.export(dynamo=False, opset_version=13);
 - tiny-cnn-dynamo.onnx: the same network from torch.onnx.export(dynamo=True) at its default opset;
 - tiny-cnn-dynamo-external.onnx (+ .onnx.data): the same with external_data=True;
+- tiny-cnn-opset13-unfolded.onnx (do_constant_folding=False) and tiny-cnn-dynamo-unoptimized.onnx
+  (optimize=False): the batchnorm kept as a BatchNormalization node (both exporters fold it into
+  the conv otherwise), and Constant nodes;
 - each exported model with a .json beside it: what the reader should find, computed here with the
-  onnx package (node count, op types in order, initializer names and dims, opset, producer);
+  onnx package (node count, op types in order, initializer names, dims and value sums, the values
+  of Constant nodes, opset, producer);
 - hand-built models (onnx.helper): external-data.onnx with external-data.bin, local-function.onnx,
   float16-initializer.onnx, undefined-input.onnx, truncated.onnx (the first half of a valid file),
   short-initializer.onnx (an initializer whose raw data is one float short), escaping-external.onnx
@@ -46,6 +50,15 @@ def default_opset(model):
     return next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
 
 
+def constant(node):
+    """A Constant node's attribute (value, value_ints, value_float, ...) and its values, flat."""
+    (attribute,) = node.attribute
+    value = helper.get_attribute_value(attribute)
+    if isinstance(value, TensorProto):
+        value = numpy_helper.to_array(value).flatten().tolist()
+    return {"attribute": attribute.name, "values": [float(v) for v in np.atleast_1d(value)]}
+
+
 def expectation(model, folder=None):
     """What ONNXFile.read should report, from the onnx package's own reading (sums of each
     initializer's values check the data itself, external data included)."""
@@ -64,6 +77,7 @@ def expectation(model, folder=None):
         "outputs": [o.name for o in graph.output],
         "functions": len(model.functions),
         "initializerSums": {t.name: float(numpy_helper.to_array(t).astype(np.float64).sum()) for t in graph.initializer},
+        "constants": {n.output[0]: constant(n) for n in graph.node if n.op_type == "Constant"},
     }
 
 
@@ -85,6 +99,16 @@ def export_torch():
     path = os.path.join(OUT, "tiny-cnn-dynamo.onnx")
     torch.onnx.export(net, (x,), path, dynamo=True, input_names=["input"], output_names=["logits"], external_data=False)
     write_json("tiny-cnn-dynamo.json", onnx.load(path))
+
+    path = os.path.join(OUT, "tiny-cnn-opset13-unfolded.onnx")
+    torch.onnx.export(
+        net, (x,), path, dynamo=False, opset_version=13, do_constant_folding=False, input_names=["input"], output_names=["logits"]
+    )
+    write_json("tiny-cnn-opset13-unfolded.json", onnx.load(path))
+
+    path = os.path.join(OUT, "tiny-cnn-dynamo-unoptimized.onnx")
+    torch.onnx.export(net, (x,), path, dynamo=True, optimize=False, input_names=["input"], output_names=["logits"], external_data=False)
+    write_json("tiny-cnn-dynamo-unoptimized.json", onnx.load(path))
 
     # torch writes its side file as "<name>.data" next to the model.
     path = os.path.join(OUT, "tiny-cnn-dynamo-external.onnx")

@@ -43,6 +43,12 @@ public enum ONNXFile {
             proto = try Onnx_ModelProto(serializedBytes: data)
         } catch BinaryDecodingError.truncated {
             throw ImportError(file: fileName, "is not a complete ONNX file (it ends in the middle of a field: truncated?)")
+        } catch BinaryDecodingError.invalidUTF8 {
+            throw ImportError(file: fileName, "is not an ONNX file (corrupt protobuf data: a string that is not UTF-8)")
+        } catch BinaryDecodingError.malformedProtobuf {
+            throw ImportError(file: fileName, "is not an ONNX file (corrupt protobuf data: a field of no valid type or length)")
+        } catch BinaryDecodingError.messageDepthLimit {
+            throw ImportError(file: fileName, "is not an ONNX file (corrupt protobuf data: messages nested over 100 deep)")
         } catch {
             throw ImportError(file: fileName, "is not an ONNX file (corrupt protobuf data: \(error))")
         }

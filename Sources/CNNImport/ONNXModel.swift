@@ -1,17 +1,24 @@
 /// An ONNX model as plain Swift values: what `ONNXFile.read` found in a file, validated
 /// (every value defined before it is read, every tensor's data as long as its dims say) and
 /// with the file's local functions inlined, so that a converter sees one flat graph.
-public struct ONNXModel: Sendable {
+public struct ONNXModel: Sendable, Equatable {
     public var irVersion: Int
     /// The opset of the default (`""` or `"ai.onnx"`) domain.
     public var opsetVersion: Int
     /// `producer_name + " " + producer_version`, e.g. `"pytorch 2.15.0"`.
     public var producer: String
     public var graph: ONNXGraph
+
+    public init(irVersion: Int, opsetVersion: Int, producer: String, graph: ONNXGraph) {
+        self.irVersion = irVersion
+        self.opsetVersion = opsetVersion
+        self.producer = producer
+        self.graph = graph
+    }
 }
 
 /// The main graph of a model.
-public struct ONNXGraph: Sendable {
+public struct ONNXGraph: Sendable, Equatable {
     public var name: String
     /// The graph inputs that are not initializers: what a user feeds.
     public var inputs: [ONNXValueInfo]
@@ -22,6 +29,18 @@ public struct ONNXGraph: Sendable {
     public var initializers: [String: ONNXTensor]
     /// `graph.value_info`: the shapes the exporter inferred for intermediate values, by name.
     public var valueInfo: [String: ONNXValueInfo]
+
+    public init(
+        name: String, inputs: [ONNXValueInfo], outputs: [ONNXValueInfo], nodes: [ONNXNode], initializers: [String: ONNXTensor] = [:],
+        valueInfo: [String: ONNXValueInfo] = [:]
+    ) {
+        self.name = name
+        self.inputs = inputs
+        self.outputs = outputs
+        self.nodes = nodes
+        self.initializers = initializers
+        self.valueInfo = valueInfo
+    }
 }
 
 /// A named value's element type and shape, as declared in the file.
@@ -31,6 +50,12 @@ public struct ONNXValueInfo: Sendable, Hashable {
     public var elementType: ONNXDataType?
     /// nil when the type has no shape.
     public var dims: [ONNXDim]?
+
+    public init(name: String, elementType: ONNXDataType?, dims: [ONNXDim]?) {
+        self.name = name
+        self.elementType = elementType
+        self.dims = dims
+    }
 }
 
 /// One dimension of a declared shape: a number, a name such as `"batch"`, or nothing.
@@ -41,7 +66,7 @@ public enum ONNXDim: Sendable, Hashable {
 }
 
 /// One operator call.
-public struct ONNXNode: Sendable {
+public struct ONNXNode: Sendable, Equatable {
     /// The file's name, or for an inlined node `CALLER/NAME` (the calling node, then the
     /// function's node), so that a message can say where it came from.
     public var name: String
@@ -57,10 +82,23 @@ public struct ONNXNode: Sendable {
 
     /// The metadata key of an inlined node whose value is `DOMAIN.FUNCTION called by CALLER`.
     public static let inlinedFromKey = "cnn-tui.inlined_from"
+
+    public init(
+        name: String, opType: String, domain: String = "", inputs: [String], outputs: [String], attributes: [String: ONNXAttribute] = [:],
+        metadata: [String: String] = [:]
+    ) {
+        self.name = name
+        self.opType = opType
+        self.domain = domain
+        self.inputs = inputs
+        self.outputs = outputs
+        self.attributes = attributes
+        self.metadata = metadata
+    }
 }
 
 /// An attribute value of the kinds a CNN uses (subgraphs and sparse tensors are refused).
-public enum ONNXAttribute: Sendable {
+public enum ONNXAttribute: Sendable, Equatable {
     case int(Int)
     case float(Float)
     case string(String)
@@ -106,7 +144,7 @@ public enum ONNXDataType: Int, Sendable {
 }
 
 /// A tensor's values, widened to `Float` or `Int` so that a converter needs no per-type code.
-public struct ONNXTensor: Sendable {
+public struct ONNXTensor: Sendable, Equatable {
     public var name: String
     public var dataType: ONNXDataType
     public var dims: [Int]
@@ -114,6 +152,14 @@ public struct ONNXTensor: Sendable {
     public var floats: [Float]
     /// int64, int32, int16, int8, uint* and bool data; empty for floating-point types.
     public var integers: [Int]
+
+    public init(name: String, dataType: ONNXDataType, dims: [Int], floats: [Float] = [], integers: [Int] = []) {
+        self.name = name
+        self.dataType = dataType
+        self.dims = dims
+        self.floats = floats
+        self.integers = integers
+    }
 
     /// The number of elements the dims describe (1 for a scalar).
     public var count: Int { dims.reduce(1, *) }

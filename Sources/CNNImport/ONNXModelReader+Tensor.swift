@@ -76,7 +76,14 @@ extension ONNXModelReader {
                 (0..<count).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self)) }
             }
             switch tensor.dataType {
-            case .float: tensor.floats = values(UInt32.self).map { Float(bitPattern: $0) }
+            case .float:
+                // The common case, and the big one: copied whole on little-endian machines.
+                tensor.floats =
+                    UInt32(littleEndian: 1) == 1
+                    ? Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+                        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw)
+                        initialized = count
+                    } : values(UInt32.self).map { Float(bitPattern: $0) }
             case .double: tensor.floats = values(UInt64.self).map { Float(Double(bitPattern: $0)) }
             case .float16: tensor.floats = values(UInt16.self).map { Self.float(half: $0) }
             case .bfloat16: tensor.floats = values(UInt16.self).map { Float(bitPattern: UInt32($0) << 16) }

@@ -19,6 +19,25 @@ final class ONNXFileTests: XCTestCase {
         var initializerSums: [String: Double]
         var inputs: [String]
         var outputs: [String]
+        /// A Constant node's attribute and its values, by the node's output.
+        var constants: [String: Constant]
+
+        struct Constant: Decodable {
+            var attribute: String
+            var values: [Double]
+        }
+    }
+
+    /// A Constant node's values as numbers, whichever attribute holds them.
+    private func values(_ attribute: ONNXAttribute?) -> [Double]? {
+        switch attribute {
+        case .tensor(let tensor)?: tensor.dataType.isFloatingPoint ? tensor.floats.map(Double.init) : tensor.integers.map(Double.init)
+        case .ints(let values)?: values.map(Double.init)
+        case .int(let value)?: [Double(value)]
+        case .floats(let values)?: values.map(Double.init)
+        case .float(let value)?: [Double(value)]
+        default: nil
+        }
     }
 
     static func path(_ name: String) -> String { Repository.fixture("onnx/\(name)").path }
@@ -53,6 +72,10 @@ final class ONNXFileTests: XCTestCase {
             XCTAssertEqual(values.count, tensor.count, "\(name)", file: file, line: line)
             XCTAssertEqual(values.reduce(0, +), sum, accuracy: 1e-5, "sum of \(name)", file: file, line: line)
         }
+        for (output, constant) in expected.constants {
+            let node = try XCTUnwrap(read.graph.nodes.first { $0.opType == "Constant" && $0.outputs == [output] }, output, file: file, line: line)
+            XCTAssertEqual(values(node.attributes[constant.attribute]), constant.values, output, file: file, line: line)
+        }
     }
 
     // MARK: - torch.onnx.export
@@ -70,9 +93,34 @@ final class ONNXFileTests: XCTestCase {
         // The same weights whether torch wrote them inline or in the .data file.
         let inline = try read("tiny-cnn-dynamo.onnx").graph.initializers
         let external = try read("tiny-cnn-dynamo-external.onnx").graph.initializers
-        XCTAssertEqual(external["fc.weight"]?.floats, inline["fc.weight"]?.floats)
         XCTAssertEqual(external["conv2.weight"]?.floats.count, 8 * 4 * 3 * 3)
-        XCTAssertEqual(external["conv2.weight"]?.floats, inline["conv2.weight"]?.floats)
+        XCTAssertEqual(external, inline)
+    }
+
+    func testTorchScriptExportWithoutConstantFoldingKeepsBatchNormalization() throws {
+        try assertMatchesONNXPackage("tiny-cnn-opset13-unfolded.onnx", "tiny-cnn-opset13-unfolded.json")
+        // torch shares equal tensors: running_var is an Identity of weight (all ones), running_mean of bias.
+        try assertBatchNormalizationReadsItsParameters("tiny-cnn-opset13-unfolded.onnx", fromInitializers: 2)
+    }
+
+    func testUnoptimizedDynamoExportKeepsBatchNormalizationAndConstants() throws {
+        try assertMatchesONNXPackage("tiny-cnn-dynamo-unoptimized.onnx", "tiny-cnn-dynamo-unoptimized.json")
+        try assertBatchNormalizationReadsItsParameters("tiny-cnn-dynamo-unoptimized.onnx", fromInitializers: 4)
+        let json = try Data(contentsOf: URL(fileURLWithPath: Self.path("tiny-cnn-dynamo-unoptimized.json")))
+        XCTAssertEqual(try JSONDecoder().decode(Expectation.self, from: json).constants.count, 4)
+    }
+
+    private func assertBatchNormalizationReadsItsParameters(_ name: String, fromInitializers: Int, line: UInt = #line) throws {
+        let graph = try read(name).graph
+        let batchNorm = try XCTUnwrap(graph.nodes.first { $0.opType == "BatchNormalization" }, line: line)
+        XCTAssertEqual(batchNorm.inputs.count, 5, line: line)
+        // Scale, bias, mean and variance: 4 channels each, from initializers or earlier nodes.
+        let defined = Set(graph.nodes.flatMap(\.outputs)).union(graph.initializers.keys)
+        XCTAssertTrue(batchNorm.inputs.allSatisfy(defined.contains), "\(batchNorm.inputs)", line: line)
+        let parameters = batchNorm.inputs.dropFirst().compactMap { graph.initializers[$0] }
+        XCTAssertEqual(parameters.map(\.dims), Array(repeating: [4], count: fromInitializers), line: line)
+        guard case .float(let epsilon)? = batchNorm.attributes["epsilon"] else { return XCTFail("no epsilon", line: line) }
+        XCTAssertEqual(epsilon, 1e-5, line: line)
     }
 
     func testDynamoExportKeepsTorchNameScopesAndShapes() throws {
@@ -177,7 +225,30 @@ final class ONNXFileTests: XCTestCase {
 
     func testTextIsNotAnONNXFile() {
         XCTAssertThrowsError(try ONNXFile.decode(Data("not a model\n".utf8), folder: nil, fileName: "notes.txt")) { error in
-            XCTAssertTrue("\(error)".hasPrefix("notes.txt: is not an"), "\(error)")
+            XCTAssertEqual("\(error)", "notes.txt: is not an ONNX file (corrupt protobuf data: a field of no valid type or length)")
         }
+    }
+
+    func testEveryPrefixAndEveryFlippedByteReadsOrGivesOneLine() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Self.path("tiny-cnn-opset13.onnx")))
+        var refused = 0
+        func check(_ bytes: Data) {
+            do {
+                _ = try ONNXFile.decode(bytes, folder: nil, fileName: "x.onnx")
+            } catch {
+                refused += 1
+                XCTAssertTrue(error.description.hasPrefix("x.onnx: ") && !error.description.contains("\n"), error.description)
+            }
+        }
+        for length in 0..<data.count {
+            check(data.prefix(length))
+        }
+        for index in data.indices {
+            var flipped = data
+            flipped[index] ^= 0xff
+            check(flipped)
+        }
+        // Nearly every prefix lacks a node the output needs, or ends mid-field.
+        XCTAssertGreaterThan(refused, data.count)
     }
 }
