@@ -89,6 +89,9 @@ struct ONNXImporter {
         let declared = Self.declaredInput(first)
         guard let input = requested ?? declared else {
             let dims = first.dims.map { $0.map(\.text).joined(separator: "x") } ?? "unknown"
+            if let rank = first.dims?.count, rank != 4 {
+                throw ImportError(file: file, "the input '\(first.name)' is \(dims); cnn-tui reads networks on images, N x C x H x W")
+            }
             throw ImportError(file: file, "the input '\(first.name)' has dynamic or unknown sizes (\(dims)): give the size with --input CxHxW")
         }
         layers.append(Layer(id: 0, name: "input", op: .input, inputs: [], block: nil, module: nil))

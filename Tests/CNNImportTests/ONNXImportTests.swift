@@ -190,6 +190,13 @@ final class ONNXImportTests: XCTestCase {
         XCTAssertEqual(network.graph.layers.count, 2)
     }
 
+    func testAnInputThatIsNotAnImageIsSaidSo() {
+        let net = model([node("/relu/Relu", "Relu", ["x"], ["y"])], initializers: [], input: [.value(1), .value(4)], output: "y")
+        XCTAssertThrowsError(try ONNXImport.network(net, file: "flat.onnx")) { error in
+            XCTAssertEqual("\(error)", "flat.onnx: the input 'x' is 1x4; cnn-tui reads networks on images, N x C x H x W")
+        }
+    }
+
     func testShapesThatContradictEachOtherNameTheNode() {
         let net = model(
             [node("/fc/Gemm", "Gemm", ["x", "w"], ["y"], ["transB": .int(1)])],
