@@ -73,6 +73,7 @@ extension ONNXImporter {
             produce(shapeOf([1] + shapes[x].dims))  // at batch 1, as the graph is read
         case "LRN":
             guard let x = layerInput(0) else { return }
+            guard Self.isSensible(int("size", 1)) else { return fail("a window of \(int("size", 1)) channels") }
             let lrn = LocalResponseNorm(
                 size: int("size", 1), alpha: Double(float("alpha", 1e-4)), beta: Double(float("beta", 0.75)), k: Double(float("bias", 1)))
             addLayer(.localResponseNorm(lrn), [x])
@@ -140,7 +141,7 @@ extension ONNXImporter {
         switch string("auto_pad") ?? "NOTSET" {
         case "NOTSET":
             let pads = ints("pads") ?? [0, 0, 0, 0]
-            guard pads.count == 4 else {
+            guard pads.count == 4, pads.allSatisfy({ $0 >= 0 && $0 <= Self.largest }) else {
                 fail("pads \(pads) for a 2-D window")
                 return nil
             }
@@ -153,19 +154,32 @@ extension ONNXImporter {
         }
     }
 
-    /// `[h, w]` from an attribute of two values, or `fallback`.
+    /// `[h, w]` from an attribute of two positive values, or `fallback`.
     private mutating func pair(_ name: String, _ fallback: Int) -> Size2? {
         guard let values = ints(name) else { return Size2(fallback) }
         guard values.count == 2 else {
             fail("\(name) \(values) (cnn-tui reads 2-D windows)")
             return nil
         }
+        guard values.allSatisfy(Self.isSensible) else {
+            fail("\(name) \(values) (each from 1 to \(Self.largest.grouped))")
+            return nil
+        }
         return Size2(values[0], values[1])
     }
+
+    /// The largest size, stride, dilation, group count or padding read from a file: beyond it the
+    /// shape arithmetic could overflow, and no network needs it.
+    static let largest = 1 << 24
+
+    static func isSensible(_ value: Int) -> Bool { value >= 1 && value <= largest }
 
     private mutating func readConv() {
         guard let x = layerInput(0) else { return }
         guard let w = constantInput(1), w.dims.count == 4 else { return fail("its weights are not a constant 4-D tensor") }
+        guard w.dims.allSatisfy(Self.isSensible), Self.isSensible(int("group", 1)) else {
+            return fail("weights \(w.dims) in \(int("group", 1)) groups")
+        }
         let b = constantInput(2)
         if node.inputs.count > 2, !node.inputs[2].isEmpty, b == nil { return fail("its bias is not a constant") }
         guard let stride = pair("strides", 1), let dilation = pair("dilations", 1), let padding = padding() else { return }
@@ -199,6 +213,7 @@ extension ONNXImporter {
     }
 
     private mutating func addDense(_ x: Int, weight: ConstantValue, bias: ConstantValue?) {
+        guard weight.dims.allSatisfy({ $0 >= 1 }) else { return fail("an empty weight matrix \(weight.dims)") }
         let dense = Dense(outFeatures: weight.dims[0], inFeatures: weight.dims[1], bias: bias != nil)
         var parameters: [Parameter] = [(.weight, Self.tensor(weight))]
         if let bias { parameters.append((.bias, ImportedTensor(shape: [bias.count], values: bias.floatValues))) }
@@ -239,6 +254,7 @@ extension ONNXImporter {
     private mutating func readPool() {
         guard let x = layerInput(0) else { return }
         guard let kernel = ints("kernel_shape"), kernel.count == 2 else { return fail("a window that is not 2-D") }
+        guard kernel.allSatisfy(Self.isSensible) else { return fail("a window of \(kernel)") }
         guard let stride = pair("strides", 1), let padding = padding() else { return }
         if node.opType == "MaxPool", let dilations = ints("dilations"), dilations.contains(where: { $0 != 1 }) {
             return fail("a dilated max pool")

@@ -216,6 +216,24 @@ final class ONNXImportTests: XCTestCase {
         }
     }
 
+    /// Sizes from a file that would divide by zero or overflow the shape arithmetic.
+    func testHostileWindowsAreErrorsNotTraps() {
+        let cases: [(String, [String: ONNXAttribute], String)] = [
+            ("Conv", ["group": .int(0)], "weights [4, 3, 3, 3] in 0 groups"),
+            ("Conv", ["strides": .ints([0, 1])], "strides [0, 1] (each from 1 to 16,777,216)"),
+            ("Conv", ["pads": .ints([-1, 0, 0, 0])], "pads [-1, 0, 0, 0] for a 2-D window"),
+            ("Conv", ["dilations": .ints([1 << 40, 1])], "dilations [1099511627776, 1] (each from 1 to 16,777,216)"),
+            ("MaxPool", ["kernel_shape": .ints([1 << 40, 2])], "a window of [1099511627776, 2]"),
+        ]
+        for (op, attributes, reason) in cases {
+            let inputs = op == "Conv" ? ["x", "w"] : ["x"]
+            let net = model([node("/n/\(op)", op, inputs, ["y"], attributes)], initializers: [tensor("w", [4, 3, 3, 3])], output: "y")
+            XCTAssertThrowsError(try ONNXImport.network(net, file: "h.onnx")) { error in
+                XCTAssertEqual("\(error)", "h.onnx: cannot read 1 node: \(op) (\(reason); node /n/\(op))")
+            }
+        }
+    }
+
     func testHostileReshapeTargetsAreErrorsNotTraps() {
         XCTAssertNil(ONNXImporter.resolveReshape([1 << 40, 1 << 40, -1], of: [1, 3, 8, 8]))
         XCTAssertNil(ONNXImporter.resolveReshape([-1, -1], of: [1, 3, 8, 8]))
