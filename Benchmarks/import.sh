@@ -6,10 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python="${CNN_TUI_REF_VENV:-$HOME/.venvs/cnn-tui-ref}/bin/python"
-swift build -c release --product cnn-tui >/dev/null
+swift build -c release --product cnn-tui >/dev/null 2>&1
 folder=$(mktemp -d)
 trap 'rm -rf "$folder"' EXIT
-"$python" - "$folder" <<'PY' 2>/dev/null | grep -v '^\[torch.onnx\]'
+"$python" - "$folder" <<'PY' >/dev/null 2>&1
 import sys, warnings, torch, torchvision
 warnings.filterwarnings("ignore")
 for name in ["resnet50", "vgg16"]:
@@ -22,7 +22,7 @@ echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), 
 median() { sort -n | sed -n "$(( ($1 + 1) / 2 ))p"; }
 printf '%-26s %10s %14s %14s\n' file "size" "first frame" "summary"
 for file in "$folder"/*.onnx; do
-  size=$(du -cb "$file" "$file".data 2>/dev/null | tail -1 | cut -f1)
+  size=$(cat "$file" "$file".data 2>/dev/null | wc -c || true)
   frames=(); summaries=()
   for _ in 1 2 3 4 5; do
     start=$(date +%s%N)
