@@ -14,6 +14,12 @@ public struct SummaryReport: Sendable {
         public let receptiveField: String
         public let jump: String
         public let isBlock: Bool
+        /// The full dotted name (`layer1.0.conv1`) and the module type (`Conv2d`, `BasicBlock`).
+        public let name: String
+        public let type: String
+        /// The counts as numbers, nil for a block row that is not folded (its layers have them).
+        public let paramCount: Int?
+        public let macCount: Int?
     }
 
     public let analysis: ModelAnalysis
@@ -53,7 +59,8 @@ public struct SummaryReport: Sendable {
                         macs: folded ? Display.count(cost.macs) : "--",
                         receptiveField: folded ? (out != nil ? Display.receptiveField(analysis.layers[lastLayerOfBlock[block]!].receptiveField) : "") : "",
                         jump: folded ? (lastLayerOfBlock[block].map { Display.jump(analysis.layers[$0].receptiveField) } ?? "") : "",
-                        isBlock: true))
+                        isBlock: true, name: b.name, type: b.type, paramCount: folded ? cost.params : nil,
+                        macCount: folded ? cost.macs : nil))
             }
             let depth = path.count + 1
             guard maxDepth.map({ depth <= $0 }) ?? true else { continue }
@@ -63,7 +70,7 @@ public struct SummaryReport: Sendable {
                     depth: depth, label: "\(layer.localName) (\(layer.op.typeName))", op: layer.op.summary,
                     shape: Display.shape(a.outputShape), params: Display.count(a.params), macs: Display.count(a.macs),
                     receptiveField: Display.receptiveField(a.receptiveField), jump: Display.jump(a.receptiveField),
-                    isBlock: false))
+                    isBlock: false, name: layer.name, type: layer.op.typeName, paramCount: a.params, macCount: a.macs))
         }
         return rows
     }

@@ -6,25 +6,36 @@ extension CNNTUICommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a torchinfo-style summary: every layer with its output shape, params, mult-adds and receptive field.")
 
+        /// What the summary is written as.
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case table, markdown, csv, json
+        }
+
         @OptionGroup var selection: ModelSelection
 
         @Option(help: "Fold blocks nested deeper than N into one row (1 shows top-level blocks only).")
         var depth: Int?
 
-        @Flag(help: "Print one JSON object instead of the table.")
+        @Option(help: "table (torchinfo's), markdown (for notes and READMEs), csv (plain numbers), or json.")
+        var format: Format = .table
+
+        @Flag(help: "The same as --format json.")
         var json = false
 
         func validate() throws {
             if let depth, depth < 1 { throw ValidationError("--depth must be at least 1") }
+            if json && format != .table && format != .json { throw ValidationError("give --json or --format \(format.rawValue), not both") }
         }
 
         func run() throws {
             let (model, analysis) = try selection.analysis()
-            if json {
-                print(try SummaryJSON(analysis, maxDepth: depth).encoded())
-            } else {
-                let title = "\(model.title) (\(model.name))"
-                SummaryReport(analysis, maxDepth: depth).render(title: title).forEach { print($0) }
+            let report = SummaryReport(analysis, maxDepth: depth)
+            let title = "\(model.title) (\(model.name))"
+            switch json ? .json : format {
+            case .json: print(try SummaryJSON(analysis, maxDepth: depth).encoded())
+            case .table: report.render(title: title).forEach { print($0) }
+            case .markdown: report.markdown(title: title).forEach { print($0) }
+            case .csv: report.csv().forEach { print($0) }
             }
         }
     }

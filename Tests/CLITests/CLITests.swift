@@ -90,6 +90,23 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(info.contains("exporter folded them into the convolutions"), info)
     }
 
+    func testSummaryFormatsAndTheGraphForGraphviz() throws {
+        let csv = try run("summary", "lenet5", "--format", "csv")
+        XCTAssertEqual(csv.status, 0, csv.stderr)
+        XCTAssertTrue(csv.stdout.hasPrefix("name,type,depth,is_block,op,output_shape,params,mult_adds,receptive_field,jump\ninput,"), csv.stdout)
+        XCTAssertTrue(csv.stdout.contains("\nc1,Conv2d,1,false,conv 5x5,6x28x28,156,122304,5,1\n"), csv.stdout)
+        let markdown = try run("summary", "lenet5", "--format", "markdown")
+        XCTAssertTrue(markdown.stdout.contains("| c1 | Conv2d | conv 5x5 | 6x28x28 | 156 | 122,304 | 5 | 1 |"), markdown.stdout)
+        XCTAssertEqual(try run("summary", "lenet5", "--json").stdout, try run("summary", "lenet5", "--format", "json").stdout)
+        let both = try run("summary", "lenet5", "--json", "--format", "csv")
+        XCTAssertNotEqual(both.status, 0)
+        XCTAssertTrue(both.stderr.contains("give --json or --format csv, not both"), both.stderr)
+        let dot = try run("graph", "lenet5", "--dot")
+        XCTAssertEqual(dot.status, 0, dot.stderr)
+        XCTAssertTrue(dot.stdout.hasPrefix("digraph \"LeNet-5\" {\n"), dot.stdout)
+        XCTAssertTrue(dot.stdout.contains("  n0 -> n1 [label=\"1x32x32\"];"), dot.stdout)
+    }
+
     func testABrokenONNXFileIsOneLineNamingIt() throws {
         for (name, problem) in [
             ("truncated.onnx", "is not a complete ONNX file"), ("undefined-input.onnx", "reads 'missing', which no graph input"),

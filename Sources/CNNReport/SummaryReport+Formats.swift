@@ -1,0 +1,57 @@
+import CNNModel
+import Foundation
+
+/// The summary for notes and scripts: a Markdown table for a paper or a README, CSV for a
+/// spreadsheet or pandas. Same rows as the text table (folded to `maxDepth` alike).
+extension SummaryReport {
+    /// A GitHub-flavoured Markdown table, blocks in bold, then the totals as a list.
+    public func markdown(title: String? = nil) -> [String] {
+        var lines: [String] = []
+        if let title { lines += ["### \(Self.markdownEscaped(title))", ""] }
+        lines.append("| Layer | Type | Op | Output shape | Params | Mult-adds | RF | Jump |")
+        lines.append("|:--|:--|:--|:--|--:|--:|--:|--:|")
+        lines.append("| input |  |  | \(Display.shape(analysis.input)) | -- | -- | 1 | 1 |")
+        for row in rows {
+            let indent = String(repeating: "&nbsp;&nbsp;", count: row.depth - 1)
+            let name = Self.markdownEscaped(row.name)
+            let cells =
+                [indent + (row.isBlock ? "**\(name)**" : name)]
+                + [row.type, row.op, row.shape, row.params, row.macs, row.receptiveField, row.jump].map(Self.markdownEscaped)
+            lines.append("| " + cells.joined(separator: " | ") + " |")
+        }
+        lines.append("")
+        lines += totals().map { "- " + $0 }
+        return lines
+    }
+
+    /// Comma-separated values with a header: plain numbers (no thousands separators), empty where
+    /// a block row is not folded, fields quoted where they need it.
+    public func csv() -> [String] {
+        var lines = ["name,type,depth,is_block,op,output_shape,params,mult_adds,receptive_field,jump"]
+        lines.append(["input", "Input", "0", "false", "", Display.shape(analysis.input), "0", "0", "1", "1"].map(Self.csvField).joined(separator: ","))
+        for row in rows {
+            let fields = [
+                row.name, row.type, String(row.depth), String(row.isBlock), row.op, row.shape,
+                row.paramCount.map(String.init) ?? "", row.macCount.map(String.init) ?? "", row.receptiveField, row.jump,
+            ]
+            lines.append(fields.map(Self.csvField).joined(separator: ","))
+        }
+        return lines
+    }
+
+    /// RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Characters Markdown would read as markup (`|`, `*`, `_`, ...) made literal.
+    static func markdownEscaped(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            if "|*_`\\<>[]".contains(ch) { out.append("\\") }
+            out.append(ch)
+        }
+        return out
+    }
+}
