@@ -13,13 +13,19 @@ public struct ImportedNetwork: Sendable {
     public let notes: [String]
     /// Who wrote the file and in which format: `pytorch 2.15.0, ONNX opset 18`.
     public let producer: String
+    /// The network's own name where the file gives one a person chose (a model file's `model
+    /// "..."`); nil where it names none (ONNX exporters write `main_graph`).
+    public let title: String?
 
-    public init(graph: Graph, input: TensorShape?, weights: [String: ImportedTensor], notes: [String], producer: String) {
+    public init(
+        graph: Graph, input: TensorShape?, weights: [String: ImportedTensor], notes: [String], producer: String, title: String? = nil
+    ) {
         self.graph = graph
         self.input = input
         self.weights = weights
         self.notes = notes
         self.producer = producer
+        self.title = title
     }
 }
 

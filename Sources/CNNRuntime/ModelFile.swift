@@ -5,20 +5,39 @@ import Foundation
 
 /// A network in a user's file, taken wherever a zoo model name is: `cnn-tui summary my.onnx`.
 public enum ModelFile {
-    /// Whether `name` means a file rather than a zoo model: it ends in `.onnx`, or names a file
-    /// that exists.
+    /// The extensions of the files cnn-tui reads as networks.
+    public static let extensions = ["onnx", "cnn"]
+
+    /// Whether `name` means a file rather than a zoo model: it ends in one of `extensions`, or
+    /// names a file that exists.
     public static func isFile(_ name: String) -> Bool {
-        name.lowercased().hasSuffix(".onnx") || (Zoo.model(named: name) == nil && FileManager.default.fileExists(atPath: name))
+        extensions.contains(fileExtension(name)) || (Zoo.model(named: name) == nil && FileManager.default.fileExists(atPath: name))
     }
 
     /// The network in `path` as a model, at `input` (C x H x W) or the size the file declares.
     public static func load(_ path: String, input: TensorShape? = nil) throws -> ZooModel {
-        guard path.lowercased().hasSuffix(".onnx") else {
-            throw ImportError(file: path, "not a file cnn-tui reads (it reads ONNX files, *.onnx)")
+        switch fileExtension(path) {
+        case "onnx":
+            let model = try ONNXFile.read(path: path)
+            let network = try ONNXImport.network(model, file: path, input: input)
+            return ZooModel(imported: network, file: path, input: input)
+        case "cnn":
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ImportError(file: path, "cannot be opened (no such file, or not readable)")
+            }
+            guard let text = String(data: data, encoding: .utf8) else { throw ImportError(file: path, "is not UTF-8 text") }
+            let (graph, declared) = try ModelText.read(text, file: path)
+            let network = ImportedNetwork(
+                graph: graph, input: declared, weights: [:], notes: ["a model file holds no weights: the engine starts from random ones"],
+                producer: "cnn-tui model file", title: graph.name)
+            return ZooModel(imported: network, file: path, input: input)
+        default:
+            throw ImportError(file: path, "not a file cnn-tui reads (it reads ONNX files, *.onnx, and its own model files, *.cnn)")
         }
-        let model = try ONNXFile.read(path: path)
-        let network = try ONNXImport.network(model, file: path, input: input)
-        return ZooModel(imported: network, file: path, input: input)
+    }
+
+    static func fileExtension(_ path: String) -> String {
+        URL(fileURLWithPath: path).pathExtension.lowercased()
     }
 }
 
@@ -37,7 +56,7 @@ extension ZooModel {
         let description = (["Read from \(file) (\(network.producer))."] + network.notes.map { $0.prefix(1).uppercased() + $0.dropFirst() + "." })
             .joined(separator: " ")
         self.init(
-            name: name, title: name, year: 0, paper: "", description: description,
+            name: name, title: network.title ?? name, year: 0, paper: "", description: description,
             defaultInput: network.input ?? input ?? TensorShape(channels: 3, height: 224, width: 224),
             labels: outputs == 1000 ? .imagenet : nil,
             constants: network.weights.mapValues { ConstantTensor(shape: $0.shape, values: $0.values) },

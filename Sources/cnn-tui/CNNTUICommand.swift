@@ -10,7 +10,8 @@ struct CNNTUICommand: ParsableCommand {
         commandName: "cnn-tui",
         abstract: "Explore convolutional network architectures: shapes, parameters, mult-adds and receptive fields.",
         subcommands: [
-            Open.self, List.self, Info.self, Summary.self, GraphExport.self, Run.self, Train.self, ReceptiveFields.self, Params.self,
+            Open.self, List.self, Info.self, Summary.self, GraphExport.self, Export.self, Run.self, Train.self, ReceptiveFields.self,
+            Params.self,
             CompareRF.self,
         ],
         defaultSubcommand: Open.self

@@ -107,6 +107,27 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(dot.stdout.contains("  n0 -> n1 [label=\"1x32x32\"];"), dot.stdout)
     }
 
+    /// A zoo model written as a model file and read back prints the same summary, and so does an
+    /// ONNX file's network.
+    func testExportedModelFilesReadBackToTheSameSummary() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-export-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        for model in ["googlenet", "resnet50", Repository.fixture("onnx/tiny-cnn-opset13.onnx").path] {
+            let file = folder.appendingPathComponent("\(URL(fileURLWithPath: model).lastPathComponent).cnn").path
+            let export = try run("export", model, "--out", file)
+            XCTAssertEqual(export.status, 0, export.stderr)
+            // Every row and count (CSV: no title to differ, no widths that follow it).
+            XCTAssertEqual(try run("summary", file, "--format", "csv").stdout, try run("summary", model, "--format", "csv").stdout, model)
+            func totals(_ name: String) throws -> [String] {
+                try run("summary", name).stdout.split(separator: "\n").filter { $0.contains(":") && !$0.contains("==") }.suffix(9).map(String.init)
+            }
+            XCTAssertEqual(try totals(file), try totals(model), "\(model): the totals and the memory estimate")
+        }
+        let bad = try run("export", "lenet5", "--out", "/no/such/dir/lenet5.cnn")
+        XCTAssertEqual(bad.stderr, "Error: cannot write /no/such/dir/lenet5.cnn: the folder /no/such/dir does not exist\n")
+    }
+
     func testABrokenONNXFileIsOneLineNamingIt() throws {
         for (name, problem) in [
             ("truncated.onnx", "is not a complete ONNX file"), ("undefined-input.onnx", "reads 'missing', which no graph input"),

@@ -1,0 +1,36 @@
+import ArgumentParser
+import CNNImport
+import CNNRuntime
+import Foundation
+
+extension CNNTUICommand {
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a model (zoo, ONNX or model file) as a cnn-tui model file, to read back, share or edit by hand.",
+            discussion: """
+                The model file has one layer per line: NAME: KIND key=value ... [< INPUT, ...]; blocks as \
+                block NAME TYPE { ... }. See the README's "Model files" for the kinds and their settings.
+                """)
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case model
+        }
+
+        @OptionGroup var selection: ModelSelection
+
+        @Option(help: "model: cnn-tui's model file (the one format there is).")
+        var format: Format = .model
+
+        @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "FILE.cnn"))
+        var out: String?
+
+        func run() throws {
+            let (model, analysis) = try selection.analysis()
+            let text = ModelText.write(analysis.graph, input: analysis.input, title: model.title)
+            guard let out else { return print(text, terminator: "") }
+            let file = OutputFile(out)
+            try file.check()
+            try file.write { temporary in try text.write(toFile: temporary, atomically: false, encoding: .utf8) }
+        }
+    }
+}

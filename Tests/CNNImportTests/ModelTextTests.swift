@@ -1,0 +1,100 @@
+import CNNModel
+import CNNZoo
+import XCTest
+
+@testable import CNNImport
+
+/// cnn-tui's model file: every zoo model written and read back is the same graph, and a file
+/// written by hand reads as the course notes mean it.
+final class ModelTextTests: XCTestCase {
+    func testEveryZooModelReadsBackAsTheSameGraph() throws {
+        var options = [ZooOptions()]
+        options.append(ZooOptions(auxClassifiers: true))
+        for model in Zoo.all {
+            for option in model.hasAuxClassifiers ? options : [ZooOptions()] {
+                let graph = model.graph(option)
+                let text = ModelText.write(graph, input: model.defaultInput)
+                let back: Graph, input: TensorShape
+                do {
+                    (back, input) = try ModelText.read(text, file: "\(model.name).cnn")
+                } catch {
+                    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                    let number = Int("\(error)".split(separator: ":")[1]) ?? 1
+                    XCTFail("\(error)\n" + lines[max(0, number - 2)..<min(lines.count, number + 1)].joined(separator: "\n"))
+                    continue
+                }
+                XCTAssertEqual(input, model.defaultInput, model.name)
+                XCTAssertEqual(back.layers.count, graph.layers.count, model.name)
+                for (a, b) in zip(back.layers, graph.layers) where a != b {
+                    XCTFail("\(model.name): \(a) read back for \(b)")
+                    break
+                }
+                XCTAssertEqual(back.blocks, graph.blocks, model.name)
+                XCTAssertEqual(back, graph, model.name)
+            }
+        }
+    }
+
+    func testTheNaiveInceptionModuleAsWrittenByHand() throws {
+        let text = """
+            # The course notes' naive Inception module
+            model "Inception (naive)"
+            input 3x32x32
+            branch1: conv filters=4 kernel=1 < input
+            branch2: conv filters=4 kernel=3 padding=1 < input
+            branch3: conv filters=4 kernel=5 padding=2 < input
+            branch4: maxpool pool=3 stride=1 padding=1 < input
+            cat: concat < branch1, branch2, branch3, branch4
+            """
+        let (graph, input) = try ModelText.read(text, file: "naive.cnn")
+        let analysis = try ModelAnalysis(graph: graph, input: input)
+        XCTAssertEqual(graph.name, "Inception (naive)")
+        XCTAssertEqual(analysis.layers.last?.outputShape, TensorShape(channels: 15, height: 32, width: 32))
+        XCTAssertEqual(analysis.trainableParams, (1 + 9 + 25) * 3 * 4 + 3 * 4, "three convolutions of 4 filters over 3 channels")
+    }
+
+    func testBlocksScopeNamesAndReferencesLookOutwards() throws {
+        let text = """
+            input 3x8x8
+            stem: conv filters=8 kernel=3 padding=1 bias=false
+            block layer1 Sequential {
+              block 0 BasicBlock {
+                conv1: conv filters=8 kernel=3 padding=1
+                relu: relu
+                add: add < relu, stem
+              }
+            }
+            pool: globalavgpool
+            flatten: flatten
+            fc: dense units=10
+            """
+        let (graph, _) = try ModelText.read(text, file: "t.cnn")
+        XCTAssertEqual(graph.layers.map(\.name), ["input", "stem", "layer1.0.conv1", "layer1.0.relu", "layer1.0.add", "pool", "flatten", "fc"])
+        XCTAssertEqual(graph.blocks.map(\.name), ["layer1", "layer1.0"])
+        XCTAssertEqual(graph.layers[4].inputs, [3, 1], "relu is local to the block, stem found outside it")
+        XCTAssertNil(graph.layers[4].module, "an add is functional")
+        XCTAssertEqual(graph.layers[2].module, "layer1.0.conv1")
+    }
+
+    func testMistakesNameTheLine() {
+        let cases: [(String, String)] = [
+            ("input 3x8x8\nc: conv filters=4", "t.cnn:2: kernel= is missing"),
+            ("input 3x8x8\nc: convv filters=4 kernel=3", "t.cnn:2: unknown kind 'convv'; did you mean 'conv'?"),
+            ("input 3x8x8\nc: conv filters=0 kernel=3", "t.cnn:2: filters=0 is not a whole number from 1 to 16,777,216"),
+            ("input 3x8x8\nc: conv filters=4 kernel=3 colour=red", "t.cnn:2: conv takes no 'colour'"),
+            ("input 3x8x8\nc: relu < nowhere", "t.cnn:2: no layer named 'nowhere' before this line"),
+            ("input 3x8x8\nblock b Sequential {\nc: relu", "t.cnn:3: block b is not closed with '}'"),
+            ("c: relu", "t.cnn:1: the input comes first (e.g. input 3x224x224)"),
+            ("input 3x8x8\nc: relu\nc: relu", "t.cnn:3: a second layer named c"),
+            ("input 3x8x8\nthis is not a layer", "t.cnn:2: a layer is NAME: KIND key=value ... (a line that is not a block, model, input or layer)"),
+            ("input 3x8x8\nc: conv filters=4 kernel=99999999999999999999", "t.cnn:2: kernel=99999999999999999999 is not a size like 3 or 3x5"),
+            ("input 3x8x8\n}", "t.cnn:2: a '}' with no block open"),
+            ("input 0x8x8", "t.cnn:1: the input is CxHxW with positive sizes, e.g. input 3x224x224"),
+        ]
+        for (text, message) in cases {
+            XCTAssertThrowsError(try ModelText.read(text, file: "t.cnn"), message) { error in
+                XCTAssertEqual("\(error)", message)
+            }
+        }
+    }
+}
