@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The browser driven as a user drives it, in tmux.
@@ -28,6 +29,26 @@ final class BrowserEndToEndTests: XCTestCase {
         try tmux.send("q")
         screen = try tmux.waitFor("EXITED:0")
         XCTAssertFalse(screen.contains("Receptive fields"), "the terminal is restored after quitting:\n\(screen)")
+    }
+
+    /// A network of the user's own, exported from PyTorch: its layers, counts and feature maps.
+    func testOpenAnONNXFileAndSeeItsFeatureMaps() throws {
+        let file = Repository.fixture("onnx/tiny-cnn-dynamo.onnx").path
+        let tmux = try TmuxSession(arguments: [file])
+        var screen = try tmux.waitFor("tiny-cnn-dynamo.onnx · 1x8x8")
+        XCTAssertTrue(screen.contains("Params 426"), screen)
+        XCTAssertTrue(screen.contains("conv 3x3 p1"), screen)
+        try tmux.send("4")
+        screen = try tmux.waitFor("Prediction")
+        XCTAssertTrue(screen.contains("weights from \(file)") || screen.contains("forward pass"), screen)
+        try tmux.send("q")
+        try tmux.waitFor("EXITED:0")
+    }
+
+    func testABrokenFileIsOneLineBeforeTheScreenOpens() throws {
+        let tmux = try TmuxSession(arguments: [Repository.fixture("onnx/truncated.onnx").path])
+        let screen = try tmux.waitFor("EXITED:1")
+        XCTAssertTrue(screen.contains("is not a complete ONNX file"), screen)
     }
 
     func testResizeToTooSmallAndBack() throws {
