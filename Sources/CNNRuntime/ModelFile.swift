@@ -5,26 +5,32 @@ import Foundation
 
 /// A network in a user's file, taken wherever a zoo model name is: `cnn-tui summary my.onnx`.
 public enum ModelFile {
-    /// Whether `name` means a file rather than a zoo model: it ends in `.onnx`, or names a file
-    /// that exists.
+    /// Whether `name` means a file rather than a zoo model: it ends in `.onnx`, `.keras` or
+    /// `.json`, or names a file that exists.
     public static func isFile(_ name: String) -> Bool {
-        name.lowercased().hasSuffix(".onnx") || (Zoo.model(named: name) == nil && FileManager.default.fileExists(atPath: name))
+        name.lowercased().hasSuffix(".onnx") || KerasFile.isKerasFile(name)
+            || (Zoo.model(named: name) == nil && FileManager.default.fileExists(atPath: name))
     }
 
-    /// The network in `path` as a model, at `input` (C x H x W) or the size the file declares.
+    /// The network in `path` as a model, at `input` (C x H x W) or the size the file declares:
+    /// an ONNX file, or a Keras architecture (`.keras`, or the `.json` of `model.to_json()`).
     public static func load(_ path: String, input: TensorShape? = nil) throws -> ZooModel {
-        guard path.lowercased().hasSuffix(".onnx") else {
-            throw ImportError(file: path, "not a file cnn-tui reads (it reads ONNX files, *.onnx)")
+        let network: ImportedNetwork
+        if path.lowercased().hasSuffix(".onnx") {
+            network = try ONNXImport.network(try ONNXFile.read(path: path), file: path, input: input)
+        } else if KerasFile.isKerasFile(path) {
+            network = try KerasImport.network(try KerasFile.read(path: path), file: path, input: input)
+        } else {
+            throw ImportError(file: path, "not a file cnn-tui reads (it reads ONNX files, *.onnx, and Keras files, *.keras and *.json)")
         }
-        let model = try ONNXFile.read(path: path)
-        let network = try ONNXImport.network(model, file: path, input: input)
         return ZooModel(imported: network, file: path, input: input)
     }
 }
 
 extension ZooModel {
     /// A network read from `file`, as the commands and screens take the zoo's models: its
-    /// weights are the model's own, and a 1000-way classifier is labelled with ImageNet's
+    /// weights are the model's own (none for a Keras architecture, which then runs with random
+    /// weights, as `ModelWeights.load` gives a model without constants), and a 1000-way classifier is labelled with ImageNet's
     /// classes (and normalized as torchvision's models are).
     public init(imported network: ImportedNetwork, file: String, input: TensorShape? = nil) {
         let graph = network.graph
