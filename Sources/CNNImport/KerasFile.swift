@@ -62,7 +62,9 @@ public enum KerasFile {
         if let metadata = archive["metadata.json"], let json = JSONValue(parsing: try extract(metadata, from: archive, path: path)) {
             version = json["keras_version"]?.string
         }
-        return try decode(data, version: version, file: path)
+        var model = try decode(data, version: version, file: path)
+        model.archivedWeights = archive["model.weights.h5"] != nil
+        return model
     }
 
     /// An entry's bytes, stopping at `maxBytes` whatever its header claims (a zip bomb).

@@ -76,7 +76,9 @@ struct KerasImporter {
         let graph = Graph(name: model.name, layers: layers, blocks: [])
         let version = model.kerasVersion.map { "Keras \($0)" } ?? "Keras"
         let notes = [
-            "the weights are not in the file (a Keras architecture, \(file.lowercased().hasSuffix(".keras") ? "whose weights cnn-tui does not read" : "without weights")): the network runs with random weights"
+            model.archivedWeights
+                ? "the archive's weights (model.weights.h5) are not read, only its architecture: the network runs with random weights"
+                : "the weights are not in the file (an architecture only): the network runs with random weights"
         ]
         return ImportedNetwork(graph: graph, input: declared, weights: [:], notes: notes, producer: "\(version), \(model.className)")
     }

@@ -6,8 +6,10 @@ public struct KerasModel: Sendable {
     public let className: String
     public let name: String
     public let layers: [KerasLayer]
-    /// `keras 3.15.1`, or nil when the file does not say.
+    /// `3.15.1`, or nil when the file does not say.
     public let kerasVersion: String?
+    /// Whether the file is a `.keras` archive with weights (`model.weights.h5`), which are not read.
+    public var archivedWeights = false
 
     /// True for a Sequential model: each layer reads the one before it.
     public var isSequential: Bool { className == "Sequential" }
