@@ -67,6 +67,20 @@ final class KerasImportTests: XCTestCase {
         XCTAssertEqual(net.producer, "Keras 2.15.0, Model")
     }
 
+    func testAKeras2SequentialDeclaresItsInputOnTheFirstLayer() throws {
+        let net = try network(
+            document(
+                "Sequential",
+                [
+                    layer("Conv2D", "c", "\"batch_input_shape\": [null, 6, 6, 1], \"filters\": 2, \"kernel_size\": 3"),
+                    layer("GlobalAveragePooling2D", "gap"),
+                ]))
+        XCTAssertEqual(net.graph.layers.map(\.name), ["input_layer", "c", "gap"])
+        XCTAssertEqual(net.input, TensorShape(channels: 1, height: 6, width: 6))
+        let analysis = try ModelAnalysis(graph: net.graph, input: try XCTUnwrap(net.input))
+        XCTAssertEqual(analysis.layers.last?.outputShape, TensorShape(features: 2))
+    }
+
     func testCorruptJSONIsSaidToBeSo() {
         assertError(Data("{\"class_name\": \"Sequential\", \"config\": {\"layers\": [".utf8), "net.json: is not a Keras model file (not valid JSON)")
         assertError(Data("{\"format\": 1}".utf8), "net.json: is not a Keras model (no \"class_name\" and \"config\" at the top)")
