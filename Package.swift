@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: - Analysis (pure Swift, no I/O)
@@ -27,10 +28,14 @@ let package = Package(
         // MARK: - Import
 
         /// Readers of users' networks: ONNX files (through the committed, generated
-        /// `Generated/onnx.pb.swift`; Scripts/generate-onnx-swift.sh) to plain Swift values.
+        /// `Generated/onnx.pb.swift`; Scripts/generate-onnx-swift.sh) and Keras architecture
+        /// files (`model.to_json()` and the `config.json` inside a `.keras` zip) to plain Swift values.
         .target(
             name: "CNNImport",
-            dependencies: ["CNNModel", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+            dependencies: [
+                "CNNModel", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
 
         // MARK: - Engine
@@ -45,12 +50,13 @@ let package = Package(
 
         // MARK: - Data
 
-        /// zlib through pkg-config (gzip-compressed IDX files).
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        /// zlib through pkg-config (gzip-compressed IDX files); not `CZlib`, which is the name of
+        /// ZIPFoundation's own zlib module.
+        .systemLibrary(name: "CZlibSystem", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         /// libpng through pkg-config.
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         /// Data set readers (IDX, CIFAR binary, PNG, PGM/PPM) and the bundled samples.
-        .target(name: "CNNData", dependencies: ["CZlib", "CPNG"]),
+        .target(name: "CNNData", dependencies: ["CZlibSystem", "CPNG"]),
 
         // MARK: - Runtime
 
@@ -94,7 +100,7 @@ let package = Package(
         .testTarget(name: "CNNImportTests", dependencies: ["CNNImport", "TestSupport"]),
         .testTarget(name: "CNNReportTests", dependencies: ["CNNModel", "CNNZoo", "CNNReport"]),
         .testTarget(name: "CNNEngineTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine", "CKernels", "TestSupport"]),
-        .testTarget(name: "CNNDataTests", dependencies: ["CNNData", "CZlib", "TestSupport"]),
+        .testTarget(name: "CNNDataTests", dependencies: ["CNNData", "CZlibSystem", "TestSupport"]),
         .testTarget(name: "CNNTUITests", dependencies: ["CNNModel", "CNNZoo", "CNNTUI", "CNNData", "CNNRuntime", "TestSupport"]),
         /// Runs the built `cnn-tui` binary as a user would and reads what it prints.
         .testTarget(name: "CLITests", dependencies: ["cnn-tui", "CNNData", "TestSupport"]),

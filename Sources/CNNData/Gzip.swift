@@ -1,4 +1,4 @@
-import CZlib
+import CZlibSystem
 import Foundation
 
 /// gzip (and zlib) decompression through zlib, for `.gz` data files.

@@ -6,7 +6,7 @@ import Foundation
 /// A network in a user's file, taken wherever a zoo model name is: `cnn-tui summary my.onnx`.
 public enum ModelFile {
     /// The extensions of the files cnn-tui reads as networks.
-    public static let extensions = ["onnx", "cnn"]
+    public static let extensions = ["onnx", "keras", "json", "cnn"]
 
     /// Whether `name` means a file rather than a zoo model: it ends in one of `extensions`, or
     /// names a file that exists.
@@ -14,26 +14,29 @@ public enum ModelFile {
         extensions.contains(fileExtension(name)) || (Zoo.model(named: name) == nil && FileManager.default.fileExists(atPath: name))
     }
 
-    /// The network in `path` as a model, at `input` (C x H x W) or the size the file declares.
+    /// The network in `path` as a model, at `input` (C x H x W) or the size the file declares:
+    /// an ONNX file, or a Keras architecture (`.keras`, or the `.json` of `model.to_json()`).
     public static func load(_ path: String, input: TensorShape? = nil) throws -> ZooModel {
+        let network: ImportedNetwork
         switch fileExtension(path) {
         case "onnx":
-            let model = try ONNXFile.read(path: path)
-            let network = try ONNXImport.network(model, file: path, input: input)
-            return ZooModel(imported: network, file: path, input: input)
+            network = try ONNXImport.network(try ONNXFile.read(path: path), file: path, input: input)
+        case "keras", "json":
+            network = try KerasImport.network(try KerasFile.read(path: path), file: path, input: input)
         case "cnn":
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ImportError(file: path, "cannot be opened (no such file, or not readable)")
             }
             guard let text = String(data: data, encoding: .utf8) else { throw ImportError(file: path, "is not UTF-8 text") }
             let (graph, declared) = try ModelText.read(text, file: path)
-            let network = ImportedNetwork(
+            network = ImportedNetwork(
                 graph: graph, input: declared, weights: [:], notes: ["a model file holds no weights: the engine starts from random ones"],
                 producer: "cnn-tui model file", title: graph.name)
-            return ZooModel(imported: network, file: path, input: input)
         default:
-            throw ImportError(file: path, "not a file cnn-tui reads (it reads ONNX files, *.onnx, and its own model files, *.cnn)")
+            throw ImportError(
+                file: path, "not a file cnn-tui reads (it reads ONNX files, *.onnx, Keras files, *.keras and *.json, and model files, *.cnn)")
         }
+        return ZooModel(imported: network, file: path, input: input)
     }
 
     static func fileExtension(_ path: String) -> String {
@@ -43,7 +46,8 @@ public enum ModelFile {
 
 extension ZooModel {
     /// A network read from `file`, as the commands and screens take the zoo's models: its
-    /// weights are the model's own, and a 1000-way classifier is labelled with ImageNet's
+    /// weights are the model's own (none for a Keras architecture, which then runs with random
+    /// weights, as `ModelWeights.load` gives a model without constants), and a 1000-way classifier is labelled with ImageNet's
     /// classes (and normalized as torchvision's models are).
     public init(imported network: ImportedNetwork, file: String, input: TensorShape? = nil) {
         let graph = network.graph

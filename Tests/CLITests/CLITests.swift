@@ -128,6 +128,27 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(bad.stderr, "Error: cannot write /no/such/dir/lenet5.cnn: the folder /no/such/dir does not exist\n")
     }
 
+    /// A Keras architecture (`model.to_json()`, a `.keras` archive): Keras's counts, with the
+    /// batchnorm statistics as non-trainable parameters.
+    func testSummaryAndInfoReadKerasFiles() throws {
+        let vgg = try run("summary", Repository.fixture("keras/vgg16.json").path)
+        XCTAssertEqual(vgg.status, 0, vgg.stderr)
+        for row in ["├─block1_conv1 (Conv2d)", "├─block1_conv1_relu (ReLU)", "├─predictions_softmax (Softmax)", "Total params: 138,357,544"] {
+            XCTAssertTrue(vgg.stdout.contains(row), "\(row) in\n\(vgg.stdout)")
+        }
+        let file = Repository.fixture("keras/small_cnn.keras").path
+        let small = try run("summary", file)
+        XCTAssertEqual(small.status, 0, small.stderr)
+        for row in ["├─sep_depthwise (Conv2d)", "Trainable params: 5,874", "Non-trainable params: 16"] {
+            XCTAssertTrue(small.stdout.contains(row), "\(row) in\n\(small.stdout)")
+        }
+        let info = try run("info", file).stdout.replacingOccurrences(of: "\n", with: " ")
+        XCTAssertTrue(info.contains("Keras 3.15.1, Sequential"), info)
+        XCTAssertTrue(info.contains("runs with random weights"), info)
+        let missing = try run("summary", "/no/such/net.keras")
+        XCTAssertEqual(missing.stderr, "Error: /no/such/net.keras: cannot be opened (no such file, or not readable)\n")
+    }
+
     func testABrokenONNXFileIsOneLineNamingIt() throws {
         for (name, problem) in [
             ("truncated.onnx", "is not a complete ONNX file"), ("undefined-input.onnx", "reads 'missing', which no graph input"),
@@ -237,7 +258,7 @@ final class CLITests: XCTestCase {
 
     func testOpenTakesTheSameModelOptionsAsSummary() throws {
         let help = try run("open", "--help").stdout
-        XCTAssertTrue(help.contains("A zoo model name (see `cnn-tui list`) or an ONNX file."), help)
+        XCTAssertTrue(help.contains("A zoo model name (see `cnn-tui list`), an ONNX file"), help)
         let r = try run("open", "resnet50", "--aux")
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("resnet50 has no auxiliary classifiers"), r.stderr)
