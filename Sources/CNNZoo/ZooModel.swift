@@ -58,6 +58,14 @@ public struct ZooModel: Sendable {
         self.builder = build
     }
 
+    /// The model with `graph` in place of its own (an edit in the browser): the same name and
+    /// labels, no weights (they were made for the other graph), marked edited in its title.
+    public func edited(_ graph: Graph) -> ZooModel {
+        ZooModel(
+            name: name, title: title.hasSuffix(" (edited)") ? title : title + " (edited)", year: year, paper: paper, description: description,
+            defaultInput: defaultInput, labels: labels, channelNames: channelNames, file: file, build: { _ in graph })
+    }
+
     public func graph(_ options: ZooOptions = ZooOptions()) -> Graph {
         builder(options)
     }

@@ -46,7 +46,11 @@ extension AppState {
             switch screen {
             case .graph:
                 if let action = GraphBrowser.keys.action(for: key) {
-                    status = graph.perform(action, pageHeight: graphLayout.listRows)
+                    switch action {
+                    case .delete: deleteSelectedLayer()
+                    case .undo: undo()
+                    default: status = graph.perform(action, pageHeight: graphLayout.listRows)
+                    }
                 }
             case .receptiveField:
                 if let action = receptiveField.action(for: key) {

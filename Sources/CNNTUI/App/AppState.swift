@@ -37,9 +37,11 @@ public enum Overlay {
 
 /// Everything the UI shows, as a value: keys change it, and drawing is a function of it.
 public struct AppState {
-    public private(set) var model: ZooModel
+    public internal(set) var model: ZooModel
     public private(set) var options: ZooOptions
-    public private(set) var analysis: ModelAnalysis
+    public internal(set) var analysis: ModelAnalysis
+    /// The edits made in the browser, latest last, for `u` to undo.
+    public internal(set) var edits: [EditStep] = []
     public var screen: ScreenID = .graph
     public var graph: GraphBrowser
     public var receptiveField: ReceptiveFieldScreenState
@@ -82,6 +84,7 @@ public struct AppState {
             let analysis = try next.analysis(options: options)
             model = next
             self.analysis = analysis
+            edits = []
             graph = GraphBrowser(graph: analysis.graph)
             receptiveField = ReceptiveFieldScreenState(analysis: analysis)
             let previous = featureMaps

@@ -9,6 +9,8 @@ public struct GraphBrowser: Sendable {
     public private(set) var lanes: LaneLayout
     public private(set) var selected = 0
     public private(set) var top = 0
+    /// Layers whose numbers an edit changed (new, or another shape, count or field): marked.
+    public private(set) var changed: Set<Int> = []
     public var query = ""
     /// The search line is being typed.
     public var searching = false
@@ -23,6 +25,20 @@ public struct GraphBrowser: Sendable {
         expanded = open
         view = GraphView(graph: graph, expanded: open)
         lanes = LaneLayout(view)
+    }
+
+    /// The browser on an edited `graph`: the same blocks open (by name), the selection on the
+    /// same row where it still exists, `changed` layers marked.
+    public func replacing(graph next: Graph, changed: Set<Int>) -> GraphBrowser {
+        var browser = GraphBrowser(graph: next)
+        let open = Set(expanded.map { graph.blocks[$0].name })
+        browser.expanded = Set(next.blocks.filter { open.contains($0.name) }.map(\.id))
+        browser.view = GraphView(graph: next, expanded: browser.expanded)
+        browser.lanes = LaneLayout(browser.view)
+        browser.selected = min(selected, max(browser.rows.count - 1, 0))
+        browser.top = top
+        browser.changed = changed
+        return browser
     }
 
     public var rows: [GraphView.Row] { view.rows }
@@ -233,6 +249,8 @@ public struct GraphBrowser: Sendable {
         case top, bottom
         case toggle, collapse, expand, expandAll, collapseAll
         case search, nextMatch, previousMatch
+        /// Edits: the app performs them, on the model (see `AppState.perform(edit:)`).
+        case delete, undo
     }
 
     public static let keys = KeyMap<Action>([
@@ -250,6 +268,8 @@ public struct GraphBrowser: Sendable {
         KeyBinding(.characters("/"), "/", "search layer and block names", hint: ("/", "search"), .search),
         KeyBinding(.characters("n"), "n / N", "next / previous match", .nextMatch),
         KeyBinding(.characters("N"), "", "", .previousMatch),
+        KeyBinding(.characters("d"), "d", "delete the layer (its readers read its input; everything recomputes)", .delete),
+        KeyBinding(.characters("u"), "u", "undo the last edit (again and again)", .undo),
     ])
 
     /// Performs `action` in a list of `pageHeight` rows; returns a message for the status line.
@@ -270,6 +290,8 @@ public struct GraphBrowser: Sendable {
         case .nextMatch, .previousMatch:
             if query.isEmpty { return "No search yet: press / to search layer names" }
             if !jumpToMatch(forward: action == .nextMatch) { return "No layer matches '\(query)'" }
+        case .delete, .undo:
+            break  // the app's, on the model
         }
         return nil
     }

@@ -117,12 +117,16 @@ public enum GraphScreen {
             let indent = String(repeating: " ", count: 2 * row.depth)
             let cells = rowCells(row, state: state)
             let nameStyle: Style
+            var mark = ""
             switch row.kind {
-            case .layer(let id): nameStyle = matches.contains(id) ? theme.match : theme.text
+            case .layer(let id):
+                nameStyle = matches.contains(id) ? theme.match : (browser.changed.contains(id) ? theme.good : theme.text)
+                if browser.changed.contains(id) { mark = " *" }  // changed by the last edit
             case .collapsedBlock, .blockHeader: nameStyle = theme.accent
             }
             let e = theme.glyphs.ellipsis
-            x = canvas.put(pad(truncate(indent + cells.name, to: cols.name - 1, ellipsis: e), to: cols.name), x: x, y: y, style: nameStyle, clip: body)
+            let name = truncate(indent + cells.name, to: cols.name - 1 - mark.count, ellipsis: e) + mark
+            x = canvas.put(pad(name, to: cols.name), x: x, y: y, style: nameStyle, clip: body)
             if cols.op > 0 { x = canvas.put(pad(truncate(cells.op, to: cols.op - 1, ellipsis: e), to: cols.op), x: x, y: y, style: theme.dim, clip: body) }
             if cols.shape > 0 { x = canvas.put(pad(cells.shape, to: cols.shape), x: x, y: y, style: theme.text, clip: body) }
             if cols.params > 0 { x = canvas.put(pad(cells.params, to: cols.params, alignRight: true), x: x, y: y, style: theme.number, clip: body) }

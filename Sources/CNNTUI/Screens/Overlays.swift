@@ -16,6 +16,7 @@ public enum HelpOverlay {
                 ("\(g.addNode) \(g.multiplyNode) \(g.concatNode)", "where branches merge: add, multiply, concatenate"),
                 ("\(g.blockNode) \(g.collapsed) \(g.expanded)", "a block (closed \(g.collapsed), open \(g.expanded)): its rows add up"),
                 ("RF, jump, start", "field size on the input; input pixels between neighbouring units; centre of the first unit"),
+                ("name *", "a layer the last edit changed (new, or another shape, count or field)"),
             ]
         }
         return entries + [("", "")] + KeyHelp.global

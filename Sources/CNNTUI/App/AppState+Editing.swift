@@ -1,0 +1,84 @@
+import CNNModel
+import CNNZoo
+
+/// "What if": edits of the network in the browser. Each makes a new graph, analysed at once:
+/// shapes, parameters, mult-adds, fields and the status bar follow; an edit that makes some
+/// layer impossible is refused with that layer and the reason, and nothing changes. `u` undoes.
+extension AppState {
+    /// What an edit replaced, to go back to.
+    public struct EditStep {
+        let model: ZooModel
+        let analysis: ModelAnalysis
+        let graph: GraphBrowser
+    }
+
+    /// Deletes the layer under the cursor (a block row: its last layer).
+    mutating func deleteSelectedLayer() {
+        guard let id = selectedLayer else { return }
+        let name = analysis.graph.layers[id].name
+        apply("deleted \(name)") { graph throws(Graph.EditError) in try graph.removing(id) }
+    }
+
+    /// Makes `edit` of the graph, or says why not.
+    public mutating func apply(_ done: String, _ edit: (Graph) throws(Graph.EditError) -> Graph) {
+        let next: Graph
+        do {
+            next = try edit(analysis.graph)
+        } catch {
+            status = "Cannot: \(error)"
+            return
+        }
+        let nextAnalysis: ModelAnalysis
+        do {
+            nextAnalysis = try ModelAnalysis(graph: next, input: analysis.input)
+        } catch {
+            status = "Refused, nothing changed: \(error)"
+            return
+        }
+        edits.append(EditStep(model: model, analysis: analysis, graph: graph))
+        let changed = Self.changedLayers(from: analysis, to: nextAnalysis)
+        install(model.edited(next), nextAnalysis, graph.replacing(graph: next, changed: changed))
+        let others = changed.isEmpty ? "no other layer changed" : "\(changed.count) layer\(changed.count == 1 ? "" : "s") changed (*)"
+        status = "\(done.prefix(1).uppercased() + done.dropFirst()); \(others) · u undoes"
+    }
+
+    /// Goes back one edit.
+    mutating func undo() {
+        guard let step = edits.popLast() else {
+            status = "Nothing to undo"
+            return
+        }
+        install(step.model, step.analysis, step.graph)
+        status = "Undone" + (edits.isEmpty ? "" : "; \(edits.count) more to undo")
+    }
+
+    /// Makes `analysis` the one every screen shows.
+    private mutating func install(_ nextModel: ZooModel, _ nextAnalysis: ModelAnalysis, _ browser: GraphBrowser) {
+        model = nextModel
+        analysis = nextAnalysis
+        graph = browser
+        let selected = receptiveField.selected
+        receptiveField = ReceptiveFieldScreenState(analysis: nextAnalysis)
+        receptiveField.select(row: selected)
+        featureMaps.session = nil  // the engine starts again on the edited graph when its screen shows
+        if screen == .featureMaps { startEngine() }
+    }
+
+    /// Layers of `next` that are new or whose shape, counts or field differ from the layer of the
+    /// same name in `previous`.
+    static func changedLayers(from previous: ModelAnalysis, to next: ModelAnalysis) -> Set<Int> {
+        var before: [String: LayerAnalysis] = [:]
+        for layer in previous.graph.layers { before[layer.name] = previous.layers[layer.id] }
+        var changed = Set<Int>()
+        for layer in next.graph.layers {
+            let now = next.layers[layer.id]
+            guard let old = before[layer.name], old.outputShape == now.outputShape, old.params == now.params, old.macs == now.macs,
+                old.receptiveField == now.receptiveField, previous.graph.layer(named: layer.name)?.op == layer.op
+            else {
+                changed.insert(layer.id)
+                continue
+            }
+        }
+        return changed
+    }
+}

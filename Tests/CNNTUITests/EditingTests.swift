@@ -1,0 +1,79 @@
+import CNNModel
+import CNNZoo
+import XCTest
+
+@testable import CNNTUI
+
+/// "What if" in the browser: `d` deletes the selected layer, everything recomputes at once and
+/// the rows that changed are marked; an edit that breaks a later layer is refused; `u` undoes.
+final class EditingTests: XCTestCase {
+    /// The state with the cursor on `name`'s row.
+    private func state(_ model: String, at name: String) throws -> AppState {
+        var s = try AppState.testing(model)
+        let row = try XCTUnwrap(
+            s.graph.rows.firstIndex { row in
+                if case .layer(let id) = row.kind { return s.analysis.graph.layers[id].name == name }
+                return false
+            })
+        s.graph.select(row)
+        return s
+    }
+
+    func testDeletingResNetsMaxPoolQuadruplesLayer1sMultAdds() throws {
+        var s = try state("resnet18", at: "maxpool")
+        let before = s.analysis
+        s.handle(.character("d"))
+        XCTAssertEqual(s.analysis.graph.layers.count, before.graph.layers.count - 1)
+        XCTAssertNil(s.analysis.graph.layer(named: "maxpool"))
+        let conv = try XCTUnwrap(s.analysis.graph.layer(named: "layer1.0.conv1"))
+        XCTAssertEqual(s.analysis.layers[conv.id].outputShape, TensorShape(channels: 64, height: 112, width: 112))
+        XCTAssertEqual(s.analysis.layers[conv.id].macs, 4 * before.layers[before.graph.layer(named: "layer1.0.conv1")!.id].macs)
+        XCTAssertEqual(s.analysis.trainableParams, before.trainableParams, "a pooling layer has no parameters")
+        XCTAssertTrue(s.graph.changed.contains(conv.id))
+        XCTAssertEqual(s.model.title, "ResNet-18 (edited)")
+        XCTAssertEqual(s.status, "Deleted maxpool; 65 layers changed (*) · u undoes")
+        let lines = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(lines.contains("conv1 *"), lines)
+        XCTAssertTrue(lines.contains("Mult-adds 6.90G"), "the status bar follows: \(lines)")
+    }
+
+    func testUndoGoesBackEditByEdit() throws {
+        var s = try state("resnet18", at: "maxpool")
+        let original = s.analysis
+        s.handle(.character("d"))
+        s.handle(.character("d"))  // the cursor is on the next row now: layer1
+        XCTAssertEqual(s.edits.count, 2)
+        s.handle(.character("u"))
+        XCTAssertEqual(s.edits.count, 1)
+        XCTAssertEqual(s.status, "Undone; 1 more to undo")
+        s.handle(.character("u"))
+        XCTAssertEqual(s.analysis.graph, original.graph)
+        XCTAssertEqual(s.model.title, "ResNet-18")
+        XCTAssertTrue(s.graph.changed.isEmpty)
+        s.handle(.character("u"))
+        XCTAssertEqual(s.status, "Nothing to undo")
+    }
+
+    func testAnEditThatBreaksALaterLayerIsRefusedAndChangesNothing() throws {
+        var s = try state("resnet18", at: "flatten")
+        let before = s.analysis
+        s.handle(.character("d"))
+        XCTAssertEqual(s.analysis.graph, before.graph)
+        XCTAssertEqual(s.status, "Refused, nothing changed: layer fc (dense 1000): a dense layer needs a flat input, got 512x1x1; flatten or pool first")
+        XCTAssertTrue(s.edits.isEmpty)
+    }
+
+    func testAMergeCannotBeDeleted() throws {
+        var s = try state("resnet18", at: "layer1.0.add")
+        s.handle(.character("d"))
+        XCTAssertEqual(s.status, "Cannot: layer1.0.add merges 2 inputs: deleting it would leave its readers without one")
+    }
+
+    func testTheKeysAreInTheHelp() throws {
+        var s = try AppState.testing("lenet5")
+        s.handle(.character("?"))
+        let help = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(help.contains("delete the layer"), help)
+        XCTAssertTrue(help.contains("undo the last edit"), help)
+    }
+}
