@@ -67,7 +67,7 @@ let package = Package(
         // MARK: - Terminal UI
 
         /// Screens, widgets and app state, drawn into an in-memory `Canvas`; knows nothing of ncurses.
-        .target(name: "CNNTUI", dependencies: ["CNNModel", "CNNZoo", "CNNReport", "CNNData", "CNNRuntime"]),
+        .target(name: "CNNTUI", dependencies: ["CNNModel", "CNNZoo", "CNNReport", "CNNData", "CNNImport", "CNNRuntime"]),
 
         // MARK: - Terminal backend
 

@@ -13,6 +13,17 @@ extension ModelText {
     }
 }
 
+extension ModelText {
+    /// The op of `kind` with `settings` (`conv`, ["kernel": "5", ...]) as a model-file line would
+    /// give it; a setting out of range or unknown is the error (named `what`).
+    public static func op(kind: String, settings: [String: String], what: String) throws(ImportError) -> Op {
+        var parsed = ModelTextSettings(settings: settings) { ImportError(file: what, $0) }
+        let op = try parsed.op(kind)
+        try parsed.checkAllUsed(kind)
+        return op
+    }
+}
+
 /// The state of reading a model file: the layers and blocks so far, the open blocks.
 struct ModelTextReader {
     let file: String

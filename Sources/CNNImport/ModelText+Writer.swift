@@ -41,6 +41,42 @@ extension ModelText {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// An op as the model file writes it: its kind and its settings in order, defaults included
+    /// (`conv`, [filters 64, kernel 3, stride 1, padding 1, dilation 1, groups 1, bias true]):
+    /// what a layer editor shows. Nil for the input.
+    public static func settings(of op: Op) -> (kind: String, settings: [(key: String, value: String)])? {
+        let kind = kindName(op)
+        switch op {
+        case .input: return nil
+        case .conv2d(let c):
+            return (
+                kind,
+                [
+                    ("filters", "\(c.filters)"), ("kernel", size(c.kernel)), ("stride", size(c.stride)), ("padding", padding(c.padding)),
+                    ("dilation", size(c.dilation)), ("groups", "\(c.groups)"), ("bias", "\(c.bias)"),
+                ]
+            )
+        case .dense(let d):
+            return (kind, [("units", "\(d.outFeatures)"), ("bias", "\(d.bias)")])
+        case .pool(let p):
+            return (kind, [("pool", size(p.kernel)), ("stride", size(p.stride)), ("padding", padding(p.padding)), ("ceil", "\(p.ceilMode)")])
+        case .dropout(let p), .stochasticDepth(let p):
+            return (kind, [("rate", number(p))])
+        case .batchNorm(let bn):
+            return (kind, [("eps", number(bn.epsilon)), ("momentum", number(bn.momentum))])
+        case .adaptiveAvgPool(let s):
+            return (kind, [("size", size(s))])
+        case .zeroPad(let pad), .crop(let pad):
+            return (kind, [("padding", pad4(pad))])
+        case .localResponseNorm(let n):
+            return (kind, [("size", "\(n.size)"), ("alpha", number(n.alpha)), ("beta", number(n.beta)), ("k", number(n.k))])
+        case .globalAvgPool(let keep):
+            return (kind, [("keepdims", "\(keep)")])
+        case .activation, .flatten, .concat, .add, .multiply, .identity:
+            return (kind, [])
+        }
+    }
+
     static func kindName(_ op: Op) -> String {
         switch op {
         case .input: return "input"

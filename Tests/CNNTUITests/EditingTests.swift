@@ -69,11 +69,61 @@ final class EditingTests: XCTestCase {
         XCTAssertEqual(s.status, "Cannot: layer1.0.add merges 2 inputs: deleting it would leave its readers without one")
     }
 
+    private func typeKeys(_ keys: [Key], into s: inout AppState) {
+        for key in keys { s.handle(key) }
+    }
+
+    /// The course notes' question: what does a 5x5 instead of a 3x3 cost, and what does it see?
+    func testAKernelFrom3To5InTheEditor() throws {
+        var s = try state("resnet18", at: "layer1.0.conv1")
+        let before = s.analysis
+        s.handle(.character("e"))
+        guard case .edit(let editor) = s.overlay else { return XCTFail("the editor opens") }
+        XCTAssertEqual(editor.fields.map(\.key), ["filters", "kernel", "stride", "padding", "dilation", "groups", "bias"])
+        XCTAssertTrue(s.render().lines.joined(separator: "\n").contains("Edit layer1.0.conv1 (conv)"))
+        // kernel 3 -> 5, padding 1 -> 2 (so that the residual add still matches).
+        typeKeys([.down, .backspace, .character("5"), .down, .down, .backspace, .character("2"), .enter], into: &s)
+        XCTAssertNil(s.overlay)
+        XCTAssertEqual(s.status, "Edited layer1.0.conv1: kernel 3 -> 5, padding 1 -> 2; 65 layers changed (*) · u undoes")
+        let id = try XCTUnwrap(s.analysis.graph.layer(named: "layer1.0.conv1")).id
+        XCTAssertEqual(s.analysis.layers[id].params, 5 * 5 * 64 * 64)
+        XCTAssertEqual(s.analysis.trainableParams, before.trainableParams + (25 - 9) * 64 * 64)
+        XCTAssertEqual(s.analysis.layers[id].receptiveField.size, Size2(27), "11 + (5 - 1) * 4")
+        s.handle(.character("u"))
+        XCTAssertEqual(s.analysis.graph, before.graph)
+    }
+
+    func testASettingOutOfRangeStaysInTheEditorWithTheReason() throws {
+        var s = try state("resnet18", at: "layer1.0.conv1")
+        typeKeys([.character("e"), .down, .backspace, .character("0"), .enter], into: &s)
+        guard case .edit(let editor) = s.overlay else { return XCTFail("still open") }
+        XCTAssertEqual(editor.problem, "kernel=0 is not a size like 3 or 3x5")
+        s.handle(.escape)
+        XCTAssertNil(s.overlay)
+        XCTAssertTrue(s.edits.isEmpty, "Esc leaves the layer as it was")
+    }
+
+    func testFiltersThatBreakTheResidualAddAreRefused() throws {
+        var s = try state("resnet18", at: "layer1.0.conv2")
+        let before = s.analysis
+        typeKeys([.character("e"), .backspace, .backspace, .character("3"), .character("2"), .enter], into: &s)
+        XCTAssertEqual(s.analysis.graph, before.graph)
+        XCTAssertEqual(s.status, "Refused, nothing changed: layer layer1.0.add (add): cannot add tensors of shapes 32x56x56 and 64x56x56")
+    }
+
+    func testALayerWithoutSettingsSaysSo() throws {
+        var s = try state("resnet18", at: "relu")
+        s.handle(.character("e"))
+        XCTAssertNil(s.overlay)
+        XCTAssertEqual(s.status, "relu has no settings to edit (d deletes it)")
+    }
+
     func testTheKeysAreInTheHelp() throws {
         var s = try AppState.testing("lenet5")
         s.handle(.character("?"))
         let help = s.render().lines.joined(separator: "\n")
         XCTAssertTrue(help.contains("delete the layer"), help)
         XCTAssertTrue(help.contains("undo the last edit"), help)
+        XCTAssertTrue(help.contains("edit the layer's settings"), help)
     }
 }

@@ -23,7 +23,7 @@ extension GraphGoldenTests {
         "│  one per parameter = 2,049,000                                               │",
         "└──────────────────────────────────────────────────────────────────────────────┘",
         " Params 25,610,152 │ Mult-adds 4.09G │ Memory 280.66 MB │ Depth 50              ",
-        " ↑↓ move  ⏎ open/close  +/- all  / search  m models  ? help  q quit             ",
+        " ↑↓ move  ⏎ open/close  +/- all  / search  e edit  m models  ? help  q quit     ",
     ]
 
     static let googlenetInception3b: [String] = [

@@ -1,3 +1,4 @@
+import CNNImport
 import CNNModel
 import CNNZoo
 
@@ -16,7 +17,39 @@ extension AppState {
     mutating func deleteSelectedLayer() {
         guard let id = selectedLayer else { return }
         let name = analysis.graph.layers[id].name
-        apply("deleted \(name)") { graph throws(Graph.EditError) in try graph.removing(id) }
+        apply("Deleted \(name)") { graph throws(Graph.EditError) in try graph.removing(id) }
+    }
+
+    /// Opens the editor on the layer under the cursor (one with settings).
+    mutating func editSelectedLayer() {
+        guard let id = selectedLayer else { return }
+        guard let editor = LayerEditor(layer: id, in: analysis.graph) else {
+            status = "\(analysis.graph.layers[id].name) has no settings to edit (d deletes it)"
+            return
+        }
+        overlay = .edit(editor)
+    }
+
+    /// Makes the editor's settings the layer's; a setting out of range stays in the editor with
+    /// the reason, an edit the rest of the network cannot take is refused and the editor closes.
+    mutating func applyEdit(_ editor: LayerEditor) {
+        let op: Op
+        do {
+            op = try editor.op()
+        } catch {
+            var kept = editor
+            kept.problem = error.problem
+            overlay = .edit(kept)
+            return
+        }
+        overlay = nil
+        guard let original = LayerEditor(layer: editor.layer, in: analysis.graph) else { return }
+        let changes = editor.changes(from: original)
+        guard !changes.isEmpty else {
+            status = "\(editor.name) unchanged"
+            return
+        }
+        apply("Edited \(editor.name): \(changes)") { graph throws(Graph.EditError) in try graph.replacing(editor.layer, with: op) }
     }
 
     /// Makes `edit` of the graph, or says why not.
@@ -39,7 +72,7 @@ extension AppState {
         let changed = Self.changedLayers(from: analysis, to: nextAnalysis)
         install(model.edited(next), nextAnalysis, graph.replacing(graph: next, changed: changed))
         let others = changed.isEmpty ? "no other layer changed" : "\(changed.count) layer\(changed.count == 1 ? "" : "s") changed (*)"
-        status = "\(done.prefix(1).uppercased() + done.dropFirst()); \(others) · u undoes"
+        status = "\(done); \(others) · u undoes"
     }
 
     /// Goes back one edit.

@@ -48,6 +48,7 @@ extension AppState {
                 if let action = GraphBrowser.keys.action(for: key) {
                     switch action {
                     case .delete: deleteSelectedLayer()
+                    case .edit: editSelectedLayer()
                     case .undo: undo()
                     default: status = graph.perform(action, pageHeight: graphLayout.listRows)
                     }
@@ -131,6 +132,21 @@ extension AppState {
                 picker.handle(key)
                 overlay = .picker(picker)
             }
+        case .edit(var editor):
+            switch LayerEditor.keys.action(for: key) {
+            case .cancel:
+                overlay = nil
+                return
+            case .up: editor.move(by: -1)
+            case .down: editor.move(by: 1)
+            case .erase: editor.erase()
+            case .apply:
+                applyEdit(editor)
+                return
+            case nil:
+                if case .character(let ch) = key { editor.type(ch) }
+            }
+            overlay = .edit(editor)
         }
     }
 

@@ -26,6 +26,7 @@ extension AppState {
         switch overlay {
         case .help(let scroll): HelpOverlay.render(self, scroll: scroll, into: &canvas)
         case .picker(let picker): PickerOverlay.render(picker, state: self, into: &canvas)
+        case .edit(let editor): LayerEditorOverlay.render(editor, state: self, into: &canvas)
         case nil: break
         }
     }

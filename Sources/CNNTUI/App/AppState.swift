@@ -33,6 +33,8 @@ public enum Overlay {
     /// The keys of the screen; the rows scrolled by `scroll` when they do not all fit.
     case help(scroll: Int)
     case picker(ModelPicker)
+    /// The selected layer's settings being edited (`e`).
+    case edit(LayerEditor)
 }
 
 /// Everything the UI shows, as a value: keys change it, and drawing is a function of it.

@@ -250,7 +250,7 @@ public struct GraphBrowser: Sendable {
         case toggle, collapse, expand, expandAll, collapseAll
         case search, nextMatch, previousMatch
         /// Edits: the app performs them, on the model (see `AppState.perform(edit:)`).
-        case delete, undo
+        case edit, delete, undo
     }
 
     public static let keys = KeyMap<Action>([
@@ -268,6 +268,7 @@ public struct GraphBrowser: Sendable {
         KeyBinding(.characters("/"), "/", "search layer and block names", hint: ("/", "search"), .search),
         KeyBinding(.characters("n"), "n / N", "next / previous match", .nextMatch),
         KeyBinding(.characters("N"), "", "", .previousMatch),
+        KeyBinding(.characters("e"), "e", "edit the layer's settings (kernel, stride, padding, filters, units, ...)", hint: ("e", "edit"), .edit),
         KeyBinding(.characters("d"), "d", "delete the layer (its readers read its input; everything recomputes)", .delete),
         KeyBinding(.characters("u"), "u", "undo the last edit (again and again)", .undo),
     ])
@@ -290,7 +291,7 @@ public struct GraphBrowser: Sendable {
         case .nextMatch, .previousMatch:
             if query.isEmpty { return "No search yet: press / to search layer names" }
             if !jumpToMatch(forward: action == .nextMatch) { return "No layer matches '\(query)'" }
-        case .delete, .undo:
+        case .edit, .delete, .undo:
             break  // the app's, on the model
         }
         return nil
