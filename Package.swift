@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "CNNReportTests", dependencies: ["CNNModel", "CNNZoo", "CNNReport"]),
         .testTarget(name: "CNNEngineTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine", "CKernels", "TestSupport"]),
         .testTarget(name: "CNNDataTests", dependencies: ["CNNData", "CZlibSystem", "TestSupport"]),
-        .testTarget(name: "CNNTUITests", dependencies: ["CNNModel", "CNNZoo", "CNNTUI", "CNNData", "CNNRuntime", "TestSupport"]),
+        .testTarget(name: "CNNTUITests", dependencies: ["CNNModel", "CNNZoo", "CNNTUI", "CNNData", "CNNImport", "CNNRuntime", "TestSupport"]),
         /// Runs the built `cnn-tui` binary as a user would and reads what it prints.
         .testTarget(name: "CLITests", dependencies: ["cnn-tui", "CNNData", "TestSupport"]),
         .testTarget(name: "CNNRuntimeTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine", "CNNData", "CNNRuntime", "TestSupport"]),

@@ -133,8 +133,13 @@ struct ModelTextReader {
         ids[name] = id
     }
 
-    /// A layer by a name as written: local to the current block, then to each outer one, then full.
+    /// A layer by a name as written: local to the current block, then to each outer one, then full;
+    /// `/name` is the full name only.
     private func resolve(_ name: String) throws(ImportError) -> Int {
+        if name.hasPrefix("/") {
+            guard let id = ids[String(name.dropFirst())] else { throw error("no layer named '\(name.dropFirst())' before this line") }
+            return id
+        }
         var scopes = open.map { blocks[$0].name + "." }
         scopes.reverse()
         for scope in scopes + [""] {

@@ -6,7 +6,9 @@ extension ModelText {
     public static func write(_ graph: Graph, input: TensorShape, title: String? = nil) -> String {
         var lines = ["# cnn-tui model file: one layer per line (see `cnn-tui export --help`)", "model \(quoted(title ?? graph.name))", "input \(input)"]
         var open: [Int] = []  // block ids, outermost first
+        var defined: [String: Int] = ["input": 0]
         for layer in graph.layers {
+            defer { defined[layer.name] = layer.id }
             if case .input = layer.op { continue }
             let path = graph.blockPath(layer.block).map(\.id)
             var common = 0
@@ -30,7 +32,7 @@ extension ModelText {
             if functionalKinds.contains(kind), layer.module == base { line += " module" }
             if !functionalKinds.contains(kind), layer.module == nil { line += " functional" }
             if layer.inputs != [layer.id - 1] {  // a layer reads the one before unless it says
-                line += " < " + layer.inputs.map { graph.layers[$0].name }.joined(separator: ", ")
+                line += " < " + layer.inputs.map { reference(to: $0, from: open, in: graph, defined: defined) }.joined(separator: ", ")
             }
             lines.append(line)
         }
@@ -75,6 +77,17 @@ extension ModelText {
         case .activation, .flatten, .concat, .add, .multiply, .identity:
             return (kind, [])
         }
+    }
+
+    /// How a line inside `open` blocks names layer `target` so that the reader's lookup (the
+    /// innermost block first, then outwards, then the full name) finds that layer: its full name,
+    /// or `/` and the full name when a layer of a block would shadow it.
+    static func reference(to target: Int, from open: [Int], in graph: Graph, defined: [String: Int]) -> String {
+        let name = graph.layers[target].name
+        for scope in open.reversed().map({ graph.blocks[$0].name + "." }) + [""] {
+            if let found = defined[scope + name] { return found == target ? name : "/" + name }
+        }
+        return name
     }
 
     static func kindName(_ op: Op) -> String {

@@ -19,7 +19,8 @@ import CNNModel
 ///   `< NAME, NAME` says which (the input is `input`).
 /// - `block NAME TYPE {` ... `}` groups layers (a ResNet's `layer1`, a `BasicBlock`); names inside
 ///   are local to it (`conv1` in `layer1.0` is `layer1.0.conv1`), and a reference is looked up
-///   in the current block, then outwards, then as a full name.
+///   in the current block, then outwards, then as a full name; `/relu` is the full name only
+///   (the top-level `relu`, not the block's own).
 /// - Kinds: `conv` (filters, kernel, stride, padding, dilation, groups, bias), `dense` (units,
 ///   in, bias), `batchnorm` (eps, momentum, affine), `lrn` (size, alpha, beta, k), `maxpool` /
 ///   `avgpool` (pool, stride, padding, ceil, count_include_pad), `globalavgpool` (keepdims),

@@ -76,6 +76,24 @@ final class ModelTextTests: XCTestCase {
         XCTAssertEqual(graph.layers[2].module, "layer1.0.conv1")
     }
 
+    /// After an edit, a block's add may read the top-level `relu` while the block has a `relu` of
+    /// its own: the file says `/relu`.
+    func testAShadowedNameIsWrittenFromTheTop() throws {
+        let text = """
+            input 3x8x8
+            relu: relu
+            block b Block {
+              relu: relu
+              add: add < relu, /relu
+            }
+            """
+        let (graph, input) = try ModelText.read(text, file: "s.cnn")
+        XCTAssertEqual(graph.layers[3].inputs, [2, 1])
+        let written = ModelText.write(graph, input: input)
+        XCTAssertTrue(written.contains("add: add < b.relu, /relu"), written)
+        XCTAssertEqual(try ModelText.read(written, file: "s.cnn").graph, graph)
+    }
+
     func testMistakesNameTheLine() {
         let cases: [(String, String)] = [
             ("input 3x8x8\nc: conv filters=4", "t.cnn:2: kernel= is missing"),

@@ -1,5 +1,7 @@
+import CNNImport
 import CNNModel
 import CNNZoo
+import Foundation
 import XCTest
 
 @testable import CNNTUI
@@ -116,6 +118,32 @@ final class EditingTests: XCTestCase {
         s.handle(.character("e"))
         XCTAssertNil(s.overlay)
         XCTAssertEqual(s.status, "relu has no settings to edit (d deletes it)")
+    }
+
+    func testWSavesTheEditedNetworkAsAModelFile() throws {
+        var s = try state("resnet18", at: "maxpool")
+        s.handle(.character("d"))
+        s.handle(.character("W"))
+        guard case .save(let suggested) = s.overlay else { return XCTFail("W asks where") }
+        XCTAssertEqual(suggested, "resnet18-edited.cnn")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-save-\(getpid()).cnn").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        for _ in suggested { s.handle(.backspace) }
+        s.type(path)
+        s.handle(.enter)
+        XCTAssertEqual(s.status, "Saved \(path) (a model file: cnn-tui \(path) opens it)")
+        let (graph, input) = try ModelText.read(try String(contentsOfFile: path, encoding: .utf8), file: path)
+        for (a, b) in zip(graph.layers, s.analysis.graph.layers) where a != b {
+            XCTFail("saved \(a) for \(b)")
+            break
+        }
+        XCTAssertEqual(graph.layers.count, s.analysis.graph.layers.count, "the edited network, as saved")
+        XCTAssertEqual(input, s.analysis.input)
+        s.handle(.character("W"))
+        for _ in 0..<100 { s.handle(.backspace) }
+        s.type("/no/such/folder/x.cnn")
+        s.handle(.enter)
+        XCTAssertEqual(s.status, "Not saved: cannot write /no/such/folder/x.cnn: the folder /no/such/folder does not exist")
     }
 
     func testTheKeysAreInTheHelp() throws {

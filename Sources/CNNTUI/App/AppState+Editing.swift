@@ -1,6 +1,8 @@
 import CNNImport
 import CNNModel
+import CNNRuntime
 import CNNZoo
+import Foundation
 
 /// "What if": edits of the network in the browser. Each makes a new graph, analysed at once:
 /// shapes, parameters, mult-adds, fields and the status bar follow; an edit that makes some
@@ -73,6 +75,29 @@ extension AppState {
         install(model.edited(next), nextAnalysis, graph.replacing(graph: next, changed: changed))
         let others = changed.isEmpty ? "no other layer changed" : "\(changed.count) layer\(changed.count == 1 ? "" : "s") changed (*)"
         status = "\(done); \(others) · u undoes"
+    }
+
+    /// Where `W` offers to save: beside the model's file, or in the current folder.
+    var suggestedSavePath: String {
+        let base = (model.file.map { URL(fileURLWithPath: $0).deletingPathExtension().path } ?? model.name)
+        return base + (edits.isEmpty ? "" : "-edited") + ".cnn"
+    }
+
+    /// Writes the network (edits included) as a model file, atomically; says where, or why not.
+    mutating func save(to path: String) {
+        guard !path.isEmpty else {
+            status = "Not saved: no file name"
+            return
+        }
+        let text = ModelText.write(analysis.graph, input: analysis.input, title: model.title)
+        let file = OutputFile(path)
+        do {
+            try file.check()
+            try file.write { temporary in try text.write(toFile: temporary, atomically: false, encoding: .utf8) }
+            status = "Saved \(path) (a model file: cnn-tui \(path) opens it)"
+        } catch {
+            status = "Not saved: \(error)"
+        }
     }
 
     /// Goes back one edit.

@@ -49,6 +49,7 @@ extension AppState {
                     switch action {
                     case .delete: deleteSelectedLayer()
                     case .edit: editSelectedLayer()
+                    case .save: overlay = .save(path: suggestedSavePath)
                     case .undo: undo()
                     default: status = graph.perform(action, pageHeight: graphLayout.listRows)
                     }
@@ -147,6 +148,18 @@ extension AppState {
                 if case .character(let ch) = key { editor.type(ch) }
             }
             overlay = .edit(editor)
+        case .save(var path):
+            switch key {
+            case .escape: overlay = nil
+            case .enter:
+                overlay = nil
+                save(to: path)
+            case .backspace: overlay = .save(path: String(path.dropLast()))
+            case .character(let ch):
+                path.append(ch)
+                overlay = .save(path: path)
+            default: break
+            }
         }
     }
 

@@ -27,6 +27,7 @@ extension AppState {
         case .help(let scroll): HelpOverlay.render(self, scroll: scroll, into: &canvas)
         case .picker(let picker): PickerOverlay.render(picker, state: self, into: &canvas)
         case .edit(let editor): LayerEditorOverlay.render(editor, state: self, into: &canvas)
+        case .save(let path): SaveOverlay.render(path: path, state: self, into: &canvas)
         case nil: break
         }
     }

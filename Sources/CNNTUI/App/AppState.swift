@@ -35,6 +35,8 @@ public enum Overlay {
     case picker(ModelPicker)
     /// The selected layer's settings being edited (`e`).
     case edit(LayerEditor)
+    /// The file the network is being saved to (`W`), as typed.
+    case save(path: String)
 }
 
 /// Everything the UI shows, as a value: keys change it, and drawing is a function of it.

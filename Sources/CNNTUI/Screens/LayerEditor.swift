@@ -86,3 +86,21 @@ public enum LayerEditorOverlay {
         canvas.put(truncate(hints, to: inner.width - 2), x: inner.x + 1, y: y + 1, style: theme.dim, clip: inner)
     }
 }
+
+/// The file name being typed after `W`.
+public enum SaveOverlay {
+    public static func render(path: String, state: AppState, into canvas: inout Canvas) {
+        let theme = state.theme
+        let body = state.layout.body
+        let width = min(body.width - 4, 72)
+        let box = Rect(x: body.x + (body.width - width) / 2, y: body.y + body.height / 3, width: width, height: 5)
+        canvas.fill(box)
+        let inner = Frame(title: "Save as a model file", focused: true).render(area: box, into: &canvas, theme: theme)
+        let shown = path + "_"
+        let visible = displayWidth(shown) > inner.width - 2 ? String(shown.suffix(inner.width - 3)) : shown  // the end is what is typed
+        canvas.put(visible, x: inner.x + 1, y: inner.y, style: theme.selection, clip: inner)
+        canvas.put(
+            truncate("⏎ save  Esc cancel  (.cnn: one layer per line; see the README)", to: inner.width - 2), x: inner.x + 1, y: inner.y + 2, style: theme.dim,
+            clip: inner)
+    }
+}
