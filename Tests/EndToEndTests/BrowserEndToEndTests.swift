@@ -45,6 +45,41 @@ final class BrowserEndToEndTests: XCTestCase {
         try tmux.waitFor("EXITED:0")
     }
 
+    /// The "what if" on a user's own file: open an ONNX export, make conv1's 3x3 a 5x5,
+    /// read the new parameters and field, save, and open the saved file.
+    func testEditAnONNXFilesKernelSaveAndReopen() throws {
+        let file = Repository.fixture("onnx/tiny-cnn-opset13.onnx").path
+        let saved = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-e2e-\(getpid()).cnn").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: saved) }
+        let tmux = try TmuxSession(arguments: [file])
+        var screen = try tmux.waitFor("Params 426")
+        XCTAssertTrue(screen.contains("conv 3x3 p1"), screen)
+        try tmux.send("e")
+        try tmux.waitFor("Edit conv1 (conv)")
+        try tmux.send("Down", "BSpace")
+        try tmux.type("5")
+        try tmux.send("Down", "Down", "BSpace")
+        try tmux.type("2")
+        try tmux.send("Enter")
+        screen = try tmux.waitFor("Edited conv1: kernel 3 -> 5, padding 1 -> 2")
+        XCTAssertTrue(screen.contains("Params 490"), "4*25 + 4 = 104 instead of 40:\n\(screen)")
+        XCTAssertTrue(screen.contains("conv 5x5 p2"), screen)
+        XCTAssertTrue(screen.contains("5x5"), "the inspector's field:\n\(screen)")
+        try tmux.send("W")
+        try tmux.waitFor("Save as a model file")
+        try tmux.send(contentsOf: Array(repeating: "BSpace", count: 80))
+        try tmux.type(saved)
+        try tmux.send("Enter")
+        try tmux.waitFor("Saved \(saved)")
+        try tmux.send("q")
+        try tmux.waitFor("EXITED:0")
+        let reopened = try TmuxSession(arguments: [saved])
+        screen = try reopened.waitFor("Params 490")
+        XCTAssertTrue(screen.contains("conv 5x5 p2"), screen)
+        try reopened.send("q")
+        try reopened.waitFor("EXITED:0")
+    }
+
     func testABrokenFileIsOneLineBeforeTheScreenOpens() throws {
         let tmux = try TmuxSession(arguments: [Repository.fixture("onnx/truncated.onnx").path])
         let screen = try tmux.waitFor("EXITED:1")
