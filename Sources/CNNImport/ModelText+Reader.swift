@@ -16,6 +16,29 @@ extension ModelText {
 extension ModelText {
     /// The op of `kind` with `settings` (`conv`, ["kernel": "5", ...]) as a model-file line would
     /// give it; a setting out of range or unknown is the error (named `what`).
+    /// One layer line without inputs, `bn: batchnorm` or `conv filters=8 kernel=1` (named after
+    /// its kind when no name is given): its name and op.
+    public static func layer(_ line: String, what: String) throws(ImportError) -> (name: String, op: Op) {
+        var text = line.trimmingCharacters(in: .whitespaces)
+        var name: String?
+        if let separator = text.range(of: ": ") {
+            name = String(text[..<separator.lowerBound])
+            text = String(text[separator.upperBound...])
+        }
+        var words = text.split(separator: " ").map(String.init)
+        guard !words.isEmpty else { throw ImportError(file: what, "write a kind, e.g. relu, batchnorm or conv filters=8 kernel=1") }
+        let kind = words.removeFirst()
+        var settings: [String: String] = [:]
+        for word in words {
+            guard let equals = word.firstIndex(of: "="), equals != word.startIndex else { throw ImportError(file: what, "'\(word)' is not key=value") }
+            settings[String(word[..<equals])] = String(word[word.index(after: equals)...])
+        }
+        let op = try op(kind: kind, settings: settings, what: what)
+        let chosen = name ?? kind
+        try ModelTextReader.checkName(chosen) { ImportError(file: what, $0) }
+        return (chosen, op)
+    }
+
     public static func op(kind: String, settings: [String: String], what: String) throws(ImportError) -> Op {
         var parsed = ModelTextSettings(settings: settings) { ImportError(file: what, $0) }
         let op = try parsed.op(kind)

@@ -120,6 +120,25 @@ final class EditingTests: XCTestCase {
         XCTAssertEqual(s.status, "relu has no settings to edit (d deletes it)")
     }
 
+    /// A batchnorm after VGG-11's first convolution: 128 more parameters (64 trainable), and
+    /// the relu now reads it.
+    func testAddingABatchnormAfterAConvolution() throws {
+        var s = try state("vgg11", at: "features.0")
+        let before = s.analysis
+        s.handle(.character("a"))
+        s.type("bn: batchnorm")
+        s.handle(.enter)
+        XCTAssertEqual(s.status, "Added bn after features.0; 1 layer changed (*) · u undoes")
+        let bn = try XCTUnwrap(s.analysis.graph.layer(named: "features.bn"))
+        XCTAssertEqual(s.analysis.graph.layers[bn.id + 1].inputs, [bn.id])
+        XCTAssertEqual(s.analysis.trainableParams, before.trainableParams + 128)
+        XCTAssertEqual(s.analysis.nonTrainableParams, before.nonTrainableParams + 128)
+        s.handle(.character("a"))
+        s.type("conv kernel=3")
+        s.handle(.enter)
+        XCTAssertEqual(s.status, "Not added: filters= is missing")
+    }
+
     func testWSavesTheEditedNetworkAsAModelFile() throws {
         var s = try state("resnet18", at: "maxpool")
         s.handle(.character("d"))

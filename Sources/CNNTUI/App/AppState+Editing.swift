@@ -77,6 +77,23 @@ extension AppState {
         status = "\(done); \(others) · u undoes"
     }
 
+    /// Adds the layer `line` describes (`NAME: KIND key=value ...`, as in a model file) after the
+    /// layer under the cursor; what read that layer reads the new one.
+    mutating func addLayer(_ line: String) {
+        guard let id = selectedLayer else { return }
+        let op: Op
+        let name: String
+        do {
+            (name, op) = try ModelText.layer(line, what: "the new layer")
+        } catch {
+            status = "Not added: \(error.problem)"
+            return
+        }
+        apply("Added \(name) after \(analysis.graph.layers[id].name)") { graph throws(Graph.EditError) in
+            try graph.inserting(op, named: name, after: id)
+        }
+    }
+
     /// Where `W` offers to save: beside the model's file, or in the current folder.
     var suggestedSavePath: String {
         let base = (model.file.map { URL(fileURLWithPath: $0).deletingPathExtension().path } ?? model.name)

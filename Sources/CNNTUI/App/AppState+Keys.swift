@@ -50,6 +50,7 @@ extension AppState {
                     case .delete: deleteSelectedLayer()
                     case .edit: editSelectedLayer()
                     case .save: overlay = .save(path: suggestedSavePath)
+                    case .add: overlay = .add(line: "")
                     case .undo: undo()
                     default: status = graph.perform(action, pageHeight: graphLayout.listRows)
                     }
@@ -148,6 +149,18 @@ extension AppState {
                 if case .character(let ch) = key { editor.type(ch) }
             }
             overlay = .edit(editor)
+        case .add(var line):
+            switch key {
+            case .escape: overlay = nil
+            case .enter:
+                overlay = nil
+                addLayer(line)
+            case .backspace: overlay = .add(line: String(line.dropLast()))
+            case .character(let ch):
+                line.append(ch)
+                overlay = .add(line: line)
+            default: break
+            }
         case .save(var path):
             switch key {
             case .escape: overlay = nil

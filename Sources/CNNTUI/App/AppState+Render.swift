@@ -28,6 +28,7 @@ extension AppState {
         case .picker(let picker): PickerOverlay.render(picker, state: self, into: &canvas)
         case .edit(let editor): LayerEditorOverlay.render(editor, state: self, into: &canvas)
         case .save(let path): SaveOverlay.render(path: path, state: self, into: &canvas)
+        case .add(let line): AddLayerOverlay.render(line: line, state: self, into: &canvas)
         case nil: break
         }
     }

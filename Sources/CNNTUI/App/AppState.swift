@@ -37,6 +37,8 @@ public enum Overlay {
     case edit(LayerEditor)
     /// The file the network is being saved to (`W`), as typed.
     case save(path: String)
+    /// A layer to add after the selected one (`a`), as a model-file line: `bn: batchnorm`.
+    case add(line: String)
 }
 
 /// Everything the UI shows, as a value: keys change it, and drawing is a function of it.

@@ -250,7 +250,7 @@ public struct GraphBrowser: Sendable {
         case toggle, collapse, expand, expandAll, collapseAll
         case search, nextMatch, previousMatch
         /// Edits: the app performs them, on the model (see `AppState.perform(edit:)`).
-        case edit, delete, undo, save
+        case edit, add, delete, undo, save
     }
 
     public static let keys = KeyMap<Action>([
@@ -269,6 +269,7 @@ public struct GraphBrowser: Sendable {
         KeyBinding(.characters("n"), "n / N", "next / previous match", .nextMatch),
         KeyBinding(.characters("N"), "", "", .previousMatch),
         KeyBinding(.characters("e"), "e", "edit the layer's settings (kernel, stride, padding, filters, units, ...)", hint: ("e", "edit"), .edit),
+        KeyBinding(.characters("a"), "a", "add a layer after it, written as in a model file: bn: batchnorm", .add),
         KeyBinding(.characters("d"), "d", "delete the layer (its readers read its input; everything recomputes)", .delete),
         KeyBinding(.characters("u"), "u", "undo the last edit (again and again)", .undo),
         KeyBinding(.characters("W"), "W", "save the network as a model file (.cnn), to open again or edit by hand", .save),
@@ -292,7 +293,7 @@ public struct GraphBrowser: Sendable {
         case .nextMatch, .previousMatch:
             if query.isEmpty { return "No search yet: press / to search layer names" }
             if !jumpToMatch(forward: action == .nextMatch) { return "No layer matches '\(query)'" }
-        case .edit, .delete, .undo, .save:
+        case .edit, .add, .delete, .undo, .save:
             break  // the app's, on the model
         }
         return nil

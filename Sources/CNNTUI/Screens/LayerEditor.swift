@@ -104,3 +104,23 @@ public enum SaveOverlay {
             clip: inner)
     }
 }
+
+/// The layer being typed after `a`, as a model-file line.
+public enum AddLayerOverlay {
+    public static func render(line: String, state: AppState, into canvas: inout Canvas) {
+        let theme = state.theme
+        let body = state.layout.body
+        let width = min(body.width - 4, 72)
+        let box = Rect(x: body.x + (body.width - width) / 2, y: body.y + body.height / 3, width: width, height: 6)
+        canvas.fill(box)
+        let after = state.selectedLayer.map { state.analysis.graph.layers[$0].name } ?? "?"
+        let inner = Frame(title: "Add a layer after \(after)", focused: true).render(area: box, into: &canvas, theme: theme)
+        canvas.put(line + "_", x: inner.x + 1, y: inner.y, style: theme.selection, clip: inner)
+        canvas.put(
+            truncate("e.g. bn: batchnorm · relu · conv filters=64 kernel=1 · dropout rate=0.2", to: inner.width - 2), x: inner.x + 1, y: inner.y + 2,
+            style: theme.dim, clip: inner)
+        canvas.put(
+            truncate("⏎ add  Esc cancel  (kinds and settings as in a model file)", to: inner.width - 2), x: inner.x + 1, y: inner.y + 3, style: theme.dim,
+            clip: inner)
+    }
+}
