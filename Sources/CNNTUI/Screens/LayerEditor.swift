@@ -117,7 +117,7 @@ public enum AddLayerOverlay {
         let inner = Frame(title: "Add a layer after \(after)", focused: true).render(area: box, into: &canvas, theme: theme)
         canvas.put(line + "_", x: inner.x + 1, y: inner.y, style: theme.selection, clip: inner)
         canvas.put(
-            truncate("e.g. bn: batchnorm · relu · conv filters=64 kernel=1 · dropout rate=0.2", to: inner.width - 2), x: inner.x + 1, y: inner.y + 2,
+            truncate("e.g. bn: batchnorm · relu · conv filters=64 kernel=1", to: inner.width - 2), x: inner.x + 1, y: inner.y + 2,
             style: theme.dim, clip: inner)
         canvas.put(
             truncate("⏎ add  Esc cancel  (kinds and settings as in a model file)", to: inner.width - 2), x: inner.x + 1, y: inner.y + 3, style: theme.dim,
