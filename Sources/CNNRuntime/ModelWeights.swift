@@ -16,21 +16,32 @@ public struct ModelWeights {
         case fixed
         /// He initialization from a seed: an untrained network.
         case random(seed: UInt64)
+        /// An edited network: `kept` of its tensors from the original's weights (`from`), the
+        /// other `fresh` ones random from `seed`.
+        indirect case edited(from: Source, kept: Int, fresh: Int, seed: UInt64)
     }
 
     public let weights: Weights
     public let source: Source
 
-    public var isTrained: Bool {
+    public var isTrained: Bool { Self.isTrained(source) }
+
+    static func isTrained(_ source: Source) -> Bool {
         switch source {
         case .file, .shipped: return true
         case .fixed, .random: return false
+        case .edited(let from, _, let fresh, _): return fresh == 0 && isTrained(from)
         }
     }
 
     /// One line for the UI and `run`: `trained on MNIST (lenet5-mnist.safetensors)`, `random weights (seed 42)`.
-    public var description: String {
+    public var description: String { Self.describe(source) }
+
+    static func describe(_ source: Source) -> String {
         switch source {
+        case .edited(let from, let kept, let fresh, let seed):
+            if fresh == 0 { return describe(from) + ", every tensor still fits" }
+            return describe(from) + " where they still fit (\(kept) tensors); \(fresh) random (seed \(seed))"
         case .file(let path): return "weights from \(path)"
         case .shipped(let name): return "trained weights (\(name))"
         case .fixed: return "the model's fixed kernels"
@@ -48,6 +59,9 @@ public struct ModelWeights {
     public static func load(
         _ model: ZooModel, analysis: ModelAnalysis, file: String? = nil, seed: UInt64 = defaultSeed, assets: SampleFiles? = nil
     ) throws -> ModelWeights {
+        if file == nil, let original = model.editedFrom {
+            return try edited(model, from: original, analysis: analysis, seed: seed, assets: assets)
+        }
         if let file {
             let weights = Weights(tensors: try Safetensors.read(path: file), origin: file)
             try weights.validate(for: analysis)
@@ -75,5 +89,29 @@ public struct ModelWeights {
             }
         }
         return ModelWeights(weights: .heInitialized(analysis, seed: seed), source: .random(seed: seed))
+    }
+
+    /// An edited network's weights: the original's (file, shipped or its own) for every tensor
+    /// whose name and shape still fit, He initialization for the rest.
+    static func edited(_ model: ZooModel, from original: ZooModel, analysis: ModelAnalysis, seed: UInt64, assets: SampleFiles?) throws
+        -> ModelWeights
+    {
+        let fresh = Weights.heInitialized(analysis, seed: seed)
+        guard let originalAnalysis = try? original.analysis(input: analysis.input) ?? original.analysis(),
+            let before = try? load(original, analysis: originalAnalysis, seed: seed, assets: assets)
+        else {
+            return ModelWeights(weights: fresh, source: .random(seed: seed))
+        }
+        var tensors = fresh.tensors
+        var kept = 0
+        for (name, tensor) in fresh.tensors {
+            if let old = before.weights[name], old.shape == tensor.shape {
+                tensors[name] = old
+                kept += 1
+            }
+        }
+        let weights = Weights(tensors: tensors, origin: before.weights.origin)
+        try weights.validate(for: analysis)
+        return ModelWeights(weights: weights, source: .edited(from: before.source, kept: kept, fresh: tensors.count - kept, seed: seed))
     }
 }

@@ -35,6 +35,10 @@ public struct ZooModel: Sendable {
     public let channelNames: [String: [String]]
     /// The file the network was read from (an ONNX file); nil for the zoo's own models.
     public let file: String?
+    /// For a network edited in the browser, the model it was edited from, whose weights it keeps
+    /// where they still fit.
+    public var editedFrom: ZooModel? { origin?.model }
+    private var origin: EditOrigin?
     private let builder: @Sendable (ZooOptions) -> Graph
 
     public init(
@@ -43,6 +47,7 @@ public struct ZooModel: Sendable {
         constants: [String: ConstantTensor] = [:], shippedWeights: String? = nil, channelNames: [String: [String]] = [:],
         file: String? = nil, build: @escaping @Sendable (ZooOptions) -> Graph
     ) {
+        self.origin = nil
         self.name = name
         self.title = title
         self.year = year
@@ -59,11 +64,14 @@ public struct ZooModel: Sendable {
     }
 
     /// The model with `graph` in place of its own (an edit in the browser): the same name and
-    /// labels, no weights (they were made for the other graph), marked edited in its title.
+    /// labels, marked edited in its title; its weights are the original's where they still fit
+    /// (see `ModelWeights.load`).
     public func edited(_ graph: Graph) -> ZooModel {
-        ZooModel(
+        var edited = ZooModel(
             name: name, title: title.hasSuffix(" (edited)") ? title : title + " (edited)", year: year, paper: paper, description: description,
             defaultInput: defaultInput, labels: labels, channelNames: channelNames, file: file, build: { _ in graph })
+        edited.origin = EditOrigin(editedFrom ?? self)
+        return edited
     }
 
     public func graph(_ options: ZooOptions = ZooOptions()) -> Graph {
@@ -74,4 +82,10 @@ public struct ZooModel: Sendable {
     public func analysis(input: TensorShape? = nil, options: ZooOptions = ZooOptions()) throws(AnalysisError) -> ModelAnalysis {
         try ModelAnalysis(graph: graph(options), input: input ?? defaultInput)
     }
+}
+
+/// The model an edit started from, boxed: a struct cannot hold a value of its own type.
+final class EditOrigin: Sendable {
+    let model: ZooModel
+    init(_ model: ZooModel) { self.model = model }
 }
