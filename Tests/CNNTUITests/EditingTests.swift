@@ -33,7 +33,7 @@ final class EditingTests: XCTestCase {
         XCTAssertEqual(s.analysis.trainableParams, before.trainableParams, "a pooling layer has no parameters")
         XCTAssertTrue(s.graph.changed.contains(conv.id))
         XCTAssertEqual(s.model.title, "ResNet-18 (edited)")
-        XCTAssertEqual(s.status, "Deleted maxpool; 65 layers changed (*) · u undoes")
+        XCTAssertEqual(s.status, "Deleted maxpool · 65 changed (*) · u undoes")
         let lines = s.render().lines.joined(separator: "\n")
         XCTAssertTrue(lines.contains("conv1 *"), lines)
         XCTAssertTrue(lines.contains("Mult-adds 6.90G"), "the status bar follows: \(lines)")
@@ -86,7 +86,7 @@ final class EditingTests: XCTestCase {
         // kernel 3 -> 5, padding 1 -> 2 (so that the residual add still matches).
         typeKeys([.down, .backspace, .character("5"), .down, .down, .backspace, .character("2"), .enter], into: &s)
         XCTAssertNil(s.overlay)
-        XCTAssertEqual(s.status, "Edited layer1.0.conv1: kernel 3 -> 5, padding 1 -> 2; 65 layers changed (*) · u undoes")
+        XCTAssertEqual(s.status, "Edited layer1.0.conv1: kernel 3→5, padding 1→2 · 65 changed (*) · u undoes")
         let id = try XCTUnwrap(s.analysis.graph.layer(named: "layer1.0.conv1")).id
         XCTAssertEqual(s.analysis.layers[id].params, 5 * 5 * 64 * 64)
         XCTAssertEqual(s.analysis.trainableParams, before.trainableParams + (25 - 9) * 64 * 64)
@@ -128,7 +128,7 @@ final class EditingTests: XCTestCase {
         s.handle(.character("a"))
         s.type("bn: batchnorm")
         s.handle(.enter)
-        XCTAssertEqual(s.status, "Added bn after features.0; 1 layer changed (*) · u undoes")
+        XCTAssertEqual(s.status, "Added bn after features.0 · 1 changed (*) · u undoes")
         let bn = try XCTUnwrap(s.analysis.graph.layer(named: "features.bn"))
         XCTAssertEqual(s.analysis.graph.layers[bn.id + 1].inputs, [bn.id])
         XCTAssertEqual(s.analysis.trainableParams, before.trainableParams + 128)

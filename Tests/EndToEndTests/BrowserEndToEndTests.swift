@@ -61,7 +61,7 @@ final class BrowserEndToEndTests: XCTestCase {
         try tmux.send("Down", "Down", "BSpace")
         try tmux.type("2")
         try tmux.send("Enter")
-        screen = try tmux.waitFor("Edited conv1: kernel 3 -> 5, padding 1 -> 2")
+        screen = try tmux.waitFor("Edited conv1: kernel 3→5, padding 1→2")
         XCTAssertTrue(screen.contains("Params 490"), "4*25 + 4 = 104 instead of 40:\n\(screen)")
         XCTAssertTrue(screen.contains("conv 5x5 p2"), screen)
         XCTAssertTrue(screen.contains("5x5"), "the inspector's field:\n\(screen)")

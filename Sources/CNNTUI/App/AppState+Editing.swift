@@ -73,8 +73,9 @@ extension AppState {
         edits.append(EditStep(model: model, analysis: analysis, graph: graph))
         let changed = Self.changedLayers(from: analysis, to: nextAnalysis)
         install(model.edited(next), nextAnalysis, graph.replacing(graph: next, changed: changed))
-        let others = changed.isEmpty ? "no other layer changed" : "\(changed.count) layer\(changed.count == 1 ? "" : "s") changed (*)"
-        status = "\(done); \(others) · u undoes"
+        // Short enough for an 80-column status line with a long layer name.
+        let others = changed.isEmpty ? "nothing else changed" : "\(changed.count) changed (*)"
+        status = "\(done) · \(others) · u undoes"
     }
 
     /// Adds the layer `line` describes (`NAME: KIND key=value ...`, as in a model file) after the

@@ -57,9 +57,9 @@ public struct LayerEditor: Sendable {
         try ModelText.op(kind: kind, settings: Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0.value) }), what: name)
     }
 
-    /// What changed, for the status line: `kernel 3 -> 5, padding 1 -> 2`.
+    /// What changed, for the status line: `kernel 3→5, padding 1→2`.
     func changes(from original: LayerEditor) -> String {
-        zip(original.fields, fields).filter { $0.value != $1.value }.map { "\($1.key) \($0.value) -> \($1.value)" }.joined(separator: ", ")
+        zip(original.fields, fields).filter { $0.value != $1.value }.map { "\($1.key) \($0.value)→\($1.value)" }.joined(separator: ", ")
     }
 }
 
