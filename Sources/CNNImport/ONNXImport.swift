@@ -38,10 +38,10 @@ struct ONNXImporter {
     static let layerOps = [
         "Conv", "BatchNormalization", "Relu", "Clip", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Softmax",
         "MaxPool", "AveragePool", "GlobalAveragePool", "ReduceMean", "Flatten", "Reshape", "Squeeze", "Gemm", "MatMul",
-        "Add", "Sum", "Mul", "Concat", "Dropout", "Identity", "LRN", "Pad",
+        "Add", "Sum", "Mul", "Concat", "Dropout", "Identity", "LRN", "Pad", "Slice",
     ]
     static let constantOps = [
-        "Constant", "Shape", "Gather", "Unsqueeze", "Cast", "Slice", "Transpose", "Sub", "Div", "ConstantOfShape",
+        "Constant", "Shape", "Gather", "Unsqueeze", "Cast", "Transpose", "Sub", "Div", "ConstantOfShape",
     ]
 
     let model: ONNXModel

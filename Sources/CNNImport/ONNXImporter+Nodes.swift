@@ -78,6 +78,7 @@ extension ONNXImporter {
                 size: int("size", 1), alpha: Double(float("alpha", 1e-4)), beta: Double(float("beta", 0.75)), k: Double(float("bias", 1)))
             addLayer(.localResponseNorm(lrn), [x])
         case "Pad": readPad()
+        case "Slice": readSlice()
         default:
             fail(Self.constantOps.contains(node.opType) ? "computed on a layer's output, not on constants" : "not an op cnn-tui reads")
         }
@@ -381,6 +382,28 @@ extension ONNXImporter {
             pads[0] == 0, pads[1] == 0, pads[4] == 0, pads[5] == 0, pads.allSatisfy({ $0 >= 0 })
         else { return fail("padding other than zeros around height and width") }
         addLayer(.zeroPad(Pad4(top: pads[2], bottom: pads[6], left: pads[3], right: pads[7])), [x])
+    }
+
+    /// A slice of height and width (steps of 1) is a crop (Keras's `Cropping2D`, NASNet's stems).
+    private mutating func readSlice() {
+        guard let x = layerInput(0) else { return }
+        let shape = shapes[x]
+        guard shape.isSpatial, let starts = constantInput(1)?.intValues ?? ints("starts"), let ends = constantInput(2)?.intValues ?? ints("ends")
+        else { return fail("a slice of a \(shapes[x]) tensor (only of height and width)") }
+        let axes = (constantInput(3)?.intValues ?? ints("axes") ?? Array(0..<starts.count)).map { $0 < 0 ? $0 + 4 : $0 }
+        let steps = constantInput(4)?.intValues ?? Array(repeating: 1, count: starts.count)
+        guard starts.count == axes.count, ends.count == axes.count, steps.allSatisfy({ $0 == 1 }), Set(axes).isSubset(of: [2, 3]) else {
+            return fail("a slice along axes \(axes) with steps \(steps) (only height and width, step 1)")
+        }
+        var pad = Pad4(0)
+        for (k, axis) in axes.enumerated() {
+            let n = axis == 2 ? shape.height : shape.width
+            func clampIndex(_ v: Int) -> Int { min(max(v < 0 ? v + n : v, 0), n) }
+            let start = clampIndex(starts[k]), end = clampIndex(ends[k])
+            guard start < end else { return fail("a slice that keeps nothing") }
+            if axis == 2 { (pad.top, pad.bottom) = (start, n - end) } else { (pad.left, pad.right) = (start, n - end) }
+        }
+        addLayer(.crop(pad), [x])
     }
 
     /// The ONNX name of layer `id`'s output (the value that maps to it first).

@@ -1,3 +1,4 @@
+import CNNData
 import CNNImport
 import CNNModel
 import CNNZoo
@@ -37,6 +38,14 @@ public enum ModelFile {
                 file: path, "not a file cnn-tui reads (it reads ONNX files, *.onnx, Keras files, *.keras and *.json, and model files, *.cnn)")
         }
         return ZooModel(imported: network, file: path, input: input)
+    }
+
+    /// The model as an ONNX file with its weights (`ModelWeights.load`: the model's own where
+    /// they fit, random for the rest), and what the weights are, in words.
+    public static func onnx(_ model: ZooModel, analysis: ModelAnalysis, assets: SampleFiles?) throws -> (data: Data, weights: String) {
+        let loaded = try ModelWeights.load(model, analysis: analysis, assets: assets)
+        let tensors = loaded.weights.tensors.mapValues { ImportedTensor(shape: $0.shape, values: $0.values) }
+        return (try ONNXWriter.encode(analysis, weights: tensors, title: model.title), loaded.description)
     }
 
     static func fileExtension(_ path: String) -> String {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CNNData
 import CNNImport
 import CNNRuntime
 import Foundation
@@ -13,19 +14,32 @@ extension CNNTUICommand {
                 """)
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
-            case model
+            case model, onnx
         }
 
         @OptionGroup var selection: ModelSelection
 
-        @Option(help: "model: cnn-tui's model file (the one format there is).")
+        @Option(help: "model: cnn-tui's model file; onnx: an ONNX file (opset 17) with the model's weights, random where it has none (needs --out).")
         var format: Format = .model
 
         @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "FILE.cnn"))
         var out: String?
 
+        func validate() throws {
+            if format == .onnx && out == nil { throw ValidationError("--format onnx writes a binary file: give --out FILE.onnx") }
+        }
+
         func run() throws {
             let (model, analysis) = try selection.analysis()
+            if format == .onnx, let out {
+                let assets = SampleFiles.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment)
+                let (data, weights) = try ModelFile.onnx(model, analysis: analysis, assets: assets)
+                let file = OutputFile(out)
+                try file.check()
+                try file.write { temporary in try data.write(to: URL(fileURLWithPath: temporary)) }
+                print("wrote \(out): \(analysis.graph.layers.count - 1) layers, ONNX opset \(ONNXWriter.opset), \(weights)")
+                return
+            }
             let text = ModelText.write(analysis.graph, input: analysis.input, title: model.title)
             guard let out else { return print(text, terminator: "") }
             let file = OutputFile(out)

@@ -107,12 +107,18 @@ extension AppState {
             status = "Not saved: no file name"
             return
         }
-        let text = ModelText.write(analysis.graph, input: analysis.input, title: model.title)
         let file = OutputFile(path)
         do {
             try file.check()
-            try file.write { temporary in try text.write(toFile: temporary, atomically: false, encoding: .utf8) }
-            status = "Saved \(path) (a model file: cnn-tui \(path) opens it)"
+            if path.lowercased().hasSuffix(".onnx") {
+                let (data, weights) = try ModelFile.onnx(model, analysis: analysis, assets: featureMaps.samples?.files)
+                try file.write { temporary in try data.write(to: URL(fileURLWithPath: temporary)) }
+                status = "Saved \(path) (ONNX, \(weights))"
+            } else {
+                let text = ModelText.write(analysis.graph, input: analysis.input, title: model.title)
+                try file.write { temporary in try text.write(toFile: temporary, atomically: false, encoding: .utf8) }
+                status = "Saved \(path) (a model file: cnn-tui \(path) opens it)"
+            }
         } catch {
             status = "Not saved: \(error)"
         }

@@ -272,7 +272,8 @@ public struct GraphBrowser: Sendable {
         KeyBinding(.characters("a"), "a", "add a layer after it, written as in a model file: bn: batchnorm", .add),
         KeyBinding(.characters("d"), "d", "delete the layer (its readers read its input; everything recomputes)", .delete),
         KeyBinding(.characters("u"), "u", "undo the last edit (again and again)", .undo),
-        KeyBinding(.characters("W"), "W", "save the network as a model file (.cnn), to open again or edit by hand", .save),
+        KeyBinding(
+            .characters("W"), "W", "save the network: FILE.cnn as a model file (to open again or edit by hand), FILE.onnx as ONNX with its weights", .save),
     ])
 
     /// Performs `action` in a list of `pageHeight` rows; returns a message for the status line.

@@ -100,7 +100,8 @@ public enum SaveOverlay {
         let visible = displayWidth(shown) > inner.width - 2 ? String(shown.suffix(inner.width - 3)) : shown  // the end is what is typed
         canvas.put(visible, x: inner.x + 1, y: inner.y, style: theme.selection, clip: inner)
         canvas.put(
-            truncate("⏎ save  Esc cancel  (.cnn: one layer per line; see the README)", to: inner.width - 2), x: inner.x + 1, y: inner.y + 2, style: theme.dim,
+            truncate("⏎ save  Esc cancel  (.cnn: a model file; .onnx: ONNX with the weights)", to: inner.width - 2), x: inner.x + 1, y: inner.y + 2,
+            style: theme.dim,
             clip: inner)
     }
 }
