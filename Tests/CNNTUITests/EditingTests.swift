@@ -2,6 +2,7 @@ import CNNImport
 import CNNModel
 import CNNZoo
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import CNNTUI
@@ -163,6 +164,23 @@ final class EditingTests: XCTestCase {
         s.type("/no/such/folder/x.cnn")
         s.handle(.enter)
         XCTAssertEqual(s.status, "Not saved: cannot write /no/such/folder/x.cnn: the folder /no/such/folder does not exist")
+    }
+
+    /// In the model picker, a path that matches no zoo model opens that file.
+    func testThePickerOpensAFileByItsPath() throws {
+        var s = try AppState.testing("lenet5")
+        s.handle(.character("m"))
+        let path = Repository.fixture("onnx/tiny-cnn-opset13.onnx").path
+        s.type(path)
+        XCTAssertTrue(s.render().lines.joined().contains("Enter opens the file"))
+        s.handle(.enter)
+        XCTAssertEqual(s.model.name, "tiny-cnn-opset13.onnx")
+        XCTAssertEqual(s.analysis.trainableParams, 426)
+        s.handle(.character("m"))
+        s.type("/no/such.onnx")
+        s.handle(.enter)
+        XCTAssertEqual(s.status, "/no/such.onnx: cannot be opened (no such file, or not readable)")
+        XCTAssertEqual(s.model.name, "tiny-cnn-opset13.onnx", "the model stays")
     }
 
     func testTheKeysAreInTheHelp() throws {

@@ -129,7 +129,12 @@ extension AppState {
             case .escape: overlay = nil
             case .enter:
                 overlay = nil
-                if let chosen = picker.chosen { open(chosen) }
+                if let chosen = picker.chosen {
+                    open(chosen)
+                } else if ModelFile.isFile(picker.filter) {
+                    // A path typed where no zoo name matches: the user's own file.
+                    do { open(try ModelFile.load(picker.filter)) } catch { status = "\(error)" }
+                }
             default:
                 picker.handle(key)
                 overlay = .picker(picker)

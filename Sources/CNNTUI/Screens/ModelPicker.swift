@@ -1,7 +1,8 @@
 import CNNModel
 import CNNZoo
 
-/// The zoo as a filterable list (`m`): typing filters by name, title or year; Enter opens.
+/// The zoo as a filterable list (`m`): typing filters by name, title or year; Enter opens. A
+/// path that matches no zoo model (`~/nets/my.onnx`, `naive.cnn`) opens that file.
 public struct ModelPicker: Sendable {
     public struct Entry: Sendable {
         public let model: ZooModel

@@ -1,5 +1,6 @@
 import CNNModel
 import CNNReport
+import CNNRuntime
 
 /// `?`: every key of the current screen and the global ones.
 public enum HelpOverlay {
@@ -84,8 +85,11 @@ public enum PickerOverlay {
             }
         }
         if entries.isEmpty {
-            canvas.put("No model matches '\(picker.filter)'", x: inner.x + 1, y: inner.y + 2, style: theme.bad, clip: inner)
+            let text = ModelFile.isFile(picker.filter) ? "Enter opens the file \(picker.filter)" : "No model matches '\(picker.filter)'"
+            canvas.put(
+                truncate(text, to: inner.width - 2), x: inner.x + 1, y: inner.y + 2, style: ModelFile.isFile(picker.filter) ? theme.good : theme.bad,
+                clip: inner)
         }
-        canvas.put("↑↓ choose · Enter open · type to filter · Esc close", x: inner.x + 1, y: inner.maxY - 1, style: theme.dim, clip: inner)
+        canvas.put("↑↓ choose · Enter open · type to filter, or a file's path · Esc close", x: inner.x + 1, y: inner.maxY - 1, style: theme.dim, clip: inner)
     }
 }
