@@ -7,7 +7,7 @@ import Foundation
 extension CNNTUICommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a model (zoo, ONNX or model file) as a cnn-tui model file, to read back, share or edit by hand.",
+            abstract: "Write a model (zoo, ONNX, Keras or model file) as a cnn-tui model file to edit by hand, or as ONNX with its weights.",
             discussion: """
                 The model file has one layer per line: NAME: KIND key=value ... [< INPUT, ...]; blocks as \
                 block NAME TYPE { ... }. See the README's "Model files" for the kinds and their settings.

@@ -4,7 +4,7 @@ import CNNReport
 extension CNNTUICommand {
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Describe a zoo model: what it introduced, its paper, and its headline numbers.")
+            abstract: "Describe a model: what it introduced and its paper (or the file it was read from), and its headline numbers.")
 
         @OptionGroup var selection: ModelSelection
 

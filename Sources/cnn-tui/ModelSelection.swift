@@ -6,7 +6,7 @@ import Foundation
 
 /// A zoo model and the input it is analysed at: the options every model command shares.
 struct ModelSelection: ParsableArguments {
-    @Argument(help: "A zoo model name (see `cnn-tui list`), an ONNX file or a Keras file (.keras, .json).")
+    @Argument(help: "A zoo model name (see `cnn-tui list`), or a file: ONNX (.onnx), Keras (.keras, .json) or a model file (.cnn).")
     var model: String?
 
     @Option(help: ArgumentHelp("Input size as CxHxW, e.g. 3x32x32 (default: the model's own).", valueName: "CxHxW"))
