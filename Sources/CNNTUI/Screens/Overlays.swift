@@ -31,7 +31,7 @@ public enum HelpOverlay {
         let keyWidth = min(entries.map { displayWidth($0.0) }.max() ?? 0, 20)
         let width = min(body.width - 2, max(50, keyWidth + 5 + (entries.map { displayWidth($0.1) }.max() ?? 0)))
         // What a key does wraps onto rows of its own rather than being cut.
-        let textWidth = width - 2 - keyWidth - 3
+        let textWidth = width - 2 - keyWidth - 4  // a column of margin before the border
         let lines: [KeyHelp.Entry] = entries.flatMap { entry -> [KeyHelp.Entry] in
             let text = entry.1.isEmpty ? [""] : wrap(entry.1, width: textWidth)
             return text.enumerated().map { ($0.offset == 0 ? entry.0 : "", $0.element) }
