@@ -66,7 +66,7 @@ final class BrowserEndToEndTests: XCTestCase {
         XCTAssertTrue(screen.contains("conv 5x5 p2"), screen)
         XCTAssertTrue(screen.contains("5x5"), "the inspector's field:\n\(screen)")
         try tmux.send("W")
-        try tmux.waitFor("Save as a model file")
+        try tmux.waitFor("Save the network")
         try tmux.send(contentsOf: Array(repeating: "BSpace", count: 80))
         try tmux.type(saved)
         try tmux.send("Enter")

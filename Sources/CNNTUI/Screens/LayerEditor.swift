@@ -95,12 +95,12 @@ public enum SaveOverlay {
         let width = min(body.width - 4, 72)
         let box = Rect(x: body.x + (body.width - width) / 2, y: body.y + body.height / 3, width: width, height: 5)
         canvas.fill(box)
-        let inner = Frame(title: "Save as a model file", focused: true).render(area: box, into: &canvas, theme: theme)
+        let inner = Frame(title: "Save the network", focused: true).render(area: box, into: &canvas, theme: theme)
         let shown = path + "_"
         let visible = displayWidth(shown) > inner.width - 2 ? String(shown.suffix(inner.width - 3)) : shown  // the end is what is typed
         canvas.put(visible, x: inner.x + 1, y: inner.y, style: theme.selection, clip: inner)
         canvas.put(
-            truncate("⏎ save  Esc cancel  (.cnn: a model file; .onnx: ONNX with the weights)", to: inner.width - 2), x: inner.x + 1, y: inner.y + 2,
+            truncate("⏎ save  Esc cancel  (.cnn: model file · .onnx: ONNX with weights)", to: inner.width - 2), x: inner.x + 1, y: inner.y + 2,
             style: theme.dim,
             clip: inner)
     }
