@@ -37,7 +37,7 @@ public enum ModelText {
 
     static let activations: [(String, Activation)] = [
         ("relu", .relu), ("relu6", .relu6), ("sigmoid", .sigmoid), ("tanh", .tanh), ("silu", .silu),
-        ("hardswish", .hardSwish), ("hardsigmoid", .hardSigmoid), ("softmax", .softmax),
+        ("hardswish", .hardSwish), ("hardsigmoid", .hardSigmoid), ("softmax", .softmax), ("gelu", .gelu),
     ]
 
     /// `3` or `3x5`.

@@ -36,7 +36,7 @@ struct ONNXImporter {
     }
 
     static let layerOps = [
-        "Conv", "BatchNormalization", "Relu", "Clip", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Softmax",
+        "Conv", "BatchNormalization", "Relu", "Clip", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Gelu", "Softmax",
         "MaxPool", "AveragePool", "GlobalAveragePool", "ReduceMean", "Flatten", "Reshape", "Squeeze", "Gemm", "MatMul",
         "Add", "Sum", "Mul", "Concat", "Dropout", "Identity", "LRN", "Pad", "Slice",
     ]

@@ -39,6 +39,9 @@ extension ONNXImporter {
         case "Sigmoid": activation(.sigmoid)
         case "Tanh": activation(.tanh)
         case "HardSwish": activation(.hardSwish)
+        case "Gelu":
+            guard (string("approximate") ?? "none") == "none" else { return fail("the tanh approximation of GELU (only the exact one is read)") }
+            activation(.gelu)
         case "HardSigmoid":
             // PyTorch's Hardsigmoid is x/6 + 1/2 clamped; ONNX's default slope (0.2) is Keras's.
             guard abs(float("alpha", 0.2) - 1.0 / 6) < 1e-6, abs(float("beta", 0.5) - 0.5) < 1e-6 else {

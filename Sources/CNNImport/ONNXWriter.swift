@@ -6,6 +6,13 @@ import SwiftProtobuf
 /// `cnn-tui export --format onnx` write, for ONNX Runtime, Netron or PyTorch to read.
 public enum ONNXWriter {
     public static let opset: Int64 = 17
+    /// The opset a graph with GELU needs (ONNX has a Gelu op from 20 on).
+    public static let geluOpset: Int64 = 20
+
+    /// The opset `graph` is written at.
+    public static func opset(for graph: Graph) -> Int64 {
+        graph.layers.contains { $0.op == .activation(.gelu) } ? geluOpset : opset
+    }
 
     /// `analysis`'s graph with `weights` (by `ParameterTensor` name, PyTorch's layouts) as
     /// initializers. A layer ONNX has no op for (adaptive pooling to a size that does not divide
@@ -24,7 +31,7 @@ public enum ONNXWriter {
         model.producerName = "cnn-tui"
         var opset = Onnx_OperatorSetIdProto()
         opset.domain = ""
-        opset.version = Self.opset
+        opset.version = Self.opset(for: analysis.graph)
         model.opsetImport = [opset]
         model.graph = graph
         do {
@@ -126,6 +133,7 @@ private struct Writer {
             case .hardSwish: add("HardSwish", layer.name, x, [out])
             case .hardSigmoid: add("HardSigmoid", layer.name, x, [out], [float("alpha", 1.0 / 6), float("beta", 0.5)])
             case .softmax: add("Softmax", layer.name, x, [out], [int("axis", 1)])
+            case .gelu: add("Gelu", layer.name, x, [out])
             }
         case .pool(let p):
             var attributes = [

@@ -1,6 +1,8 @@
 /// Element-wise non-linearities, and softmax over channels.
 public enum Activation: String, Hashable, Sendable, CaseIterable {
     case relu, relu6, sigmoid, tanh, silu, hardSwish, hardSigmoid, softmax
+    /// x·Φ(x) with Φ the standard normal CDF (the exact form, PyTorch's default `GELU()`).
+    case gelu
 
     /// PyTorch's class name, as torchinfo prints it.
     public var typeName: String {
@@ -13,6 +15,7 @@ public enum Activation: String, Hashable, Sendable, CaseIterable {
         case .hardSwish: return "Hardswish"
         case .hardSigmoid: return "Hardsigmoid"
         case .softmax: return "Softmax"
+        case .gelu: return "GELU"
         }
     }
 
@@ -27,6 +30,7 @@ public enum Activation: String, Hashable, Sendable, CaseIterable {
         case .hardSwish: return "h-swish"
         case .hardSigmoid: return "h-sigmoid"
         case .softmax: return "softmax"
+        case .gelu: return "gelu"
         }
     }
 }

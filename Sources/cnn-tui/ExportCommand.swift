@@ -37,7 +37,7 @@ extension CNNTUICommand {
                 let file = OutputFile(out)
                 try file.check()
                 try file.write { temporary in try data.write(to: URL(fileURLWithPath: temporary)) }
-                print("wrote \(out): \(analysis.graph.layers.count - 1) layers, ONNX opset \(ONNXWriter.opset), \(weights)")
+                print("wrote \(out): \(analysis.graph.layers.count - 1) layers, ONNX opset \(ONNXWriter.opset(for: analysis.graph)), \(weights)")
                 return
             }
             let text = ModelText.write(analysis.graph, input: analysis.input, title: model.title)

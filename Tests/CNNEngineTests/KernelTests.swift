@@ -1,4 +1,5 @@
 import CNNModel
+import TestSupport
 import XCTest
 
 @testable import CNNEngine
@@ -66,6 +67,10 @@ final class KernelTests: XCTestCase {
         XCTAssertEqual(y[3], 1 / (1 + exp(-1)), accuracy: 1e-6)
         activationForward(.sigmoid, output: &y, input: x, count: 5)
         XCTAssertEqual(y[2], 0.5)
+        // torch.nn.functional.gelu of the same values (PyTorch 2.15). At -4 PyTorch's float32
+        // (1 + erf) loses digits (the exact value is -1.26685e-4): within 1e-6 there.
+        activationForward(.gelu, output: &y, input: x, count: 5)
+        assertMatches([-0.0001264810562133789, -0.15865525603294373, 0.0, 0.8413447141647339, 7.0], y, relative: 1e-6, absolute: 1e-6, "gelu")
     }
 
     func testSoftmaxOverChannelsSumsToOne() {

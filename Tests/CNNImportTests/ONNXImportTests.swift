@@ -137,15 +137,15 @@ final class ONNXImportTests: XCTestCase {
         let net = model(
             [
                 node("/norm/LayerNormalization", "LayerNormalization", ["x", "g"], ["a"]),
-                node("/act/Gelu", "Gelu", ["x"], ["b"]),
-                node("/act2/Gelu", "Gelu", ["x"], ["c"]),
+                node("/act/Erf", "Erf", ["x"], ["b"]),
+                node("/act2/Erf", "Erf", ["x"], ["c"]),
                 node("/after/Relu", "Relu", ["a"], ["y"]),
             ], initializers: [tensor("g", [8])], output: "y")
         XCTAssertThrowsError(try ONNXImport.network(net, file: "vit.onnx")) { error in
             XCTAssertEqual(
                 "\(error)",
                 "vit.onnx: cannot read 3 nodes: LayerNormalization (not an op cnn-tui reads; node /norm/LayerNormalization); "
-                    + "Gelu (not an op cnn-tui reads; node /act/Gelu, 2 in all)")
+                    + "Erf (not an op cnn-tui reads; node /act/Erf, 2 in all)")
         }
     }
 
@@ -157,13 +157,13 @@ final class ONNXImportTests: XCTestCase {
                 node("/t/Transpose", "Transpose", ["x"], ["a"], ["perm": .ints([0, 2, 3, 1])]),
                 node("/n/LayerNormalization", "LayerNormalization", ["a", "g"], ["b"]),
                 node("/r/Relu", "Relu", ["b"], ["c"]),
-                node("/g/Gelu", "Gelu", ["c"], ["y"]),
+                node("/g/Erf", "Erf", ["c"], ["y"]),
             ], initializers: [tensor("g", [3])], output: "y")
         XCTAssertThrowsError(try ONNXImport.network(net, file: "convnext.onnx")) { error in
             let text = "\(error)"
             XCTAssertTrue(text.hasPrefix("convnext.onnx: cannot read 3 nodes: Transpose (computed on a layer's output"), text)
             XCTAssertTrue(text.contains("LayerNormalization (not an op cnn-tui reads; node /n/LayerNormalization)"), text)
-            XCTAssertTrue(text.contains("Gelu (not an op cnn-tui reads; node /g/Gelu)"), text)
+            XCTAssertTrue(text.contains("Erf (not an op cnn-tui reads; node /g/Erf)"), text)
             XCTAssertFalse(text.contains("Relu"), "a readable op after an unreadable one is skipped, not reported")
         }
     }
@@ -176,6 +176,14 @@ final class ONNXImportTests: XCTestCase {
         let graph = try ONNXImport.network(net, file: "d.onnx").graph
         XCTAssertEqual(graph.layers.map(\.op), [.input, .activation(.relu)])
         XCTAssertEqual(graph.layers[1].inputs, [0])
+    }
+
+    /// torch.export writes nn.GELU() as one Gelu node (opset 20); the tanh approximation is refused.
+    func testGeluIsAnActivation() throws {
+        let exact = model([node("/act/Gelu", "Gelu", ["x"], ["y"])], initializers: [], output: "y", opset: 20)
+        XCTAssertEqual(try ONNXImport.network(exact, file: "g.onnx").graph.layers.map(\.op), [.input, .activation(.gelu)])
+        let tanh = model([node("/act/Gelu", "Gelu", ["x"], ["y"], ["approximate": .string("tanh")])], initializers: [], output: "y", opset: 20)
+        XCTAssertThrowsError(try ONNXImport.network(tanh, file: "g.onnx"))
     }
 
     func testADynamicInputNeedsASize() throws {

@@ -28,6 +28,9 @@ public func activationForward(
         for i in 0..<count { output[i] = input[i] * min(max(input[i] + 3, 0), 6) / 6 }
     case .hardSigmoid:
         for i in 0..<count { output[i] = min(max(input[i] + 3, 0), 6) / 6 }
+    case .gelu:
+        // Φ(x) as erfc(-x/√2)/2, not (1 + erf(x/√2))/2: no cancellation for negative x.
+        for i in 0..<count { output[i] = 0.5 * input[i] * erfcf(-input[i] * 0.70710678) }
     case .softmax:
         preconditionFailure("softmax normalizes across channels: use softmaxForward")
     }

@@ -38,6 +38,14 @@ public func activationBackward(
         }
     case .hardSigmoid:
         for i in 0..<count where input[i] > -3 && input[i] < 3 { gradInput[i] += gradOutput[i] / 6 }
+    case .gelu:
+        // d/dx x·Φ(x) = Φ(x) + x·φ(x).
+        for i in 0..<count {
+            let x = input[i]
+            let cdf = 0.5 * erfcf(-x * 0.70710678)
+            let pdf = expf(-0.5 * x * x) * 0.39894228
+            gradInput[i] += gradOutput[i] * (cdf + x * pdf)
+        }
     case .softmax:
         preconditionFailure("softmax normalizes across channels: use softmaxBackward")
     }
