@@ -27,6 +27,7 @@ public enum KerasImport {
     static let activations: [String: Activation] = [
         "relu": .relu, "relu6": .relu6, "sigmoid": .sigmoid, "tanh": .tanh, "softmax": .softmax, "swish": .silu,
         "silu": .silu, "hard_sigmoid": .hardSigmoid, "hard_swish": .hardSwish, "hard_silu": .hardSwish,
+        "gelu": .gelu,  // keras.activations.gelu's default is the exact form (approximate=False)
     ]
 }
 

@@ -81,6 +81,16 @@ final class KerasImportTests: XCTestCase {
         XCTAssertEqual(analysis.layers.last?.outputShape, TensorShape(features: 2))
     }
 
+    /// `activation="gelu"` is Keras's exact GELU: a layer of its own after the convolution.
+    func testAGELUActivationBecomesItsOwnLayer() throws {
+        let net = try network(
+            document(
+                "Sequential",
+                [layer("Conv2D", "c", "\"batch_input_shape\": [null, 6, 6, 1], \"filters\": 2, \"kernel_size\": 3, \"activation\": \"gelu\"")]))
+        XCTAssertEqual(net.graph.layers.map(\.op).last, .activation(.gelu))
+        XCTAssertEqual(net.graph.layers.last?.name, "c_gelu")
+    }
+
     func testCorruptJSONIsSaidToBeSo() {
         assertError(Data("{\"class_name\": \"Sequential\", \"config\": {\"layers\": [".utf8), "net.json: is not a Keras model file (not valid JSON)")
         assertError(Data("{\"format\": 1}".utf8), "net.json: is not a Keras model (no \"class_name\" and \"config\" at the top)")
@@ -92,10 +102,10 @@ final class KerasImportTests: XCTestCase {
                 "Sequential",
                 [
                     input(), layer("LSTM", "lstm"), layer("Lambda", "l1"), layer("Lambda", "l2"),
-                    layer("GlobalMaxPooling2D", "gmp"), layer("Dense", "d", "\"units\": 2, \"activation\": \"gelu\""),
+                    layer("GlobalMaxPooling2D", "gmp"), layer("Dense", "d", "\"units\": 2, \"activation\": \"elu\""),
                 ]),
             "net.json: unsupported Keras layers: LSTM (layer lstm); Lambda (layer l1, 2 in all); "
-                + "GlobalMaxPooling2D (cnn-tui has no global max pooling op) (layer gmp); activation 'gelu' (layer d)")
+                + "GlobalMaxPooling2D (cnn-tui has no global max pooling op) (layer gmp); activation 'elu' (layer d)")
     }
 
     func testNestedModelsAreRefused() {
