@@ -27,8 +27,9 @@ extension AppState {
         case .help(let scroll): HelpOverlay.render(self, scroll: scroll, into: &canvas)
         case .picker(let picker): PickerOverlay.render(picker, state: self, into: &canvas)
         case .edit(let editor): LayerEditorOverlay.render(editor, state: self, into: &canvas)
-        case .save(let path): SaveOverlay.render(path: path, state: self, into: &canvas)
-        case .add(let line): AddLayerOverlay.render(line: line, state: self, into: &canvas)
+        case .save(let path): PromptBox.save(path).render(state: self, into: &canvas)
+        case .add(let line):
+            PromptBox.addLayer(line, after: selectedLayer.map { analysis.graph.layers[$0].name } ?? "?").render(state: self, into: &canvas)
         case nil: break
         }
     }

@@ -87,41 +87,38 @@ public enum LayerEditorOverlay {
     }
 }
 
-/// The file name being typed after `W`.
-public enum SaveOverlay {
-    public static func render(path: String, state: AppState, into canvas: inout Canvas) {
-        let theme = state.theme
-        let body = state.layout.body
-        let width = min(body.width - 4, 72)
-        let box = Rect(x: body.x + (body.width - width) / 2, y: body.y + body.height / 3, width: width, height: 5)
-        canvas.fill(box)
-        let inner = Frame(title: "Save the network", focused: true).render(area: box, into: &canvas, theme: theme)
-        let shown = path + "_"
-        let visible = displayWidth(shown) > inner.width - 2 ? String(shown.suffix(inner.width - 3)) : shown  // the end is what is typed
-        canvas.put(visible, x: inner.x + 1, y: inner.y, style: theme.selection, clip: inner)
-        canvas.put(
-            truncate("⏎ save  Esc cancel  (.cnn: model file · .onnx: ONNX with weights)", to: inner.width - 2), x: inner.x + 1, y: inner.y + 2,
-            style: theme.dim,
-            clip: inner)
-    }
-}
+/// A line being typed in a box over the screen: the file name after `W`, the layer after `a`.
+public struct PromptBox: Sendable {
+    public let title: String
+    public let text: String
+    /// Lines under the text: an example, the keys.
+    public let notes: [String]
 
-/// The layer being typed after `a`, as a model-file line.
-public enum AddLayerOverlay {
-    public static func render(line: String, state: AppState, into canvas: inout Canvas) {
+    public func render(state: AppState, into canvas: inout Canvas) {
         let theme = state.theme
         let body = state.layout.body
         let width = min(body.width - 4, 72)
-        let box = Rect(x: body.x + (body.width - width) / 2, y: body.y + body.height / 3, width: width, height: 6)
+        let box = Rect(x: body.x + (body.width - width) / 2, y: body.y + body.height / 3, width: width, height: 4 + notes.count)
         canvas.fill(box)
-        let after = state.selectedLayer.map { state.analysis.graph.layers[$0].name } ?? "?"
-        let inner = Frame(title: "Add a layer after \(after)", focused: true).render(area: box, into: &canvas, theme: theme)
-        canvas.put(line + "_", x: inner.x + 1, y: inner.y, style: theme.selection, clip: inner)
-        canvas.put(
-            truncate("e.g. bn: batchnorm · relu · conv filters=64 kernel=1", to: inner.width - 2), x: inner.x + 1, y: inner.y + 2,
-            style: theme.dim, clip: inner)
-        canvas.put(
-            truncate("⏎ add  Esc cancel  (kinds and settings as in a model file)", to: inner.width - 2), x: inner.x + 1, y: inner.y + 3, style: theme.dim,
-            clip: inner)
+        let inner = Frame(title: title, focused: true).render(area: box, into: &canvas, theme: theme)
+        // A long text shows its end: what is being typed.
+        let shown = text + "_"
+        let visible = displayWidth(shown) > inner.width - 2 ? String(shown.suffix(inner.width - 3)) : shown
+        canvas.put(visible, x: inner.x + 1, y: inner.y, style: theme.selection, clip: inner)
+        for (i, note) in notes.enumerated() {
+            canvas.put(truncate(note, to: inner.width - 2), x: inner.x + 1, y: inner.y + 2 + i, style: theme.dim, clip: inner)
+        }
+    }
+
+    /// After `W`.
+    static func save(_ path: String) -> PromptBox {
+        PromptBox(title: "Save the network", text: path, notes: ["⏎ save  Esc cancel  (.cnn: model file · .onnx: ONNX with weights)"])
+    }
+
+    /// After `a`, adding after `layer`.
+    static func addLayer(_ line: String, after layer: String) -> PromptBox {
+        PromptBox(
+            title: "Add a layer after \(layer)", text: line,
+            notes: ["e.g. bn: batchnorm · relu · conv filters=64 kernel=1", "⏎ add  Esc cancel  (kinds and settings as in a model file)"])
     }
 }
