@@ -94,7 +94,7 @@ let package = Package(
 
         /// What the test targets share: repository and fixture paths, the seeded generator, the
         /// float comparison `assertMatches`, the built executable's location.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CNNData"], path: "Tests/TestSupport"),
         .testTarget(name: "CNNModelTests", dependencies: ["CNNModel"]),
         .testTarget(name: "CNNZooTests", dependencies: ["CNNModel", "CNNZoo", "TestSupport"]),
         .testTarget(name: "CNNImportTests", dependencies: ["CNNImport", "TestSupport"]),

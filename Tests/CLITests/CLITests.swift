@@ -389,18 +389,8 @@ final class CLITests: XCTestCase {
 
     /// A small MNIST-format folder: the first `train` and `test` bundled digits.
     private func tinyMNIST(train: Int, test: Int) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-tiny-mnist-\(getpid())-\(train)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try makeTinyMNIST(train: train, test: test, name: "cnn-tui-tiny-mnist")
         addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
-        let assets = Repository.assets.appendingPathComponent("mnist").path
-        for (split, count) in [("train", train), ("t10k", test)] {
-            let images = try IDXArray.read(path: "\(assets)/\(split)-images-idx3-ubyte.gz")
-            let labels = try IDXArray.read(path: "\(assets)/\(split)-labels-idx1-ubyte.gz")
-            try IDXArray(dims: [count, 28, 28], bytes: Array(images.bytes.prefix(count * 784))).encoded()
-                .write(to: URL(fileURLWithPath: "\(folder)/\(split)-images-idx3-ubyte"))
-            try IDXArray(dims: [count], bytes: Array(labels.bytes.prefix(count))).encoded()
-                .write(to: URL(fileURLWithPath: "\(folder)/\(split)-labels-idx1-ubyte"))
-        }
         return folder
     }
 

@@ -64,18 +64,8 @@ final class InferenceRunTests: XCTestCase {
 final class TrainingRunTests: XCTestCase {
     /// A small MNIST-format folder: the first `train` and `test` bundled digits.
     private func tinyMNIST(train: Int, test: Int) throws -> DatasetFolder {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-runtime-mnist-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try makeTinyMNIST(train: train, test: test, name: "cnn-runtime-mnist")
         addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
-        let assets = ShippedWeightsTests.assets + "/mnist"
-        for (split, count) in [("train", train), ("t10k", test)] {
-            let images = try IDXArray.read(path: "\(assets)/\(split)-images-idx3-ubyte.gz")
-            let labels = try IDXArray.read(path: "\(assets)/\(split)-labels-idx1-ubyte.gz")
-            try IDXArray(dims: [count, 28, 28], bytes: Array(images.bytes.prefix(count * 784))).encoded()
-                .write(to: URL(fileURLWithPath: "\(folder)/\(split)-images-idx3-ubyte"))
-            try IDXArray(dims: [count], bytes: Array(labels.bytes.prefix(count))).encoded()
-                .write(to: URL(fileURLWithPath: "\(folder)/\(split)-labels-idx1-ubyte"))
-        }
         return try TrainingRun.dataFolder(folder, assets: nil)
     }
 
