@@ -2,7 +2,7 @@
 the engine's tests: Tests/Fixtures/onnx-networks/NAME.onnx plus NAME.json.
 
 Run with the reference virtualenv's python (Scripts/setup-reference-env.sh):
-    ~/.venvs/cnn-tui-ref/bin/python Scripts/make-onnx-network-fixtures.py
+    ~/.venvs/cnn-tui-ref/bin/python Scripts/make-onnx-network-fixtures.py [NAME ...]
 
 Each network is exported by torch.onnx.export, with the TorchScript exporter (dynamo=False,
 opset 17: NAME-ts) and, for some, with the torch.export one (dynamo=True: NAME-dyn). The weights
@@ -26,6 +26,7 @@ with its batchnorms folded into the convolutions before them.
 import json
 import math
 import os
+import sys
 import warnings
 
 import numpy as np
@@ -47,9 +48,13 @@ NETWORKS = [
     ("squeezenet1_1", 224, ["ts"]),
     ("mnasnet0_5", 224, ["ts"]),
     ("regnet_x_400mf", 224, ["ts"]),
+    ("convnext_tiny", 224, ["ts", "dyn"]),  # channels-last LayerNorm, Linear per position, GELU, layer scale
 ]
 
-WEIGHT_INPUTS = {"Conv": (1, 2), "Gemm": (1, 2), "MatMul": (1,), "BatchNormalization": (1, 2, 3, 4), "Add": (0, 1)}
+WEIGHT_INPUTS = {
+    "Conv": (1, 2), "Gemm": (1, 2), "MatMul": (1,), "BatchNormalization": (1, 2, 3, 4), "Add": (0, 1),
+    "LayerNormalization": (1, 2), "Mul": (0, 1),
+}
 
 
 def formula(dims, k, variance=False):
@@ -104,7 +109,10 @@ def randomized(model):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
+    only = set(sys.argv[1:])  # network names to write (all without arguments)
     for name, size, exporters in NETWORKS:
+        if only and name not in only:
+            continue
         options = {"aux_logits": False, "init_weights": False} if name == "googlenet" else {}
         model = randomized(getattr(torchvision.models, name)(**options).eval())
         x = torch.randn(1, 3, size, size)

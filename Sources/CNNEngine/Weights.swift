@@ -57,7 +57,7 @@ public final class Weights {
             case (.weight, .conv2d), (.weight, .dense):
                 let std = heStandardDeviation(spec.shape)
                 for i in 0..<t.count { t[i] = std * random.next() }
-            case (.weight, .batchNorm), (.runningVar, _):
+            case (.weight, .batchNorm), (.weight, .layerNorm), (.weight, .channelScale), (.runningVar, _):
                 for i in 0..<t.count { t[i] = 1 }
             default:
                 break  // biases, beta and running means start at zero
@@ -74,7 +74,7 @@ public final class Weights {
             case (.weight, .conv2d), (.weight, .dense):
                 let std = heStandardDeviation(spec.shape)
                 for i in 0..<t.count { t[i] = std * random.next() }
-            case (.weight, .batchNorm):
+            case (.weight, .batchNorm), (.weight, .layerNorm), (.weight, .channelScale):
                 for i in 0..<t.count { t[i] = 1 + 0.1 * random.next() }
             case (.runningVar, _):
                 for i in 0..<t.count { t[i] = 1 + 0.1 * abs(random.next()) }

@@ -59,13 +59,15 @@ extension ModelText {
                 ]
             )
         case .dense(let d):
-            return (kind, [("units", "\(d.outFeatures)"), ("bias", "\(d.bias)")])
+            return (kind, [("units", "\(d.outFeatures)"), ("bias", "\(d.bias)"), ("per_position", "\(d.perPosition)")])
         case .pool(let p):
             return (kind, [("pool", size(p.kernel)), ("stride", size(p.stride)), ("padding", padding(p.padding)), ("ceil", "\(p.ceilMode)")])
         case .dropout(let p), .stochasticDepth(let p):
             return (kind, [("rate", number(p))])
         case .batchNorm(let bn):
             return (kind, [("eps", number(bn.epsilon)), ("momentum", number(bn.momentum))])
+        case .layerNorm(let ln):
+            return (kind, [("eps", number(ln.epsilon))])
         case .adaptiveAvgPool(let s):
             return (kind, [("size", size(s))])
         case .zeroPad(let pad), .crop(let pad):
@@ -74,7 +76,7 @@ extension ModelText {
             return (kind, [("size", "\(n.size)"), ("alpha", number(n.alpha)), ("beta", number(n.beta)), ("k", number(n.k))])
         case .globalAvgPool(let keep):
             return (kind, [("keepdims", "\(keep)")])
-        case .activation, .flatten, .concat, .add, .multiply, .identity:
+        case .activation, .flatten, .concat, .add, .multiply, .identity, .channelScale:
             return (kind, [])
         }
     }
@@ -96,6 +98,8 @@ extension ModelText {
         case .conv2d: return "conv"
         case .batchNorm: return "batchnorm"
         case .localResponseNorm: return "lrn"
+        case .layerNorm: return "layernorm"
+        case .channelScale: return "scale"
         case .activation(let a): return activations.first { $0.1 == a }?.0 ?? "relu"
         case .pool(let p): return p.kind == .max ? "maxpool" : "avgpool"
         case .globalAvgPool: return "globalavgpool"
@@ -129,6 +133,9 @@ extension ModelText {
             parts.append("units=\(d.outFeatures)")
             if let inFeatures = d.inFeatures { parts.append("in=\(inFeatures)") }
             if !d.bias { parts.append("bias=false") }
+            if d.perPosition { parts.append("per_position=true") }
+        case .layerNorm(let ln):
+            if ln.epsilon != 1e-5 { parts.append("eps=\(number(ln.epsilon))") }
         case .batchNorm(let bn):
             if bn.epsilon != 1e-5 { parts.append("eps=\(number(bn.epsilon))") }
             if bn.momentum != 0.1 { parts.append("momentum=\(number(bn.momentum))") }
@@ -152,7 +159,7 @@ extension ModelText {
             parts.append("rate=\(number(p))")
         case .zeroPad(let pad), .crop(let pad):
             parts.append("padding=\(pad4(pad))")
-        case .input, .activation, .flatten, .concat, .add, .multiply, .identity:
+        case .input, .activation, .flatten, .concat, .add, .multiply, .identity, .channelScale:
             break
         }
         return parts.joined(separator: " ")

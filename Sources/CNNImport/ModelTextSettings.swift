@@ -23,7 +23,13 @@ struct ModelTextSettings {
                     bias: try flag("bias", true)))
         case "dense":
             let inFeatures: Int? = settings["in"] == nil ? nil : try count("in")
-            return .dense(Dense(outFeatures: try count("units"), inFeatures: inFeatures, bias: try flag("bias", true)))
+            return .dense(
+                Dense(
+                    outFeatures: try count("units"), inFeatures: inFeatures, bias: try flag("bias", true),
+                    perPosition: try flag("per_position", false)))
+        case "layernorm":
+            return .layerNorm(LayerNorm(epsilon: try real("eps", 1e-5)))
+        case "scale": return .channelScale
         case "batchnorm":
             return .batchNorm(BatchNorm(epsilon: try real("eps", 1e-5), momentum: try real("momentum", 0.1), affine: try flag("affine", true)))
         case "lrn":
@@ -49,7 +55,7 @@ struct ModelTextSettings {
         case "identity": return .identity
         default:
             let kinds =
-                ["conv", "dense", "batchnorm", "lrn", "maxpool", "avgpool", "globalavgpool", "adaptiveavgpool", "flatten"]
+                ["conv", "dense", "batchnorm", "layernorm", "scale", "lrn", "maxpool", "avgpool", "globalavgpool", "adaptiveavgpool", "flatten"]
                 + ["dropout", "droppath", "concat", "add", "multiply", "zeropad", "crop", "identity"] + ModelText.activations.map(\.0)
             let close = NameSuggestions.closest(to: kind, among: kinds)
             throw error("unknown kind '\(kind)'" + (close.isEmpty ? "" : "; did you mean \(NameSuggestions.quotedList(close))?"))

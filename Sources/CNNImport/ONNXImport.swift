@@ -24,6 +24,15 @@ struct ONNXImporter {
         case layer(Int)
         /// Known now (an initializer, or computed from them).
         case constant(ConstantValue)
+        /// A layer's output seen channels last (`Transpose` by `[0, 2, 3, 1]`, as ConvNeXt and
+        /// tf2onnx files do): only channel-wise ops read it, until a transpose turns it back.
+        case permuted(Int)
+        /// Part of GELU as the TorchScript exporter spells it, `x * 0.5 * (1 + erf(x / sqrt(2)))`:
+        /// `step` of the five nodes done on layer `x`.
+        case geluStep(Int, step: Int, permuted: Bool)
+        /// A layer's output reshaped to one dimension, batch included (torch.export's `as_strided`
+        /// after a pooling: a `Gather` of every element in order brings it back).
+        case raveled(Int)
         /// Made by a node that could not be read; nodes reading it are skipped, not reported again.
         case unreadable
     }
@@ -38,10 +47,16 @@ struct ONNXImporter {
     static let layerOps = [
         "Conv", "BatchNormalization", "Relu", "Clip", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Gelu", "Softmax",
         "MaxPool", "AveragePool", "GlobalAveragePool", "ReduceMean", "Flatten", "Reshape", "Squeeze", "Gemm", "MatMul",
-        "Add", "Sum", "Mul", "Concat", "Dropout", "Identity", "LRN", "Pad", "Slice",
+        "Add", "Sum", "Mul", "Concat", "Dropout", "Identity", "LRN", "Pad", "Slice", "LayerNormalization", "Transpose", "Erf",
+        "Div",
+    ]
+    /// Ops that work the same on a channels-last view as on the map: they read `.permuted` values.
+    static let channelwiseOps: Set<String> = [
+        "LayerNormalization", "MatMul", "Add", "Mul", "Div", "Erf", "Gelu", "Relu", "Sigmoid", "Tanh", "HardSwish", "HardSigmoid",
+        "Clip", "Identity", "Dropout",
     ]
     static let constantOps = [
-        "Constant", "Shape", "Gather", "Unsqueeze", "Cast", "Transpose", "Sub", "Div", "ConstantOfShape",
+        "Constant", "Shape", "Gather", "Unsqueeze", "Cast", "Sub", "ConstantOfShape",
     ]
 
     let model: ONNXModel
@@ -56,6 +71,8 @@ struct ONNXImporter {
     var problems: [Problem] = []
     /// Layers (convolutions, dense) without a bias that an `Add` of a constant right after may give one.
     var biasless: Set<Int> = []
+    /// Whether the node being read works on channels-last views of its layers.
+    var channelsLast = false
     /// How many node inputs (and graph outputs) read each value.
     let readers: [String: Int]
     /// Scopes that hold other scopes: their own nodes are functional ops (a block's `+`).
@@ -106,8 +123,10 @@ struct ONNXImporter {
         }
         if !problems.isEmpty { throw ImportError(file: file, Self.describe(problems)) }
         let outputs = graph.outputs.compactMap { output -> Int? in
-            if case .layer(let id) = values[output.name] { return id }
-            return nil
+            switch values[output.name] {
+            case .layer(let id), .permuted(let id): return id
+            default: return nil
+            }
         }
         guard !outputs.isEmpty else { throw ImportError(file: file, "no graph output is computed from the input") }
         let network = Graph(name: model.graph.name, layers: layers, blocks: blocks)

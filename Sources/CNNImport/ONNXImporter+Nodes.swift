@@ -26,7 +26,82 @@ extension ONNXImporter {
             fold()
             return
         }
+        if node.opType == "Transpose" { return readTranspose() }
+        if node.opType == "Gather", case .raveled(let x) = values[node.inputs[0]] { return readGatherOfRaveled(x) }
+        readInLayout()
+    }
+
+    /// Reads the node on channels-first layers as they are, or, when it reads channels-last views
+    /// (`.permuted`), as the same channel-wise op on the layers behind them, its outputs seen
+    /// channels last again.
+    private mutating func readInLayout() {
+        let present = node.inputs.filter { !$0.isEmpty }
+        var permuted = 0, plain = 0
+        for name in present {
+            switch values[name] {
+            case .permuted, .geluStep(_, _, permuted: true): permuted += 1
+            case .layer, .geluStep, .raveled: plain += 1
+            default: break
+            }
+        }
+        guard permuted > 0 else {
+            channelsLast = false
+            return readLayer()
+        }
+        guard Self.channelwiseOps.contains(node.opType) else {
+            return fail("it reads a channels-last (transposed) map; between the transposes only channel-wise ops are read")
+        }
+        guard plain == 0 else { return fail("it mixes channels-last and channels-first maps") }
+        let saved = present.map { ($0, values[$0]) }
+        for name in present {
+            switch values[name] {
+            case .permuted(let id): values[name] = .layer(id)
+            case .geluStep(let x, let step, _): values[name] = .geluStep(x, step: step, permuted: false)
+            default: break
+            }
+        }
+        channelsLast = true
         readLayer()
+        channelsLast = false
+        for (name, value) in saved where !node.outputs.contains(name) { values[name] = value }
+        for output in node.outputs {
+            switch values[output] {
+            case .layer(let id): values[output] = .permuted(id)
+            case .geluStep(let x, let step, _): values[output] = .geluStep(x, step: step, permuted: true)
+            default: break
+            }
+        }
+    }
+
+    /// `[0, 2, 3, 1]` views a map channels last, `[0, 3, 1, 2]` turns such a view back; other
+    /// permutations of a layer's output are not read.
+    private mutating func readTranspose() {
+        guard let output = node.outputs.first else { return }
+        let perm = ints("perm")
+        switch values[node.inputs[0]] {
+        case .layer(let x) where shapes[x].isSpatial && perm == [0, 2, 3, 1]:
+            values[output] = .permuted(x)
+        case .permuted(let x) where perm == [0, 3, 1, 2]:
+            values[output] = .layer(x)
+        case .layer(let x) where perm == Array(0...shapes[x].dims.count):
+            values[output] = .layer(x)
+        case .layer(let x):
+            fail("a transpose by \(perm ?? []) of a \(shapes[x]) map (only to channels last, [0, 2, 3, 1], and back)")
+        case .permuted:
+            fail("a transpose by \(perm ?? []) of a channels-last map (only back to channels first, [0, 3, 1, 2])")
+        default:
+            fail("a transpose of something other than a layer's output")
+        }
+    }
+
+    /// `Gather` of every element of a raveled layer, in order, with indices of the layer's shape:
+    /// the layer again.
+    private mutating func readGatherOfRaveled(_ x: Int) {
+        let dims = [1] + shapes[x].dims
+        guard let indices = constantInput(1), indices.dims == dims, int("axis", 0) == 0,
+            indices.intValues.elementsEqual(0..<indices.count)
+        else { return fail("a gather from a flattened layer other than of every element in order") }
+        alias(x)
     }
 
     private mutating func readLayer() {
@@ -82,6 +157,9 @@ extension ONNXImporter {
             addLayer(.localResponseNorm(lrn), [x])
         case "Pad": readPad()
         case "Slice": readSlice()
+        case "LayerNormalization": readLayerNorm()
+        case "Erf": readErf()
+        case "Div": readDiv()
         default:
             fail(Self.constantOps.contains(node.opType) ? "computed on a layer's output, not on constants" : "not an op cnn-tui reads")
         }
@@ -95,11 +173,17 @@ extension ONNXImporter {
             fail("input \(i) is missing")
             return nil
         }
-        guard case .layer(let id) = value else {
+        switch value {
+        case .layer(let id):
+            return id
+        case .geluStep:
+            fail("input \(i) ('\(node.inputs[i])') is part of x * 0.5 * (1 + erf(x / sqrt(2))) used for something else")
+        case .raveled:
+            fail("input \(i) ('\(node.inputs[i])') is a layer's output flattened with its batch axis")
+        default:
             fail("input \(i) ('\(node.inputs[i])') is a constant where a layer's output is expected")
-            return nil
         }
-        return id
+        return nil
     }
 
     /// Input `i` when it is a known constant (nil when absent or computed).
@@ -213,12 +297,15 @@ extension ONNXImporter {
         guard let w = constantInput(1), w.dims.count == 2, let weight = w.transposed(nil) else {
             return fail("a product with something other than a constant matrix")
         }
+        guard channelsLast || !shapes[x].isSpatial else {
+            return fail("a product over the width of a \(shapes[x]) map (only over channels, after a transpose to channels last)")
+        }
         addDense(x, weight: weight, bias: nil)
     }
 
     private mutating func addDense(_ x: Int, weight: ConstantValue, bias: ConstantValue?) {
         guard weight.dims.allSatisfy({ $0 >= 1 }) else { return fail("an empty weight matrix \(weight.dims)") }
-        let dense = Dense(outFeatures: weight.dims[0], inFeatures: weight.dims[1], bias: bias != nil)
+        let dense = Dense(outFeatures: weight.dims[0], inFeatures: weight.dims[1], bias: bias != nil, perPosition: shapes[x].isSpatial)
         var parameters: [Parameter] = [(.weight, Self.tensor(weight))]
         if let bias { parameters.append((.bias, ImportedTensor(shape: [bias.count], values: bias.floatValues))) }
         if let id = addLayer(.dense(dense), [x], parameters), bias == nil { biasless.insert(id) }
@@ -283,6 +370,10 @@ extension ONNXImporter {
         guard let x = layerInput(0) else { return }
         guard let target = constantInput(1) else { return fail("its target shape is computed from the data") }
         let dims = [1] + shapes[x].dims
+        if target.intValues == [-1] || target.intValues == [checkedProduct(dims) ?? 0] {
+            if let output = node.outputs.first { values[output] = .raveled(x) }
+            return
+        }
         guard let resolved = Self.resolveReshape(target.intValues, of: dims) else {
             return fail("a reshape of \(dims) to \(target.intValues) that does not keep the element count")
         }
@@ -318,6 +409,16 @@ extension ONNXImporter {
 
     private mutating func readAdd() {
         let present = node.inputs.filter { !$0.isEmpty }
+        if present.count == 2 {
+            for (one, other) in [(values[present[0]], values[present[1]]), (values[present[1]], values[present[0]])] {
+                guard case .geluStep(let x, 2, _) = one else { continue }
+                guard case .constant(let c) = other, c.count == 1, c.floatValues[0] == 1 else {
+                    return fail("erf(x / sqrt(2)) plus something other than 1")
+                }
+                if let output = node.outputs.first { values[output] = .geluStep(x, step: 3, permuted: false) }
+                return
+            }
+        }
         let layerIDs = present.compactMap { name -> Int? in
             if case .layer(let id) = values[name] { return id }
             return nil
@@ -352,7 +453,27 @@ extension ONNXImporter {
     }
 
     private mutating func readMul() {
-        guard node.inputs.count == 2, let a = layerInput(0), let b = layerInput(1) else { return }
+        guard node.inputs.count == 2 else { return fail("a product of \(node.inputs.count) inputs") }
+        let (first, second) = (values[node.inputs[0]], values[node.inputs[1]])
+        // x * (1 + erf(x / sqrt(2))), then * 0.5: GELU.
+        for (one, other) in [(first, second), (second, first)] {
+            if case .geluStep(let x, 3, _) = one, case .layer(x) = other {
+                if let output = node.outputs.first { values[output] = .geluStep(x, step: 4, permuted: false) }
+                return
+            }
+            if case .geluStep(let x, 4, _) = one, case .constant(let c) = other {
+                guard c.count == 1, abs(c.floatValues[0] - 0.5) < 1e-6 else { return fail("x * (1 + erf(x / sqrt(2))) times \(c.floatValues[0]), not 0.5") }
+                addLayer(.activation(.gelu), [x])
+                return
+            }
+        }
+        for (index, other) in [(0, second), (1, first)] {
+            if case .constant(let c) = other {
+                guard let x = layerInput(index) else { return }
+                return readScale(x, by: c)
+            }
+        }
+        guard let a = layerInput(0), let b = layerInput(1) else { return }
         // x * sigmoid(x) is SiLU (swish), as the exporters write it.
         for (x, gate, gateName) in [(a, b, node.inputs[1]), (b, a, node.inputs[0])]
         where layers[gate].op == .activation(.sigmoid) && layers[gate].inputs == [x] && readers[gateName] == 1 {
@@ -361,6 +482,57 @@ extension ONNXImporter {
             return
         }
         addLayer(.multiply, [a, b])
+    }
+
+    /// A layer times a constant with one value per channel (ConvNeXt's layer scale):
+    /// `[C, 1, 1]` on a map, `[C]` on a flat vector or a channels-last view.
+    private mutating func readScale(_ x: Int, by c: ConstantValue) {
+        let channels = shapes[x].channels
+        let significant = c.dims.drop { $0 == 1 }
+        let perChannel =
+            channelsLast || !shapes[x].isSpatial
+            ? Array(significant) == [channels] : Array(significant) == [channels, 1, 1] || (channels == 1 && c.count == 1)
+        guard perChannel, c.count == channels else {
+            return fail("a product of a \(shapes[x]) map with a constant of shape \(c.dims) (only one weight per channel is read)")
+        }
+        addLayer(.channelScale, [x], [(.weight, ImportedTensor(shape: [channels], values: c.floatValues))])
+    }
+
+    /// `x / sqrt(2)`: the first step of GELU as TorchScript writes it.
+    private mutating func readDiv() {
+        guard let x = layerInput(0) else { return }
+        guard let c = constantInput(1), c.count == 1, abs(Double(c.floatValues[0]) - 2.0.squareRoot()) < 1e-5 else {
+            return fail("a division of a layer's output (only x / sqrt(2), inside GELU, is read)")
+        }
+        if let output = node.outputs.first { values[output] = .geluStep(x, step: 1, permuted: false) }
+    }
+
+    private mutating func readErf() {
+        guard case .geluStep(let x, 1, _) = values[node.inputs[0]] else {
+            return fail("an erf of something other than x / sqrt(2) (only GELU's is read)")
+        }
+        if let output = node.outputs.first { values[output] = .geluStep(x, step: 2, permuted: false) }
+    }
+
+    /// Over the last axis: the channels of a channels-last view, or a flat vector's features.
+    private mutating func readLayerNorm() {
+        guard let x = layerInput(0) else { return }
+        let rank = shapes[x].dims.count + 1
+        let axis = int("axis", -1)
+        guard axis == -1 || axis == rank - 1, channelsLast || !shapes[x].isSpatial else {
+            return fail("a layer norm over axis \(axis) of a \(shapes[x]) tensor (only over the channels of each position)")
+        }
+        let channels = shapes[x].channels
+        guard let scale = constantInput(1), scale.count == channels else { return fail("its scale is not a constant of \(channels) values") }
+        let bias = constantInput(2)
+        guard bias == nil || bias?.count == channels else { return fail("its bias is not a constant of \(channels) values") }
+        let norm = LayerNorm(epsilon: Double(float("epsilon", 1e-5)))
+        addLayer(
+            .layerNorm(norm), [x],
+            [
+                (.weight, ImportedTensor(shape: [channels], values: scale.floatValues)),
+                (.bias, ImportedTensor(shape: [channels], values: bias?.floatValues ?? Array(repeating: 0, count: channels))),
+            ])
     }
 
     private mutating func readConcat() {

@@ -85,10 +85,11 @@ private struct Writer {
         let x = layer.inputs.map(valueName)
         let out = layer.name
         let input = analysis.layers[layer.inputs.first ?? 0].outputShape
-        func weight(_ role: ParameterTensor.Role) throws(ImportError) -> String {
+        /// The tensor's initializer, under `shape` when given (the same values seen as, say, a 1x1 kernel).
+        func weight(_ role: ParameterTensor.Role, shape: [Int]? = nil) throws(ImportError) -> String {
             let name = ParameterTensor.name(role, in: layer)
             guard let tensor = weights[name] else { throw ImportError(file: layer.name, "has no \(role.rawValue) to write") }
-            addInitializer(name, tensor.shape, tensor.values)
+            addInitializer(name, shape ?? tensor.shape, tensor.values)
             return name
         }
         switch layer.op {
@@ -102,10 +103,32 @@ private struct Writer {
             ]
             attributes.append(contentsOf: padding(c.padding))
             add("Conv", layer.name, inputs, [out], attributes)
+        case .dense(let d) where input.isSpatial:
+            // At each position: a 1x1 convolution.
+            var inputs = [x[0], try weight(.weight, shape: [d.outFeatures, input.channels, 1, 1])]
+            if d.bias { inputs.append(try weight(.bias)) }
+            add("Conv", layer.name, inputs, [out], [ints("kernel_shape", [1, 1])])
         case .dense(let d):
             var inputs = [x[0], try weight(.weight)]
             if d.bias { inputs.append(try weight(.bias)) }
             add("Gemm", layer.name, inputs, [out], [int("transB", 1)])
+        case .layerNorm(let ln):
+            let scale = try weight(.weight), shift = try weight(.bias)
+            if input.isSpatial {
+                // Over the channels of each position, as ConvNeXt writes it: channels last and back.
+                add("Transpose", layer.name + "/to_nhwc", x, [layer.name + "/nhwc"], [ints("perm", [0, 2, 3, 1])])
+                add(
+                    "LayerNormalization", layer.name + "/norm", [layer.name + "/nhwc", scale, shift], [layer.name + "/normed"],
+                    [
+                        int("axis", -1), float("epsilon", ln.epsilon),
+                    ])
+                add("Transpose", layer.name, [layer.name + "/normed"], [out], [ints("perm", [0, 3, 1, 2])])
+            } else {
+                add("LayerNormalization", layer.name, [x[0], scale, shift], [out], [int("axis", -1), float("epsilon", ln.epsilon)])
+            }
+        case .channelScale:
+            let scale = try weight(.weight, shape: input.isSpatial ? [input.channels, 1, 1] : [input.channels])
+            add("Mul", layer.name, [x[0], scale], [out])
         case .batchNorm(let bn):
             let scale: String, shift: String
             if bn.affine {

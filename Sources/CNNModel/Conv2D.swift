@@ -37,10 +37,14 @@ public struct Dense: Hashable, Sendable {
     /// A mismatch is a shape error, as it is in PyTorch.
     public var inFeatures: Int?
     public var bias: Bool
+    /// Applied to the channels at each position of a map (a `Linear` on a channels-last map, as
+    /// in ConvNeXt; Keras's `Dense` on a 4-D tensor): a 1x1 convolution, counted as a linear layer.
+    public var perPosition: Bool
 
-    public init(outFeatures: Int, inFeatures: Int? = nil, bias: Bool = true) {
+    public init(outFeatures: Int, inFeatures: Int? = nil, bias: Bool = true, perPosition: Bool = false) {
         self.outFeatures = outFeatures
         self.inFeatures = inFeatures
         self.bias = bias
+        self.perPosition = perPosition
     }
 }

@@ -32,3 +32,13 @@ public struct LocalResponseNorm: Hashable, Sendable {
         self.k = k
     }
 }
+
+/// Layer normalization over the channels of each position: `(x - mean) / sqrt(var + epsilon)`
+/// times a weight plus a bias per channel (PyTorch's `LayerNorm(C)` on a channels-last map).
+public struct LayerNorm: Hashable, Sendable {
+    public var epsilon: Double
+
+    public init(epsilon: Double = 1e-5) {
+        self.epsilon = epsilon
+    }
+}

@@ -21,6 +21,12 @@ extension Op {
             guard let c = shape(.runningMean)?[0] else { return nil }
             let running = "running mean+var 2*\(c) = \((2 * c).grouped) non-trainable"
             return trainable > 0 ? "gamma+beta 2*\(c) = \(trainable.grouped) trainable; " + running : running
+        case .layerNorm:
+            guard let c = shape(.weight)?[0] else { return nil }
+            return "weight+bias 2*\(c) = \(trainable.grouped)"
+        case .channelScale:
+            guard let c = shape(.weight)?[0] else { return nil }
+            return "one weight per channel = \(c.grouped)"
         default:
             return nil
         }
@@ -36,6 +42,10 @@ extension Op {
             return "in*out" + (d.bias ? " + out" : "")
         case .batchNorm:
             return "2*C trainable (gamma, beta) + 2*C non-trainable (running mean, var)"
+        case .layerNorm:
+            return "2*C (weight, bias)"
+        case .channelScale:
+            return "C"
         default:
             return nil
         }
@@ -46,7 +56,7 @@ extension Op {
         switch self {
         case .conv2d:
             return "\(cost.trainableParams.grouped) params * \(output.height)*\(output.width) positions = \(cost.macs.grouped)"
-        case .dense, .batchNorm:
+        case .dense, .batchNorm, .layerNorm:
             return cost.macs > 0 ? "one per parameter = \(cost.macs.grouped)" : nil
         default:
             return nil

@@ -57,6 +57,10 @@ extension Op {
         case .batchNorm(let bn):
             let roles: [ParameterTensor.Role] = (bn.affine ? [.weight, .bias] : []) + [.runningMean, .runningVar]
             return roles.map { ParameterTensor(role: $0, shape: [input.channels]) }
+        case .layerNorm:
+            return [ParameterTensor(role: .weight, shape: [input.channels]), ParameterTensor(role: .bias, shape: [input.channels])]
+        case .channelScale:
+            return [ParameterTensor(role: .weight, shape: [input.channels])]
         default:
             return []
         }

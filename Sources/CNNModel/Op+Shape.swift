@@ -48,14 +48,15 @@ extension Op {
             return (TensorShape(features: n), nil)
         case .dense(let d):
             let x = try single(inputs)
-            guard !x.isSpatial else {
+            guard !x.isSpatial || d.perPosition else {
                 throw ShapeReason("a dense layer needs a flat input, got \(x); flatten or pool first")
             }
             if let expected = d.inFeatures, expected != x.channels {
                 throw ShapeReason("declared for \(expected.grouped) input features, got \(x.channels.grouped)")
             }
+            if x.isSpatial { return (TensorShape(channels: d.outFeatures, height: x.height, width: x.width), nil) }
             return (TensorShape(features: d.outFeatures), nil)
-        case .batchNorm, .localResponseNorm, .activation, .dropout, .stochasticDepth, .identity:
+        case .batchNorm, .localResponseNorm, .layerNorm, .channelScale, .activation, .dropout, .stochasticDepth, .identity:
             return (try single(inputs), nil)
         case .concat:
             return (try concatShape(inputs), nil)

@@ -6,6 +6,11 @@ public enum Op: Hashable, Sendable {
     case conv2d(Conv2D)
     case batchNorm(BatchNorm)
     case localResponseNorm(LocalResponseNorm)
+    /// Layer normalization over the channels at each position (ConvNeXt's `LayerNorm` on a
+    /// channels-last map, over the features of a flat vector), with a per-channel weight and bias.
+    case layerNorm(LayerNorm)
+    /// Each channel times a weight of its own (ConvNeXt's layer scale).
+    case channelScale
     case activation(Activation)
     case pool(Pool2D)
     /// Average over the whole map: `C x 1 x 1` with `keepDims` (PyTorch `AdaptiveAvgPool2d(1)`),
@@ -37,6 +42,8 @@ public enum Op: Hashable, Sendable {
         case .conv2d: return "Conv2d"
         case .batchNorm: return "BatchNorm2d"
         case .localResponseNorm: return "LocalResponseNorm"
+        case .layerNorm: return "LayerNorm"
+        case .channelScale: return "LayerScale"
         case .activation(let a): return a.typeName
         case .pool(let p): return p.kind == .max ? "MaxPool2d" : "AvgPool2d"
         case .globalAvgPool: return "GlobalAvgPool2d"
@@ -73,6 +80,8 @@ public enum Op: Hashable, Sendable {
             return text
         case .batchNorm: return "batchnorm"
         case .localResponseNorm(let l): return "lrn \(l.size)"
+        case .layerNorm: return "layernorm"
+        case .channelScale: return "scale"
         case .activation(let a): return a.shortName
         case .pool(let p):
             var text = (p.kind == .max ? "maxpool " : "avgpool ") + "\(p.kernel)"
@@ -88,7 +97,7 @@ public enum Op: Hashable, Sendable {
         case .globalAvgPool: return "global avgpool"
         case .adaptiveAvgPool(let s): return "adaptive avgpool \(s.h)x\(s.w)"
         case .flatten: return "flatten"
-        case .dense(let d): return "dense \(d.outFeatures)"
+        case .dense(let d): return "dense \(d.outFeatures)" + (d.perPosition ? " per position" : "")
         case .dropout(let p): return "dropout \(formatFixed(p, digits: 2))"
         case .stochasticDepth(let p): return "drop path \(formatFixed(p, digits: 3))"
         case .concat: return "concat"

@@ -60,13 +60,14 @@ final class ONNXNetworkTests: XCTestCase {
     }
 
     @discardableResult
-    private func check(_ stem: String, file: StaticString = #filePath, line: UInt = #line) throws -> ModelAnalysis {
+    private func check(_ stem: String, run: Bool = true, file: StaticString = #filePath, line: UInt = #line) throws -> ModelAnalysis {
         let (path, fixture) = try prepare(stem)
         let model = try ModelFile.load(path)
         let analysis = try model.analysis()
         XCTAssertEqual(analysis.input.dims, fixture.input, stem, file: file, line: line)
         XCTAssertEqual(analysis.totalParams, fixture.torchinfoFolded, "\(stem): parameters as torchinfo counts the folded network", file: file, line: line)
         XCTAssertEqual(fixture.params, fixture.torchinfoFolded)
+        guard run else { return analysis }
         let loaded = try ModelWeights.load(model, analysis: analysis)
         XCTAssertEqual(loaded.source, .file(path), file: file, line: line)
         let executor = try Executor(analysis: analysis, weights: loaded.weights)
@@ -108,4 +109,18 @@ final class ONNXNetworkTests: XCTestCase {
     func testSqueezeNet() throws { try check("squeezenet1_1-ts") }
     func testMNASNet() throws { try check("mnasnet0_5-ts") }
     func testRegNet() throws { try check("regnet_x_400mf-ts") }
+
+    /// Channels-last LayerNorm between transposes, Linear layers per position, GELU (as
+    /// `Div/Erf/Add/Mul/Mul` from TorchScript, as `Gelu` from torch.export) and layer scale;
+    /// torchinfo's own mult-adds (322.37M: it counts a Linear's parameters once, not per position).
+    /// The engine runs one of the two (each takes some 15 s in a debug build).
+    func testConvNeXtTinyFromBothExporters() throws {
+        for stem in ["convnext_tiny-ts", "convnext_tiny-dyn"] {
+            let analysis = try check(stem, run: stem.hasSuffix("-dyn"))
+            XCTAssertEqual(analysis.totalParams, 28_589_128, stem)
+            XCTAssertEqual(analysis.macs, 322_371_592, stem)
+            let kinds = Set(analysis.graph.layers.map(\.op.typeName))
+            XCTAssertTrue(kinds.isSuperset(of: ["LayerNorm", "GELU", "LayerScale", "Linear"]), "\(stem): \(kinds.sorted())")
+        }
+    }
 }

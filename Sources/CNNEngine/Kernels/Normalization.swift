@@ -48,3 +48,39 @@ public func localResponseNormForward(
         }
     }
 }
+
+/// Layer normalization over the channels at each pixel: `(x - mean) / sqrt(var + epsilon)` with
+/// the biased variance, as PyTorch's `LayerNorm` on a channels-last map computes it, then
+/// `* weight[c] + bias[c]`. Mean and variance are accumulated in double precision.
+///
+/// - Parameters:
+///   - output: `[C, pixels]`
+///   - input: `[C, pixels]`
+///   - weight: `[C]`
+///   - bias: `[C]`
+public func layerNormForward(
+    output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, channels: Int, pixels: Int, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>, epsilon: Float
+) {
+    guard channels > 0 else { return }
+    var mean = [Double](repeating: 0, count: pixels)
+    var squares = [Double](repeating: 0, count: pixels)
+    for c in 0..<channels {
+        let row = input + c * pixels
+        for p in 0..<pixels { mean[p] += Double(row[p]) }
+    }
+    for p in 0..<pixels { mean[p] /= Double(channels) }
+    for c in 0..<channels {
+        let row = input + c * pixels
+        for p in 0..<pixels {
+            let d = Double(row[p]) - mean[p]
+            squares[p] += d * d
+        }
+    }
+    let inverse = squares.map { Float(1 / ($0 / Double(channels) + Double(epsilon)).squareRoot()) }
+    let means = mean.map(Float.init)
+    for c in 0..<channels {
+        let (row, out, w, b) = (input + c * pixels, output + c * pixels, weight[c], bias[c])
+        for p in 0..<pixels { out[p] = (row[p] - means[p]) * inverse[p] * w + b }
+    }
+}

@@ -26,6 +26,14 @@ extension Lowering.Step {
                 mean: bn.mean.data, variance: bn.variance.data, epsilon: bn.epsilon)
         case .localResponseNorm(let l, let channels, let pixels):
             localResponseNormForward(output: output, input: inputs[0], channels: channels, pixels: pixels, parameters: l)
+        case .layerNorm(let weight, let bias, let epsilon, let channels, let pixels):
+            layerNormForward(
+                output: output, input: inputs[0], channels: channels, pixels: pixels, weight: weight.data, bias: bias.data, epsilon: epsilon)
+        case .channelScale(let weight, let channels, let pixels):
+            for c in 0..<channels {
+                let w = weight.data[c]
+                for p in 0..<pixels { output[c * pixels + p] = inputs[0][c * pixels + p] * w }
+            }
         case .activation(.softmax, let channels, let pixels):
             softmaxForward(output: output, input: inputs[0], channels: channels, pixels: pixels)
         case .activation(let kind, _, _):

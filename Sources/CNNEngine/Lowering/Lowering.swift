@@ -30,6 +30,9 @@ public struct Lowering {
         case dense(inFeatures: Int, outFeatures: Int, weight: Tensor, bias: Tensor?)
         case batchNorm(BatchNormParameters)
         case localResponseNorm(LocalResponseNorm, channels: Int, pixels: Int)
+        /// Over the channels at each pixel.
+        case layerNorm(weight: Tensor, bias: Tensor, epsilon: Float, channels: Int, pixels: Int)
+        case channelScale(weight: Tensor, channels: Int, pixels: Int)
         /// `channels` and `pixels` are the input's: softmax runs over channels at each pixel.
         case activation(Activation, channels: Int, pixels: Int)
         case pool(Pool2D.Kind, PoolGeometry)
@@ -78,6 +81,10 @@ public struct Lowering {
         case .conv2d(let c):
             let g = ConvGeometry(c, input: input, output: a.outputShape, padding: a.padding ?? .zero)
             return .conv(g, weight: tensor(.weight)!, bias: tensor(.bias))
+        case .dense(let d) where input.isSpatial:
+            // The same product at every position: a 1x1 convolution over the [out, in] weights.
+            let conv = Conv2D(filters: d.outFeatures, kernel: Size2(1), bias: d.bias)
+            return .conv(ConvGeometry(conv, input: input, output: a.outputShape, padding: .zero), weight: tensor(.weight)!, bias: tensor(.bias))
         case .dense(let d):
             return .dense(inFeatures: input.channels, outFeatures: d.outFeatures, weight: tensor(.weight)!, bias: tensor(.bias))
         case .batchNorm(let bn):
@@ -87,6 +94,10 @@ public struct Lowering {
                     epsilon: Float(bn.epsilon), momentum: Float(bn.momentum), channels: channels, pixels: pixels))
         case .localResponseNorm(let l):
             return .localResponseNorm(l, channels: channels, pixels: pixels)
+        case .layerNorm(let ln):
+            return .layerNorm(weight: tensor(.weight)!, bias: tensor(.bias)!, epsilon: Float(ln.epsilon), channels: channels, pixels: pixels)
+        case .channelScale:
+            return .channelScale(weight: tensor(.weight)!, channels: channels, pixels: pixels)
         case .activation(let kind):
             return .activation(kind, channels: channels, pixels: pixels)
         case .pool(let p):

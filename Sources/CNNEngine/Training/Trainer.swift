@@ -89,7 +89,7 @@ public final class Trainer {
                 state[step.layer].savedInverseStd = Tensor(shape: [bn.channels])
             case .dropout:
                 state[step.layer].mask = Tensor(shape: [batchSize, step.outputCount])
-            case .localResponseNorm, .multiply, .pad:
+            case .localResponseNorm, .multiply, .pad, .layerNorm, .channelScale:
                 throw .unsupported(layer: layers[step.layer].name, op: layers[step.layer].op.typeName)
             default:
                 break
@@ -275,7 +275,7 @@ public final class Trainer {
                 let g = layerGradients[input].data
                 for i in 0..<(n * outCount) { g[i] += gradOut[i] }
             }
-        case .localResponseNorm, .multiply, .pad:
+        case .localResponseNorm, .multiply, .pad, .layerNorm, .channelScale:
             preconditionFailure("the trainer refuses graphs with layers it has no backward pass for")
         }
     }
