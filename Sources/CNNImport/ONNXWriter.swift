@@ -104,10 +104,22 @@ private struct Writer {
             attributes.append(contentsOf: padding(c.padding))
             add("Conv", layer.name, inputs, [out], attributes)
         case .dense(let d) where input.isSpatial:
-            // At each position: a 1x1 convolution.
-            var inputs = [x[0], try weight(.weight, shape: [d.outFeatures, input.channels, 1, 1])]
-            if d.bias { inputs.append(try weight(.bias)) }
-            add("Conv", layer.name, inputs, [out], [ints("kernel_shape", [1, 1])])
+            // At each position, as PyTorch writes a Linear on a channels-last map: transpose,
+            // x @ W^T (+ b), transpose back; read again, it is this layer.
+            let name = ParameterTensor.name(.weight, in: layer)
+            guard let w = weights[name] else { throw ImportError(file: layer.name, "has no weight to write") }
+            let (rows, columns) = (d.outFeatures, input.channels)
+            var transposed = [Float](repeating: 0, count: rows * columns)
+            for r in 0..<rows { for c in 0..<columns { transposed[c * rows + r] = w.values[r * columns + c] } }
+            let matrix = constant(name + ".T", [columns, rows], transposed)
+            add("Transpose", layer.name + "/to_nhwc", x, [layer.name + "/nhwc"], [ints("perm", [0, 2, 3, 1])])
+            add("MatMul", layer.name + "/matmul", [layer.name + "/nhwc", matrix], [layer.name + "/product"])
+            var last = layer.name + "/product"
+            if d.bias {
+                add("Add", layer.name + "/bias", [last, try weight(.bias)], [layer.name + "/biased"])
+                last = layer.name + "/biased"
+            }
+            add("Transpose", layer.name, [last], [out], [ints("perm", [0, 3, 1, 2])])
         case .dense(let d):
             var inputs = [x[0], try weight(.weight)]
             if d.bias { inputs.append(try weight(.bias)) }

@@ -40,4 +40,51 @@ final class ONNXExportTests: XCTestCase {
     func testMobileNetV2sDepthwiseConvolutionsAndReLU6() throws { try roundTrip("mobilenet_v2") }
     func testEfficientNetB0sSiLUAndSqueezeExcitation() throws { try roundTrip("efficientnet_b0") }
     func testNASNetsPaddingAndCropping() throws { try roundTrip("nasnet_mobile") }
+
+    /// A ConvNeXt block written by hand: its channels-last LayerNorm, per-position Linear layers
+    /// (written as Transpose, MatMul, Add, Transpose) and layer scale read back as the same layers,
+    /// with the same outputs.
+    func testConvNeXtBlockFromAModelFile() throws {
+        let text = """
+            input 3x16x16
+            stem: conv filters=8 kernel=4 stride=4
+            norm: layernorm eps=0.000001
+            dw: conv filters=8 kernel=7 padding=3 groups=8
+            ln: layernorm eps=0.000001
+            fc1: dense units=32 per_position=true
+            act: gelu
+            fc2: dense units=8 per_position=true
+            gamma: scale
+            sum: add < gamma, norm
+            pool: globalavgpool
+            head_norm: layernorm
+            head: dense units=10
+            """
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-export-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("block.cnn").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let model = try ModelFile.load(path)
+        let analysis = try model.analysis()
+        // 4*4*3*8+8 + 2*8 + 7*7*8+8 + 2*8 + 8*32+32 + 32*8+8 + 8 + 2*8 + 8*10+10
+        XCTAssertEqual(analysis.trainableParams, 392 + 16 + 400 + 16 + 288 + 264 + 8 + 16 + 90)
+        let (data, _) = try ModelFile.onnx(model, analysis: analysis, assets: assets)
+        let back = ZooModel(imported: try ONNXImport.network(try ONNXFile.decode(data, folder: nil), file: "block.onnx"), file: "block.onnx")
+        let backAnalysis = try back.analysis()
+        // The flat global pooling comes back as ONNX spells it, a pooling and a flatten.
+        XCTAssertEqual(backAnalysis.graph.layers.map(\.op.typeName).filter { $0 != "Flatten" }, analysis.graph.layers.map(\.op.typeName))
+        XCTAssertEqual(backAnalysis.trainableParams, analysis.trainableParams)
+        XCTAssertEqual(backAnalysis.macs, analysis.macs)
+        let input = Tensor(shape: [1, 3, 16, 16], values: (0..<768).map { Float(sin(0.1 * Double($0))) })
+        func output(_ m: ZooModel, _ a: ModelAnalysis) throws -> [Float] {
+            let executor = try Executor(analysis: a, weights: try ModelWeights.load(m, analysis: a, assets: assets).weights)
+            try executor.setInput(input)
+            executor.run()
+            return executor.output(a.graph.layers.count - 1).values
+        }
+        let expected = try output(model, analysis)
+        XCTAssertEqual(expected.count, 10)
+        assertMatches(expected, try output(back, backAnalysis), relative: 0, absolute: 1e-5 * (expected.map(abs).max() ?? 1))
+    }
 }
