@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ONNX import speed: a large exported network (torchvision's resnet50, 102 MB of weights; vgg16,
+# ONNX import speed: large exported networks (torchvision's resnet50, 102 MB of weights; convnext_tiny, 114 MB; vgg16,
 # 553 MB) from launch to the browser's first frame, and to `summary`'s last line, in a release
 # build. The files are exported with the reference virtualenv (Scripts/setup-reference-env.sh)
 # into a temporary folder, by both of torch.onnx's exporters.
@@ -12,7 +12,7 @@ trap 'rm -rf "$folder"' EXIT
 "$python" - "$folder" <<'PY' >/dev/null 2>&1
 import sys, warnings, torch, torchvision
 warnings.filterwarnings("ignore")
-for name in ["resnet50", "vgg16"]:
+for name in ["resnet50", "convnext_tiny", "vgg16"]:
     m = getattr(torchvision.models, name)().eval()
     x = torch.randn(1, 3, 224, 224)
     torch.onnx.export(m, (x,), f"{sys.argv[1]}/{name}-torchscript.onnx", dynamo=False, opset_version=17)

@@ -300,12 +300,13 @@ extension ONNXImporter {
         guard channelsLast || !shapes[x].isSpatial else {
             return fail("a product over the width of a \(shapes[x]) map (only over channels, after a transpose to channels last)")
         }
-        addDense(x, weight: weight, bias: nil)
+        addDense(x, weight: weight, bias: nil, perPosition: shapes[x].isSpatial)
     }
 
-    private mutating func addDense(_ x: Int, weight: ConstantValue, bias: ConstantValue?) {
+    /// `perPosition`: a product over the channels of a channels-last view (MatMul only).
+    private mutating func addDense(_ x: Int, weight: ConstantValue, bias: ConstantValue?, perPosition: Bool = false) {
         guard weight.dims.allSatisfy({ $0 >= 1 }) else { return fail("an empty weight matrix \(weight.dims)") }
-        let dense = Dense(outFeatures: weight.dims[0], inFeatures: weight.dims[1], bias: bias != nil, perPosition: shapes[x].isSpatial)
+        let dense = Dense(outFeatures: weight.dims[0], inFeatures: weight.dims[1], bias: bias != nil, perPosition: perPosition)
         var parameters: [Parameter] = [(.weight, Self.tensor(weight))]
         if let bias { parameters.append((.bias, ImportedTensor(shape: [bias.count], values: bias.floatValues))) }
         if let id = addLayer(.dense(dense), [x], parameters), bias == nil { biasless.insert(id) }

@@ -13,6 +13,10 @@ final class ONNXImportTests: XCTestCase {
         return ONNXTensor(name: name, dataType: .float, dims: dims, floats: (0..<count).map { start + Float($0) / 100 }, integers: [])
     }
 
+    private func scalar(_ name: String, _ value: Float) -> ONNXTensor {
+        ONNXTensor(name: name, dataType: .float, dims: [], floats: [value], integers: [])
+    }
+
     private func ints(_ name: String, _ values: [Int]) -> ONNXTensor {
         ONNXTensor(name: name, dataType: .int64, dims: [values.count], floats: [], integers: values)
     }
@@ -137,35 +141,65 @@ final class ONNXImportTests: XCTestCase {
         let net = model(
             [
                 node("/norm/LayerNormalization", "LayerNormalization", ["x", "g"], ["a"]),
-                node("/act/Erf", "Erf", ["x"], ["b"]),
-                node("/act2/Erf", "Erf", ["x"], ["c"]),
+                node("/up/Resize", "Resize", ["x"], ["b"]),
+                node("/up2/Resize", "Resize", ["x"], ["c"]),
                 node("/after/Relu", "Relu", ["a"], ["y"]),
             ], initializers: [tensor("g", [8])], output: "y")
         XCTAssertThrowsError(try ONNXImport.network(net, file: "vit.onnx")) { error in
             XCTAssertEqual(
                 "\(error)",
-                "vit.onnx: cannot read 3 nodes: LayerNormalization (not an op cnn-tui reads; node /norm/LayerNormalization); "
-                    + "Erf (not an op cnn-tui reads; node /act/Erf, 2 in all)")
+                "vit.onnx: cannot read 3 nodes: LayerNormalization (a layer norm over axis -1 of a 3x8x8 tensor (only over the "
+                    + "channels of each position); node /norm/LayerNormalization); Resize (not an op cnn-tui reads; node /up/Resize, 2 in all)")
         }
     }
 
-    /// ConvNeXt's first block: the Transpose cannot be read, and the LayerNormalization and Gelu
-    /// after it are named too (not just the first problem).
+    /// A transpose other than to channels last and back cannot be read; the ops after it that
+    /// cnn-tui never reads are named too (not just the first problem), the readable ones skipped.
     func testOpsAfterAnUnreadableNodeAreStillNamed() {
         let net = model(
             [
-                node("/t/Transpose", "Transpose", ["x"], ["a"], ["perm": .ints([0, 2, 3, 1])]),
+                node("/t/Transpose", "Transpose", ["x"], ["a"], ["perm": .ints([0, 2, 1, 3])]),
                 node("/n/LayerNormalization", "LayerNormalization", ["a", "g"], ["b"]),
                 node("/r/Relu", "Relu", ["b"], ["c"]),
-                node("/g/Erf", "Erf", ["c"], ["y"]),
+                node("/g/Resize", "Resize", ["c"], ["y"]),
             ], initializers: [tensor("g", [3])], output: "y")
-        XCTAssertThrowsError(try ONNXImport.network(net, file: "convnext.onnx")) { error in
+        XCTAssertThrowsError(try ONNXImport.network(net, file: "swin.onnx")) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.hasPrefix("convnext.onnx: cannot read 3 nodes: Transpose (computed on a layer's output"), text)
-            XCTAssertTrue(text.contains("LayerNormalization (not an op cnn-tui reads; node /n/LayerNormalization)"), text)
-            XCTAssertTrue(text.contains("Erf (not an op cnn-tui reads; node /g/Erf)"), text)
-            XCTAssertFalse(text.contains("Relu"), "a readable op after an unreadable one is skipped, not reported")
+            XCTAssertTrue(text.hasPrefix("swin.onnx: cannot read 2 nodes: Transpose (a transpose by [0, 2, 1, 3] of a 3x8x8 map"), text)
+            XCTAssertTrue(text.contains("Resize (not an op cnn-tui reads; node /g/Resize)"), text)
+            XCTAssertFalse(text.contains("Relu") || text.contains("LayerNormalization"), "a readable op after an unreadable one is skipped")
         }
+    }
+
+    /// ConvNeXt's channels-last block: transpose, LayerNorm over channels, Linear (MatMul + Add),
+    /// GELU as TorchScript spells it, transpose back, layer scale.
+    func testAChannelsLastBlockIsReadOnTheMap() throws {
+        let net = model(
+            [
+                node("/t/Transpose", "Transpose", ["x"], ["a"], ["perm": .ints([0, 2, 3, 1])]),
+                node("/n/LayerNormalization", "LayerNormalization", ["a", "g", "b"], ["n"], ["epsilon": .float(1e-6)]),
+                node("/fc/MatMul", "MatMul", ["n", "w"], ["m"]),
+                node("/fc/Add", "Add", ["fb", "m"], ["f"]),
+                node("/act/Div", "Div", ["f", "s2"], ["d"]),
+                node("/act/Erf", "Erf", ["d"], ["e"]),
+                node("/act/Add", "Add", ["e", "one"], ["e1"]),
+                node("/act/Mul", "Mul", ["f", "e1"], ["p"]),
+                node("/act/Mul_1", "Mul", ["p", "half"], ["q"]),
+                node("/back/Transpose", "Transpose", ["q"], ["r"], ["perm": .ints([0, 3, 1, 2])]),
+                node("/Mul", "Mul", ["ls", "r"], ["y"]),
+            ],
+            initializers: [
+                tensor("g", [3]), tensor("b", [3]), tensor("w", [3, 5]), tensor("fb", [5]), tensor("ls", [5, 1, 1]),
+                scalar("s2", Float(2.0.squareRoot())), scalar("one", 1), scalar("half", 0.5),
+            ], output: "y")
+        let graph = try ONNXImport.network(net, file: "convnext.onnx").graph
+        XCTAssertEqual(
+            graph.layers.map(\.op),
+            [
+                .input, .layerNorm(LayerNorm(epsilon: Double(Float(1e-6)))),
+                .dense(Dense(outFeatures: 5, inFeatures: 3, bias: true, perPosition: true)), .activation(.gelu), .channelScale,
+            ])
+        XCTAssertEqual(try ModelAnalysis(graph: graph, input: TensorShape(channels: 3, height: 8, width: 8)).layers.last?.outputShape.dims, [5, 8, 8])
     }
 
     /// DenseNet's first dense layer concatenates a list of one tensor.
