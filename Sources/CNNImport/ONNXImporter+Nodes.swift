@@ -369,7 +369,9 @@ extension ONNXImporter {
     /// A reshape is read when it flattens (`[N, -1]`) or changes nothing.
     private mutating func readReshape() {
         guard let x = layerInput(0) else { return }
-        guard let target = constantInput(1) else { return fail("its target shape is computed from the data") }
+        // Before opset 5 the target shape is an attribute.
+        guard let targetDims = constantInput(1)?.intValues ?? ints("shape") else { return fail("its target shape is computed from the data") }
+        let target = ConstantValue(dims: [targetDims.count], ints: targetDims)
         let dims = [1] + shapes[x].dims
         if target.intValues == [-1] || target.intValues == [checkedProduct(dims) ?? 0] {
             if let output = node.outputs.first { values[output] = .raveled(x) }
