@@ -15,6 +15,15 @@ import XCTest
 final class ONNXExportTests: XCTestCase {
     private let assets = SampleFiles(root: Repository.assets.path)
 
+    /// The model's output for `sin(0.1 i)` with the weights it loads.
+    private func output(_ model: ZooModel, _ analysis: ModelAnalysis) throws -> [Float] {
+        let input = Tensor(shape: [1] + analysis.input.dims, values: (0..<(analysis.input.elementCount ?? 0)).map { Float(sin(0.1 * Double($0))) })
+        let executor = try Executor(analysis: analysis, weights: try ModelWeights.load(model, analysis: analysis, assets: assets).weights)
+        try executor.setInput(input)
+        executor.run()
+        return executor.output(analysis.graph.layers.count - 1).values
+    }
+
     private func roundTrip(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let model = try XCTUnwrap(Zoo.model(named: name))
         let analysis = try model.analysis()
@@ -24,13 +33,6 @@ final class ONNXExportTests: XCTestCase {
         XCTAssertEqual(backAnalysis.trainableParams, analysis.trainableParams, name, file: file, line: line)
         XCTAssertEqual(backAnalysis.macs, analysis.macs, name, file: file, line: line)
         XCTAssertEqual(backAnalysis.layers.last?.receptiveField, analysis.layers.last?.receptiveField, name, file: file, line: line)
-        let input = Tensor(shape: [1] + analysis.input.dims, values: (0..<(analysis.input.elementCount ?? 0)).map { Float(sin(0.1 * Double($0))) })
-        func output(_ m: ZooModel, _ a: ModelAnalysis) throws -> [Float] {
-            let executor = try Executor(analysis: a, weights: try ModelWeights.load(m, analysis: a, assets: assets).weights)
-            try executor.setInput(input)
-            executor.run()
-            return executor.output(a.graph.layers.count - 1).values
-        }
         let expected = try output(model, analysis)
         assertMatches(expected, try output(back, backAnalysis), relative: 0, absolute: 1e-5 * (expected.map(abs).max() ?? 1), name, file: file, line: line)
     }
@@ -76,13 +78,6 @@ final class ONNXExportTests: XCTestCase {
         XCTAssertEqual(backAnalysis.graph.layers.map(\.op.typeName).filter { $0 != "Flatten" }, analysis.graph.layers.map(\.op.typeName))
         XCTAssertEqual(backAnalysis.trainableParams, analysis.trainableParams)
         XCTAssertEqual(backAnalysis.macs, analysis.macs)
-        let input = Tensor(shape: [1, 3, 16, 16], values: (0..<768).map { Float(sin(0.1 * Double($0))) })
-        func output(_ m: ZooModel, _ a: ModelAnalysis) throws -> [Float] {
-            let executor = try Executor(analysis: a, weights: try ModelWeights.load(m, analysis: a, assets: assets).weights)
-            try executor.setInput(input)
-            executor.run()
-            return executor.output(a.graph.layers.count - 1).values
-        }
         let expected = try output(model, analysis)
         XCTAssertEqual(expected.count, 10)
         assertMatches(expected, try output(back, backAnalysis), relative: 0, absolute: 1e-5 * (expected.map(abs).max() ?? 1))
