@@ -123,6 +123,10 @@ public final class GraphBuilder {
         add(.globalAvgPool(keepDims: keepDims), local, inputs: [x])
     }
 
+    public func globalMaxPool(_ x: Int, _ local: String, keepDims: Bool = false) -> Int {
+        add(.globalMaxPool(keepDims: keepDims), local, inputs: [x])
+    }
+
     public func adaptiveAvgPool(_ x: Int, _ local: String, _ size: Size2) -> Int {
         add(.adaptiveAvgPool(size), local, inputs: [x])
     }

@@ -112,7 +112,7 @@ public struct ModelAnalysis: Sendable {
         if op.isMerge { return .merge(fields) }
         let field = fields[0]
         switch op {
-        case .globalAvgPool:
+        case .globalAvgPool, .globalMaxPool:
             return field.global()
         case .adaptiveAvgPool(let out) where out == 1:
             return field.global()

@@ -31,9 +31,10 @@ extension Op {
         case .conv2d:
             guard let m = checkedProduct([trainable, output.height, output.width]) else { return nil }
             macs = m
-        case .channelScale:
+        case .channelScale, .channelShift:
             // torchinfo counts the products of parameters named weight or bias only: ConvNeXt's
-            // layer_scale belongs to its block and adds none.
+            // layer_scale belongs to its block and adds none, and a file's per-channel constants
+            // belong to no module.
             macs = 0
         default:
             macs = trainable

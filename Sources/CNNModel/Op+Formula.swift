@@ -27,6 +27,9 @@ extension Op {
         case .channelScale:
             guard let c = shape(.weight)?[0] else { return nil }
             return "one weight per channel = \(c.grouped)"
+        case .channelShift:
+            guard let c = shape(.bias)?[0] else { return nil }
+            return "one value per channel = \(c.grouped)"
         default:
             return nil
         }
@@ -44,7 +47,7 @@ extension Op {
             return "2*C trainable (gamma, beta) + 2*C non-trainable (running mean, var)"
         case .layerNorm:
             return "2*C (weight, bias)"
-        case .channelScale:
+        case .channelScale, .channelShift:
             return "C"
         default:
             return nil

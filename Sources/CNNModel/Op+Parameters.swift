@@ -61,6 +61,8 @@ extension Op {
             return [ParameterTensor(role: .weight, shape: [input.channels]), ParameterTensor(role: .bias, shape: [input.channels])]
         case .channelScale:
             return [ParameterTensor(role: .weight, shape: [input.channels])]
+        case .channelShift:
+            return [ParameterTensor(role: .bias, shape: [input.channels])]
         default:
             return []
         }

@@ -35,7 +35,7 @@ extension Op {
             let h = try windowCount(x.height, pad.top + pad.bottom, p.kernel.h, p.stride.h, ceil: p.ceilMode, padStart: pad.top, what: "pooling window", x: x)
             let w = try windowCount(x.width, pad.left + pad.right, p.kernel.w, p.stride.w, ceil: p.ceilMode, padStart: pad.left, what: "pooling window", x: x)
             return (TensorShape(channels: x.channels, height: h, width: w), pad)
-        case .globalAvgPool(let keepDims):
+        case .globalAvgPool(let keepDims), .globalMaxPool(let keepDims):
             let x = try spatialInput(inputs, "global pooling")
             return (keepDims ? TensorShape(channels: x.channels, height: 1, width: 1) : TensorShape(features: x.channels), nil)
         case .adaptiveAvgPool(let size):
@@ -56,8 +56,23 @@ extension Op {
             }
             if x.isSpatial { return (TensorShape(channels: d.outFeatures, height: x.height, width: x.width), nil) }
             return (TensorShape(features: d.outFeatures), nil)
-        case .batchNorm, .localResponseNorm, .layerNorm, .channelScale, .activation, .dropout, .stochasticDepth, .identity:
+        case .batchNorm, .localResponseNorm, .layerNorm, .channelScale, .channelShift, .affine, .activation, .dropout, .stochasticDepth,
+            .identity:
             return (try single(inputs), nil)
+        case .channelSlice(let start, let end):
+            let x = try single(inputs)
+            guard start >= 0, start < end, end <= x.channels else {
+                throw ShapeReason("channels \(start)..<\(end) are not inside the \(x.channels) channels of \(x)")
+            }
+            var dims = x.dims
+            dims[0] = end - start
+            return (TensorShape(dims), nil)
+        case .channelShuffle(let groups):
+            let x = try single(inputs)
+            guard groups >= 1, x.channels % groups == 0 else {
+                throw ShapeReason("\(x.channels) channels do not split into \(groups) equal groups")
+            }
+            return (x, nil)
         case .concat:
             return (try concatShape(inputs), nil)
         case .add:
@@ -68,6 +83,10 @@ extension Op {
             return (inputs[0], nil)
         case .multiply:
             return (try broadcastShape(inputs), nil)
+        case .subtract:
+            guard inputs.count == 2 else { throw ShapeReason("a subtraction needs two inputs, got \(inputs.count)") }
+            guard inputs[0] == inputs[1] else { throw ShapeReason("cannot subtract \(inputs[1]) from \(inputs[0])") }
+            return (inputs[0], nil)
         case .zeroPad(let p):
             let x = try spatialInput(inputs, "padding")
             return (TensorShape(channels: x.channels, height: x.height + p.top + p.bottom, width: x.width + p.left + p.right), p)

@@ -9,13 +9,21 @@ public enum Op: Hashable, Sendable {
     /// Layer normalization over the channels at each position (ConvNeXt's `LayerNorm` on a
     /// channels-last map, over the features of a flat vector), with a per-channel weight and bias.
     case layerNorm(LayerNorm)
-    /// Each channel times a weight of its own (ConvNeXt's layer scale).
+    /// Each channel times a weight of its own (ConvNeXt's layer scale; a division by a constant
+    /// per channel, as an input normalization's `/ std`).
     case channelScale
+    /// Each channel plus a value of its own (an input normalization's `- mean`, read from a file).
+    case channelShift
+    /// `x * scale + shift` with two fixed numbers (`(x - 0.5) / 0.25`): no parameters.
+    case affine(scale: Double, shift: Double)
     case activation(Activation)
     case pool(Pool2D)
     /// Average over the whole map: `C x 1 x 1` with `keepDims` (PyTorch `AdaptiveAvgPool2d(1)`),
     /// a flat `C` without (Keras `GlobalAveragePooling2D`).
     case globalAvgPool(keepDims: Bool)
+    /// The largest value of each channel over the whole map (Keras `GlobalMaxPooling2D`, ONNX
+    /// `GlobalMaxPool`), shaped like `globalAvgPool`.
+    case globalMaxPool(keepDims: Bool)
     /// PyTorch's `AdaptiveAvgPool2d(output)`.
     case adaptiveAvgPool(Size2)
     case flatten
@@ -30,6 +38,13 @@ public enum Op: Hashable, Sendable {
     case add
     /// Element-wise product with broadcasting over size-1 axes (squeeze-and-excitation scaling).
     case multiply
+    /// The first input minus the second, of the same shape.
+    case subtract
+    /// Channels `start..<end` of the input (ShuffleNet's `chunk`, an ONNX `Split` along channels).
+    case channelSlice(start: Int, end: Int)
+    /// ShuffleNet's channel shuffle: the channels seen as `groups` rows, read column by column
+    /// (channel `i * (C / groups) + j` goes to `j * groups + i`).
+    case channelShuffle(groups: Int)
     case zeroPad(Pad4)
     /// Removes rows and columns from the sides (Keras `Cropping2D`).
     case crop(Pad4)
@@ -44,9 +59,12 @@ public enum Op: Hashable, Sendable {
         case .localResponseNorm: return "LocalResponseNorm"
         case .layerNorm: return "LayerNorm"
         case .channelScale: return "LayerScale"
+        case .channelShift: return "Shift"
+        case .affine: return "Affine"
         case .activation(let a): return a.typeName
         case .pool(let p): return p.kind == .max ? "MaxPool2d" : "AvgPool2d"
         case .globalAvgPool: return "GlobalAvgPool2d"
+        case .globalMaxPool: return "GlobalMaxPool2d"
         case .adaptiveAvgPool: return "AdaptiveAvgPool2d"
         case .flatten: return "Flatten"
         case .dense: return "Linear"
@@ -55,6 +73,9 @@ public enum Op: Hashable, Sendable {
         case .concat: return "Concat"
         case .add: return "Add"
         case .multiply: return "Mul"
+        case .subtract: return "Sub"
+        case .channelSlice: return "ChannelSlice"
+        case .channelShuffle: return "ChannelShuffle"
         case .zeroPad: return "ZeroPad2d"
         case .crop: return "Cropping2d"
         case .identity: return "Identity"
@@ -82,6 +103,12 @@ public enum Op: Hashable, Sendable {
         case .localResponseNorm(let l): return "lrn \(l.size)"
         case .layerNorm: return "layernorm"
         case .channelScale: return "scale"
+        case .channelShift: return "shift"
+        case .affine(let scale, let shift):
+            var text = "affine"
+            if scale != 1 { text += " ×\(scale)" }
+            if shift != 0 { text += shift < 0 ? " −\(-shift)" : " +\(shift)" }
+            return text
         case .activation(let a): return a.shortName
         case .pool(let p):
             var text = (p.kind == .max ? "maxpool " : "avgpool ") + "\(p.kernel)"
@@ -95,6 +122,7 @@ public enum Op: Hashable, Sendable {
             if p.ceilMode { text += " ceil" }
             return text
         case .globalAvgPool: return "global avgpool"
+        case .globalMaxPool: return "global maxpool"
         case .adaptiveAvgPool(let s): return "adaptive avgpool \(s.h)x\(s.w)"
         case .flatten: return "flatten"
         case .dense(let d): return "dense \(d.outFeatures)" + (d.perPosition ? " per position" : "")
@@ -103,6 +131,9 @@ public enum Op: Hashable, Sendable {
         case .concat: return "concat"
         case .add: return "add"
         case .multiply: return "multiply"
+        case .subtract: return "subtract"
+        case .channelSlice(let start, let end): return "channels \(start)..<\(end)"
+        case .channelShuffle(let groups): return "shuffle \(groups) groups"
         case .zeroPad(let p): return "zeropad \(p)"
         case .crop(let p): return "crop \(p)"
         case .identity: return "identity"
@@ -120,7 +151,7 @@ public enum Op: Hashable, Sendable {
     /// Ops that join several inputs.
     public var isMerge: Bool {
         switch self {
-        case .concat, .add, .multiply: return true
+        case .concat, .add, .multiply, .subtract: return true
         default: return false
         }
     }

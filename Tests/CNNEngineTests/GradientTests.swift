@@ -102,11 +102,31 @@ final class GradientTests: XCTestCase {
     }
 
     func testActivations() throws {
-        for kind in Activation.allCases where kind != .softmax {
+        for kind in Activation.examples where kind != .softmax {
             // Scaled up so that ReLU6 and the hard functions see both their flat and sloped parts.
             try checkGradients(TensorShape(channels: 2, height: 3, width: 3), seed: 5) { b, x in
-                b.activation(b.conv(x, "scale", filters: 3, kernel: 1), kind.rawValue, kind)
+                b.activation(b.conv(x, "scale", filters: 3, kernel: 1), "act", kind)
             }
+        }
+    }
+
+    /// ShuffleNet's channel bookkeeping and the arithmetic a file brings in: slices, a shuffle,
+    /// a difference of two layers, `x * 0.5 - 1`.
+    func testSliceShuffleSubtractAndAffine() throws {
+        try checkGradients(TensorShape(channels: 4, height: 3, width: 3), seed: 9) { b, x in
+            let y = b.conv(x, "conv", filters: 6, kernel: 1)
+            let left = b.add(.channelSlice(start: 0, end: 3), "left", inputs: [y], module: false)
+            let right = b.add(.channelSlice(start: 3, end: 6), "right", inputs: [y], module: false)
+            let diff = b.add(.subtract, "diff", inputs: [b.conv(left, "branch", filters: 3, kernel: 1), right], module: false)
+            let cat = b.concat([diff, right])
+            let shuffled = b.add(.channelShuffle(groups: 2), "shuffle", inputs: [cat], module: false)
+            return b.add(.affine(scale: 0.5, shift: -1), "affine", inputs: [shuffled], module: false)
+        }
+    }
+
+    func testGlobalMaxPool() throws {
+        try checkGradients(TensorShape(channels: 3, height: 4, width: 4), seed: 4) { b, x in
+            b.globalMaxPool(b.conv(x, "conv", filters: 4, kernel: 3), "pool")
         }
     }
 

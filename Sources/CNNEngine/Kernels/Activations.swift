@@ -31,6 +31,9 @@ public func activationForward(
     case .gelu:
         // Φ(x) as erfc(-x/√2)/2, not (1 + erf(x/√2))/2: no cancellation for negative x.
         for i in 0..<count { output[i] = 0.5 * input[i] * erfcf(-input[i] * 0.70710678) }
+    case .leakyRelu(let slope):
+        let a = Float(slope)
+        for i in 0..<count { output[i] = input[i] > 0 ? input[i] : a * input[i] }
     case .softmax:
         preconditionFailure("softmax normalizes across channels: use softmaxForward")
     }

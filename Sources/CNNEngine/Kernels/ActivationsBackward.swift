@@ -46,6 +46,10 @@ public func activationBackward(
             let pdf = expf(-0.5 * x * x) * 0.39894228
             gradInput[i] += gradOutput[i] * (cdf + x * pdf)
         }
+    case .leakyRelu(let slope):
+        // PyTorch takes the slope at 0 itself (`x > 0 ? 1 : slope`).
+        let a = Float(slope)
+        for i in 0..<count { gradInput[i] += input[i] > 0 ? gradOutput[i] : a * gradOutput[i] }
     case .softmax:
         preconditionFailure("softmax normalizes across channels: use softmaxBackward")
     }

@@ -109,3 +109,34 @@ public func padForward(
         }
     }
 }
+
+/// ShuffleNet's channel shuffle: the channels as a `[groups, C / groups]` matrix, transposed.
+///
+/// - Parameters:
+///   - output: `[C, pixels]`
+///   - input: `[C, pixels]`
+public func channelShuffleForward(output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, groups: Int, channels: Int, pixels: Int) {
+    let perGroup = channels / groups
+    for i in 0..<groups {
+        for j in 0..<perGroup {
+            (output + (j * groups + i) * pixels).update(from: input + (i * perGroup + j) * pixels, count: pixels)
+        }
+    }
+}
+
+/// The backward of `channelShuffleForward`: each output channel's gradient back to the channel it came from.
+///
+/// - Parameters:
+///   - gradInput: `[C, pixels]`, accumulated
+///   - gradOutput: `[C, pixels]`
+public func channelShuffleBackward(
+    gradInput: UnsafeMutablePointer<Float>, gradOutput: UnsafePointer<Float>, groups: Int, channels: Int, pixels: Int
+) {
+    let perGroup = channels / groups
+    for i in 0..<groups {
+        for j in 0..<perGroup {
+            let from = gradOutput + (j * groups + i) * pixels, to = gradInput + (i * perGroup + j) * pixels
+            for p in 0..<pixels { to[p] += from[p] }
+        }
+    }
+}

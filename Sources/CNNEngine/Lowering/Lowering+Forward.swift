@@ -34,6 +34,13 @@ extension Lowering.Step {
                 let w = weight.data[c]
                 for p in 0..<pixels { output[c * pixels + p] = inputs[0][c * pixels + p] * w }
             }
+        case .channelShift(let bias, let channels, let pixels):
+            for c in 0..<channels {
+                let b = bias.data[c]
+                for p in 0..<pixels { output[c * pixels + p] = inputs[0][c * pixels + p] + b }
+            }
+        case .affine(let scale, let shift):
+            for i in 0..<outputCount { output[i] = inputs[0][i] * scale + shift }
         case .activation(.softmax, let channels, let pixels):
             softmaxForward(output: output, input: inputs[0], channels: channels, pixels: pixels)
         case .activation(let kind, _, _):
@@ -52,6 +59,12 @@ extension Lowering.Step {
             addForward(output: output, inputs: inputs, count: outputCount)
         case .multiply(let aShape, let bShape):
             multiplyForward(output: output, a: inputs[0], aShape: aShape, b: inputs[1], bShape: bShape)
+        case .subtract:
+            for i in 0..<outputCount { output[i] = inputs[0][i] - inputs[1][i] }
+        case .channelSlice(let offset):
+            output.update(from: inputs[0] + offset, count: outputCount)
+        case .channelShuffle(let groups, let channels, let pixels):
+            channelShuffleForward(output: output, input: inputs[0], groups: groups, channels: channels, pixels: pixels)
         case .pad(let p, let crop, let channels, let height, let width):
             padForward(output: output, input: inputs[0], channels: channels, height: height, width: width, padding: p, crop: crop)
         }

@@ -33,6 +33,8 @@ public struct Lowering {
         /// Over the channels at each pixel.
         case layerNorm(weight: Tensor, bias: Tensor, epsilon: Float, channels: Int, pixels: Int)
         case channelScale(weight: Tensor, channels: Int, pixels: Int)
+        case channelShift(bias: Tensor, channels: Int, pixels: Int)
+        case affine(scale: Float, shift: Float)
         /// `channels` and `pixels` are the input's: softmax runs over channels at each pixel.
         case activation(Activation, channels: Int, pixels: Int)
         case pool(Pool2D.Kind, PoolGeometry)
@@ -46,6 +48,10 @@ public struct Lowering {
         case concat
         case add
         case multiply(aShape: [Int], bShape: [Int])
+        case subtract
+        /// One sample's output is the input's floats from `offset` on.
+        case channelSlice(offset: Int)
+        case channelShuffle(groups: Int, channels: Int, pixels: Int)
         /// Zero padding, or cropping (`crop`) of `[channels, height, width]` inputs.
         case pad(Pad4, crop: Bool, channels: Int, height: Int, width: Int)
     }
@@ -98,12 +104,21 @@ public struct Lowering {
             return .layerNorm(weight: tensor(.weight)!, bias: tensor(.bias)!, epsilon: Float(ln.epsilon), channels: channels, pixels: pixels)
         case .channelScale:
             return .channelScale(weight: tensor(.weight)!, channels: channels, pixels: pixels)
+        case .channelShift:
+            return .channelShift(bias: tensor(.bias)!, channels: channels, pixels: pixels)
+        case .affine(let scale, let shift):
+            return .affine(scale: Float(scale), shift: Float(shift))
         case .activation(let kind):
             return .activation(kind, channels: channels, pixels: pixels)
         case .pool(let p):
             return .pool(p.kind, PoolGeometry(p, input: input, output: a.outputShape, padding: a.padding ?? .zero))
         case .globalAvgPool:
             return .adaptiveAvgPool(channels: channels, input: input.spatial, output: Size2(1, 1))
+        case .globalMaxPool:
+            // A max pool whose one window is the whole map; its output is C floats either way.
+            let pool = Pool2D(.max, kernel: input.spatial, stride: input.spatial)
+            let output = TensorShape(channels: channels, height: 1, width: 1)
+            return .pool(.max, PoolGeometry(pool, input: input, output: output, padding: .zero))
         case .adaptiveAvgPool(let size):
             return .adaptiveAvgPool(channels: channels, input: input.spatial, output: size)
         case .flatten:
@@ -118,6 +133,12 @@ public struct Lowering {
             return .add
         case .multiply:
             return .multiply(aShape: a.inputShapes[0].dims, bShape: a.inputShapes[1].dims)
+        case .subtract:
+            return .subtract
+        case .channelSlice(let start, _):
+            return .channelSlice(offset: start * (input.elementCount ?? 0) / max(1, input.channels))
+        case .channelShuffle(let groups):
+            return .channelShuffle(groups: groups, channels: channels, pixels: pixels)
         case .zeroPad(let p):
             return .pad(p, crop: false, channels: channels, height: input.height, width: input.width)
         case .crop(let p):

@@ -89,7 +89,7 @@ public final class Trainer {
                 state[step.layer].savedInverseStd = Tensor(shape: [bn.channels])
             case .dropout:
                 state[step.layer].mask = Tensor(shape: [batchSize, step.outputCount])
-            case .localResponseNorm, .multiply, .pad, .layerNorm, .channelScale:
+            case .localResponseNorm, .multiply, .pad, .layerNorm, .channelScale, .channelShift:
                 throw .unsupported(layer: layers[step.layer].name, op: layers[step.layer].op.typeName)
             default:
                 break
@@ -275,7 +275,26 @@ public final class Trainer {
                 let g = layerGradients[input].data
                 for i in 0..<(n * outCount) { g[i] += gradOut[i] }
             }
-        case .localResponseNorm, .multiply, .pad, .layerNorm, .channelScale:
+        case .affine(let scale, _):
+            guard let gradIn else { return }
+            for i in 0..<(n * outCount) { gradIn[i] += scale * gradOut[i] }
+        case .subtract:
+            for (k, input) in step.inputs.enumerated() where input != 0 || computesInputGradient {
+                let g = layerGradients[input].data, sign: Float = k == 0 ? 1 : -1
+                for i in 0..<(n * outCount) { g[i] += sign * gradOut[i] }
+            }
+        case .channelSlice(let offset):
+            guard let gradIn else { return }
+            for s in 0..<n {
+                for i in 0..<outCount { gradIn[s * inCount + offset + i] += gradOut[s * outCount + i] }
+            }
+        case .channelShuffle(let groups, let channels, let pixels):
+            guard let gradIn else { return }
+            for s in 0..<n {
+                channelShuffleBackward(
+                    gradInput: gradIn + s * inCount, gradOutput: gradOut + s * outCount, groups: groups, channels: channels, pixels: pixels)
+            }
+        case .localResponseNorm, .multiply, .pad, .layerNorm, .channelScale, .channelShift:
             preconditionFailure("the trainer refuses graphs with layers it has no backward pass for")
         }
     }

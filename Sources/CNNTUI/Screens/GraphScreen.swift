@@ -211,7 +211,7 @@ public enum GraphScreen {
         case .add: return (g.addNode, .merge)
         case .multiply: return (g.multiplyNode, .merge)
         case .concat: return (g.concatNode, .merge)
-        case .pool, .globalAvgPool, .adaptiveAvgPool: return (g.plainNode, .pooling)
+        case .pool, .globalAvgPool, .globalMaxPool, .adaptiveAvgPool: return (g.plainNode, .pooling)
         case .activation: return (g.plainNode, .activation)
         case .batchNorm, .localResponseNorm: return (g.weightNode, .normalization)
         default: return (g.plainNode, .other)
