@@ -5,7 +5,7 @@ output shape (without the batch, channels last as Keras writes it) and parameter
 trainable and non-trainable totals.
 
 Run with the reference virtualenv's python (Scripts/setup-reference-env.sh), on the torch backend:
-    KERAS_BACKEND=torch ~/.venvs/cnn-tui-ref/bin/python Scripts/make-keras-fixtures.py
+    KERAS_BACKEND=torch ~/.venvs/cnn-tui-ref/bin/python Scripts/make-keras-fixtures.py [NAME ...]
 
 A `.keras` file whose weights would make it larger than 1 MB (VGG16's are 528 MB) is written
 architecture-only: a zip of its `config.json` and `metadata.json`, as `model.save` writes them,
@@ -14,6 +14,7 @@ without `model.weights.h5`. Small models are saved whole with `model.save`.
 
 import json
 import os
+import sys
 import tempfile
 import zipfile
 
@@ -74,6 +75,24 @@ def inception_reduced():
     return keras.Model(x, y, name="inception_reduced")
 
 
+def leaky_cnn():
+    """LeakyReLU as a layer (negative_slope 0.1), as an activation name (leaky_relu: Keras 3's
+    default slope 0.2) and as ReLU(negative_slope=0.05); a global max pool."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(8, 3, activation="leaky_relu", name="conv1"),
+            layers.Conv2D(16, 3, strides=2, name="conv2"),
+            layers.LeakyReLU(negative_slope=0.1, name="leaky"),
+            layers.Conv2D(16, 3, padding="same", name="conv3"),
+            layers.ReLU(negative_slope=0.05, name="relu_slope"),
+            layers.GlobalMaxPooling2D(name="gmp"),
+            layers.Dense(10, name="logits"),
+        ],
+        name="leaky_cnn",
+    )
+
+
 def summary(model):
     rows = []
     for layer in model.layers:
@@ -129,16 +148,29 @@ def write(name, model, keras_file=True):
 
 
 def main():
+    """Writes every fixture, or those named on the command line."""
     os.makedirs(OUT, exist_ok=True)
-    vgg16 = keras.applications.VGG16(weights=None)
-    assert vgg16.count_params() == 138_357_544, vgg16.count_params()
-    write("vgg16", vgg16)
-    write("mobilenet_v2_035", keras.applications.MobileNetV2(weights=None, alpha=0.35), keras_file=False)
-    naive = inception_naive()
-    assert naive.count_params() == 180, naive.count_params()
-    write("inception_naive", naive, keras_file=False)
-    write("inception_reduced", inception_reduced(), keras_file=False)
-    write("small_cnn", small_cnn())
+    only = set(sys.argv[1:])
+
+    def wanted(name):
+        return not only or name in only
+
+    if wanted("vgg16"):
+        vgg16 = keras.applications.VGG16(weights=None)
+        assert vgg16.count_params() == 138_357_544, vgg16.count_params()
+        write("vgg16", vgg16)
+    if wanted("mobilenet_v2_035"):
+        write("mobilenet_v2_035", keras.applications.MobileNetV2(weights=None, alpha=0.35), keras_file=False)
+    if wanted("inception_naive"):
+        naive = inception_naive()
+        assert naive.count_params() == 180, naive.count_params()
+        write("inception_naive", naive, keras_file=False)
+    if wanted("inception_reduced"):
+        write("inception_reduced", inception_reduced(), keras_file=False)
+    if wanted("small_cnn"):
+        write("small_cnn", small_cnn())
+    if wanted("leaky_cnn"):
+        write("leaky_cnn", leaky_cnn(), keras_file=False)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""Writes whole torchvision networks as ONNX files without their weights, for the importer's and
-the engine's tests: Tests/Fixtures/onnx-networks/NAME.onnx plus NAME.json.
+"""Writes whole torchvision networks (and `extras`, a small network defined here for the ONNX ops
+they lack) as ONNX files without their weights, for the importer's and the engine's tests:
+Tests/Fixtures/onnx-networks/NAME.onnx plus NAME.json.
 
 Run with the reference virtualenv's python (Scripts/setup-reference-env.sh):
     ~/.venvs/cnn-tui-ref/bin/python Scripts/make-onnx-network-fixtures.py [NAME ...]
@@ -15,6 +16,8 @@ tensors (name, dims, offset) before reading the file.
         float32(sin(0.37 * i + 1.3 * k) * scale)
         scale = sqrt(3 / fan_in), fan_in = elements / dims[0], for tensors of rank 2 and more;
         0.1 for vectors, and a batchnorm's variance is 0.5 + 0.5 * |sin(...)| instead.
+    Initializers with fewer than 2 elements (scalar constants such as a Mul by 2.0) are not weights
+    and keep their values.
     input element i: float32(sin(0.1 * i))
 
 The JSON holds the tensors, the input shape, ONNX Runtime's output for that input, and the
@@ -36,6 +39,7 @@ import torch
 import torchinfo
 import torchvision
 from onnx import external_data_helper, numpy_helper
+from torch import nn
 
 warnings.filterwarnings("ignore")
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "onnx-networks")
@@ -49,7 +53,34 @@ NETWORKS = [
     ("mnasnet0_5", 224, ["ts"]),
     ("regnet_x_400mf", 224, ["ts"]),
     ("convnext_tiny", 224, ["ts", "dyn"]),  # channels-last LayerNorm, Linear per position, GELU, layer scale
+    ("shufflenet_v2_x0_5", 224, ["ts", "dyn"]),  # chunk along channels, channel shuffle, mean over H and W
+    ("extras", 32, ["ts", "dyn"]),  # defined below, not torchvision
 ]
+
+
+class Extras(nn.Module):
+    """ONNX ops that the torchvision networks above lack: Sub and Div by scalar constants,
+    LeakyRelu, Split along channels, Sub of two layers, Mul by a scalar, a global max pool."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 3, padding=1)
+        self.act = nn.LeakyReLU(0.1)
+        self.conv_a = nn.Conv2d(8, 8, 3, padding=1)
+        self.conv_b = nn.Conv2d(8, 8, 1)
+        self.pool = nn.AdaptiveMaxPool2d(1)
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = (x - 0.5) / 0.25
+        x = self.act(self.conv1(x))
+        a, b = torch.split(x, [8, 8], dim=1)
+        y = torch.cat([self.conv_a(a) - b, self.conv_b(b) * 2.0], dim=1)
+        y = self.pool(y).flatten(1)
+        return self.fc(y)
+
+
+CUSTOM = {"extras": Extras}
 
 WEIGHT_INPUTS = {
     "Conv": (1, 2), "Gemm": (1, 2), "MatMul": (1,), "BatchNormalization": (1, 2, 3, 4), "Add": (0, 1),
@@ -68,8 +99,10 @@ def formula(dims, k, variance=False):
 
 
 def weight_names(graph):
-    """Float initializers that a layer uses as weights, with whether each is a variance."""
-    floats = {t.name for t in graph.initializer if t.data_type == onnx.TensorProto.FLOAT}
+    """Float initializers that a layer uses as weights, with whether each is a variance. Those with
+    fewer than 2 elements are scalar constants (a Mul by 2.0), not weights."""
+    floats = {t.name for t in graph.initializer
+              if t.data_type == onnx.TensorProto.FLOAT and int(np.prod(t.dims)) >= 2}
     used = {}
     for node in graph.node:
         for i in WEIGHT_INPUTS.get(node.op_type, ()):
@@ -114,7 +147,8 @@ def main():
         if only and name not in only:
             continue
         options = {"aux_logits": False, "init_weights": False} if name == "googlenet" else {}
-        model = randomized(getattr(torchvision.models, name)(**options).eval())
+        model = CUSTOM[name]() if name in CUSTOM else getattr(torchvision.models, name)(**options)
+        model = randomized(model.eval())
         x = torch.randn(1, 3, size, size)
         for exporter in exporters:
             stem = f"{name}-{exporter}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates (or updates) the Python virtualenv that the fixture scripts under Scripts/ run in.
 # It lives outside the repository (about 6 GB: torch, torchvision, torchinfo, tensorflow-cpu, onnx,
-# onnxruntime, onnxscript for torch.onnx's default exporter, keras 3, and the counters fvcore,
+# onnxruntime, onnxscript for torch.onnx's default exporter, keras 3, tf2onnx, and the counters fvcore,
 # ptflops, thop and torchscan whose conventions `summary --count` follows);
 # cnn-tui itself never needs it. Usage: Scripts/setup-reference-env.sh [VENV_DIR]
 set -euo pipefail
@@ -16,4 +16,7 @@ fi
   onnx onnxruntime onnxscript safetensors \
   keras fvcore ptflops thop torchscan \
   "mlxtend==0.25.0" "foolbox==3.3.4" pillow numpy
+# tf2onnx (Keras -> ONNX fixtures) pins an old protobuf that onnx and tensorflow do not take; its
+# converter runs with theirs, so it goes in without its pins.
+"$venv/bin/pip" install --quiet --no-deps tf2onnx
 echo "reference environment ready: $venv"

@@ -19,8 +19,8 @@ public enum KerasImport {
     /// The layer classes read.
     public static let supportedLayers = [
         "InputLayer", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Dense", "BatchNormalization", "MaxPooling2D",
-        "AveragePooling2D", "GlobalAveragePooling2D", "Flatten", "Dropout", "Concatenate", "Add", "Activation", "ReLU",
-        "ZeroPadding2D",
+        "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten", "Dropout", "Concatenate", "Add", "Activation", "ReLU",
+        "LeakyReLU", "ZeroPadding2D",
     ]
 
     /// Keras's activation names and cnn-tui's activations; `linear` is none.
@@ -28,6 +28,7 @@ public enum KerasImport {
         "relu": .relu, "relu6": .relu6, "sigmoid": .sigmoid, "tanh": .tanh, "softmax": .softmax, "swish": .silu,
         "silu": .silu, "hard_sigmoid": .hardSigmoid, "hard_swish": .hardSwish, "hard_silu": .hardSwish,
         "gelu": .gelu,  // keras.activations.gelu's default is the exact form (approximate=False)
+        "leaky_relu": .leakyRelu(slope: 0.2),  // keras.activations.leaky_relu's default negative_slope
     ]
 }
 
@@ -95,8 +96,6 @@ struct KerasImporter {
         for keras in model.layers {
             if ["Functional", "Sequential", "Model"].contains(keras.className) {
                 note("\(keras.className) (a nested model: save the inner model's layers in the outer one)", keras.name)
-            } else if keras.className == "GlobalMaxPooling2D" {
-                note("GlobalMaxPooling2D (cnn-tui has no global max pooling op)", keras.name)
             } else if !KerasImport.supportedLayers.contains(keras.className) {
                 note(keras.className, keras.name)
             } else if let activation = keras.config["activation"], !activation.isNull, activation.string != "linear",

@@ -54,9 +54,15 @@ extension KerasImporter {
             // Keras's "same" average pooling divides by the pixels inside the map only.
             let pool = Pool2D(kind, kernel: kernel, stride: stride, padding: try padding(), countIncludePad: false)
             try add(.pool(pool), [x])
-        case "GlobalAveragePooling2D":
+        case "GlobalAveragePooling2D", "GlobalMaxPooling2D":
             try checkChannelsLast()
-            try add(.globalAvgPool(keepDims: layer.config["keepdims"]?.bool ?? false), [x])
+            let keepDims = layer.config["keepdims"]?.bool ?? false
+            try add(layer.className == "GlobalMaxPooling2D" ? .globalMaxPool(keepDims: keepDims) : .globalAvgPool(keepDims: keepDims), [x])
+        case "LeakyReLU":
+            // Keras 3 names the slope negative_slope, Keras 2 alpha; both default to 0.3.
+            let slope = layer.config["negative_slope"]?.number ?? layer.config["alpha"]?.number ?? 0.3
+            guard slope.isFinite else { throw fail("has negative_slope \(slope)") }
+            try add(.activation(.leakyRelu(slope: slope)), [x])
         case "Flatten":
             try add(.flatten, [x])
         case "Dropout":
@@ -160,10 +166,12 @@ extension KerasImporter {
     func relu() throws(ImportError) -> Activation {
         let slope = layer.config["negative_slope"]?.number ?? 0
         let threshold = layer.config["threshold"]?.number ?? 0
-        guard slope == 0, threshold == 0 else {
-            throw fail("has negative_slope \(slope) or threshold \(threshold) (cnn-tui reads a plain ReLU or ReLU6)")
+        let max = layer.config["max_value"].flatMap { $0.isNull ? nil : $0 }
+        guard threshold == 0, slope == 0 || max == nil, slope.isFinite else {
+            throw fail("has negative_slope \(slope), threshold \(threshold) (cnn-tui reads ReLU, ReLU6 and a leaky ReLU)")
         }
-        guard let max = layer.config["max_value"], !max.isNull else { return .relu }
+        if slope != 0 { return .leakyRelu(slope: slope) }
+        guard let max else { return .relu }
         guard max.number == 6 else { throw fail("has max_value \(max.text) (cnn-tui reads none or 6)") }
         return .relu6
     }

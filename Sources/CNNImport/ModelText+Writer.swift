@@ -74,9 +74,17 @@ extension ModelText {
             return (kind, [("padding", pad4(pad))])
         case .localResponseNorm(let n):
             return (kind, [("size", "\(n.size)"), ("alpha", number(n.alpha)), ("beta", number(n.beta)), ("k", number(n.k))])
-        case .globalAvgPool(let keep):
+        case .globalAvgPool(let keep), .globalMaxPool(let keep):
             return (kind, [("keepdims", "\(keep)")])
-        case .activation, .flatten, .concat, .add, .multiply, .identity, .channelScale:
+        case .activation(.leakyRelu(let slope)):
+            return (kind, [("slope", number(slope))])
+        case .affine(let scale, let shift):
+            return (kind, [("scale", number(scale)), ("shift", number(shift))])
+        case .channelSlice(let start, let end):
+            return (kind, [("start", "\(start)"), ("end", "\(end)")])
+        case .channelShuffle(let groups):
+            return (kind, [("groups", "\(groups)")])
+        case .activation, .flatten, .concat, .add, .multiply, .subtract, .identity, .channelScale, .channelShift:
             return (kind, [])
         }
     }
@@ -100,9 +108,16 @@ extension ModelText {
         case .localResponseNorm: return "lrn"
         case .layerNorm: return "layernorm"
         case .channelScale: return "scale"
+        case .channelShift: return "shift"
+        case .affine: return "affine"
+        case .subtract: return "subtract"
+        case .channelSlice: return "slice"
+        case .channelShuffle: return "shuffle"
+        case .activation(.leakyRelu): return "leakyrelu"
         case .activation(let a): return activations.first { $0.1 == a }?.0 ?? "relu"
         case .pool(let p): return p.kind == .max ? "maxpool" : "avgpool"
         case .globalAvgPool: return "globalavgpool"
+        case .globalMaxPool: return "globalmaxpool"
         case .adaptiveAvgPool: return "adaptiveavgpool"
         case .flatten: return "flatten"
         case .dense: return "dense"
@@ -151,15 +166,25 @@ extension ModelText {
             if p.padding != .valid { parts.append("padding=\(padding(p.padding))") }
             if p.ceilMode { parts.append("ceil=true") }
             if !p.countIncludePad { parts.append("count_include_pad=false") }
-        case .globalAvgPool(let keep):
+        case .globalAvgPool(let keep), .globalMaxPool(let keep):
             if keep { parts.append("keepdims=true") }
+        case .activation(.leakyRelu(let slope)):
+            parts.append("slope=\(number(slope))")
         case .adaptiveAvgPool(let s):
             parts.append("size=\(size(s))")
         case .dropout(let p), .stochasticDepth(let p):
             parts.append("rate=\(number(p))")
         case .zeroPad(let pad), .crop(let pad):
             parts.append("padding=\(pad4(pad))")
-        case .input, .activation, .flatten, .concat, .add, .multiply, .identity, .channelScale:
+        case .affine(let scale, let shift):
+            if scale != 1 { parts.append("scale=\(number(scale))") }
+            if shift != 0 { parts.append("shift=\(number(shift))") }
+        case .channelSlice(let start, let end):
+            parts.append("start=\(start)")
+            parts.append("end=\(end)")
+        case .channelShuffle(let groups):
+            parts.append("groups=\(groups)")
+        case .input, .activation, .flatten, .concat, .add, .multiply, .subtract, .identity, .channelScale, .channelShift:
             break
         }
         return parts.joined(separator: " ")

@@ -23,7 +23,10 @@ import CNNModel
 ///   (the top-level `relu`, not the block's own).
 /// - Kinds: `conv` (filters, kernel, stride, padding, dilation, groups, bias), `dense` (units,
 ///   in, bias), `batchnorm` (eps, momentum, affine), `lrn` (size, alpha, beta, k), `maxpool` /
-///   `avgpool` (pool, stride, padding, ceil, count_include_pad), `globalavgpool` (keepdims),
+///   `avgpool` (pool, stride, padding, ceil, count_include_pad), `globalavgpool` /
+///   `globalmaxpool` (keepdims), `leakyrelu` (slope, 0.01 by default), `affine` (scale, shift:
+///   `x * scale + shift`), `shift` and `scale` (a value per channel), `subtract` (two inputs),
+///   `slice` (start, end: channels `start..<end`), `shuffle` (groups: ShuffleNet's channel shuffle),
 ///   `adaptiveavgpool` (size), `flatten`, `dropout` / `droppath` (rate), `concat`, `add`,
 ///   `multiply`, `zeropad` / `crop` (padding), `identity`, and the activations `relu`, `relu6`,
 ///   `sigmoid`, `tanh`, `silu`, `hardswish`, `hardsigmoid`, `softmax`.
@@ -33,7 +36,7 @@ import CNNModel
 /// - `#` starts a comment.
 public enum ModelText {
     /// The kinds whose layers are functional unless marked `module` (flatten, concat, add, ...).
-    static let functionalKinds: Set<String> = ["flatten", "concat", "add", "multiply"]
+    static let functionalKinds: Set<String> = ["flatten", "concat", "add", "multiply", "subtract", "affine", "slice", "shuffle"]
 
     static let activations: [(String, Activation)] = [
         ("relu", .relu), ("relu6", .relu6), ("sigmoid", .sigmoid), ("tanh", .tanh), ("silu", .silu),

@@ -30,6 +30,14 @@ struct ModelTextSettings {
         case "layernorm":
             return .layerNorm(LayerNorm(epsilon: try real("eps", 1e-5)))
         case "scale": return .channelScale
+        case "shift": return .channelShift
+        case "affine": return .affine(scale: try real("scale", 1), shift: try real("shift", 0))
+        case "subtract": return .subtract
+        case "slice":
+            let start = try whole("start"), end = try count("end")
+            guard start < end else { throw error("slice start=\(start) end=\(end) keeps no channel") }
+            return .channelSlice(start: start, end: end)
+        case "shuffle": return .channelShuffle(groups: try count("groups"))
         case "batchnorm":
             return .batchNorm(BatchNorm(epsilon: try real("eps", 1e-5), momentum: try real("momentum", 0.1), affine: try flag("affine", true)))
         case "lrn":
@@ -42,6 +50,8 @@ struct ModelTextSettings {
                     kind == "maxpool" ? .max : .average, kernel: kernel, stride: try size("stride", kernel), padding: try padding("padding"),
                     ceilMode: try flag("ceil", false), countIncludePad: try flag("count_include_pad", true)))
         case "globalavgpool": return .globalAvgPool(keepDims: try flag("keepdims", false))
+        case "globalmaxpool": return .globalMaxPool(keepDims: try flag("keepdims", false))
+        case "leakyrelu": return .activation(.leakyRelu(slope: try real("slope", 0.01)))
         case "adaptiveavgpool": return .adaptiveAvgPool(try size("size"))
         case "flatten": return .flatten
         case "dropout": return .dropout(try rate("rate"))
@@ -55,8 +65,14 @@ struct ModelTextSettings {
         case "identity": return .identity
         default:
             let kinds =
-                ["conv", "dense", "batchnorm", "layernorm", "scale", "lrn", "maxpool", "avgpool", "globalavgpool", "adaptiveavgpool", "flatten"]
-                + ["dropout", "droppath", "concat", "add", "multiply", "zeropad", "crop", "identity"] + ModelText.activations.map(\.0)
+                [
+                    "conv", "dense", "batchnorm", "layernorm", "scale", "lrn", "maxpool", "avgpool", "globalavgpool", "globalmaxpool", "adaptiveavgpool",
+                    "flatten",
+                ]
+                + [
+                    "dropout", "droppath", "concat", "add", "multiply", "zeropad", "crop", "identity", "leakyrelu", "shift", "affine", "subtract", "slice",
+                    "shuffle",
+                ] + ModelText.activations.map(\.0)
             let close = NameSuggestions.closest(to: kind, among: kinds)
             throw error("unknown kind '\(kind)'" + (close.isEmpty ? "" : "; did you mean \(NameSuggestions.quotedList(close))?"))
         }
@@ -78,6 +94,13 @@ struct ModelTextSettings {
             throw error("\(key)= is missing")
         }
         guard let n = Int(text), n >= 1, n <= ModelTextReader.largest else { throw error("\(key)=\(text) is not a whole number from 1 to 16,777,216") }
+        return n
+    }
+
+    /// A whole number from 0 to 2^24.
+    private mutating func whole(_ key: String) throws(ImportError) -> Int {
+        guard let text = value(key) else { throw error("\(key)= is missing") }
+        guard let n = Int(text), n >= 0, n <= ModelTextReader.largest else { throw error("\(key)=\(text) is not a whole number from 0 to 16,777,216") }
         return n
     }
 

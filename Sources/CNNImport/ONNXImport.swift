@@ -33,6 +33,9 @@ struct ONNXImporter {
         /// A layer's output reshaped to one dimension, batch included (torch.export's `as_strided`
         /// after a pooling: a `Gather` of every element in order brings it back).
         case raveled(Int)
+        /// A layer's channels reshaped into `groups` rows (`[N, g, C/g, H, W]`), the rows and
+        /// columns `swapped` after a transpose: the middle of a channel shuffle.
+        case channelGroups(Int, groups: Int, swapped: Bool)
         /// Made by a node that could not be read; nodes reading it are skipped, not reported again.
         case unreadable
     }
@@ -46,17 +49,17 @@ struct ONNXImporter {
 
     static let layerOps = [
         "Conv", "BatchNormalization", "Relu", "Clip", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Gelu", "Softmax",
-        "MaxPool", "AveragePool", "GlobalAveragePool", "ReduceMean", "Flatten", "Reshape", "Squeeze", "Gemm", "MatMul",
+        "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "LeakyRelu", "ReduceMean", "Flatten", "Reshape", "Squeeze", "Gemm", "MatMul",
         "Add", "Sum", "Mul", "Concat", "Dropout", "Identity", "LRN", "Pad", "Slice", "LayerNormalization", "Transpose", "Erf",
-        "Div",
+        "Div", "Sub", "Split", "ReduceMax",
     ]
     /// Ops that work the same on a channels-last view as on the map: they read `.permuted` values.
     static let channelwiseOps: Set<String> = [
-        "LayerNormalization", "MatMul", "Add", "Mul", "Div", "Erf", "Gelu", "Relu", "Sigmoid", "Tanh", "HardSwish", "HardSigmoid",
+        "LayerNormalization", "MatMul", "Add", "Sub", "Mul", "Div", "Erf", "Gelu", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "HardSwish", "HardSigmoid",
         "Clip", "Identity", "Dropout",
     ]
     static let constantOps = [
-        "Constant", "Shape", "Gather", "Unsqueeze", "Cast", "Sub", "ConstantOfShape",
+        "Constant", "Shape", "Gather", "Unsqueeze", "Cast", "ConstantOfShape",
     ]
 
     let model: ONNXModel

@@ -56,6 +56,8 @@ extension ONNXImporter {
             values[output] = .permuted(x)
         case .permuted(let x) where perm == [0, 3, 1, 2]:
             values[output] = .layer(x)
+        case .channelGroups(let x, let groups, swapped: false):
+            readGroupTranspose(x, groups: groups)
         case .layer(let x) where perm == Array(0...shapes[x].dims.count):
             values[output] = .layer(x)
         case .layer(let x):
@@ -75,29 +77,6 @@ extension ONNXImporter {
             indices.intValues.elementsEqual(0..<indices.count)
         else { return fail("a gather from a flattened layer other than of every element in order") }
         alias(x)
-    }
-
-    /// A layer times a constant with one value per channel (ConvNeXt's layer scale):
-    /// `[C, 1, 1]` on a map, `[C]` on a flat vector or a channels-last view.
-    mutating func readScale(_ x: Int, by c: ConstantValue) {
-        let channels = shapes[x].channels
-        let significant = c.dims.drop { $0 == 1 }
-        let perChannel =
-            channelsLast || !shapes[x].isSpatial
-            ? Array(significant) == [channels] : Array(significant) == [channels, 1, 1] || (channels == 1 && c.count == 1)
-        guard perChannel, c.count == channels else {
-            return fail("a product of a \(shapes[x]) map with a constant of shape \(c.dims) (only one weight per channel is read)")
-        }
-        addLayer(.channelScale, [x], [(.weight, ImportedTensor(shape: [channels], values: c.floatValues))])
-    }
-
-    /// `x / sqrt(2)`: the first step of GELU as TorchScript writes it.
-    mutating func readDiv() {
-        guard let x = layerInput(0) else { return }
-        guard let c = constantInput(1), c.count == 1, abs(Double(c.floatValues[0]) - 2.0.squareRoot()) < 1e-5 else {
-            return fail("a division of a layer's output (only x / sqrt(2), inside GELU, is read)")
-        }
-        if let output = node.outputs.first { values[output] = .geluStep(x, step: 1, permuted: false) }
     }
 
     mutating func readErf() {

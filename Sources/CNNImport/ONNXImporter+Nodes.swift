@@ -28,6 +28,9 @@ extension ONNXImporter {
         }
         if node.opType == "Transpose" { return readTranspose() }
         if node.opType == "Gather", case .raveled(let x) = values[node.inputs[0]] { return readGatherOfRaveled(x) }
+        if node.opType == "Reshape", case .channelGroups(let x, let groups, let swapped) = values[node.inputs[0]] {
+            return readUngroupingReshape(x, groups: groups, swapped: swapped)
+        }
         readInLayout()
     }
 
@@ -56,7 +59,15 @@ extension ONNXImporter {
         case "GlobalAveragePool":
             guard let x = layerInput(0) else { return }
             addLayer(.globalAvgPool(keepDims: true), [x])
-        case "ReduceMean": readReduceMean()
+        case "GlobalMaxPool":
+            guard let x = layerInput(0) else { return }
+            addLayer(.globalMaxPool(keepDims: true), [x])
+        case "LeakyRelu":
+            // The float attribute as its shortest decimal (0.01, not 0.009999999776).
+            activation(.leakyRelu(slope: Double("\(float("alpha", 0.01))") ?? 0.01))
+        case "ReduceMean", "ReduceMax": readReduceMean()
+        case "Sub": readSub()
+        case "Split": readSplit()
         case "Flatten":
             guard let x = layerInput(0) else { return }
             guard int("axis", 1) == 1 else { return fail("a flatten from axis \(int("axis", 1)) (only axis 1 keeps the batch)") }
@@ -287,10 +298,12 @@ extension ONNXImporter {
     private mutating func readReduceMean() {
         guard let x = layerInput(0) else { return }
         let axes = (constantInput(1)?.intValues ?? ints("axes") ?? []).map { $0 < 0 ? $0 + 4 : $0 }
+        let what = node.opType == "ReduceMax" ? "maximum" : "mean"
         guard shapes[x].isSpatial, Set(axes) == [2, 3] else {
-            return fail("a mean over axes \(axes) of a \(shapes[x]) tensor (only over height and width)")
+            return fail("a \(what) over axes \(axes) of a \(shapes[x]) tensor (only over height and width)")
         }
-        addLayer(.globalAvgPool(keepDims: int("keepdims", 1) == 1), [x])
+        let keepDims = int("keepdims", 1) == 1
+        addLayer(node.opType == "ReduceMax" ? .globalMaxPool(keepDims: keepDims) : .globalAvgPool(keepDims: keepDims), [x])
     }
 
     /// A reshape is read when it flattens (`[N, -1]`) or changes nothing.
@@ -308,6 +321,7 @@ extension ONNXImporter {
             return fail("a reshape of \(dims) to \(target.intValues) that does not keep the element count")
         }
         if resolved == dims { return alias(x) }
+        if readGroupingReshape(x, to: resolved) { return }
         guard resolved.count == 2, resolved[0] == 1 else {
             return fail("a reshape of \(dims) to \(resolved) (cnn-tui's graph reshapes only by flattening)")
         }
@@ -357,14 +371,17 @@ extension ONNXImporter {
             addLayer(.add, layerIDs)
             return
         }
-        // A layer plus a constant vector: the bias of the layer before, when nothing else reads it.
         guard present.count == 2, layerIDs.count == 1, let id = layerIDs.first,
             let constant = present.compactMap({ name -> ConstantValue? in
                 if case .constant(let c) = values[name] { return c }
                 return nil
-            }).first,
-            biasless.contains(id), readers[layerOutputName(id) ?? ""] == 1
-        else { return fail("it adds a constant to a layer's output") }
+            }).first
+        else { return fail("it adds something other than a layer or a constant to a layer's output") }
+        // A layer plus a constant vector: the bias of the layer before, when nothing else reads
+        // it; otherwise a layer of its own (a fixed shift, or one per channel).
+        guard biasless.contains(id), readers[layerOutputName(id) ?? ""] == 1 else {
+            return readConstantArithmetic(id, constant, sign: 1)
+        }
         let count = constant.count
         switch layers[id].op {
         case .dense(let d) where count == d.outFeatures:
@@ -376,7 +393,7 @@ extension ONNXImporter {
             biased.bias = true
             replace(id, with: .conv2d(biased), adding: [(.bias, ImportedTensor(shape: [count], values: constant.floatValues))])
         default:
-            return fail("it adds a constant of \(count) values to a layer's output")
+            return readConstantArithmetic(id, constant, sign: 1)
         }
         biasless.remove(id)
         alias(id)
@@ -400,7 +417,7 @@ extension ONNXImporter {
         for (index, other) in [(0, second), (1, first)] {
             if case .constant(let c) = other {
                 guard let x = layerInput(index) else { return }
-                return readScale(x, by: c)
+                return readConstantArithmetic(x, c, sign: 0)
             }
         }
         guard let a = layerInput(0), let b = layerInput(1) else { return }
@@ -442,10 +459,14 @@ extension ONNXImporter {
     private mutating func readSlice() {
         guard let x = layerInput(0) else { return }
         let shape = shapes[x]
-        guard shape.isSpatial, let starts = constantInput(1)?.intValues ?? ints("starts"), let ends = constantInput(2)?.intValues ?? ints("ends")
-        else { return fail("a slice of a \(shapes[x]) tensor (only of height and width)") }
-        let axes = (constantInput(3)?.intValues ?? ints("axes") ?? Array(0..<starts.count)).map { $0 < 0 ? $0 + 4 : $0 }
+        let rank = shape.dims.count + 1
+        guard let starts = constantInput(1)?.intValues ?? ints("starts"), let ends = constantInput(2)?.intValues ?? ints("ends") else {
+            return fail("a slice with computed bounds")
+        }
+        let axes = (constantInput(3)?.intValues ?? ints("axes") ?? Array(0..<starts.count)).map { $0 < 0 ? $0 + rank : $0 }
         let steps = constantInput(4)?.intValues ?? Array(repeating: 1, count: starts.count)
+        if axes == [1], starts.count == 1, ends.count == 1, steps == [1] { return readChannelSlice(x, start: starts[0], end: ends[0]) }
+        guard shape.isSpatial else { return fail("a slice of a \(shapes[x]) tensor along axes \(axes) (only of channels, or of height and width)") }
         guard starts.count == axes.count, ends.count == axes.count, steps.allSatisfy({ $0 == 1 }), Set(axes).isSubset(of: [2, 3]) else {
             return fail("a slice along axes \(axes) with steps \(steps) (only height and width, step 1)")
         }

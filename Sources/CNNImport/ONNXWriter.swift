@@ -169,6 +169,7 @@ private struct Writer {
             case .hardSigmoid: add("HardSigmoid", layer.name, x, [out], [float("alpha", 1.0 / 6), float("beta", 0.5)])
             case .softmax: add("Softmax", layer.name, x, [out], [int("axis", 1)])
             case .gelu: add("Gelu", layer.name, x, [out])
+            case .leakyRelu(let slope): add("LeakyRelu", layer.name, x, [out], [float("alpha", slope)])
             }
         case .pool(let p):
             var attributes = [
@@ -177,11 +178,13 @@ private struct Writer {
             attributes.append(contentsOf: padding(p.padding))
             if p.kind == .average { attributes.append(int("count_include_pad", p.countIncludePad ? 1 : 0)) }
             add(p.kind == .max ? "MaxPool" : "AveragePool", layer.name, x, [out], attributes)
-        case .globalAvgPool(let keep):
+        case .globalAvgPool(let keep), .globalMaxPool(let keep):
+            let opType: String
+            if case .globalMaxPool = layer.op { opType = "GlobalMaxPool" } else { opType = "GlobalAveragePool" }
             if keep {
-                add("GlobalAveragePool", layer.name, x, [out])
+                add(opType, layer.name, x, [out])
             } else {
-                add("GlobalAveragePool", layer.name + "/pool", x, [layer.name + "/pool"])
+                add(opType, layer.name + "/pool", x, [layer.name + "/pool"])
                 add("Flatten", layer.name, [layer.name + "/pool"], [out], [int("axis", 1)])
             }
         case .adaptiveAvgPool(let size):
@@ -198,6 +201,29 @@ private struct Writer {
         case .concat: add("Concat", layer.name, x, [out], [int("axis", 1)])
         case .add: add(x.count == 2 ? "Add" : "Sum", layer.name, x, [out])
         case .multiply: add("Mul", layer.name, x, [out])
+        case .subtract: add("Sub", layer.name, x, [out])
+        case .channelShift:
+            let shift = try weight(.bias, shape: input.isSpatial ? [input.channels, 1, 1] : [input.channels])
+            add("Add", layer.name, [x[0], shift], [out])
+        case .affine(let scale, let shift):
+            let scaleName = constant(layer.name + ".scale", [], [Float(scale)])
+            let shiftName = constant(layer.name + ".shift", [], [Float(shift)])
+            add("Mul", layer.name + "/scale", [x[0], scaleName], [layer.name + "/scaled"])
+            add("Add", layer.name, [layer.name + "/scaled", shiftName], [out])
+        case .channelSlice(let start, let end):
+            let starts = intConstant(layer.name + ".starts", [start])
+            let ends = intConstant(layer.name + ".ends", [end])
+            let axes = intConstant(layer.name + ".axes", [1])
+            add("Slice", layer.name, [x[0], starts, ends, axes], [out])
+        case .channelShuffle(let groups):
+            // As torchvision writes it: [N, g, C/g, H, W], swap the two channel axes, back to [N, C, H, W].
+            let spatial = input.isSpatial ? [input.height, input.width] : []
+            let grouped = intConstant(layer.name + ".grouped", [0, groups, input.channels / groups] + spatial)
+            let back = intConstant(layer.name + ".shape", [0, input.channels] + spatial)
+            add("Reshape", layer.name + "/group", [x[0], grouped], [layer.name + "/grouped"])
+            let perm = input.isSpatial ? [0, 2, 1, 3, 4] : [0, 2, 1]
+            add("Transpose", layer.name + "/swap", [layer.name + "/grouped"], [layer.name + "/swapped"], [ints("perm", perm)])
+            add("Reshape", layer.name, [layer.name + "/swapped", back], [out])
         case .zeroPad(let p):
             let pads = intConstant(layer.name + ".pads", [0, 0, p.top, p.left, 0, 0, p.bottom, p.right])
             add("Pad", layer.name, [x[0], pads], [out])

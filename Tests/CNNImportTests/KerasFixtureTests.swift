@@ -73,6 +73,18 @@ final class KerasFixtureTests: XCTestCase {
         XCTAssertEqual(archive.producer, "Keras 3.15.1, Functional")
     }
 
+    /// LeakyReLU three ways (a layer, `activation="leaky_relu"`, `ReLU(negative_slope=)`) and
+    /// GlobalMaxPooling2D.
+    func testLeakyReLUAndGlobalMaxPooling() throws {
+        let analysis = try assertMatchesKeras("leaky_cnn.json", summary: "leaky_cnn")
+        let ops = Dictionary(uniqueKeysWithValues: analysis.graph.layers.map { ($0.name, $0.op) })
+        XCTAssertEqual(ops["conv1_leaky_relu"], .activation(.leakyRelu(slope: 0.2)), "Keras 3's leaky_relu slope")
+        XCTAssertEqual(ops["leaky"], .activation(.leakyRelu(slope: 0.1)))
+        XCTAssertEqual(ops["relu_slope"], .activation(.leakyRelu(slope: 0.05)))
+        XCTAssertEqual(ops["gmp"], .globalMaxPool(keepDims: false))
+        XCTAssertEqual(analysis.layers.last?.receptiveField.isGlobal, true)
+    }
+
     func testMobileNetV2CountsBatchNormStatisticsAsNonTrainable() throws {
         let analysis = try assertMatchesKeras("mobilenet_v2_035.json", summary: "mobilenet_v2_035")
         XCTAssertEqual(analysis.nonTrainableParams, 14_080)

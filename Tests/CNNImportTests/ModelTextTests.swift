@@ -53,6 +53,50 @@ final class ModelTextTests: XCTestCase {
         XCTAssertEqual(analysis.trainableParams, (1 + 9 + 25) * 3 * 4 + 3 * 4, "three convolutions of 4 filters over 3 channels")
     }
 
+    /// A ShuffleNet V2 unit by hand: half the channels pass, half go through the branch, then the
+    /// two halves are shuffled; and the kinds a file brings in (shift, affine, leaky ReLU,
+    /// subtract, global max pool) written back as they were read.
+    func testAShuffleUnitAndTheImportedKindsReadAndWriteBack() throws {
+        let text = """
+            model "shuffle unit"
+            input 3x16x16
+            norm: shift
+            scale: affine scale=4 shift=-2
+            stem: conv filters=8 kernel=3 padding=1
+            act: leakyrelu slope=0.1
+            left: slice start=0 end=4 < act
+            right: slice start=4 end=8 < act
+            branch: conv filters=4 kernel=1
+            diff: subtract < branch, right
+            cat: concat < left, diff
+            shuffle: shuffle groups=2
+            pool: globalmaxpool
+            fc: dense units=10
+            """
+        let (graph, input) = try ModelText.read(text, file: "unit.cnn")
+        let analysis = try ModelAnalysis(graph: graph, input: input)
+        let ops = graph.layers.map(\.op)
+        XCTAssertEqual(ops[1], .channelShift)
+        XCTAssertEqual(ops[2], .affine(scale: 4, shift: -2))
+        XCTAssertEqual(ops[4], .activation(.leakyRelu(slope: 0.1)))
+        XCTAssertEqual(ops[5], .channelSlice(start: 0, end: 4))
+        XCTAssertEqual(ops[10], .channelShuffle(groups: 2))
+        XCTAssertEqual(analysis.layers[10].outputShape, TensorShape(channels: 8, height: 16, width: 16))
+        XCTAssertEqual(analysis.layers[11].outputShape, TensorShape(features: 8))
+        XCTAssertEqual(analysis.trainableParams, 3 + (9 * 3 * 8 + 8) + (4 * 4 + 4) + (8 * 10 + 10), "a shift of 3, stem, branch, fc")
+        XCTAssertEqual(analysis.layers[11].receptiveField.isGlobal, true)
+        let back = try ModelText.read(ModelText.write(graph, input: input), file: "back.cnn")
+        XCTAssertEqual(back.graph, graph)
+
+        func analyse(_ text: String) throws { _ = try ModelAnalysis(graph: ModelText.read(text, file: "bad.cnn").graph, input: TensorShape([8, 4, 4])) }
+        XCTAssertThrowsError(try analyse("input 8x4x4\ns: slice start=4 end=12")) {
+            XCTAssertTrue("\($0)".contains("channels 4..<12 are not inside the 8 channels"), "\($0)")
+        }
+        XCTAssertThrowsError(try analyse("input 8x4x4\ns: shuffle groups=3")) {
+            XCTAssertTrue("\($0)".contains("8 channels do not split into 3 equal groups"), "\($0)")
+        }
+    }
+
     func testBlocksScopeNamesAndReferencesLookOutwards() throws {
         let text = """
             input 3x8x8

@@ -110,6 +110,29 @@ final class ONNXNetworkTests: XCTestCase {
     func testMNASNet() throws { try check("mnasnet0_5-ts") }
     func testRegNet() throws { try check("regnet_x_400mf-ts") }
 
+    /// torch.chunk as a Split (TorchScript) or Slices (torch.export) along channels, and the
+    /// channel shuffle (Reshape to 5-D, Transpose, Reshape back) as one layer.
+    func testShuffleNetV2FromBothExporters() throws {
+        for stem in ["shufflenet_v2_x0_5-ts", "shufflenet_v2_x0_5-dyn"] {
+            let analysis = try check(stem)
+            let shuffles = analysis.graph.layers.filter { $0.op == .channelShuffle(groups: 2) }.count
+            XCTAssertEqual(shuffles, 16, "\(stem): one shuffle per block (3 + 7 + 3 blocks, 3 stages)")
+            XCTAssertTrue(analysis.graph.layers.contains { if case .channelSlice = $0.op { return true } else { return false } }, stem)
+        }
+    }
+
+    /// `(x - 0.5) / 0.25` (fixed numbers: no parameters), LeakyReLU(0.1), a split along channels,
+    /// a difference of two layers, a product with a number, a global max pool.
+    func testConstantArithmeticLeakyReLUSplitSubtractAndMaxPoolFromBothExporters() throws {
+        for stem in ["extras-ts", "extras-dyn"] {
+            let analysis = try check(stem)
+            let ops = analysis.graph.layers.map(\.op)
+            XCTAssertTrue(ops.contains(.activation(.leakyRelu(slope: 0.1))), "\(stem): \(ops.map(\.summary))")
+            XCTAssertTrue(ops.contains(.subtract), stem)
+            XCTAssertTrue(ops.contains(.affine(scale: 2, shift: 0)), "\(stem): \(ops.map(\.summary))")
+        }
+    }
+
     /// Channels-last LayerNorm between transposes, Linear layers per position, GELU (as
     /// `Div/Erf/Add/Mul/Mul` from TorchScript, as `Gelu` from torch.export) and layer scale;
     /// torchinfo's own mult-adds (322.37M: it counts a Linear's parameters once, not per position).
