@@ -24,6 +24,16 @@ final class ONNXExportTests: XCTestCase {
         return executor.output(analysis.graph.layers.count - 1).values
     }
 
+    /// A model file written to a temporary folder and loaded.
+    private func load(_ text: String, as name: String) throws -> ZooModel {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-export-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return try ModelFile.load(path)
+    }
+
     private func roundTrip(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let model = try XCTUnwrap(Zoo.model(named: name))
         let analysis = try model.analysis()
@@ -62,12 +72,7 @@ final class ONNXExportTests: XCTestCase {
             head_norm: layernorm
             head: dense units=10
             """
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-export-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("block.cnn").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let model = try ModelFile.load(path)
+        let model = try load(text, as: "block.cnn")
         let analysis = try model.analysis()
         // 4*4*3*8+8 + 2*8 + 7*7*8+8 + 2*8 + 8*32+32 + 32*8+8 + 8 + 2*8 + 8*10+10
         XCTAssertEqual(analysis.trainableParams, 392 + 16 + 400 + 16 + 288 + 264 + 8 + 16 + 90)
@@ -76,6 +81,39 @@ final class ONNXExportTests: XCTestCase {
         let backAnalysis = try back.analysis()
         // The flat global pooling comes back as ONNX spells it, a pooling and a flatten.
         XCTAssertEqual(backAnalysis.graph.layers.map(\.op.typeName).filter { $0 != "Flatten" }, analysis.graph.layers.map(\.op.typeName))
+        XCTAssertEqual(backAnalysis.trainableParams, analysis.trainableParams)
+        XCTAssertEqual(backAnalysis.macs, analysis.macs)
+        let expected = try output(model, analysis)
+        XCTAssertEqual(expected.count, 10)
+        assertMatches(expected, try output(back, backAnalysis), relative: 0, absolute: 1e-5 * (expected.map(abs).max() ?? 1))
+    }
+
+    /// A ShuffleNet V2 unit with the kinds a file brings in: the shift, slices, the shuffle
+    /// (written as Reshape, Transpose, Reshape), a difference, a leaky ReLU, a global max pool.
+    /// The affine comes back as ONNX spells it, a Mul and an Add.
+    func testShuffleUnitFromAModelFile() throws {
+        let model = try load(
+            """
+            input 3x16x16
+            norm: shift
+            scale: affine scale=4 shift=-2
+            stem: conv filters=8 kernel=3 padding=1
+            act: leakyrelu slope=0.1
+            left: slice start=0 end=4 < act
+            right: slice start=4 end=8 < act
+            branch: conv filters=4 kernel=1
+            diff: subtract < branch, right
+            cat: concat < left, diff
+            shuffle: shuffle groups=2
+            pool: globalmaxpool keepdims=true
+            fc: conv filters=10 kernel=1
+            """, as: "unit.cnn")
+        let analysis = try model.analysis()
+        let (data, _) = try ModelFile.onnx(model, analysis: analysis, assets: assets)
+        let back = ZooModel(imported: try ONNXImport.network(try ONNXFile.decode(data, folder: nil), file: "unit.onnx"), file: "unit.onnx")
+        let backAnalysis = try back.analysis()
+        XCTAssertEqual(Set(backAnalysis.graph.layers.map(\.op.typeName)), Set(analysis.graph.layers.map(\.op.typeName)))
+        XCTAssertEqual(backAnalysis.graph.layers.count, analysis.graph.layers.count + 1, "the affine as two layers")
         XCTAssertEqual(backAnalysis.trainableParams, analysis.trainableParams)
         XCTAssertEqual(backAnalysis.macs, analysis.macs)
         let expected = try output(model, analysis)
