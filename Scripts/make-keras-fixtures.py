@@ -77,20 +77,22 @@ def inception_reduced():
 
 def leaky_cnn():
     """LeakyReLU as a layer (negative_slope 0.1), as an activation name (leaky_relu: Keras 3's
-    default slope 0.2) and as ReLU(negative_slope=0.05); a global max pool."""
-    return keras.Sequential(
-        [
-            keras.Input(shape=(28, 28, 1)),
-            layers.Conv2D(8, 3, activation="leaky_relu", name="conv1"),
-            layers.Conv2D(16, 3, strides=2, name="conv2"),
-            layers.LeakyReLU(negative_slope=0.1, name="leaky"),
-            layers.Conv2D(16, 3, padding="same", name="conv3"),
-            layers.ReLU(negative_slope=0.05, name="relu_slope"),
-            layers.GlobalMaxPooling2D(name="gmp"),
-            layers.Dense(10, name="logits"),
-        ],
-        name="leaky_cnn",
-    )
+    default slope 0.2) and as ReLU(negative_slope=0.05); a squeeze-and-excitation block with
+    Reshape((1, 1, C)) and Multiply; a global max pool."""
+    x = keras.Input(shape=(28, 28, 1), name="input")
+    y = layers.Conv2D(8, 3, activation="leaky_relu", name="conv1")(x)
+    y = layers.Conv2D(16, 3, strides=2, name="conv2")(y)
+    y = layers.LeakyReLU(negative_slope=0.1, name="leaky")(y)
+    y = layers.Conv2D(16, 3, padding="same", name="conv3")(y)
+    y = layers.ReLU(negative_slope=0.05, name="relu_slope")(y)
+    se = layers.GlobalAveragePooling2D(name="se_pool")(y)
+    se = layers.Reshape((1, 1, 16), name="se_reshape")(se)
+    se = layers.Conv2D(4, 1, activation="relu", name="se_reduce")(se)
+    se = layers.Conv2D(16, 1, activation="sigmoid", name="se_expand")(se)
+    y = layers.Multiply(name="se_scale")([y, se])
+    y = layers.GlobalMaxPooling2D(name="gmp")(y)
+    y = layers.Dense(10, name="logits")(y)
+    return keras.Model(x, y, name="leaky_cnn")
 
 
 def summary(model):

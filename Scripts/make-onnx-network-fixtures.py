@@ -60,7 +60,8 @@ NETWORKS = [
 
 class Extras(nn.Module):
     """ONNX ops that the torchvision networks above lack: Sub and Div by scalar constants,
-    LeakyRelu, Split along channels, Sub of two layers, Mul by a scalar, a global max pool."""
+    LeakyRelu, Split along channels, Sub of two layers, Mul by a scalar, Unsqueeze and Reshape of
+    a flat vector to C x 1 x 1, a global max pool."""
 
     def __init__(self):
         super().__init__()
@@ -69,6 +70,8 @@ class Extras(nn.Module):
         self.conv_a = nn.Conv2d(8, 8, 3, padding=1)
         self.conv_b = nn.Conv2d(8, 8, 1)
         self.pool = nn.AdaptiveMaxPool2d(1)
+        self.se_reduce = nn.Linear(16, 4)
+        self.se_expand = nn.Linear(4, 16)
         self.fc = nn.Linear(16, 10)
 
     def forward(self, x):
@@ -76,6 +79,9 @@ class Extras(nn.Module):
         x = self.act(self.conv1(x))
         a, b = torch.split(x, [8, 8], dim=1)
         y = torch.cat([self.conv_a(a) - b, self.conv_b(b) * 2.0], dim=1)
+        # Squeeze-and-excitation with Linear layers: the gate back to a map by Unsqueeze and by view.
+        g = torch.sigmoid(self.se_expand(torch.relu(self.se_reduce(y.mean((2, 3))))))
+        y = y * g[:, :, None, None] + y * g.view(-1, 16, 1, 1)
         y = self.pool(y).flatten(1)
         return self.fc(y)
 

@@ -19,7 +19,8 @@ public enum KerasImport {
     /// The layer classes read.
     public static let supportedLayers = [
         "InputLayer", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Dense", "BatchNormalization", "MaxPooling2D",
-        "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten", "Dropout", "Concatenate", "Add", "Activation", "ReLU",
+        "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten", "Reshape", "Dropout", "Concatenate", "Add", "Multiply", "Activation",
+        "ReLU",
         "LeakyReLU", "ZeroPadding2D",
     ]
 

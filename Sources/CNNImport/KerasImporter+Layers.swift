@@ -65,6 +65,21 @@ extension KerasImporter {
             try add(.activation(.leakyRelu(slope: slope)), [x])
         case "Flatten":
             try add(.flatten, [x])
+        case "Reshape":
+            // Keras orders a map's values channels last, cnn-tui channels first: the two agree
+            // when the map is 1 x 1 (a squeeze-and-excitation's `Reshape((1, 1, C))`) or flat.
+            let target = layer.config["target_shape"]?.array?.map(\.integer) ?? []
+            guard target.allSatisfy({ $0.map { $0 >= 1 && ONNXImporter.isSensible($0) } ?? false }), target.count == 1 || target.count == 3 else {
+                throw fail("has target_shape \(layer.config["target_shape"]?.text ?? "none") (cnn-tui reads (C,) and (H, W, C))")
+            }
+            let dims = target.map { $0! }
+            let shape = dims.count == 1 ? TensorShape(features: dims[0]) : TensorShape(channels: dims[2], height: dims[0], width: dims[1])
+            let spatial = shapes[x].isSpatial ? shapes[x].height * shapes[x].width : 1
+            guard spatial == 1 || !shape.isSpatial || shape.height * shape.width == 1 else {
+                throw fail("reshapes a \(shapes[x]) map to \(shape) (its values would move: cnn-tui keeps channels first)")
+            }
+            let op: Op = shape.isSpatial ? .reshape(shape) : (shapes[x].isSpatial ? .flatten : .reshape(shape))
+            try add(op, [x])
         case "Dropout":
             let rate = layer.config["rate"]?.number ?? 0
             guard rate >= 0, rate < 1 else { throw fail("has rate \(rate) (from 0 to less than 1)") }
@@ -78,6 +93,8 @@ extension KerasImporter {
             try add(.concat, inputs)
         case "Add":
             try add(.add, inputs)
+        case "Multiply":
+            try add(.multiply, inputs)
         case "Activation":
             let name = layer.config["activation"]?.string ?? "linear"
             try add(KerasImport.activations[name].map(Op.activation) ?? .identity, [x])

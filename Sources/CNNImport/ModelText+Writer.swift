@@ -84,6 +84,8 @@ extension ModelText {
             return (kind, [("start", "\(start)"), ("end", "\(end)")])
         case .channelShuffle(let groups):
             return (kind, [("groups", "\(groups)")])
+        case .reshape(let shape):
+            return (kind, [("shape", "\(shape)")])
         case .activation, .flatten, .concat, .add, .multiply, .subtract, .identity, .channelScale, .channelShift:
             return (kind, [])
         }
@@ -120,6 +122,7 @@ extension ModelText {
         case .globalMaxPool: return "globalmaxpool"
         case .adaptiveAvgPool: return "adaptiveavgpool"
         case .flatten: return "flatten"
+        case .reshape: return "reshape"
         case .dense: return "dense"
         case .dropout: return "dropout"
         case .stochasticDepth: return "droppath"
@@ -184,6 +187,8 @@ extension ModelText {
             parts.append("end=\(end)")
         case .channelShuffle(let groups):
             parts.append("groups=\(groups)")
+        case .reshape(let shape):
+            parts.append("shape=\(shape)")
         case .input, .activation, .flatten, .concat, .add, .multiply, .subtract, .identity, .channelScale, .channelShift:
             break
         }

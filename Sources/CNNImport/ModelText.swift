@@ -27,7 +27,7 @@ import CNNModel
 ///   `globalmaxpool` (keepdims), `leakyrelu` (slope, 0.01 by default), `affine` (scale, shift:
 ///   `x * scale + shift`), `shift` and `scale` (a value per channel), `subtract` (two inputs),
 ///   `slice` (start, end: channels `start..<end`), `shuffle` (groups: ShuffleNet's channel shuffle),
-///   `adaptiveavgpool` (size), `flatten`, `dropout` / `droppath` (rate), `concat`, `add`,
+///   `adaptiveavgpool` (size), `flatten`, `reshape` (shape: `64x1x1`), `dropout` / `droppath` (rate), `concat`, `add`,
 ///   `multiply`, `zeropad` / `crop` (padding), `identity`, and the activations `relu`, `relu6`,
 ///   `sigmoid`, `tanh`, `silu`, `hardswish`, `hardsigmoid`, `softmax`.
 /// - Sizes are `3` or `3x5`; padding is `valid`, `same`, `1`, `1x2` (height, width) or
@@ -36,7 +36,7 @@ import CNNModel
 /// - `#` starts a comment.
 public enum ModelText {
     /// The kinds whose layers are functional unless marked `module` (flatten, concat, add, ...).
-    static let functionalKinds: Set<String> = ["flatten", "concat", "add", "multiply", "subtract", "affine", "slice", "shuffle"]
+    static let functionalKinds: Set<String> = ["flatten", "reshape", "concat", "add", "multiply", "subtract", "affine", "slice", "shuffle"]
 
     static let activations: [(String, Activation)] = [
         ("relu", .relu), ("relu6", .relu6), ("sigmoid", .sigmoid), ("tanh", .tanh), ("silu", .silu),

@@ -54,6 +54,7 @@ struct ModelTextSettings {
         case "leakyrelu": return .activation(.leakyRelu(slope: try real("slope", 0.01)))
         case "adaptiveavgpool": return .adaptiveAvgPool(try size("size"))
         case "flatten": return .flatten
+        case "reshape": return .reshape(try shape("shape"))
         case "dropout": return .dropout(try rate("rate"))
         case "droppath": return .stochasticDepth(try rate("rate"))
         case "concat": return .concat
@@ -70,7 +71,8 @@ struct ModelTextSettings {
                     "flatten",
                 ]
                 + [
-                    "dropout", "droppath", "concat", "add", "multiply", "zeropad", "crop", "identity", "leakyrelu", "shift", "affine", "subtract", "slice",
+                    "dropout", "droppath", "concat", "add", "multiply", "zeropad", "crop", "identity", "leakyrelu", "reshape", "shift", "affine", "subtract",
+                    "slice",
                     "shuffle",
                 ] + ModelText.activations.map(\.0)
             let close = NameSuggestions.closest(to: kind, among: kinds)
@@ -95,6 +97,16 @@ struct ModelTextSettings {
         }
         guard let n = Int(text), n >= 1, n <= ModelTextReader.largest else { throw error("\(key)=\(text) is not a whole number from 1 to 16,777,216") }
         return n
+    }
+
+    /// `64x1x1` (a map) or `10` (a flat vector).
+    private mutating func shape(_ key: String) throws(ImportError) -> TensorShape {
+        guard let text = value(key) else { throw error("\(key)= is missing") }
+        let parts = text.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count == 1 || parts.count == 3, parts.allSatisfy({ $0.map { $0 >= 1 && $0 <= ModelTextReader.largest } ?? false }) else {
+            throw error("\(key)=\(text) is not a shape like 64x1x1 or 10")
+        }
+        return TensorShape(parts.map { $0! })
     }
 
     /// A whole number from 0 to 2^24.

@@ -36,6 +36,9 @@ struct ONNXImporter {
         /// A layer's channels reshaped into `groups` rows (`[N, g, C/g, H, W]`), the rows and
         /// columns `swapped` after a transpose: the middle of a channel shuffle.
         case channelGroups(Int, groups: Int, swapped: Bool)
+        /// A layer's values under a shape no layer has, batch included (`[1, C, 1]` between the
+        /// two Unsqueezes of `x[:, :, None, None]`).
+        case unsqueezed(Int, dims: [Int])
         /// Made by a node that could not be read; nodes reading it are skipped, not reported again.
         case unreadable
     }
@@ -51,7 +54,7 @@ struct ONNXImporter {
         "Conv", "BatchNormalization", "Relu", "Clip", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Gelu", "Softmax",
         "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "LeakyRelu", "ReduceMean", "Flatten", "Reshape", "Squeeze", "Gemm", "MatMul",
         "Add", "Sum", "Mul", "Concat", "Dropout", "Identity", "LRN", "Pad", "Slice", "LayerNormalization", "Transpose", "Erf",
-        "Div", "Sub", "Split", "ReduceMax",
+        "Div", "Sub", "Split", "ReduceMax", "Unsqueeze",
     ]
     /// Ops that work the same on a channels-last view as on the map: they read `.permuted` values.
     static let channelwiseOps: Set<String> = [
@@ -59,7 +62,7 @@ struct ONNXImporter {
         "Clip", "Identity", "Dropout",
     ]
     static let constantOps = [
-        "Constant", "Shape", "Gather", "Unsqueeze", "Cast", "ConstantOfShape",
+        "Constant", "Shape", "Gather", "Cast", "ConstantOfShape",
     ]
 
     let model: ONNXModel

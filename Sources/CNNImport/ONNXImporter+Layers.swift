@@ -86,6 +86,7 @@ extension ONNXImporter {
     static func localName(_ op: Op, opType: String) -> String {
         switch op {
         case .flatten: return "flatten"
+        case .reshape: return "view"
         case .add: return "add"
         case .concat: return "cat"
         case .multiply: return "mul"

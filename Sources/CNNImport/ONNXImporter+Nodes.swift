@@ -28,6 +28,7 @@ extension ONNXImporter {
         }
         if node.opType == "Transpose" { return readTranspose() }
         if node.opType == "Gather", case .raveled(let x) = values[node.inputs[0]] { return readGatherOfRaveled(x) }
+        if node.opType == "Unsqueeze", case .unsqueezed(let x, let dims) = values[node.inputs[0]] { return readUnsqueeze(x, dims) }
         if node.opType == "Reshape", case .channelGroups(let x, let groups, let swapped) = values[node.inputs[0]] {
             return readUngroupingReshape(x, groups: groups, swapped: swapped)
         }
@@ -74,6 +75,9 @@ extension ONNXImporter {
             if shapes[x].isSpatial { addLayer(.flatten, [x]) } else { alias(x) }
         case "Reshape": readReshape()
         case "Squeeze": readSqueeze()
+        case "Unsqueeze":
+            guard let x = layerInput(0) else { return }
+            readUnsqueeze(x, [1] + shapes[x].dims)
         case "Add", "Sum": readAdd()
         case "Mul": readMul()
         case "Concat": readConcat()
@@ -322,8 +326,12 @@ extension ONNXImporter {
         }
         if resolved == dims { return alias(x) }
         if readGroupingReshape(x, to: resolved) { return }
+        if resolved.count == 4, resolved[0] == 1 {
+            addLayer(.reshape(TensorShape(Array(resolved.dropFirst()))), [x])
+            return
+        }
         guard resolved.count == 2, resolved[0] == 1 else {
-            return fail("a reshape of \(dims) to \(resolved) (cnn-tui's graph reshapes only by flattening)")
+            return fail("a reshape of \(dims) to \(resolved) (only to a flat vector or a C x H x W map)")
         }
         if shapes[x].isSpatial { addLayer(.flatten, [x]) } else { alias(x) }
     }
@@ -339,6 +347,24 @@ extension ONNXImporter {
         }
         guard out.allSatisfy({ $0 > 0 }), checkedProduct(out) == total else { return nil }
         return out
+    }
+
+    /// A flat vector given height and width of 1 (`[N, C]` to `[N, C, 1, 1]`), in one node or two;
+    /// `dims` are layer `x`'s values' shape so far.
+    private mutating func readUnsqueeze(_ x: Int, _ dims: [Int]) {
+        var dims = dims
+        let given = constantInput(1)?.intValues ?? ints("axes") ?? []
+        let axes = given.map { $0 < 0 ? $0 + dims.count + given.count : $0 }  // negative: from the end of the output
+        guard !axes.isEmpty, Set(axes).count == axes.count, axes.allSatisfy({ $0 >= 1 && $0 <= 4 }) else {
+            return fail("an unsqueeze of axes \(axes) of a \(shapes[x]) tensor")
+        }
+        for axis in axes.sorted() where axis <= dims.count { dims.insert(1, at: axis) }
+        if dims.count == 3, dims[0] == 1, let output = node.outputs.first {
+            values[output] = .unsqueezed(x, dims: dims)
+            return
+        }
+        guard dims.count == 4 else { return fail("an unsqueeze of a \(shapes[x]) tensor to \(dims) (only to N x C x H x W)") }
+        addLayer(.reshape(TensorShape(Array(dims.dropFirst()))), [x])
     }
 
     private mutating func readSqueeze() {

@@ -197,6 +197,7 @@ private struct Writer {
                 throw ImportError(file: layer.name, "adaptive pooling of \(input) to \(size) has no ONNX op (its windows overlap unevenly)")
             }
         case .flatten: add("Flatten", layer.name, x, [out], [int("axis", 1)])
+        case .reshape(let shape): add("Reshape", layer.name, [x[0], intConstant(layer.name + ".shape", [1] + shape.dims)], [out])
         case .dropout, .stochasticDepth, .identity: add("Identity", layer.name, x, [out])
         case .concat: add("Concat", layer.name, x, [out], [int("axis", 1)])
         case .add: add(x.count == 2 ? "Add" : "Sum", layer.name, x, [out])

@@ -120,6 +120,10 @@ public struct ModelAnalysis: Sendable {
             return field.global()
         case .flatten:
             return field
+        case .reshape(let shape) where input.isSpatial && shape.isSpatial && input.spatial != shape.spatial:
+            return field.global()  // a unit's values come from other positions
+        case .reshape:
+            return field
         default:
             guard let window = op.window(input: input, output: output, padding: padding) else { return field }
             return field.through(window, extent: output.spatial)

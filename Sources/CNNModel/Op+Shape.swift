@@ -42,6 +42,11 @@ extension Op {
             let x = try spatialInput(inputs, "adaptive pooling")
             guard size.h > 0, size.w > 0 else { throw ShapeReason("output size must be positive") }
             return (TensorShape(channels: x.channels, height: size.h, width: size.w), nil)
+        case .reshape(let shape):
+            let x = try single(inputs)
+            guard let n = x.elementCount, let m = shape.elementCount else { throw ShapeReason.overflow }
+            guard n == m else { throw ShapeReason("cannot view the \(n.grouped) values of \(x) as \(shape) (\(m.grouped) values)") }
+            return (shape, nil)
         case .flatten:
             let x = try single(inputs)
             guard let n = x.elementCount else { throw ShapeReason.overflow }

@@ -27,6 +27,9 @@ public enum Op: Hashable, Sendable {
     /// PyTorch's `AdaptiveAvgPool2d(output)`.
     case adaptiveAvgPool(Size2)
     case flatten
+    /// The same values in order under another shape of as many elements (PyTorch's `view`):
+    /// a flat `C` as `C x 1 x 1` for a squeeze-and-excitation written with dense layers.
+    case reshape(TensorShape)
     case dense(Dense)
     /// Dropout with probability p; identity at inference.
     case dropout(Double)
@@ -67,6 +70,7 @@ public enum Op: Hashable, Sendable {
         case .globalMaxPool: return "GlobalMaxPool2d"
         case .adaptiveAvgPool: return "AdaptiveAvgPool2d"
         case .flatten: return "Flatten"
+        case .reshape: return "Reshape"
         case .dense: return "Linear"
         case .dropout: return "Dropout"
         case .stochasticDepth: return "StochasticDepth"
@@ -125,6 +129,7 @@ public enum Op: Hashable, Sendable {
         case .globalMaxPool: return "global maxpool"
         case .adaptiveAvgPool(let s): return "adaptive avgpool \(s.h)x\(s.w)"
         case .flatten: return "flatten"
+        case .reshape(let shape): return "reshape \(shape)"
         case .dense(let d): return "dense \(d.outFeatures)" + (d.perPosition ? " per position" : "")
         case .dropout(let p): return "dropout \(formatFixed(p, digits: 2))"
         case .stochasticDepth(let p): return "drop path \(formatFixed(p, digits: 3))"

@@ -73,8 +73,8 @@ final class KerasFixtureTests: XCTestCase {
         XCTAssertEqual(archive.producer, "Keras 3.15.1, Functional")
     }
 
-    /// LeakyReLU three ways (a layer, `activation="leaky_relu"`, `ReLU(negative_slope=)`) and
-    /// GlobalMaxPooling2D.
+    /// LeakyReLU three ways (a layer, `activation="leaky_relu"`, `ReLU(negative_slope=)`), a
+    /// squeeze-and-excitation block with Reshape((1, 1, C)) and Multiply, and GlobalMaxPooling2D.
     func testLeakyReLUAndGlobalMaxPooling() throws {
         let analysis = try assertMatchesKeras("leaky_cnn.json", summary: "leaky_cnn")
         let ops = Dictionary(uniqueKeysWithValues: analysis.graph.layers.map { ($0.name, $0.op) })
@@ -82,6 +82,8 @@ final class KerasFixtureTests: XCTestCase {
         XCTAssertEqual(ops["leaky"], .activation(.leakyRelu(slope: 0.1)))
         XCTAssertEqual(ops["relu_slope"], .activation(.leakyRelu(slope: 0.05)))
         XCTAssertEqual(ops["gmp"], .globalMaxPool(keepDims: false))
+        XCTAssertEqual(ops["se_reshape"], .reshape(TensorShape(channels: 16, height: 1, width: 1)))
+        XCTAssertEqual(ops["se_scale"], .multiply)
         XCTAssertEqual(analysis.layers.last?.receptiveField.isGlobal, true)
     }
 

@@ -122,7 +122,8 @@ final class ONNXNetworkTests: XCTestCase {
     }
 
     /// `(x - 0.5) / 0.25` (fixed numbers: no parameters), LeakyReLU(0.1), a split along channels,
-    /// a difference of two layers, a product with a number, a global max pool.
+    /// a difference of two layers, a product with a number, a squeeze-and-excitation with Linear
+    /// layers whose gate becomes a map by Unsqueeze and by view, a global max pool.
     func testConstantArithmeticLeakyReLUSplitSubtractAndMaxPoolFromBothExporters() throws {
         for stem in ["extras-ts", "extras-dyn"] {
             let analysis = try check(stem)
@@ -130,6 +131,8 @@ final class ONNXNetworkTests: XCTestCase {
             XCTAssertTrue(ops.contains(.activation(.leakyRelu(slope: 0.1))), "\(stem): \(ops.map(\.summary))")
             XCTAssertTrue(ops.contains(.subtract), stem)
             XCTAssertTrue(ops.contains(.affine(scale: 2, shift: 0)), "\(stem): \(ops.map(\.summary))")
+            let gates = ops.filter { $0 == .reshape(TensorShape(channels: 16, height: 1, width: 1)) }.count
+            XCTAssertEqual(gates, 2, "\(stem): the gate by Unsqueeze and by view")
         }
     }
 

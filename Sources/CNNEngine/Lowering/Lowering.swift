@@ -121,7 +121,7 @@ public struct Lowering {
             return .pool(.max, PoolGeometry(pool, input: input, output: output, padding: .zero))
         case .adaptiveAvgPool(let size):
             return .adaptiveAvgPool(channels: channels, input: input.spatial, output: size)
-        case .flatten:
+        case .flatten, .reshape:
             return .flatten
         case .dropout(let p):
             return .dropout(probability: Float(p))
