@@ -6,7 +6,8 @@ Run with the reference virtualenv's python (Scripts/setup-reference-env.sh):
     ~/.venvs/cnn-tui-ref/bin/python Scripts/make-onnx-network-fixtures.py [NAME ...]
 
 Each network is exported by torch.onnx.export, with the TorchScript exporter (dynamo=False,
-opset 17: NAME-ts) and, for some, with the torch.export one (dynamo=True: NAME-dyn). The weights
+opset 17: NAME-ts; NAME-ts14 at opset 14) and, for some, with the torch.export one (dynamo=True:
+NAME-dyn). The weights
 of every Conv, Gemm, MatMul, bias Add and BatchNormalization are then replaced by values from a
 formula that the Swift tests compute again (so the fixtures stay small) and moved to an external
 data file NAME.onnx.data, which is not committed: the test writes it from the JSON's list of
@@ -55,6 +56,7 @@ NETWORKS = [
     ("convnext_tiny", 224, ["ts", "dyn"]),  # channels-last LayerNorm, Linear per position, GELU, layer scale
     ("shufflenet_v2_x0_5", 224, ["ts", "dyn"]),  # chunk along channels, channel shuffle, mean over H and W
     ("extras", 32, ["ts", "dyn"]),  # defined below, not torchvision
+    ("convnext_block", 32, ["ts14"]),  # defined below; TorchScript at opset 14 spells LayerNorm out
 ]
 
 
@@ -86,7 +88,30 @@ class Extras(nn.Module):
         return self.fc(y)
 
 
-CUSTOM = {"extras": Extras}
+class ConvNeXtBlock(nn.Module):
+    """A ConvNeXt stem and block with LayerNorms over the channels of each position (channels
+    last) and over the pooled features: below opset 17 the TorchScript exporter spells each
+    LayerNorm out as ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 16, 4, stride=4)
+        self.norm = nn.LayerNorm(16, eps=1e-6)
+        self.dwconv = nn.Conv2d(16, 16, 7, padding=3, groups=16)
+        self.ln = nn.LayerNorm(16, eps=1e-6)
+        self.fc1 = nn.Linear(16, 64)
+        self.fc2 = nn.Linear(64, 16)
+        self.head_norm = nn.LayerNorm(16)
+        self.head = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.norm(self.stem(x).permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+        y = self.ln(self.dwconv(x).permute(0, 2, 3, 1))
+        y = self.fc2(nn.functional.gelu(self.fc1(y))).permute(0, 3, 1, 2)
+        return self.head(self.head_norm((x + y).mean((2, 3))))
+
+
+CUSTOM = {"extras": Extras, "convnext_block": ConvNeXtBlock}
 
 WEIGHT_INPUTS = {
     "Conv": (1, 2), "Gemm": (1, 2), "MatMul": (1,), "BatchNormalization": (1, 2, 3, 4), "Add": (0, 1),
@@ -159,8 +184,8 @@ def main():
         for exporter in exporters:
             stem = f"{name}-{exporter}"
             path = os.path.join(OUT, stem + ".onnx")
-            if exporter == "ts":
-                torch.onnx.export(model, (x,), path, dynamo=False, opset_version=17)
+            if exporter.startswith("ts"):
+                torch.onnx.export(model, (x,), path, dynamo=False, opset_version=int(exporter[2:] or 17))
             else:
                 torch.onnx.export(model, (x,), path, dynamo=True)
             m = onnx.load(path)

@@ -39,6 +39,8 @@ struct ONNXImporter {
         /// A layer's values under a shape no layer has, batch included (`[1, C, 1]` between the
         /// two Unsqueezes of `x[:, :, None, None]`).
         case unsqueezed(Int, dims: [Int])
+        /// Part of a layer norm spelled out with ReduceMean, Sub, Pow, ... (opsets below 17).
+        case layerNormStep(LayerNormSteps)
         /// Made by a node that could not be read; nodes reading it are skipped, not reported again.
         case unreadable
     }
@@ -54,7 +56,7 @@ struct ONNXImporter {
         "Conv", "BatchNormalization", "Relu", "Clip", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Gelu", "Softmax",
         "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "LeakyRelu", "ReduceMean", "Flatten", "Reshape", "Squeeze", "Gemm", "MatMul",
         "Add", "Sum", "Mul", "Concat", "Dropout", "Identity", "LRN", "Pad", "Slice", "LayerNormalization", "Transpose", "Erf",
-        "Div", "Sub", "Split", "ReduceMax", "Unsqueeze",
+        "Div", "Sub", "Split", "ReduceMax", "Unsqueeze", "Pow", "Sqrt",
     ]
     /// Ops that work the same on a channels-last view as on the map: they read `.permuted` values.
     static let channelwiseOps: Set<String> = [

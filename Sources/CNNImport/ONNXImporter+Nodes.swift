@@ -26,6 +26,7 @@ extension ONNXImporter {
             fold()
             return
         }
+        if readLayerNormStep() { return }
         if node.opType == "Transpose" { return readTranspose() }
         if node.opType == "Gather", case .raveled(let x) = values[node.inputs[0]] { return readGatherOfRaveled(x) }
         if node.opType == "Unsqueeze", case .unsqueezed(let x, let dims) = values[node.inputs[0]] { return readUnsqueeze(x, dims) }
@@ -102,6 +103,7 @@ extension ONNXImporter {
         case "LayerNormalization": readLayerNorm()
         case "Erf": readErf()
         case "Div": readDiv()
+        case "Pow", "Sqrt": fail("a \(node.opType) outside a layer norm spelled out (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add)")
         default:
             fail(Self.constantOps.contains(node.opType) ? "computed on a layer's output, not on constants" : "not an op cnn-tui reads")
         }

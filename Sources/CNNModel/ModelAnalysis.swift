@@ -116,6 +116,8 @@ public struct ModelAnalysis: Sendable {
             return field.global()
         case .adaptiveAvgPool(let out) where out == 1:
             return field.global()
+        case .dense(let d) where d.perPosition:
+            return field  // a 1x1 product at each position
         case .dense:
             return field.global()
         case .flatten:

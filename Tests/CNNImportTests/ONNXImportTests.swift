@@ -254,7 +254,7 @@ final class ONNXImportTests: XCTestCase {
         XCTAssertThrowsError(try ONNXImport.network(net, file: "r.onnx")) { error in
             XCTAssertEqual(
                 "\(error)",
-                "r.onnx: cannot read 1 node: Reshape (a reshape of [1, 3, 8, 8] to [1, 3, 64] (cnn-tui's graph reshapes only by flattening); node /Reshape)")
+                "r.onnx: cannot read 1 node: Reshape (a reshape of [1, 3, 8, 8] to [1, 3, 64] (only to a flat vector or a C x H x W map); node /Reshape)")
         }
     }
 

@@ -136,6 +136,17 @@ final class ONNXNetworkTests: XCTestCase {
         }
     }
 
+    /// Below opset 17 TorchScript spells each LayerNorm out (ReduceMean, Sub, Pow, ReduceMean, Add,
+    /// Sqrt, Div, Mul, Add): read back as one layer, over the channels of each position and over
+    /// the pooled features. A Linear at each position keeps the field (28, as the 7x7 depthwise
+    /// convolution after the 4x4/4 stem sees).
+    func testLayerNormSpelledOutAtOpset14() throws {
+        let analysis = try check("convnext_block-ts14")
+        XCTAssertEqual(analysis.graph.layers.filter { if case .layerNorm = $0.op { return true } else { return false } }.count, 3)
+        let fc2 = try XCTUnwrap(analysis.graph.layers.first { $0.name == "fc2" })
+        XCTAssertEqual(analysis.layers[fc2.id].receptiveField.size, Size2(28))
+    }
+
     /// Channels-last LayerNorm between transposes, Linear layers per position, GELU (as
     /// `Div/Erf/Add/Mul/Mul` from TorchScript, as `Gelu` from torch.export) and layer scale;
     /// torchinfo's own mult-adds (322.37M: it counts a Linear's parameters once, not per position).
