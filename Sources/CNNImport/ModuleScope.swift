@@ -39,6 +39,14 @@ struct ModuleScope: Hashable, Sendable {
             self.init(paths: Self.fullPaths(elements), types: types.map(Self.className))
             return
         }
+        // tf2onnx from a Keras SavedModel: `StatefulPartitionedCall/MODEL_1/LAYER_1/OP`, each scope
+        // with the `_1` TensorFlow adds to a name already used (by the model's first call).
+        let tensorFlow = node.name.split(separator: "/").map(String.init)
+        if tensorFlow.count >= 4, tensorFlow[0] == "StatefulPartitionedCall" {
+            let layer = tensorFlow[2]
+            self.init(paths: [layer.hasSuffix("_1") ? String(layer.dropLast(2)) : layer], types: [])
+            return
+        }
         guard node.name.hasPrefix("/") else {
             self = .none
             return

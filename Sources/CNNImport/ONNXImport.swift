@@ -41,6 +41,9 @@ struct ONNXImporter {
         case unsqueezed(Int, dims: [Int])
         /// Part of a layer norm spelled out with ReduceMean, Sub, Pow, ... (opsets below 17).
         case layerNormStep(LayerNormSteps)
+        /// A flatten layer's values in the order of its input seen channels last (tf2onnx's
+        /// Keras `Flatten`): a product reading it has its weight rows reordered to match.
+        case flattenedChannelsLast(Int, source: TensorShape)
         /// Made by a node that could not be read; nodes reading it are skipped, not reported again.
         case unreadable
     }
@@ -81,6 +84,9 @@ struct ONNXImporter {
     var biasless: Set<Int> = []
     /// Whether the node being read works on channels-last views of its layers.
     var channelsLast = false
+    /// The map whose channels-last flattening the dense layer being read takes (its weight
+    /// columns are reordered to the graph's channels-first flatten).
+    var rowsChannelsLast: TensorShape?
     /// How many node inputs (and graph outputs) read each value.
     let readers: [String: Int]
     /// Scopes that hold other scopes: their own nodes are functional ops (a block's `+`).
@@ -111,7 +117,14 @@ struct ONNXImporter {
         guard inputs.count == 1, let first = inputs.first else {
             throw ImportError(file: file, "cnn-tui reads networks with one input; this one has \(inputs.count) (\(inputs.map(\.name).joined(separator: ", ")))")
         }
-        let declared = Self.declaredInput(first)
+        // tf2onnx keeps Keras's channels-last input and transposes it to channels first at once.
+        let readersOfInput = graph.nodes.filter { $0.inputs.contains(first.name) }
+        let channelsLastInput =
+            !readersOfInput.isEmpty
+            && readersOfInput.allSatisfy { node in
+                node.opType == "Transpose" && node.attributes["perm"].map { if case .ints([0, 3, 1, 2]) = $0 { true } else { false } } ?? false
+            }
+        let declared = Self.declaredInput(first, channelsLast: channelsLastInput)
         guard let input = requested ?? declared else {
             let dims = first.dims.map { $0.map(\.text).joined(separator: "x") } ?? "unknown"
             if let rank = first.dims?.count, rank != 4 {
@@ -122,7 +135,7 @@ struct ONNXImporter {
         layers.append(Layer(id: 0, name: "input", op: .input, inputs: [], block: nil, module: nil))
         shapes.append(input)
         names.insert("input")
-        values[first.name] = .layer(0)
+        values[first.name] = channelsLastInput ? .permuted(0) : .layer(0)
 
         for node in graph.nodes {
             self.node = node
@@ -160,18 +173,29 @@ struct ONNXImporter {
                     + "so \(biasedConvs) convolution\(biasedConvs == 1 ? " has a bias" : "s have biases") and the counts "
                     + "are those of the folded network")
         }
+        if model.producer.hasPrefix("tf2onnx") {
+            if case .permuted(0) = values[model.graph.inputs.first { model.graph.initializers[$0.name] == nil }?.name ?? ""] {
+                notes.append("the file's input is channels last (N x H x W x C, as Keras has it); cnn-tui reads it channels first")
+            }
+            let shifts = layers.filter { $0.op == .channelShift }.count
+            if shifts > 0 {
+                notes.append(
+                    "the converter wrote \(shifts) batchnorm\(shifts == 1 ? "" : "s") as a product and a sum with one constant per channel "
+                        + "(scale and shift layers of C parameters each: Keras's gamma and beta, the moving statistics folded in)")
+            }
+        }
         return notes
     }
 
-    /// C x H x W from `[N, C, H, W]` with known sizes.
-    static func declaredInput(_ info: ONNXValueInfo) -> TensorShape? {
+    /// C x H x W from `[N, C, H, W]` (or `[N, H, W, C]`) with known sizes.
+    static func declaredInput(_ info: ONNXValueInfo, channelsLast: Bool = false) -> TensorShape? {
         guard let dims = info.dims, dims.count == 4 else { return nil }
         var sizes: [Int] = []
         for dim in dims.dropFirst() {
             guard case .value(let n) = dim, n > 0 else { return nil }
             sizes.append(n)
         }
-        return TensorShape(sizes)
+        return channelsLast ? TensorShape(channels: sizes[2], height: sizes[0], width: sizes[1]) : TensorShape(sizes)
     }
 
     /// "unsupported ONNX ops: LayerNormalization (node /norm/LayerNormalization, 3 in all); ...".

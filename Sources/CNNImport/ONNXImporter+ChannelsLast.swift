@@ -106,4 +106,58 @@ extension ONNXImporter {
                 (.bias, ImportedTensor(shape: [channels], values: bias?.floatValues ?? Array(repeating: 0, count: channels))),
             ])
     }
+
+    /// tf2onnx's Keras `Flatten`: the map seen channels last (`Shape` of the view, `Reshape` to
+    /// `[N, H*W*C]`), then a product with rows in that order. The graph flattens channels first
+    /// and the product's weight columns are put in that order instead. True when the node was one
+    /// of these.
+    mutating func readChannelsLastFlatten() -> Bool {
+        guard let first = node.inputs.first, let output = node.outputs.first else { return false }
+        switch (node.opType, values[first]) {
+        case ("Shape", .permuted(let x)):
+            let s = shapes[x]
+            produce(shapeOf([1, s.height, s.width, s.channels]))
+        case ("Reshape", .permuted(let x)):
+            let s = shapes[x]
+            guard let target = constantInput(1)?.intValues, let resolved = Self.resolveReshape(target, of: [1, s.height, s.width, s.channels]) else {
+                fail("a reshape of a channels-last map to a computed or impossible shape")
+                return true
+            }
+            if resolved == [1, s.height, s.width, s.channels] {
+                values[output] = .permuted(x)
+            } else if resolved.count == 2, let id = addLayer(.flatten, [x]) {
+                // On a 1 x 1 map the two orders are the same.
+                values[output] = s.height * s.width == 1 ? .layer(id) : .flattenedChannelsLast(id, source: s)
+            } else if resolved.count != 2 {
+                fail("a reshape of a channels-last \(s) map to \(resolved) (only a flatten)")
+            }
+        case ("MatMul", .flattenedChannelsLast(let id, let source)), ("Gemm", .flattenedChannelsLast(let id, let source)):
+            values[first] = .layer(id)
+            rowsChannelsLast = source
+            readLayer()
+            rowsChannelsLast = nil
+            values[first] = .flattenedChannelsLast(id, source: source)
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// A dense weight `[out, H*W*C]` whose columns follow a channels-last flatten of `map`, with
+    /// its columns in channels-first order (`C*H*W`).
+    static func channelsFirstColumns(_ weight: [Float], of map: TensorShape) -> [Float] {
+        let (c, h, w) = (map.channels, map.height, map.width)
+        let columns = c * h * w
+        guard columns > 0, weight.count % columns == 0 else { return weight }
+        var out = weight
+        for row in 0..<(weight.count / columns) {
+            let base = row * columns
+            for ci in 0..<c {
+                for y in 0..<h {
+                    for x in 0..<w { out[base + (ci * h + y) * w + x] = weight[base + (y * w + x) * c + ci] }
+                }
+            }
+        }
+        return out
+    }
 }

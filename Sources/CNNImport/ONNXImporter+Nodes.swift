@@ -27,6 +27,7 @@ extension ONNXImporter {
             return
         }
         if readLayerNormStep() { return }
+        if readChannelsLastFlatten() { return }
         if node.opType == "Transpose" { return readTranspose() }
         if node.opType == "Gather", case .raveled(let x) = values[node.inputs[0]] { return readGatherOfRaveled(x) }
         if node.opType == "Unsqueeze", case .unsqueezed(let x, let dims) = values[node.inputs[0]] { return readUnsqueeze(x, dims) }
@@ -124,6 +125,8 @@ extension ONNXImporter {
             fail("input \(i) ('\(node.inputs[i])') is part of x * 0.5 * (1 + erf(x / sqrt(2))) used for something else")
         case .raveled:
             fail("input \(i) ('\(node.inputs[i])') is a layer's output flattened with its batch axis")
+        case .flattenedChannelsLast:
+            fail("input \(i) ('\(node.inputs[i])') is a map flattened channels last (only a MatMul or Gemm reads it)")
         default:
             fail("input \(i) ('\(node.inputs[i])') is a constant where a layer's output is expected")
         }
@@ -252,6 +255,9 @@ extension ONNXImporter {
         guard weight.dims.allSatisfy({ $0 >= 1 }) else { return fail("an empty weight matrix \(weight.dims)") }
         let dense = Dense(outFeatures: weight.dims[0], inFeatures: weight.dims[1], bias: bias != nil, perPosition: perPosition)
         var parameters: [Parameter] = [(.weight, Self.tensor(weight))]
+        if let map = rowsChannelsLast {
+            parameters[0].tensor = ImportedTensor(shape: weight.dims, values: Self.channelsFirstColumns(weight.floatValues, of: map))
+        }
         if let bias { parameters.append((.bias, ImportedTensor(shape: [bias.count], values: bias.floatValues))) }
         if let id = addLayer(.dense(dense), [x], parameters), bias == nil { biasless.insert(id) }
     }

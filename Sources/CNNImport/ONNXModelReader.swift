@@ -16,7 +16,9 @@ struct ONNXModelReader {
         guard let opset = proto.opsetImport.first(where: { $0.domain.isEmpty || $0.domain == "ai.onnx" }) else {
             throw failure("imports no opset of the default domain (ai.onnx)")
         }
-        let producer = [proto.producerName, proto.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
+        // tf2onnx writes its version as `1.17.0 None` (no git hash).
+        let version = proto.producerVersion.hasSuffix(" None") ? String(proto.producerVersion.dropLast(5)) : proto.producerVersion
+        let producer = [proto.producerName, version].filter { !$0.isEmpty }.joined(separator: " ")
         let graph = try graph(proto.graph, functions: proto.functions)
         return ONNXModel(irVersion: Int(proto.irVersion), opsetVersion: Int(opset.version), producer: producer, graph: graph)
     }
