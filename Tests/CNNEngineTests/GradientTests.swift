@@ -124,6 +124,16 @@ final class GradientTests: XCTestCase {
         }
     }
 
+    /// Squeeze-and-excitation: the map times a gate of one value per channel, both from the same
+    /// convolution, so the gradient reaches it along both paths.
+    func testSqueezeExcitationProduct() throws {
+        try checkGradients(TensorShape(channels: 3, height: 4, width: 4), seed: 6) { b, x in
+            let y = b.conv(x, "conv", filters: 4, kernel: 3)
+            let gate = b.activation(b.conv(b.globalAvgPool(y, "pool", keepDims: true), "fc", filters: 4, kernel: 1), "gate", .sigmoid)
+            return b.add(.multiply, "scale", inputs: [y, gate], module: false)
+        }
+    }
+
     func testGlobalMaxPool() throws {
         try checkGradients(TensorShape(channels: 3, height: 4, width: 4), seed: 4) { b, x in
             b.globalMaxPool(b.conv(x, "conv", filters: 4, kernel: 3), "pool")

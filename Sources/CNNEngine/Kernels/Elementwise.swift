@@ -63,6 +63,47 @@ public func multiplyForward(
     }
 }
 
+/// The backward of `multiplyForward`: `gradA += gradOutput · b` and `gradB += gradOutput · a`,
+/// each summed over the axes its tensor was broadcast along.
+///
+/// - Parameters:
+///   - gradA, gradB: of `aShape`, `bShape`, accumulated; nil where no gradient is wanted
+///   - gradOutput: `[shape]`, the broadcast shape
+///   - a, b: the forward pass's inputs
+public func multiplyBackward(
+    gradA: UnsafeMutablePointer<Float>?, gradB: UnsafeMutablePointer<Float>?, gradOutput: UnsafePointer<Float>,
+    a: UnsafePointer<Float>, aShape: [Int], b: UnsafePointer<Float>, bShape: [Int]
+) {
+    let shape = zip(aShape, bShape).map { max($0, $1) }
+    func strides(_ s: [Int]) -> [Int] {
+        var result = [Int](repeating: 0, count: s.count)
+        var step = 1
+        for axis in stride(from: s.count - 1, through: 0, by: -1) {
+            result[axis] = s[axis] == 1 ? 0 : step
+            step *= s[axis]
+        }
+        return result
+    }
+    let sa = strides(aShape), sb = strides(bShape)
+    var index = [Int](repeating: 0, count: shape.count)
+    for i in 0..<shape.reduce(1, *) {
+        var ia = 0, ib = 0
+        for axis in shape.indices {
+            ia += index[axis] * sa[axis]
+            ib += index[axis] * sb[axis]
+        }
+        gradA?[ia] += gradOutput[i] * b[ib]
+        gradB?[ib] += gradOutput[i] * a[ia]
+        var axis = shape.count - 1
+        while axis >= 0 {
+            index[axis] += 1
+            if index[axis] < shape[axis] { break }
+            index[axis] = 0
+            axis -= 1
+        }
+    }
+}
+
 /// `output[c][p] = map[c][p] · scale[c]`.
 func scaleChannels(output: UnsafeMutablePointer<Float>, map: UnsafePointer<Float>, scale: UnsafePointer<Float>, channels: Int, pixels: Int) {
     for c in 0..<channels {

@@ -89,7 +89,7 @@ public final class Trainer {
                 state[step.layer].savedInverseStd = Tensor(shape: [bn.channels])
             case .dropout:
                 state[step.layer].mask = Tensor(shape: [batchSize, step.outputCount])
-            case .localResponseNorm, .multiply, .pad, .layerNorm, .channelScale, .channelShift:
+            case .localResponseNorm, .pad, .layerNorm, .channelScale, .channelShift:
                 throw .unsupported(layer: layers[step.layer].name, op: layers[step.layer].op.typeName)
             default:
                 break
@@ -294,7 +294,18 @@ public final class Trainer {
                 channelShuffleBackward(
                     gradInput: gradIn + s * inCount, gradOutput: gradOut + s * outCount, groups: groups, channels: channels, pixels: pixels)
             }
-        case .localResponseNorm, .multiply, .pad, .layerNorm, .channelScale, .channelShift:
+        case .multiply(let aShape, let bShape):
+            let counts = step.inputCounts
+            let wants = step.inputs.map { $0 != 0 || computesInputGradient }
+            for s in 0..<n {
+                let a = UnsafePointer(activations[step.inputs[0]].data + s * counts[0])
+                let b = UnsafePointer(activations[step.inputs[1]].data + s * counts[1])
+                multiplyBackward(
+                    gradA: wants[0] ? layerGradients[step.inputs[0]].data + s * counts[0] : nil,
+                    gradB: wants[1] ? layerGradients[step.inputs[1]].data + s * counts[1] : nil,
+                    gradOutput: gradOut + s * outCount, a: a, aShape: aShape, b: b, bShape: bShape)
+            }
+        case .localResponseNorm, .pad, .layerNorm, .channelScale, .channelShift:
             preconditionFailure("the trainer refuses graphs with layers it has no backward pass for")
         }
     }
