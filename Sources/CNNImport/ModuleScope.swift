@@ -56,6 +56,42 @@ struct ModuleScope: Hashable, Sendable {
         self.init(paths: Self.fullPaths(Array(parts.dropLast())), types: [])
     }
 
+    /// Every node's scope; a node the exporter left without one (torch.export's Split of
+    /// `chunk`) takes the scopes its readers share, so it sits in the block that uses it.
+    static func all(_ nodes: [ONNXNode]) -> [ModuleScope] {
+        var scopes = nodes.map(ModuleScope.init)
+        var readers: [String: [Int]] = [:]
+        for (i, node) in nodes.enumerated() {
+            for input in node.inputs where !input.isEmpty { readers[input, default: []].append(i) }
+        }
+        let containers = Set(scopes.flatMap { $0.paths.dropLast() })
+        // A name like `/Reshape` or scopes `['']` say the node is at the top; only a node that
+        // says nothing is placed by its readers.
+        func saysNothing(_ node: ONNXNode) -> Bool {
+            node.metadata["pkg.torch.onnx.name_scopes"] == nil && !node.name.hasPrefix("/")
+                && !node.name.hasPrefix("StatefulPartitionedCall/")
+        }
+        for i in nodes.indices.reversed() where scopes[i] == .none && saysNothing(nodes[i]) {
+            // Where each reader runs: a module's call (a leaf scope) runs in the block around it.
+            var shared: [ModuleScope] = []
+            for reader in nodes[i].outputs.flatMap({ readers[$0] ?? [] }) where scopes[reader] != .none {
+                let scope = scopes[reader]
+                if let leaf = scope.paths.last, !containers.contains(leaf) {
+                    shared.append(ModuleScope(paths: Array(scope.paths.dropLast()), types: Array(scope.types.prefix(scope.paths.count - 1))))
+                } else {
+                    shared.append(scope)
+                }
+            }
+            guard var common = shared.first?.paths else { continue }
+            for other in shared.dropFirst() {
+                common = Array(zip(common, other.paths).prefix { $0 == $1 }.map(\.0))
+            }
+            let types = shared.first.map { Array($0.types.prefix(common.count)) } ?? []
+            scopes[i] = ModuleScope(paths: common, types: types.count == common.count ? types : [])
+        }
+        return scopes
+    }
+
     /// Joins scope names into full paths: a scope that already starts with its parent's path
     /// (`layer1.0` inside `layer1`) is one; a local one (`conv1`) is appended to it.
     static func fullPaths(_ elements: [String]) -> [String] {

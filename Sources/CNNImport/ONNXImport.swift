@@ -137,9 +137,10 @@ struct ONNXImporter {
         names.insert("input")
         values[first.name] = channelsLastInput ? .permuted(0) : .layer(0)
 
-        for node in graph.nodes {
+        let scopes = ModuleScope.all(graph.nodes)
+        for (node, scope) in zip(graph.nodes, scopes) {
             self.node = node
-            scope = ModuleScope(node)
+            self.scope = scope
             read()
         }
         if !problems.isEmpty { throw ImportError(file: file, Self.describe(problems)) }

@@ -87,6 +87,7 @@ extension ONNXImporter {
         switch op {
         case .flatten: return "flatten"
         case .reshape: return "view"
+        case .channelShuffle: return "channel_shuffle"  // torchvision's function
         case .add: return "add"
         case .concat: return "cat"
         case .multiply: return "mul"

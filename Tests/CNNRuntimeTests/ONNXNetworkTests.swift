@@ -117,7 +117,12 @@ final class ONNXNetworkTests: XCTestCase {
             let analysis = try check(stem)
             let shuffles = analysis.graph.layers.filter { $0.op == .channelShuffle(groups: 2) }.count
             XCTAssertEqual(shuffles, 16, "\(stem): one shuffle per block (3 + 7 + 3 blocks, 3 stages)")
-            XCTAssertTrue(analysis.graph.layers.contains { if case .channelSlice = $0.op { return true } else { return false } }, stem)
+            let slices = analysis.graph.layers.filter { if case .channelSlice = $0.op { return true } else { return false } }
+            XCTAssertEqual(slices.count, 26, "\(stem): two per block of stride 1")
+            // torch.export leaves its Split without a scope: it goes where its readers are.
+            let blocks = Set(slices.compactMap { $0.block.map { analysis.graph.blocks[$0].name } })
+            XCTAssertEqual(blocks.count, 13, "\(stem): \(blocks.sorted())")
+            XCTAssertTrue(blocks.contains("stage2.1"), "\(stem): \(blocks.sorted())")
         }
     }
 
