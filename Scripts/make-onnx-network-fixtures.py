@@ -49,12 +49,12 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "F
 NETWORKS = [
     ("resnet18", 224, ["ts", "dyn"]),
     ("googlenet", 224, ["ts"]),  # without its auxiliary classifiers, as it runs in eval mode
-    ("mobilenet_v3_small", 224, ["ts", "dyn"]),
+    ("mobilenet_v3_small", 224, ["ts", "dyn", "ts11"]),  # ts11: HardSwish as HardSigmoid and Mul
     ("squeezenet1_1", 224, ["ts"]),
     ("mnasnet0_5", 224, ["ts"]),
     ("regnet_x_400mf", 224, ["ts"]),
     ("convnext_tiny", 224, ["ts", "dyn"]),  # channels-last LayerNorm, Linear per position, GELU, layer scale
-    ("shufflenet_v2_x0_5", 224, ["ts", "dyn"]),  # chunk along channels, channel shuffle, mean over H and W
+    ("shufflenet_v2_x0_5", 224, ["ts", "dyn", "ts11"]),  # chunk along channels, channel shuffle, mean over H and W
     ("extras", 32, ["ts", "dyn"]),  # defined below, not torchvision
     ("convnext_block", 32, ["ts14"]),  # defined below; TorchScript at opset 14 spells LayerNorm out
 ]

@@ -248,6 +248,17 @@ final class ONNXImportTests: XCTestCase {
         }
     }
 
+    /// ONNX lists nodes in order; a cycle reads a value before any node makes it.
+    func testAGraphWithACycleIsRefused() {
+        let net = model(
+            [node("/a/Relu", "Relu", ["b"], ["a"]), node("/b/Relu", "Relu", ["a"], ["b"]), node("/c/Relu", "Relu", ["x"], ["y"])],
+            initializers: [], output: "y")
+        XCTAssertThrowsError(try ONNXImport.network(net, file: "cycle.onnx")) { error in
+            XCTAssertEqual(
+                "\(error)", "cycle.onnx: cannot read 1 node: Relu (it reads 'b', which no earlier node, initializer or graph input makes; node /a/Relu)")
+        }
+    }
+
     func testAReshapeOtherThanAFlattenIsRefused() {
         let net = model(
             [node("/Reshape", "Reshape", ["x", "t"], ["y"])], initializers: [ints("t", [1, 3, 64])], output: "y")

@@ -102,18 +102,22 @@ final class ONNXNetworkTests: XCTestCase {
     }
     func testResNet18FromTheTorchExportExporter() throws { try check("resnet18-dyn") }
     func testGoogLeNet() throws { try check("googlenet-ts") }
-    func testMobileNetV3SmallFromBothExporters() throws {
+    /// Also at opset 11, where ONNX has no HardSwish: TorchScript writes x * HardSigmoid(x).
+    func testMobileNetV3SmallFromBothExportersAndAtOpset11() throws {
         try check("mobilenet_v3_small-ts")
         try check("mobilenet_v3_small-dyn")
+        let old = try check("mobilenet_v3_small-ts11")
+        XCTAssertTrue(old.graph.layers.contains { $0.op == .activation(.hardSigmoid) }, "opset 11 spells HardSwish out")
     }
     func testSqueezeNet() throws { try check("squeezenet1_1-ts") }
     func testMNASNet() throws { try check("mnasnet0_5-ts") }
     func testRegNet() throws { try check("regnet_x_400mf-ts") }
 
-    /// torch.chunk as a Split (TorchScript) or Slices (torch.export) along channels, and the
-    /// channel shuffle (Reshape to 5-D, Transpose, Reshape back) as one layer.
+    /// torch.chunk as Slices with computed bounds (TorchScript) or a Split (torch.export; at
+    /// opset 11 with its sizes as an attribute) along channels, and the channel shuffle (Reshape
+    /// to 5-D, Transpose, Reshape back) as one layer.
     func testShuffleNetV2FromBothExporters() throws {
-        for stem in ["shufflenet_v2_x0_5-ts", "shufflenet_v2_x0_5-dyn"] {
+        for stem in ["shufflenet_v2_x0_5-ts", "shufflenet_v2_x0_5-dyn", "shufflenet_v2_x0_5-ts11"] {
             let analysis = try check(stem)
             let shuffles = analysis.graph.layers.filter { $0.op == .channelShuffle(groups: 2) }.count
             XCTAssertEqual(shuffles, 16, "\(stem): one shuffle per block (3 + 7 + 3 blocks, 3 stages)")
