@@ -8,15 +8,17 @@ extension SummaryReport {
     public func markdown(title: String? = nil) -> [String] {
         var lines: [String] = []
         if let title { lines += ["### \(Self.markdownEscaped(title))", ""] }
-        lines.append("| Layer | Type | Op | Output shape | Params | Mult-adds | RF | Jump |")
-        lines.append("|:--|:--|:--|:--|--:|--:|--:|--:|")
-        lines.append("| input |  |  | \(Display.shape(analysis.input)) | -- | -- | 1 | 1 |")
+        let connected = branches
+        lines.append("| Layer | Type | Op | Output shape | Params | Mult-adds | RF | Jump |" + (connected ? " Connected to |" : ""))
+        lines.append("|:--|:--|:--|:--|--:|--:|--:|--:|" + (connected ? ":--|" : ""))
+        lines.append("| input |  |  | \(Display.shape(analysis.input)) | -- | -- | 1 | 1 |" + (connected ? "  |" : ""))
         for row in rows {
             let indent = String(repeating: "&nbsp;&nbsp;", count: row.depth - 1)
             let name = Self.markdownEscaped(row.name)
             let cells =
                 [indent + (row.isBlock ? "**\(name)**" : name)]
-                + [row.type, row.op, row.shape, row.params, row.macs, row.receptiveField, row.jump].map(Self.markdownEscaped)
+                + ([row.type, row.op, row.shape, row.params, row.macs, row.receptiveField, row.jump] + (connected ? [row.connectedTo] : []))
+                .map(Self.markdownEscaped)
             lines.append("| " + cells.joined(separator: " | ") + " |")
         }
         lines.append("")
@@ -27,12 +29,13 @@ extension SummaryReport {
     /// Comma-separated values with a header: plain numbers (no thousands separators), empty where
     /// a block row is not folded, fields quoted where they need it.
     public func csv() -> [String] {
-        var lines = ["name,type,depth,is_block,op,output_shape,params,mult_adds,receptive_field,jump"]
-        lines.append(["input", "Input", "0", "false", "", Display.shape(analysis.input), "0", "0", "1", "1"].map(Self.csvField).joined(separator: ","))
+        var lines = ["name,type,depth,is_block,op,output_shape,params,mult_adds,receptive_field,jump,connected_to"]
+        lines.append(["input", "Input", "0", "false", "", Display.shape(analysis.input), "0", "0", "1", "1", ""].map(Self.csvField).joined(separator: ","))
         for row in rows {
             let fields = [
                 row.name, row.type, String(row.depth), String(row.isBlock), row.op, row.shape,
                 row.paramCount.map(String.init) ?? "", row.macCount.map(String.init) ?? "", row.receptiveField, row.jump,
+                row.connectedTo,
             ]
             lines.append(fields.map(Self.csvField).joined(separator: ","))
         }

@@ -20,6 +20,25 @@ public struct SummaryReport: Sendable {
         /// The counts as numbers, nil for a block row that is not folded (its layers have them).
         public let paramCount: Int?
         public let macCount: Int?
+        /// Keras's "Connected to": the layers this one reads, named from its block (`branch1.relu`
+        /// inside `inception3a`); empty for a block's row.
+        public let connectedTo: String
+        /// Whether the layer reads something other than the layer before it (a branch, a merge).
+        public let branches: Bool
+    }
+
+    /// Whether a row shown reads other than the layer before it: then the tables add Keras's
+    /// "Connected to" column (not for a plain chain, nor for blocks folded whole).
+    public var branches: Bool { rows.contains(where: \.branches) }
+
+    /// `layer`'s inputs, each named relative to the block `layer` is in where it is inside it.
+    func connections(_ layer: Layer) -> String {
+        let graph = analysis.graph
+        let prefix = layer.block.map { graph.blocks[$0].name + "." } ?? ""
+        return layer.inputs.map { id in
+            let name = graph.layers[id].name
+            return !prefix.isEmpty && name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : name
+        }.joined(separator: ", ")
     }
 
     public let analysis: ModelAnalysis
@@ -60,7 +79,7 @@ public struct SummaryReport: Sendable {
                         receptiveField: folded ? (out != nil ? Display.receptiveField(analysis.layers[lastLayerOfBlock[block]!].receptiveField) : "") : "",
                         jump: folded ? (lastLayerOfBlock[block].map { Display.jump(analysis.layers[$0].receptiveField) } ?? "") : "",
                         isBlock: true, name: b.name, type: b.type, paramCount: folded ? cost.params : nil,
-                        macCount: folded ? cost.macs : nil))
+                        macCount: folded ? cost.macs : nil, connectedTo: "", branches: false))
             }
             let depth = path.count + 1
             guard maxDepth.map({ depth <= $0 }) ?? true else { continue }
@@ -70,7 +89,8 @@ public struct SummaryReport: Sendable {
                     depth: depth, label: "\(layer.localName) (\(layer.op.typeName))", op: layer.op.summary,
                     shape: Display.shape(a.outputShape), params: Display.count(a.params), macs: Display.count(a.macs),
                     receptiveField: Display.receptiveField(a.receptiveField), jump: Display.jump(a.receptiveField),
-                    isBlock: false, name: layer.name, type: layer.op.typeName, paramCount: a.params, macCount: a.macs))
+                    isBlock: false, name: layer.name, type: layer.op.typeName, paramCount: a.params, macCount: a.macs,
+                    connectedTo: connections(layer), branches: layer.inputs != [layer.id - 1]))
         }
         return rows
     }
@@ -99,16 +119,19 @@ public struct SummaryReport: Sendable {
 
     /// The whole report as lines.
     public func render(title: String? = nil) -> [String] {
-        var table = TextTable([
-            .init("Layer (type)"), .init("Op"), .init("Output Shape"), .init("Param #", .right),
-            .init("Mult-Adds", .right), .init("RF", .right), .init("Jump", .right),
-        ])
-        table.append([title ?? analysis.graph.name, "", Display.shape(analysis.input), "--", "--", "1", "1"])
+        let connected = branches
+        var table = TextTable(
+            [
+                .init("Layer (type)"), .init("Op"), .init("Output Shape"), .init("Param #", .right),
+                .init("Mult-Adds", .right), .init("RF", .right), .init("Jump", .right),
+            ] + (connected ? [.init("Connected to")] : []))
+        table.append([title ?? analysis.graph.name, "", Display.shape(analysis.input), "--", "--", "1", "1"] + (connected ? [""] : []))
         for row in rows {
-            table.append([
-                Self.treePrefix(depth: row.depth) + row.label, row.op, row.shape, row.params, row.macs,
-                row.receptiveField, row.jump,
-            ])
+            table.append(
+                [
+                    Self.treePrefix(depth: row.depth) + row.label, row.op, row.shape, row.params, row.macs,
+                    row.receptiveField, row.jump,
+                ] + (connected ? [row.connectedTo] : []))
         }
         var lines = table.render()
         let width = lines[0].count

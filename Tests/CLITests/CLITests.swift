@@ -93,8 +93,8 @@ final class CLITests: XCTestCase {
     func testSummaryFormatsAndTheGraphForGraphviz() throws {
         let csv = try run("summary", "lenet5", "--format", "csv")
         XCTAssertEqual(csv.status, 0, csv.stderr)
-        XCTAssertTrue(csv.stdout.hasPrefix("name,type,depth,is_block,op,output_shape,params,mult_adds,receptive_field,jump\ninput,"), csv.stdout)
-        XCTAssertTrue(csv.stdout.contains("\nc1,Conv2d,1,false,conv 5x5,6x28x28,156,122304,5,1\n"), csv.stdout)
+        XCTAssertTrue(csv.stdout.hasPrefix("name,type,depth,is_block,op,output_shape,params,mult_adds,receptive_field,jump,connected_to\ninput,"), csv.stdout)
+        XCTAssertTrue(csv.stdout.contains("\nc1,Conv2d,1,false,conv 5x5,6x28x28,156,122304,5,1,input\n"), csv.stdout)
         let markdown = try run("summary", "lenet5", "--format", "markdown")
         XCTAssertTrue(markdown.stdout.contains("| c1 | Conv2d | conv 5x5 | 6x28x28 | 156 | 122,304 | 5 | 1 |"), markdown.stdout)
         XCTAssertEqual(try run("summary", "lenet5", "--json").stdout, try run("summary", "lenet5", "--format", "json").stdout)
@@ -129,7 +129,7 @@ final class CLITests: XCTestCase {
     }
 
     /// A Keras architecture (`model.to_json()`, a `.keras` archive): Keras's counts, with the
-    /// batchnorm statistics as non-trainable parameters.
+    /// batchnorm statistics as non-trainable parameters, and Keras's "Connected to" where it branches.
     func testSummaryAndInfoReadKerasFiles() throws {
         let vgg = try run("summary", Repository.fixture("keras/vgg16.json").path)
         XCTAssertEqual(vgg.status, 0, vgg.stderr)
@@ -145,6 +145,12 @@ final class CLITests: XCTestCase {
         let info = try run("info", file).stdout.replacingOccurrences(of: "\n", with: " ")
         XCTAssertTrue(info.contains("Keras 3.15.1, Sequential"), info)
         XCTAssertTrue(info.contains("runs with random weights"), info)
+        // The course notes' naive module, its "5x5" written as a 3x3: Keras's 180 and its "Connected to".
+        let naive = try run("summary", Repository.fixture("keras/inception_naive.json").path)
+        XCTAssertTrue(naive.stdout.contains("Total params: 180\n"), naive.stdout)
+        let header = try XCTUnwrap(naive.stdout.split(separator: "\n").dropFirst().first)
+        XCTAssertTrue(header.hasSuffix("Connected to"), String(header))
+        XCTAssertTrue(naive.stdout.contains("  branch1_relu, branch2_relu, branch3_relu, branch4\n"), naive.stdout)
         let missing = try run("summary", "/no/such/net.keras")
         XCTAssertEqual(missing.stderr, "Error: /no/such/net.keras: cannot be opened (no such file, or not readable)\n")
     }

@@ -44,14 +44,27 @@ final class ExportFormatTests: XCTestCase {
         for name in ["resnet18", "googlenet", "nasnet_mobile"] {
             let a = try analysis(name)
             let lines = SummaryReport(a).csv()
-            XCTAssertEqual(lines[0], "name,type,depth,is_block,op,output_shape,params,mult_adds,receptive_field,jump")
+            XCTAssertEqual(lines[0], "name,type,depth,is_block,op,output_shape,params,mult_adds,receptive_field,jump,connected_to")
             let rows = lines.dropFirst().map(fields)
-            XCTAssertTrue(rows.allSatisfy { $0.count == 10 }, name)
+            XCTAssertTrue(rows.allSatisfy { $0.count == 11 }, name)
             let layers = rows.filter { $0[3] == "false" }
             XCTAssertEqual(layers.count, a.graph.layers.count, "\(name): one row per layer, the input's included")
             XCTAssertEqual(layers.compactMap { Int($0[6]) }.reduce(0, +), a.totalParams, name)
             XCTAssertEqual(layers.compactMap { Int($0[7]) }.reduce(0, +), a.macs, name)
         }
+    }
+
+    /// Keras's "Connected to", where a network branches: a residual add names both of its inputs,
+    /// from inside its block; a plain chain has no such column.
+    func testConnectedToWhereTheNetworkBranches() throws {
+        let resnet = SummaryReport(try analysis("resnet18"))
+        XCTAssertTrue(resnet.branches)
+        XCTAssertTrue(resnet.render()[1].hasSuffix("Connected to"), resnet.render()[1])
+        let add = try XCTUnwrap(resnet.rows.first { $0.name == "layer2.0.add" })
+        XCTAssertEqual(add.connectedTo, "bn2, downsample.1")
+        let vgg = SummaryReport(try analysis("vgg11"))
+        XCTAssertFalse(vgg.branches)
+        XCTAssertFalse(vgg.render()[1].contains("Connected to"))
     }
 
     func testCSVFoldedBlocksCarryTheirTotals() throws {
@@ -76,7 +89,7 @@ final class ExportFormatTests: XCTestCase {
         XCTAssertEqual(lines[0], "### ResNet-18 (resnet18)")
         let table = lines.filter { $0.hasPrefix("|") }
         XCTAssertEqual(table.count, 3 + report.rows.count, "header, alignment, input, then the rows")
-        XCTAssertTrue(table.allSatisfy { $0.filter { $0 == "|" }.count == 9 }, "eight columns on every row")
+        XCTAssertTrue(table.allSatisfy { $0.filter { $0 == "|" }.count == 9 }, "eight columns: the blocks are folded whole, no branch shows")
         XCTAssertTrue(lines.contains("| &nbsp;&nbsp;**layer1.0** | BasicBlock |  | 64x56x56 | 74,240 | 231,211,264 | 11-27 | 4 |"))
         XCTAssertEqual(lines.suffix(5).first, "- Total params: \(a.totalParams.grouped)")
         XCTAssertEqual(SummaryReport.markdownEscaped("a|b_c"), "a\\|b\\_c")
