@@ -1,5 +1,6 @@
 import CNNModel
 import CNNZoo
+import TestSupport
 import XCTest
 
 @testable import CNNImport
@@ -57,23 +58,7 @@ final class ModelTextTests: XCTestCase {
     /// two halves are shuffled; and the kinds a file brings in (shift, affine, leaky ReLU,
     /// subtract, global max pool) written back as they were read.
     func testAShuffleUnitAndTheImportedKindsReadAndWriteBack() throws {
-        let text = """
-            model "shuffle unit"
-            input 3x16x16
-            norm: shift
-            scale: affine scale=4 shift=-2
-            stem: conv filters=8 kernel=3 padding=1
-            act: leakyrelu slope=0.1
-            left: slice start=0 end=4 < act
-            right: slice start=4 end=8 < act
-            branch: conv filters=4 kernel=1
-            diff: subtract < branch, right
-            cat: concat < left, diff
-            shuffle: shuffle groups=2
-            pool: globalmaxpool
-            fc: dense units=10
-            """
-        let (graph, input) = try ModelText.read(text, file: "unit.cnn")
+        let (graph, input) = try ModelText.read(ModelTextExamples.shuffleUnit, file: "unit.cnn")
         let analysis = try ModelAnalysis(graph: graph, input: input)
         let ops = graph.layers.map(\.op)
         XCTAssertEqual(ops[1], .channelShift)

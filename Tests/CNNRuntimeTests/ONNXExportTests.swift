@@ -17,11 +17,7 @@ final class ONNXExportTests: XCTestCase {
 
     /// The model's output for `sin(0.1 i)` with the weights it loads.
     private func output(_ model: ZooModel, _ analysis: ModelAnalysis) throws -> [Float] {
-        let input = Tensor(shape: [1] + analysis.input.dims, values: (0..<(analysis.input.elementCount ?? 0)).map { Float(sin(0.1 * Double($0))) })
-        let executor = try Executor(analysis: analysis, weights: try ModelWeights.load(model, analysis: analysis, assets: assets).weights)
-        try executor.setInput(input)
-        executor.run()
-        return executor.output(analysis.graph.layers.count - 1).values
+        try engineOutput(model, analysis, assets: assets).output
     }
 
     /// A model file written to a temporary folder and loaded.
@@ -90,30 +86,15 @@ final class ONNXExportTests: XCTestCase {
 
     /// A ShuffleNet V2 unit with the kinds a file brings in: the shift, slices, the shuffle
     /// (written as Reshape, Transpose, Reshape), a difference, a leaky ReLU, a global max pool.
-    /// The affine comes back as ONNX spells it, a Mul and an Add.
+    /// The affine comes back as ONNX spells it, a Mul and an Add, the flat pool as a pool and a flatten.
     func testShuffleUnitFromAModelFile() throws {
-        let model = try load(
-            """
-            input 3x16x16
-            norm: shift
-            scale: affine scale=4 shift=-2
-            stem: conv filters=8 kernel=3 padding=1
-            act: leakyrelu slope=0.1
-            left: slice start=0 end=4 < act
-            right: slice start=4 end=8 < act
-            branch: conv filters=4 kernel=1
-            diff: subtract < branch, right
-            cat: concat < left, diff
-            shuffle: shuffle groups=2
-            pool: globalmaxpool keepdims=true
-            fc: conv filters=10 kernel=1
-            """, as: "unit.cnn")
+        let model = try load(ModelTextExamples.shuffleUnit, as: "unit.cnn")
         let analysis = try model.analysis()
         let (data, _) = try ModelFile.onnx(model, analysis: analysis, assets: assets)
         let back = ZooModel(imported: try ONNXImport.network(try ONNXFile.decode(data, folder: nil), file: "unit.onnx"), file: "unit.onnx")
         let backAnalysis = try back.analysis()
-        XCTAssertEqual(Set(backAnalysis.graph.layers.map(\.op.typeName)), Set(analysis.graph.layers.map(\.op.typeName)))
-        XCTAssertEqual(backAnalysis.graph.layers.count, analysis.graph.layers.count + 1, "the affine as two layers")
+        XCTAssertEqual(Set(backAnalysis.graph.layers.map(\.op.typeName)), Set(analysis.graph.layers.map(\.op.typeName) + ["Flatten"]))
+        XCTAssertEqual(backAnalysis.graph.layers.count, analysis.graph.layers.count + 2, "the affine as two layers, the flat pool as a pool and a flatten")
         XCTAssertEqual(backAnalysis.trainableParams, analysis.trainableParams)
         XCTAssertEqual(backAnalysis.macs, analysis.macs)
         let expected = try output(model, analysis)

@@ -68,13 +68,8 @@ final class ONNXNetworkTests: XCTestCase {
         XCTAssertEqual(analysis.totalParams, fixture.torchinfoFolded, "\(stem): parameters as torchinfo counts the folded network", file: file, line: line)
         XCTAssertEqual(fixture.params, fixture.torchinfoFolded)
         guard run else { return analysis }
-        let loaded = try ModelWeights.load(model, analysis: analysis)
+        let (output, loaded) = try engineOutput(model, analysis)
         XCTAssertEqual(loaded.source, .file(path), file: file, line: line)
-        let executor = try Executor(analysis: analysis, weights: loaded.weights)
-        let count = fixture.input.reduce(1, *)
-        try executor.setInput(Tensor(shape: [1] + fixture.input, values: (0..<count).map { Float(sin(0.1 * Double($0))) }))
-        executor.run()
-        let output = executor.output(analysis.graph.layers.count - 1).values
         let largest = fixture.output.map(abs).max() ?? 1
         assertMatches(fixture.output, output, relative: 0, absolute: 1e-4 * largest, "\(stem) against ONNX Runtime", file: file, line: line)
         return analysis

@@ -32,12 +32,7 @@ final class TF2ONNXTests: XCTestCase {
         XCTAssertEqual(analysis.input.dims, fixture.input, "the NHWC input read channels first", file: file, line: line)
         XCTAssertEqual(analysis.totalParams, fixture.kerasTrainable, name, file: file, line: line)
         XCTAssertEqual(fixture.kerasParams, fixture.kerasTrainable + fixture.kerasNonTrainable)
-        let loaded = try ModelWeights.load(model, analysis: analysis)
-        let executor = try Executor(analysis: analysis, weights: loaded.weights)
-        let count = fixture.input.reduce(1, *)
-        try executor.setInput(Tensor(shape: [1] + fixture.input, values: (0..<count).map { Float(sin(0.1 * Double($0))) }))
-        executor.run()
-        let output = executor.output(analysis.graph.layers.count - 1).values
+        let (output, _) = try engineOutput(model, analysis)
         let largest = fixture.output.map(abs).max() ?? 1
         assertMatches(fixture.output, output, relative: 0, absolute: 1e-4 * largest, "\(name) against ONNX Runtime", file: file, line: line)
         return analysis

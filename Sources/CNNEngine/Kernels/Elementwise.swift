@@ -33,8 +33,14 @@ public func multiplyForward(
             return
         }
     }
+    forEachBroadcast(aShape, bShape) { i, ia, ib in output[i] = a[ia] * b[ib] }
+}
+
+/// Calls `body(i, ia, ib)` for each element `i` of the broadcast shape of `aShape` and `bShape`
+/// (same rank; each axis equal or 1), with the elements of `a` and `b` it reads.
+@inline(__always)
+func forEachBroadcast(_ aShape: [Int], _ bShape: [Int], _ body: (Int, Int, Int) -> Void) {
     let shape = zip(aShape, bShape).map { max($0, $1) }
-    let count = shape.reduce(1, *)
     func strides(_ s: [Int]) -> [Int] {
         var result = [Int](repeating: 0, count: s.count)
         var step = 1
@@ -46,13 +52,13 @@ public func multiplyForward(
     }
     let sa = strides(aShape), sb = strides(bShape)
     var index = [Int](repeating: 0, count: shape.count)
-    for i in 0..<count {
+    for i in 0..<shape.reduce(1, *) {
         var ia = 0, ib = 0
         for axis in shape.indices {
             ia += index[axis] * sa[axis]
             ib += index[axis] * sb[axis]
         }
-        output[i] = a[ia] * b[ib]
+        body(i, ia, ib)
         var axis = shape.count - 1
         while axis >= 0 {
             index[axis] += 1
@@ -74,33 +80,9 @@ public func multiplyBackward(
     gradA: UnsafeMutablePointer<Float>?, gradB: UnsafeMutablePointer<Float>?, gradOutput: UnsafePointer<Float>,
     a: UnsafePointer<Float>, aShape: [Int], b: UnsafePointer<Float>, bShape: [Int]
 ) {
-    let shape = zip(aShape, bShape).map { max($0, $1) }
-    func strides(_ s: [Int]) -> [Int] {
-        var result = [Int](repeating: 0, count: s.count)
-        var step = 1
-        for axis in stride(from: s.count - 1, through: 0, by: -1) {
-            result[axis] = s[axis] == 1 ? 0 : step
-            step *= s[axis]
-        }
-        return result
-    }
-    let sa = strides(aShape), sb = strides(bShape)
-    var index = [Int](repeating: 0, count: shape.count)
-    for i in 0..<shape.reduce(1, *) {
-        var ia = 0, ib = 0
-        for axis in shape.indices {
-            ia += index[axis] * sa[axis]
-            ib += index[axis] * sb[axis]
-        }
+    forEachBroadcast(aShape, bShape) { i, ia, ib in
         gradA?[ia] += gradOutput[i] * b[ib]
         gradB?[ib] += gradOutput[i] * a[ia]
-        var axis = shape.count - 1
-        while axis >= 0 {
-            index[axis] += 1
-            if index[axis] < shape[axis] { break }
-            index[axis] = 0
-            axis -= 1
-        }
     }
 }
 
