@@ -24,6 +24,8 @@ int cnn_kernels_level(void) {
     return f >= 0 && f < level ? f : level;
 }
 
+int cnn_kernels_cpu_level(void) { return supported(); }
+
 void cnn_kernels_force_level(int level) { atomic_store_explicit(&forced, level, memory_order_relaxed); }
 
 const char *cnn_kernels_level_name(void) {

@@ -67,6 +67,7 @@ public final class Executor {
     }
 
     public init(analysis: ModelAnalysis, weights: Weights, fuse: Bool = true, keeping kept: Set<Int> = []) throws(EngineError) {
+        _ = BLASKernels.selection  // before the first product
         let lowering = try Lowering(analysis: analysis, weights: weights)
         self.analysis = analysis
         self.weights = weights

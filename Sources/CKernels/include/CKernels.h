@@ -11,6 +11,8 @@
 
 /// 0 = baseline (SSE2), 1 = AVX2 + FMA, 2 = AVX-512: what the CPU supports, unless forced.
 int cnn_kernels_level(void);
+/// What the CPU supports (2 AVX-512, 1 AVX2 and FMA, 0 neither), whatever level is forced.
+int cnn_kernels_cpu_level(void);
 /// Forces a level (clamped to what the CPU supports); -1 returns to the CPU's best. For tests.
 void cnn_kernels_force_level(int level);
 /// "avx512", "avx2" or "baseline": the variant in use.

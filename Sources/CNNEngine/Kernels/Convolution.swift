@@ -144,14 +144,3 @@ public func conv2dReference(
         }
     }
 }
-
-/// The OpenBLAS kernel in use (`Haswell`, `Zen`, `SkylakeX`...), printed with every benchmark.
-public func blasCoreName() -> String {
-    guard let name = openblas_get_corename() else { return "unknown" }
-    return String(cString: name)
-}
-
-/// Threads OpenBLAS may use (`OPENBLAS_NUM_THREADS` sets the default).
-public func setBLASThreads(_ count: Int) {
-    openblas_set_num_threads(Int32(max(1, count)))
-}
