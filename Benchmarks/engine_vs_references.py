@@ -39,6 +39,8 @@ CASES = [
     ("resnet18_cifar", reference.resnet18_cifar, (3, 32, 32), 30),
     ("resnet50", lambda: models.resnet50(weights=None), (3, 224, 224), 10),
     ("vgg16", lambda: models.vgg16(weights=None), (3, 224, 224), 7),
+    ("mobilenet_v2", lambda: models.mobilenet_v2(weights=None), (3, 224, 224), 20),
+    ("efficientnet_b0", lambda: models.efficientnet_b0(weights=None), (3, 224, 224), 20),
 ]
 
 
@@ -100,7 +102,7 @@ def main():
 
             def engine_seconds():
                 timed = subprocess.run(args + ["--repeat", str(repeat)], env=measured_env(), capture_output=True, text=True)
-                match = re.search(r"forward pass: ([0-9.]+) ms \(median of \d+; OpenBLAS (\w+)\)", timed.stdout)
+                match = re.search(r"forward pass: ([0-9.]+) ms \(median of \d+; (.+)\)\s*$", timed.stdout, re.M)
                 return float(match.group(1)) / 1e3, match.group(2)
 
             # A shared machine's speed drifts over minutes: the three are timed in turn, ROUNDS
@@ -114,7 +116,7 @@ def main():
             med = statistics.median
             rows.append((name, med(engine_times), med(ort_times), med(torch_times), error, core))
 
-    print(f"OpenBLAS kernel: {rows[0][5]}")
+    print(f"Kernels: {rows[0][5]}")
     print()
     print(f"{'model':16}{'engine':>12}{'ORT':>12}{'PyTorch':>12}{'engine/ORT':>12}{'engine/PyTorch':>16}{'max rel. diff':>15}")
     for name, e, o, t, err, _ in rows:

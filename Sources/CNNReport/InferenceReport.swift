@@ -38,10 +38,11 @@ public enum InferenceReport {
 
     /// The forward pass's time: four decimals below a millisecond, so that LeNet-5's tens of
     /// microseconds keep three digits.
-    public static func renderTime(seconds: Double, repeats: Int, blas: String) -> String {
+    /// `kernels`: what ran (`OpenBLAS SkylakeX, CKernels avx512`).
+    public static func renderTime(seconds: Double, repeats: Int, kernels: String) -> String {
         let how = repeats > 1 ? "median of \(repeats)" : "one pass"
         let milliseconds = seconds * 1e3
-        return "forward pass: \(formatFixed(milliseconds, digits: milliseconds < 1 ? 4 : 2)) ms (\(how); OpenBLAS \(blas))"
+        return "forward pass: \(formatFixed(milliseconds, digits: milliseconds < 1 ? 4 : 2)) ms (\(how); \(kernels))"
     }
 
     /// Per-layer time and GFLOP/s (2 FLOPs per mult-add), slowest layers first, and the total.

@@ -82,7 +82,7 @@ extension CNNTUICommand {
                 InferenceReport.renderTop(InferenceReport.top(result.output, alreadyProbabilities: softmaxed), names: names).forEach { print($0) }
                 if !result.isTrained { print("  (random weights: an untrained network's classes mean nothing)") }
             }
-            print(InferenceReport.renderTime(seconds: result.seconds, repeats: self.repeat, blas: blasCoreName()))
+            print(InferenceReport.renderTime(seconds: result.seconds, repeats: self.repeat, kernels: engineKernels()))
             if profile { InferenceReport.renderProfile(result.timings, analysis: analysis).forEach { print($0) } }
         }
     }

@@ -1,3 +1,4 @@
+import CKernels
 import CNNModel
 import TestSupport
 import XCTest
@@ -68,11 +69,25 @@ final class ConvolutionTests: XCTestCase {
         try check(Conv2D(filters: 8, kernel: 5, padding: .symmetric(2), groups: 2), input: TensorShape(channels: 6, height: 9, width: 9), seed: 6)
     }
 
+    /// In every instruction-set variant: strides 1 and 2, padding on one side only, dilation, a
+    /// kernel wider than the map, a map one pixel wide.
     func testDepthwiseDirectKernel() throws {
-        try check(
-            Conv2D(filters: 7, kernel: 3, stride: 2, padding: .symmetric(1), groups: 7, bias: false),
-            input: TensorShape(channels: 7, height: 15, width: 14), seed: 7)
-        try check(Conv2D(filters: 5, kernel: 5, padding: .same, groups: 5), input: TensorShape(channels: 5, height: 8, width: 8), seed: 8)
+        defer { cnn_kernels_force_level(-1) }
+        for level in 0...cnn_kernels_cpu_level() {
+            cnn_kernels_force_level(level)
+            try check(
+                Conv2D(filters: 7, kernel: 3, stride: 2, padding: .symmetric(1), groups: 7, bias: false),
+                input: TensorShape(channels: 7, height: 15, width: 14), seed: 7)
+            try check(Conv2D(filters: 5, kernel: 5, padding: .same, groups: 5), input: TensorShape(channels: 5, height: 8, width: 8), seed: 8)
+            try check(
+                Conv2D(filters: 4, kernel: 3, stride: 2, padding: .explicit(Pad4(top: 0, bottom: 1, left: 0, right: 1)), groups: 4),
+                input: TensorShape(channels: 4, height: 112, width: 112), seed: 13)
+            try check(
+                Conv2D(filters: 3, kernel: 3, padding: .symmetric(2), dilation: 2, groups: 3), input: TensorShape(channels: 3, height: 9, width: 33),
+                seed: 14)
+            try check(Conv2D(filters: 2, kernel: 7, padding: .symmetric(3), groups: 2), input: TensorShape(channels: 2, height: 4, width: 3), seed: 15)
+            try check(Conv2D(filters: 2, kernel: 3, padding: .symmetric(1), groups: 2), input: TensorShape(channels: 2, height: 5, width: 1), seed: 16)
+        }
     }
 
     func testLargeMapsAreUnfoldedBlockByBlock() throws {

@@ -45,6 +45,15 @@ void cnn_pool2d(float *out, const float *in, size_t channels, long height, long 
                 int isMax, const float *rowCount, const float *columnCount, float *scratch);
 size_t cnn_pool2d_scratch(long outWidth, long kernelWidth, long strideWidth);
 
+// MARK: Depthwise convolution
+
+/// One kH x kW filter per channel (weight[C][1][kH][kW]), bias optional: out[c][y][x] = bias[c] +
+/// sum over taps of w[c][i][j] * in[c][y*sH - pT + i*dH][x*sW - pL + j*dW], zero outside the input.
+void cnn_depthwise_conv2d(float *out, const float *in, const float *weight, const float *bias, size_t channels,
+                          long height, long width, long outHeight, long outWidth, long kernelHeight, long kernelWidth,
+                          long strideHeight, long strideWidth, long padTop, long padLeft, long dilationHeight,
+                          long dilationWidth);
+
 // MARK: im2col
 
 /// Unfolds output rows firstRow ..< firstRow + rows of a convolution into columns:

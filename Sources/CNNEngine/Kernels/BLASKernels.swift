@@ -67,6 +67,12 @@ public func blasCoreName() -> String {
     BLASKernels.selection.description
 }
 
+/// The kernels the engine's passes run on, for timings and benchmarks:
+/// `OpenBLAS SkylakeX, CKernels avx512`.
+public func engineKernels() -> String {
+    "OpenBLAS \(blasCoreName()), CKernels \(String(cString: cnn_kernels_level_name()))"
+}
+
 /// Threads OpenBLAS may use (`OPENBLAS_NUM_THREADS` sets the default).
 public func setBLASThreads(_ count: Int) {
     _ = BLASKernels.selection

@@ -82,7 +82,8 @@ func im2col(
         firstRow, rows ?? g.outHeight)
 }
 
-/// One k x k filter per channel, applied directly.
+/// One k x k filter per channel, applied directly (a C kernel per instruction set: the input
+/// row is read once per tap, vectorized along the row).
 ///
 /// - Parameters:
 ///   - output: `[C, Hout, Wout]`
@@ -93,28 +94,9 @@ func depthwiseConv2dForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, geometry g: ConvGeometry
 ) {
-    let taps = g.kernelHeight * g.kernelWidth
-    for c in 0..<g.outChannels {
-        let plane = input + c * g.inHeight * g.inWidth
-        let filter = weight + c * taps
-        let out = output + c * g.outputPixels
-        let b = bias?[c] ?? 0
-        for y in 0..<g.outHeight {
-            for x in 0..<g.outWidth {
-                var sum: Float = b
-                for i in 0..<g.kernelHeight {
-                    let iy = y * g.strideHeight - g.padTop + i * g.dilationHeight
-                    guard iy >= 0 && iy < g.inHeight else { continue }
-                    for j in 0..<g.kernelWidth {
-                        let ix = x * g.strideWidth - g.padLeft + j * g.dilationWidth
-                        guard ix >= 0 && ix < g.inWidth else { continue }
-                        sum += plane[iy * g.inWidth + ix] * filter[i * g.kernelWidth + j]
-                    }
-                }
-                out[y * g.outWidth + x] = sum
-            }
-        }
-    }
+    cnn_depthwise_conv2d(
+        output, input, weight, bias, g.outChannels, g.inHeight, g.inWidth, g.outHeight, g.outWidth, g.kernelHeight,
+        g.kernelWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth)
 }
 
 /// The definition, loop by loop: the reference the fast paths are tested against.
