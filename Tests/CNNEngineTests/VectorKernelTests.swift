@@ -9,7 +9,7 @@ import XCTest
     import Glibc
 #endif
 
-/// The CKernels loops (Winograd, im2col, pooling, tanh, fused epilogues) against the Swift
+/// The CKernels loops (Winograd, im2col, pooling, tanh, sigmoid, SiLU, fused epilogues) against the Swift
 /// definitions, in every instruction-set variant this CPU can run.
 final class VectorKernelTests: XCTestCase {
     /// Runs `body` once per variant (baseline, AVX2, AVX-512, as far as the CPU goes).
@@ -197,6 +197,28 @@ final class VectorKernelTests: XCTestCase {
             XCTAssertLessThan(worst, 2e-6, "relative error, \(level)")
             XCTAssertEqual(y.first, -1, level)
             XCTAssertEqual(y[x.count / 2 - 100], tanhf(x[x.count / 2 - 100]), accuracy: 1e-6, level)
+        }
+    }
+
+    /// Sigmoid and SiLU from the vectorized exponential, against the library's expf in double
+    /// precision: every 1/1024 from -100 to 100 (where the exponential is clamped, they are 0
+    /// and 1 or x as in float).
+    func testSigmoidAndSiLUAreWithinAFewUlp() {
+        let x = (-100 * 1024...100 * 1024).map { Float($0) / 1024 } + [-1e-30, 1e-30, 0]
+        forEachLevel { level in
+            var sigmoid = [Float](repeating: .nan, count: x.count), silu = sigmoid
+            cnn_sigmoid(&sigmoid, x, x.count)
+            cnn_silu(&silu, x, x.count)
+            var worstSigmoid = 0.0, worstSiLU = 0.0
+            for (i, v) in x.enumerated() {
+                let s = 1 / (1 + exp(-Double(v)))
+                worstSigmoid = max(worstSigmoid, abs(Double(sigmoid[i]) - s) / max(s, 1e-30))
+                let y = Double(v) * s
+                worstSiLU = max(worstSiLU, abs(Double(silu[i]) - y) / max(abs(y), 1e-30))
+            }
+            XCTAssertLessThan(worstSigmoid, 1e-6, "sigmoid's relative error, \(level)")
+            XCTAssertLessThan(worstSiLU, 1e-6, "SiLU's relative error, \(level)")
+            XCTAssertEqual(sigmoid[x.firstIndex(of: 0)!], 0.5, level)
         }
     }
 

@@ -24,6 +24,11 @@ const char *cnn_kernels_level_name(void);
 /// outside it tanh is +-1 in float). `out` may equal `in`.
 void cnn_tanh(float *out, const float *in, size_t count);
 
+/// out[i] = 1 / (1 + e^-in[i]) and in[i] / (1 + e^-in[i]) (SiLU, swish), with e^x from a
+/// vectorized Cephes-style polynomial (within a few ulp of expf). `out` may equal `in`.
+void cnn_sigmoid(float *out, const float *in, size_t count);
+void cnn_silu(float *out, const float *in, size_t count);
+
 /// out[c][p] = min(max(out[c][p] + bias[c], lower), upper), bias optional (NULL adds nothing):
 /// the epilogue of a convolution with a fused clamp-type activation (ReLU: 0, +inf).
 void cnn_bias_clamp(float *out, const float *bias, size_t channels, size_t pixels, float lower, float upper);

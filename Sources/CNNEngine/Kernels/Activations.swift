@@ -19,11 +19,11 @@ public func activationForward(
     case .relu6:
         for i in 0..<count { output[i] = min(max(input[i], 0), 6) }
     case .sigmoid:
-        for i in 0..<count { output[i] = 1 / (1 + expf(-input[i])) }
+        cnn_sigmoid(output, input, count)
     case .tanh:
         cnn_tanh(output, input, count)
     case .silu:
-        for i in 0..<count { output[i] = input[i] / (1 + expf(-input[i])) }
+        cnn_silu(output, input, count)
     case .hardSwish:
         for i in 0..<count { output[i] = input[i] * min(max(input[i] + 3, 0), 6) / 6 }
     case .hardSigmoid:
