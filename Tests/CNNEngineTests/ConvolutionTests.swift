@@ -9,7 +9,11 @@ import XCTest
 /// loop-by-loop definition, over the geometries the zoo uses.
 final class ConvolutionTests: XCTestCase {
     /// Runs `conv` on a random input of `input` through the fast path and the reference.
-    private func check(_ conv: Conv2D, input: TensorShape, seed: UInt64, file: StaticString = #filePath, line: UInt = #line) throws {
+    /// Without `workspace`, the kernels that can do without get none.
+    private func check(
+        _ conv: Conv2D, input: TensorShape, seed: UInt64, workspace withWorkspace: Bool = true, file: StaticString = #filePath,
+        line: UInt = #line
+    ) throws {
         let b = GraphBuilder("conv")
         _ = b.add(.conv2d(conv), "conv", inputs: [b.input()])
         let analysis = try ModelAnalysis(graph: b.build(), input: input)
@@ -31,7 +35,7 @@ final class ConvolutionTests: XCTestCase {
                         workspace.withUnsafeMutableBufferPointer { ws in
                             conv2dForward(
                                 output: out.baseAddress!, input: xp.baseAddress!, weight: wp.baseAddress!,
-                                bias: biasPointer, geometry: g, workspace: ws.baseAddress!)
+                                bias: biasPointer, geometry: g, workspace: withWorkspace ? ws.baseAddress! : nil)
                         }
                     }
                     reference.withUnsafeMutableBufferPointer { out in
@@ -87,6 +91,15 @@ final class ConvolutionTests: XCTestCase {
                 seed: 14)
             try check(Conv2D(filters: 2, kernel: 7, padding: .symmetric(3), groups: 2), input: TensorShape(channels: 2, height: 4, width: 3), seed: 15)
             try check(Conv2D(filters: 2, kernel: 3, padding: .symmetric(1), groups: 2), input: TensorShape(channels: 2, height: 5, width: 1), seed: 16)
+            // Stride 1 over a padded copy of each plane, and without the space for one.
+            for workspace in [true, false] {
+                try check(
+                    Conv2D(filters: 6, kernel: 5, padding: .symmetric(2), groups: 6), input: TensorShape(channels: 6, height: 14, width: 14), seed: 17,
+                    workspace: workspace)
+                try check(
+                    Conv2D(filters: 4, kernel: 3, padding: .explicit(Pad4(top: 1, bottom: 0, left: 2, right: 0)), groups: 4),
+                    input: TensorShape(channels: 4, height: 7, width: 9), seed: 18, workspace: workspace)
+            }
         }
     }
 

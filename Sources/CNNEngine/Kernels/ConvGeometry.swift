@@ -1,3 +1,4 @@
+import CKernels
 import CNNModel
 
 /// Everything a convolution kernel needs to know about one layer, read from the analysis
@@ -60,7 +61,14 @@ public struct ConvGeometry: Hashable, Sendable {
     }
 
     /// Floats of scratch space the im2col path needs per sample.
-    public var workspaceCount: Int { isPointwise || isDepthwise || coversWholeInput ? 0 : columnRows * rowsPerBlock * outWidth }
+    /// (A depthwise convolution of stride 1 uses it for a padded copy of one plane.)
+    public var workspaceCount: Int {
+        if isDepthwise {
+            return strideHeight == 1 && strideWidth == 1
+                ? cnn_depthwise_scratch(outHeight, outWidth, kernelHeight, kernelWidth, dilationHeight, dilationWidth) : 0
+        }
+        return isPointwise || coversWholeInput ? 0 : columnRows * rowsPerBlock * outWidth
+    }
 
     public var weightCount: Int { outChannels * columnRows }
 }

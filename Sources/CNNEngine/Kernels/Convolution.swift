@@ -18,7 +18,7 @@ public func conv2dForward(
     workspace: UnsafeMutablePointer<Float>?
 ) {
     if g.isDepthwise {
-        depthwiseConv2dForward(output: output, input: input, weight: weight, bias: bias, geometry: g)
+        depthwiseConv2dForward(output: output, input: input, weight: weight, bias: bias, geometry: g, workspace: workspace)
         if !clamp.isIdentity {
             cnn_bias_clamp(output, nil, g.outChannels, g.outputPixels, clamp.lower, clamp.upper)
         }
@@ -90,13 +90,15 @@ func im2col(
 ///   - input: `[C, H, W]`
 ///   - weight: `[C, 1, kH, kW]`
 ///   - bias: `[C]` or nil
+///   - workspace: `geometry.workspaceCount` floats, or nil (slower at stride 1)
 func depthwiseConv2dForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, geometry g: ConvGeometry
+    bias: UnsafePointer<Float>?, geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>?
 ) {
     cnn_depthwise_conv2d(
         output, input, weight, bias, g.outChannels, g.inHeight, g.inWidth, g.outHeight, g.outWidth, g.kernelHeight,
-        g.kernelWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth)
+        g.kernelWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth,
+        g.workspaceCount > 0 ? workspace : nil)
 }
 
 /// The definition, loop by loop: the reference the fast paths are tested against.
