@@ -10,11 +10,60 @@
 // zero-padded one P of width PW, and the output is computed PW wide, so that each tap is one pass
 // Q[q] += w * P[q + i*dH*PW + j*dW] over the whole plane; the first outWidth columns of each row
 // of Q are the output.
-size_t cnn_depthwise_scratch(long outHeight, long outWidth, long kernelHeight, long kernelWidth, long dilationHeight,
-                             long dilationWidth) {
-    const long paddedHeight = outHeight + (kernelHeight - 1) * dilationHeight;
-    const long paddedWidth = outWidth + (kernelWidth - 1) * dilationWidth;
-    return (size_t)(paddedHeight * paddedWidth + outHeight * paddedWidth);
+//
+// A larger stride (the stride-2 layers that halve the map) splits the padded plane by column
+// phase: phase p holds padded columns p, p + s, p + 2s, ..., so that tap (i, j) reads phase
+// (j*dW) mod s at offset (j*dW) div s, contiguously along each output row.
+static long depthwise_padded_height(long outHeight, long kernelHeight, long strideHeight, long dilationHeight) {
+    return (outHeight - 1) * strideHeight + (kernelHeight - 1) * dilationHeight + 1;
+}
+
+static long depthwise_phase_width(long outWidth, long kernelWidth, long strideWidth, long dilationWidth) {
+    return outWidth + ((kernelWidth - 1) * dilationWidth) / strideWidth;
+}
+
+size_t cnn_depthwise_scratch(long outHeight, long outWidth, long kernelHeight, long kernelWidth, long strideHeight,
+                             long strideWidth, long dilationHeight, long dilationWidth) {
+    const long paddedHeight = depthwise_padded_height(outHeight, kernelHeight, strideHeight, dilationHeight);
+    if (strideHeight == 1 && strideWidth == 1) {
+        const long paddedWidth = outWidth + (kernelWidth - 1) * dilationWidth;
+        return (size_t)(paddedHeight * paddedWidth + outHeight * paddedWidth);
+    }
+    return (size_t)(strideWidth * paddedHeight * depthwise_phase_width(outWidth, kernelWidth, strideWidth, dilationWidth));
+}
+
+CNN_INLINE void cnn_depthwise_strided_plane_body(float *out, const float *plane, const float *filter, float b,
+                                                 long height, long width, long outHeight, long outWidth,
+                                                 long kernelHeight, long kernelWidth, long strideHeight,
+                                                 long strideWidth, long padTop, long padLeft, long dilationHeight,
+                                                 long dilationWidth, float *scratch) {
+    const long paddedHeight = depthwise_padded_height(outHeight, kernelHeight, strideHeight, dilationHeight);
+    const long phaseWidth = depthwise_phase_width(outWidth, kernelWidth, strideWidth, dilationWidth);
+    const long phaseSize = paddedHeight * phaseWidth;
+    for (long p = 0; p < strideWidth; p++) {
+        float *phase = scratch + p * phaseSize;
+        for (long r = 0; r < paddedHeight; r++) {
+            const long iy = r - padTop;
+            float *line = phase + r * phaseWidth;
+            for (long k = 0; k < phaseWidth; k++) {
+                const long ix = k * strideWidth + p - padLeft;
+                line[k] = iy >= 0 && iy < height && ix >= 0 && ix < width ? plane[iy * width + ix] : 0.0f;
+            }
+        }
+    }
+    for (long y = 0; y < outHeight; y++) {
+        float *row = out + y * outWidth;
+        for (long x = 0; x < outWidth; x++) row[x] = b;
+        for (long i = 0; i < kernelHeight; i++) {
+            const long r = y * strideHeight + i * dilationHeight;
+            for (long j = 0; j < kernelWidth; j++) {
+                const long column = j * dilationWidth;
+                const float w = filter[i * kernelWidth + j];
+                const float *source = scratch + (column % strideWidth) * phaseSize + r * phaseWidth + column / strideWidth;
+                for (long x = 0; x < outWidth; x++) row[x] += w * source[x];
+            }
+        }
+    }
 }
 
 CNN_INLINE void cnn_depthwise_plane_body(float *out, const float *plane, const float *filter, float b, long height,
@@ -52,12 +101,20 @@ CNN_INLINE void cnn_depthwise_conv2d_body(float *out, const float *in, const flo
                                           long kernelHeight, long kernelWidth, long strideHeight, long strideWidth,
                                           long padTop, long padLeft, long dilationHeight, long dilationWidth,
                                           float *scratch) {
-    if (scratch && strideHeight == 1 && strideWidth == 1) {
+    if (scratch) {
         for (size_t c = 0; c < channels; c++) {
-            cnn_depthwise_plane_body(out + c * (size_t)(outHeight * outWidth), in + c * (size_t)(height * width),
-                                     weight + c * (size_t)(kernelHeight * kernelWidth), bias ? bias[c] : 0.0f, height,
-                                     width, outHeight, outWidth, kernelHeight, kernelWidth, padTop, padLeft,
-                                     dilationHeight, dilationWidth, scratch);
+            float *o = out + c * (size_t)(outHeight * outWidth);
+            const float *plane = in + c * (size_t)(height * width);
+            const float *filter = weight + c * (size_t)(kernelHeight * kernelWidth);
+            const float b = bias ? bias[c] : 0.0f;
+            if (strideHeight == 1 && strideWidth == 1) {
+                cnn_depthwise_plane_body(o, plane, filter, b, height, width, outHeight, outWidth, kernelHeight,
+                                         kernelWidth, padTop, padLeft, dilationHeight, dilationWidth, scratch);
+            } else {
+                cnn_depthwise_strided_plane_body(o, plane, filter, b, height, width, outHeight, outWidth, kernelHeight,
+                                                 kernelWidth, strideHeight, strideWidth, padTop, padLeft,
+                                                 dilationHeight, dilationWidth, scratch);
+            }
         }
         return;
     }

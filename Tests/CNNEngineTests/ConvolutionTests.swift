@@ -91,8 +91,14 @@ final class ConvolutionTests: XCTestCase {
                 seed: 14)
             try check(Conv2D(filters: 2, kernel: 7, padding: .symmetric(3), groups: 2), input: TensorShape(channels: 2, height: 4, width: 3), seed: 15)
             try check(Conv2D(filters: 2, kernel: 3, padding: .symmetric(1), groups: 2), input: TensorShape(channels: 2, height: 5, width: 1), seed: 16)
-            // Stride 1 over a padded copy of each plane, and without the space for one.
+            // Over a padded copy of each plane (by column phase at stride 2), and without the space for one.
             for workspace in [true, false] {
+                try check(
+                    Conv2D(filters: 5, kernel: 5, stride: 2, padding: .symmetric(2), groups: 5), input: TensorShape(channels: 5, height: 15, width: 17),
+                    seed: 19, workspace: workspace)
+                try check(
+                    Conv2D(filters: 3, kernel: 3, stride: Size2(2, 3), padding: .explicit(Pad4(top: 0, bottom: 1, left: 1, right: 2)), dilation: 2, groups: 3),
+                    input: TensorShape(channels: 3, height: 12, width: 20), seed: 20, workspace: workspace)
                 try check(
                     Conv2D(filters: 6, kernel: 5, padding: .symmetric(2), groups: 6), input: TensorShape(channels: 6, height: 14, width: 14), seed: 17,
                     workspace: workspace)

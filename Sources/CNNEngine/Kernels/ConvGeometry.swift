@@ -61,11 +61,10 @@ public struct ConvGeometry: Hashable, Sendable {
     }
 
     /// Floats of scratch space the im2col path needs per sample.
-    /// (A depthwise convolution of stride 1 uses it for a padded copy of one plane.)
+    /// (A depthwise convolution uses it for a padded copy of one plane.)
     public var workspaceCount: Int {
         if isDepthwise {
-            return strideHeight == 1 && strideWidth == 1
-                ? cnn_depthwise_scratch(outHeight, outWidth, kernelHeight, kernelWidth, dilationHeight, dilationWidth) : 0
+            return cnn_depthwise_scratch(outHeight, outWidth, kernelHeight, kernelWidth, strideHeight, strideWidth, dilationHeight, dilationWidth)
         }
         return isPointwise || coversWholeInput ? 0 : columnRows * rowsPerBlock * outWidth
     }

@@ -90,7 +90,7 @@ func im2col(
 ///   - input: `[C, H, W]`
 ///   - weight: `[C, 1, kH, kW]`
 ///   - bias: `[C]` or nil
-///   - workspace: `geometry.workspaceCount` floats, or nil (slower at stride 1)
+///   - workspace: `geometry.workspaceCount` floats, or nil (slower)
 func depthwiseConv2dForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>?
