@@ -22,6 +22,30 @@ static long depthwise_phase_width(long outWidth, long kernelWidth, long strideWi
     return outWidth + ((kernelWidth - 1) * dilationWidth) / strideWidth;
 }
 
+// One row of a padded plane: padded columns k*step + phase - padLeft of input row `source` (NULL
+// above or below the map), zero where they fall outside it; the copy itself has no test per
+// element.
+CNN_INLINE void cnn_depthwise_padded_line(float *line, const float *source, long width, long lineWidth, long step,
+                                          long phase, long padLeft) {
+    if (!source) {
+        for (long k = 0; k < lineWidth; k++) line[k] = 0.0f;
+        return;
+    }
+    // Columns inside the map: 0 <= k*step + phase - padLeft < width.
+    long first = padLeft - phase <= 0 ? 0 : (padLeft - phase + step - 1) / step;
+    long last = width - 1 + padLeft - phase < 0 ? -1 : (width - 1 + padLeft - phase) / step;
+    first = first < lineWidth ? first : lineWidth;
+    last = last < lineWidth - 1 ? last : lineWidth - 1;
+    for (long k = 0; k < first; k++) line[k] = 0.0f;
+    if (step == 1) {
+        const float *s = source + phase - padLeft;
+        for (long k = first; k <= last; k++) line[k] = s[k];
+    } else {
+        for (long k = first; k <= last; k++) line[k] = source[k * step + phase - padLeft];
+    }
+    for (long k = last + 1 > first ? last + 1 : first; k < lineWidth; k++) line[k] = 0.0f;
+}
+
 size_t cnn_depthwise_scratch(long outHeight, long outWidth, long kernelHeight, long kernelWidth, long strideHeight,
                              long strideWidth, long dilationHeight, long dilationWidth) {
     const long paddedHeight = depthwise_padded_height(outHeight, kernelHeight, strideHeight, dilationHeight);
@@ -44,11 +68,8 @@ CNN_INLINE void cnn_depthwise_strided_plane_body(float *out, const float *plane,
         float *phase = scratch + p * phaseSize;
         for (long r = 0; r < paddedHeight; r++) {
             const long iy = r - padTop;
-            float *line = phase + r * phaseWidth;
-            for (long k = 0; k < phaseWidth; k++) {
-                const long ix = k * strideWidth + p - padLeft;
-                line[k] = iy >= 0 && iy < height && ix >= 0 && ix < width ? plane[iy * width + ix] : 0.0f;
-            }
+            cnn_depthwise_padded_line(phase + r * phaseWidth, iy >= 0 && iy < height ? plane + iy * width : NULL, width,
+                                      phaseWidth, strideWidth, p, padLeft);
         }
     }
     for (long y = 0; y < outHeight; y++) {
@@ -75,11 +96,8 @@ CNN_INLINE void cnn_depthwise_plane_body(float *out, const float *plane, const f
     float *padded = scratch, *wide = scratch + paddedHeight * paddedWidth;
     for (long r = 0; r < paddedHeight; r++) {
         const long iy = r - padTop;
-        float *line = padded + r * paddedWidth;
-        for (long k = 0; k < paddedWidth; k++) {
-            const long ix = k - padLeft;
-            line[k] = iy >= 0 && iy < height && ix >= 0 && ix < width ? plane[iy * width + ix] : 0.0f;
-        }
+        cnn_depthwise_padded_line(padded + r * paddedWidth, iy >= 0 && iy < height ? plane + iy * width : NULL, width,
+                                  paddedWidth, 1, 0, padLeft);
     }
     // Up to the last output pixel: the reads of the last tap end at the padded plane's end.
     const long length = (outHeight - 1) * paddedWidth + outWidth;
