@@ -50,6 +50,24 @@ CNN_INLINE void cnn_silu_body(float *out, const float *in, size_t count) {
 }
 CNN_KERNEL(cnn_silu, (float *out, const float *in, size_t count), (out, in, count))
 
+// Sixteen running sums, one per lane, so that the loop vectorizes without reordering a single
+// sum; they are added at the end.
+CNN_INLINE void cnn_channel_means_body(float *out, const float *in, size_t channels, size_t pixels) {
+    for (size_t c = 0; c < channels; c++) {
+        const float *plane = in + c * pixels;
+        float lanes[16] = {0};
+        size_t i = 0;
+        for (; i + 16 <= pixels; i += 16) {
+            for (size_t k = 0; k < 16; k++) lanes[k] += plane[i + k];
+        }
+        float sum = 0.0f;
+        for (size_t k = 0; k < 16; k++) sum += lanes[k];
+        for (; i < pixels; i++) sum += plane[i];
+        out[c] = sum / (float)pixels;
+    }
+}
+CNN_KERNEL(cnn_channel_means, (float *out, const float *in, size_t channels, size_t pixels), (out, in, channels, pixels))
+
 CNN_INLINE void cnn_bias_clamp_body(float *out, const float *bias, size_t channels, size_t pixels, float lower,
                                     float upper) {
     for (size_t c = 0; c < channels; c++) {

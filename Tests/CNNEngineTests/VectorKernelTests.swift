@@ -222,6 +222,21 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
+    /// Global average pooling in 16 lanes against a sum in double precision, on plane sizes around
+    /// the lane count (1, 15, 16, 17, 49, 3136).
+    func testChannelMeans() {
+        forEachLevel { level in
+            for pixels in [1, 15, 16, 17, 49, 3136] {
+                var rng = SeededGenerator(seed: UInt64(pixels))
+                let x = rng.values(3 * pixels)
+                var means = [Float](repeating: .nan, count: 3)
+                cnn_channel_means(&means, x, 3, pixels)
+                let expected = (0..<3).map { c in Float(x[c * pixels..<(c + 1) * pixels].reduce(0.0) { $0 + Double($1) } / Double(pixels)) }
+                assertMatches(expected, means, relative: 1e-6, absolute: 1e-7, "\(pixels) pixels, \(level)")
+            }
+        }
+    }
+
     func testEpiloguesAddBiasAndClamp() {
         forEachLevel { level in
             var planes: [Float] = [-2, -1, 0, 1, 2, 3, 4, 8]

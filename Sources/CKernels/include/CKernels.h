@@ -29,6 +29,9 @@ void cnn_tanh(float *out, const float *in, size_t count);
 void cnn_sigmoid(float *out, const float *in, size_t count);
 void cnn_silu(float *out, const float *in, size_t count);
 
+/// out[c] = the mean of in[c][0 ..< pixels]: global average pooling (summed in 16 lanes).
+void cnn_channel_means(float *out, const float *in, size_t channels, size_t pixels);
+
 /// out[c][p] = min(max(out[c][p] + bias[c], lower), upper), bias optional (NULL adds nothing):
 /// the epilogue of a convolution with a fused clamp-type activation (ReLU: 0, +inf).
 void cnn_bias_clamp(float *out, const float *bias, size_t channels, size_t pixels, float lower, float upper);

@@ -130,6 +130,10 @@ public func adaptiveAvgPool2dForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
     channels: Int, inHeight: Int, inWidth: Int, outHeight: Int, outWidth: Int
 ) {
+    if outHeight == 1 && outWidth == 1 {  // global: one vectorized mean per channel
+        cnn_channel_means(output, input, channels, inHeight * inWidth)
+        return
+    }
     for c in 0..<channels {
         let plane = input + c * inHeight * inWidth
         let out = output + c * outHeight * outWidth
