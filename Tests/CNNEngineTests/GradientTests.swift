@@ -134,6 +134,14 @@ final class GradientTests: XCTestCase {
         }
     }
 
+    /// A convolution the trainer runs forward as Winograd F(2x2, 3x3) (3x3, 16 channels, a 10x10
+    /// map), its backward as im2col: the two agree with the finite differences.
+    func testWinogradForwardInTraining() throws {
+        try checkGradients(TensorShape(channels: 16, height: 10, width: 10), batch: 2, seed: 11) { b, x in
+            b.activation(b.conv(x, "conv", filters: 16, kernel: 3, padding: .symmetric(1)), "tanh", .tanh)
+        }
+    }
+
     func testGlobalMaxPool() throws {
         try checkGradients(TensorShape(channels: 3, height: 4, width: 4), seed: 4) { b, x in
             b.globalMaxPool(b.conv(x, "conv", filters: 4, kernel: 3), "pool")
