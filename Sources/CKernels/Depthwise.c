@@ -53,7 +53,9 @@ size_t cnn_depthwise_scratch(long outHeight, long outWidth, long kernelHeight, l
         const long paddedWidth = outWidth + (kernelWidth - 1) * dilationWidth;
         return (size_t)(paddedHeight * paddedWidth + outHeight * paddedWidth);
     }
-    return (size_t)(strideWidth * paddedHeight * depthwise_phase_width(outWidth, kernelWidth, strideWidth, dilationWidth));
+    // (At stride 2, one padded row besides, to split.)
+    const long phaseWidth = depthwise_phase_width(outWidth, kernelWidth, strideWidth, dilationWidth);
+    return (size_t)(strideWidth * paddedHeight * phaseWidth + (strideWidth == 2 ? 2 * phaseWidth : 0));
 }
 
 CNN_INLINE void cnn_depthwise_strided_plane_body(float *out, const float *plane, const float *filter, float b,
@@ -64,12 +66,28 @@ CNN_INLINE void cnn_depthwise_strided_plane_body(float *out, const float *plane,
     const long paddedHeight = depthwise_padded_height(outHeight, kernelHeight, strideHeight, dilationHeight);
     const long phaseWidth = depthwise_phase_width(outWidth, kernelWidth, strideWidth, dilationWidth);
     const long phaseSize = paddedHeight * phaseWidth;
-    for (long p = 0; p < strideWidth; p++) {
-        float *phase = scratch + p * phaseSize;
+    if (strideWidth == 2) {
+        // Each padded row once, then split into its even and odd columns (a de-interleave the
+        // compiler vectorizes), rather than read twice with a stride of 2.
+        float *line = scratch + 2 * phaseSize;
         for (long r = 0; r < paddedHeight; r++) {
             const long iy = r - padTop;
-            cnn_depthwise_padded_line(phase + r * phaseWidth, iy >= 0 && iy < height ? plane + iy * width : NULL, width,
-                                      phaseWidth, strideWidth, p, padLeft);
+            cnn_depthwise_padded_line(line, iy >= 0 && iy < height ? plane + iy * width : NULL, width, 2 * phaseWidth, 1,
+                                      0, padLeft);
+            float *even = scratch + r * phaseWidth, *odd = scratch + phaseSize + r * phaseWidth;
+            for (long k = 0; k < phaseWidth; k++) {
+                even[k] = line[2 * k];
+                odd[k] = line[2 * k + 1];
+            }
+        }
+    } else {
+        for (long p = 0; p < strideWidth; p++) {
+            float *phase = scratch + p * phaseSize;
+            for (long r = 0; r < paddedHeight; r++) {
+                const long iy = r - padTop;
+                cnn_depthwise_padded_line(phase + r * phaseWidth, iy >= 0 && iy < height ? plane + iy * width : NULL,
+                                          width, phaseWidth, strideWidth, p, padLeft);
+            }
         }
     }
     for (long y = 0; y < outHeight; y++) {
