@@ -48,6 +48,9 @@ public final class Trainer {
         var savedMean, savedInverseStd: Tensor?
         var mask: Tensor?
         var winogradWeight: Tensor?
+        /// For a 3x3 "same" convolution, the input gradient as a Winograd convolution of the
+        /// output gradient: its geometry, the flipped and transposed weights and their transform.
+        var transposed: (geometry: ConvGeometry, flipped: Tensor, winogradWeight: Tensor)?
     }
 
     public init(analysis: ModelAnalysis, weights: Weights, batchSize: Int, seed: UInt64 = 0) throws(TrainingError) {
@@ -90,6 +93,10 @@ public final class Trainer {
                 if g.suitsWinograd {
                     state[step.layer].winogradWeight = Tensor(shape: [g.winogradWeightCount])
                     maxWorkspace = max(maxWorkspace, g.winogradWorkspaceCount)
+                    if let t = Self.transposedGeometry(g) {
+                        state[step.layer].transposed = (t, Tensor(shape: [g.weightCount]), Tensor(shape: [t.winogradWeightCount]))
+                        maxWorkspace = max(maxWorkspace, t.winogradWorkspaceCount)
+                    }
                 }
             case .batchNorm(let bn):
                 state[step.layer].savedMean = Tensor(shape: [bn.channels])
@@ -213,6 +220,31 @@ public final class Trainer {
         }
     }
 
+    /// The geometry of dX = conv(dY, flipped W) for a 3x3, stride-1, pad-1 convolution whose
+    /// output is the size of its input; nil for any other.
+    static func transposedGeometry(_ g: ConvGeometry) -> ConvGeometry? {
+        guard g.isWinogradShaped, g.padTop == 1, g.padLeft == 1, g.outHeight == g.inHeight, g.outWidth == g.inWidth else { return nil }
+        let conv = Conv2D(filters: g.inChannels, kernel: 3, padding: .symmetric(1), bias: false)
+        return ConvGeometry(
+            conv, input: TensorShape(channels: g.outChannels, height: g.outHeight, width: g.outWidth),
+            output: TensorShape(channels: g.inChannels, height: g.inHeight, width: g.inWidth), padding: Pad4(1))
+    }
+
+    /// `t.flipped[ci][co][i][j] = weight[co][ci][2 - i][2 - j]`, then its Winograd transform.
+    private static func flipAndTranspose(
+        _ weight: Tensor, geometry g: ConvGeometry, into t: (geometry: ConvGeometry, flipped: Tensor, winogradWeight: Tensor)
+    ) {
+        let flipped = t.flipped
+        let (cout, cin) = (g.outChannels, g.inChannels)
+        for co in 0..<cout {
+            for ci in 0..<cin {
+                let from = weight.data + (co * cin + ci) * 9, to = flipped.data + (ci * cout + co) * 9
+                for k in 0..<9 { to[k] = from[8 - k] }
+            }
+        }
+        winogradTransformWeights(t.winogradWeight.data, weight: flipped.data, geometry: t.geometry)
+    }
+
     private func backward(_ step: Lowering.Step) {
         let id = step.layer, n = count
         let gradOut = UnsafePointer(layerGradients[id].data), outCount = step.outputCount
@@ -224,11 +256,21 @@ public final class Trainer {
         case .input:
             break
         case .conv(let g, let weight, _):
+            // dX of a 3x3 "same" convolution is the 3x3 "same" convolution of dY with the filters
+            // flipped and their channels swapped: Winograd again, 2.25x fewer multiplications.
+            let viaWinograd = gradIn != nil ? own.transposed : nil
+            if let t = viaWinograd { Self.flipAndTranspose(weight, geometry: g, into: t) }
             for s in 0..<n {
                 conv2dBackward(
-                    gradInput: gradIn.map { $0 + s * inCount }, gradWeight: own.gradWeight!.data, gradBias: own.gradBias?.data,
-                    gradOutput: gradOut + s * outCount, input: inp + s * inCount, weight: weight.data,
+                    gradInput: viaWinograd == nil ? gradIn.map { $0 + s * inCount } : nil, gradWeight: own.gradWeight!.data,
+                    gradBias: own.gradBias?.data, gradOutput: gradOut + s * outCount, input: inp + s * inCount, weight: weight.data,
                     geometry: g, columns: columns)
+                guard let t = viaWinograd, let gradIn else { continue }
+                winogradConv2dForward(
+                    output: columns, input: gradOut + s * outCount, transformedWeight: t.winogradWeight.data, bias: nil,
+                    geometry: t.geometry, workspace: workspace)
+                let target = gradIn + s * inCount
+                for i in 0..<inCount { target[i] += columns[i] }
             }
         case .dense(let inFeatures, let outFeatures, let weight, _):
             denseBackward(
