@@ -10,7 +10,6 @@ For each model: the weights are random (PyTorch's own initialization, batchnorm 
 randomized), saved as safetensors with the state_dict names and loaded by `cnn-tui run --weights`;
 the model is exported to ONNX for ONNX Runtime. The engine's output is checked against PyTorch's.
 """
-import importlib.util
 import os
 import re
 import statistics
@@ -25,12 +24,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from torchvision import models
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-BIN = os.path.join(ROOT, ".build", "release", "cnn-tui")
-_spec = importlib.util.spec_from_file_location("reference_models", os.path.join(ROOT, "Scripts", "make-reference-fixtures.py"))
-reference = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(reference)
+from benchmark_support import BIN, measured_env, reference
 
 ROUNDS = 5
 
@@ -52,14 +46,6 @@ def median_seconds(fn, repeat):
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
-
-
-def measured_env():
-    env = dict(os.environ)
-    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
-        env.pop(key, None)
-    env["OPENBLAS_NUM_THREADS"] = "1"
-    return env
 
 
 def main():

@@ -12,7 +12,6 @@ PyTorch's figure is the median of ROUNDS epochs after a warm-up batch; cnn-tui's
 ROUNDS runs of `train --epochs 1`.
 """
 import gzip
-import importlib.util
 import os
 import re
 import statistics
@@ -24,23 +23,11 @@ import time
 import numpy as np
 import torch
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-BIN = os.path.join(ROOT, ".build", "release", "cnn-tui")
-_spec = importlib.util.spec_from_file_location("reference_models", os.path.join(ROOT, "Scripts", "make-reference-fixtures.py"))
-reference = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(reference)
+from benchmark_support import BIN, ROOT, measured_env, reference
 
 ROUNDS = 3
 BATCH = 32
 
-
-def measured_env():
-    env = dict(os.environ)
-    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
-        env.pop(key, None)
-    env["OPENBLAS_NUM_THREADS"] = "1"
-    return env
 
 
 def idx(path):
