@@ -142,6 +142,15 @@ final class GradientTests: XCTestCase {
         }
     }
 
+    /// What tf2onnx makes of a batchnorm: a product and a sum with one value per channel, each
+    /// with its own parameters.
+    func testChannelScaleAndShift() throws {
+        try checkGradients(TensorShape(channels: 3, height: 4, width: 4), seed: 12) { b, x in
+            let y = b.conv(x, "conv", filters: 4, kernel: 3)
+            return b.add(.channelShift, "shift", inputs: [b.add(.channelScale, "scale", inputs: [y])])
+        }
+    }
+
     func testGlobalMaxPool() throws {
         try checkGradients(TensorShape(channels: 3, height: 4, width: 4), seed: 4) { b, x in
             b.globalMaxPool(b.conv(x, "conv", filters: 4, kernel: 3), "pool")

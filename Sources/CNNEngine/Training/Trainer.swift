@@ -103,7 +103,7 @@ public final class Trainer {
                 state[step.layer].savedInverseStd = Tensor(shape: [bn.channels])
             case .dropout:
                 state[step.layer].mask = Tensor(shape: [batchSize, step.outputCount])
-            case .localResponseNorm, .pad, .layerNorm, .channelScale, .channelShift:
+            case .localResponseNorm, .pad, .layerNorm:
                 throw .unsupported(layer: layers[step.layer].name, op: layers[step.layer].op.typeName)
             default:
                 break
@@ -364,7 +364,35 @@ public final class Trainer {
                     gradB: wants[1] ? layerGradients[step.inputs[1]].data + s * counts[1] : nil,
                     gradOutput: gradOut + s * outCount, a: a, aShape: aShape, b: b, bShape: bShape)
             }
-        case .localResponseNorm, .pad, .layerNorm, .channelScale, .channelShift:
+        case .channelScale(let weight, let channels, let pixels):
+            // y = w[c]·x: dx = w[c]·dy, dw[c] = Σ dy·x.
+            let gradWeight = own.gradWeight!.data
+            for s in 0..<n {
+                for c in 0..<channels {
+                    let base = s * outCount + c * pixels, w = weight.data[c]
+                    var sum: Float = 0
+                    for p in 0..<pixels {
+                        sum += gradOut[base + p] * inp[base + p]
+                        gradIn?[base + p] += gradOut[base + p] * w
+                    }
+                    gradWeight[c] += sum
+                }
+            }
+        case .channelShift(_, let channels, let pixels):
+            // y = x + b[c]: dx = dy, db[c] = Σ dy.
+            let gradBias = own.gradBias!.data
+            for s in 0..<n {
+                for c in 0..<channels {
+                    let base = s * outCount + c * pixels
+                    var sum: Float = 0
+                    for p in 0..<pixels {
+                        sum += gradOut[base + p]
+                        gradIn?[base + p] += gradOut[base + p]
+                    }
+                    gradBias[c] += sum
+                }
+            }
+        case .localResponseNorm, .pad, .layerNorm:
             preconditionFailure("the trainer refuses graphs with layers it has no backward pass for")
         }
     }
