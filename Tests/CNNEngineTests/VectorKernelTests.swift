@@ -1,3 +1,4 @@
+import CBLAS
 import CKernels
 import CNNModel
 import TestSupport
@@ -107,7 +108,11 @@ final class VectorKernelTests: XCTestCase {
             (Conv2D(filters: 64, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 130, height: 5, width: 5), .relu),
             // The strided 1x1 shortcut, 14x14 -> 7x7.
             (Conv2D(filters: 128, kernel: 1, stride: 2, bias: false), TensorShape(channels: 64, height: 14, width: 14), .identity),
+            // Four panels, the last one short, shared among threads.
+            (Conv2D(filters: 200, kernel: 1), TensorShape(channels: 64, height: 7, width: 7), .relu6),
         ]
+        let threads = openblas_get_num_threads()
+        defer { openblas_set_num_threads(threads) }
         for (conv, input, clamp) in cases {
             let g = try geometry(conv, input)
             XCTAssertTrue(g.suitsNarrowGEMM, "\(conv) on \(input)")
@@ -116,11 +121,14 @@ final class VectorKernelTests: XCTestCase {
             packNarrowWeights(&packed, weight: w, geometry: g)
             var workspace = [Float](repeating: .nan, count: g.narrowWorkspaceCount)
             forEachLevel { level in
-                var out = [Float](repeating: .nan, count: expected.count)
-                conv2dNarrowForward(
-                    output: &out, input: x, packedWeight: packed, bias: bias, geometry: g, clamp: clamp,
-                    workspace: &workspace)
-                assertMatches(expected, out, "\(conv) on \(input), \(level)")
+                for threadCount in [1, 2] {  // one share, or panels split between threads
+                    openblas_set_num_threads(Int32(threadCount))
+                    var out = [Float](repeating: .nan, count: expected.count)
+                    conv2dNarrowForward(
+                        output: &out, input: x, packedWeight: packed, bias: bias, geometry: g, clamp: clamp,
+                        workspace: &workspace)
+                    assertMatches(expected, out, "\(conv) on \(input), \(level), \(threadCount) threads")
+                }
             }
         }
         let big = try geometry(Conv2D(filters: 64, kernel: 1), TensorShape(channels: 64, height: 9, width: 9))

@@ -48,7 +48,18 @@ public func conv2dNarrowForward(
         columns = UnsafePointer(workspace)
         scratch = workspace + g.columnRows * pixels
     }
-    cnn_narrow_gemm(
-        g.outChannels, pixels, g.columnRows, packedWeight, columns, pixels, output, pixels, bias,
-        clamp.lower, clamp.upper, scratch)
+    // With several threads, each takes a run of the 64-channel panels, with tiles of its own.
+    let panels = (g.outChannels + 63) / 64
+    let input = columns
+    forEachShare(limit: panels) { share, shares in
+        let first = panels * share / shares * 64, end = min(panels * (share + 1) / shares * 64, g.outChannels)
+        guard first < end else { return }
+        let run = { (tiles: UnsafeMutablePointer<Float>) in
+            cnn_narrow_gemm(
+                end - first, pixels, g.columnRows, packedWeight + first * g.columnRows, input, pixels, output + first * pixels,
+                pixels, bias.map { $0 + first }, clamp.lower, clamp.upper, tiles)
+        }
+        if share == 0 { return run(scratch) }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: cnn_narrow_gemm_scratch(pixels)) { run($0.baseAddress!) }
+    }
 }
