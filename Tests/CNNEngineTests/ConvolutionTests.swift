@@ -111,7 +111,7 @@ final class ConvolutionTests: XCTestCase {
 
     func testLargeMapsAreUnfoldedBlockByBlock() throws {
         let conv = Conv2D(filters: 4, kernel: 3, padding: .symmetric(1))
-        let input = TensorShape(channels: 32, height: 160, width: 160)
+        let input = TensorShape(channels: 64, height: 160, width: 160)
         let g = ConvGeometry(conv, input: input, output: TensorShape(channels: 4, height: 160, width: 160), padding: Pad4(1))
         XCTAssertEqual(g.rowsPerBlock, 7, "at least 1024 output pixels: ceil(1024 / 160)")
         XCTAssertNotEqual(g.outHeight % g.rowsPerBlock, 0, "a shorter last block is covered too")
