@@ -80,7 +80,7 @@ extension ONNXImporter {
                 fail("a layer norm spelled out with epsilon \(s.epsilon)")
                 return true
             }
-            let norm = LayerNorm(epsilon: Double("\(s.epsilon)") ?? Double(s.epsilon))
+            let norm = LayerNorm(epsilon: Self.decimal(s.epsilon))
             let id = addLayer(
                 .layerNorm(norm), [s.x],
                 [

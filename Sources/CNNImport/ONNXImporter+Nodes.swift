@@ -66,9 +66,8 @@ extension ONNXImporter {
             guard let x = layerInput(0) else { return }
             addLayer(.globalMaxPool(keepDims: true), [x])
         case "LeakyRelu":
-            // The float attribute as its shortest decimal (0.01, not 0.009999999776).
-            activation(.leakyRelu(slope: Double("\(float("alpha", 0.01))") ?? 0.01))
-        case "ReduceMean", "ReduceMax": readReduceMean()
+            activation(.leakyRelu(slope: Self.decimal(float("alpha", 0.01))))
+        case "ReduceMean", "ReduceMax": readGlobalReduction()
         case "Sub": readSub()
         case "Split": readSplit()
         case "Flatten":
@@ -157,6 +156,11 @@ extension ONNXImporter {
     func string(_ name: String) -> String? {
         if case .string(let v) = node.attributes[name] { return v }
         return nil
+    }
+
+    /// A float from the file as the decimal it was written as (0.01, not 0.009999999776).
+    static func decimal(_ value: Float) -> Double {
+        Double("\(value)") ?? Double(value)
     }
 
     /// An initializer (or folded constant) as a weight tensor.
@@ -307,7 +311,7 @@ extension ONNXImporter {
         addLayer(.pool(pool), [x])
     }
 
-    private mutating func readReduceMean() {
+    private mutating func readGlobalReduction() {
         guard let x = layerInput(0) else { return }
         let axes = (constantInput(1)?.intValues ?? ints("axes") ?? []).map { $0 < 0 ? $0 + 4 : $0 }
         let what = node.opType == "ReduceMax" ? "maximum" : "mean"
