@@ -48,9 +48,15 @@ public final class Trainer {
         var savedMean, savedInverseStd: Tensor?
         var mask: Tensor?
         var winogradWeight: Tensor?
-        /// For a 3x3 "same" convolution, the input gradient as a Winograd convolution of the
-        /// output gradient: its geometry, the flipped and transposed weights and their transform.
-        var transposed: (geometry: ConvGeometry, flipped: Tensor, winogradWeight: Tensor)?
+        var transposed: TransposedConv?
+    }
+
+    /// For a 3x3 "same" convolution, its input gradient as a Winograd convolution of the output
+    /// gradient: that convolution's geometry, the weights flipped and transposed, their transform.
+    private struct TransposedConv {
+        let geometry: ConvGeometry
+        let flipped: Tensor
+        let winogradWeight: Tensor
     }
 
     public init(analysis: ModelAnalysis, weights: Weights, batchSize: Int, seed: UInt64 = 0) throws(TrainingError) {
@@ -94,7 +100,8 @@ public final class Trainer {
                     state[step.layer].winogradWeight = Tensor(shape: [g.winogradWeightCount])
                     maxWorkspace = max(maxWorkspace, g.winogradWorkspaceCount)
                     if let t = Self.transposedGeometry(g) {
-                        state[step.layer].transposed = (t, Tensor(shape: [g.weightCount]), Tensor(shape: [t.winogradWeightCount]))
+                        state[step.layer].transposed = TransposedConv(
+                            geometry: t, flipped: Tensor(shape: [g.weightCount]), winogradWeight: Tensor(shape: [t.winogradWeightCount]))
                         maxWorkspace = max(maxWorkspace, t.winogradWorkspaceCount)
                     }
                 }
@@ -232,7 +239,7 @@ public final class Trainer {
 
     /// `t.flipped[ci][co][i][j] = weight[co][ci][2 - i][2 - j]`, then its Winograd transform.
     private static func flipAndTranspose(
-        _ weight: Tensor, geometry g: ConvGeometry, into t: (geometry: ConvGeometry, flipped: Tensor, winogradWeight: Tensor)
+        _ weight: Tensor, geometry g: ConvGeometry, into t: TransposedConv
     ) {
         let flipped = t.flipped
         let (cout, cin) = (g.outChannels, g.inChannels)
