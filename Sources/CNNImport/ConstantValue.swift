@@ -90,6 +90,20 @@ struct ConstantValue: Sendable {
         let rank = dims.count
         let perm = perm ?? Array((0..<rank).reversed())
         guard perm.sorted() == Array(0..<rank) else { return nil }
+        if rank == 2, perm == [1, 0], let floats {
+            // A weight matrix (MatMul's [in, out] to Linear's [out, in]), millions of elements in
+            // ConvNeXt: straight loops, no detour through Double.
+            let (rows, columns) = (dims[0], dims[1])
+            var out = [Float](repeating: 0, count: floats.count)
+            floats.withUnsafeBufferPointer { source in
+                out.withUnsafeMutableBufferPointer { target in
+                    for r in 0..<rows {
+                        for c in 0..<columns { target[c * rows + r] = source[r * columns + c] }
+                    }
+                }
+            }
+            return ConstantValue(dims: [columns, rows], floats: out)
+        }
         let values = doubles
         let outDims = perm.map { dims[$0] }
         var strides = [Int](repeating: 1, count: rank)

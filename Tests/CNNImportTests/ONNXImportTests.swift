@@ -248,6 +248,18 @@ final class ONNXImportTests: XCTestCase {
         }
     }
 
+    /// A weight matrix transposed by its own loops, the same as the general permutation gives it.
+    func testTransposedMatricesAndTensors() throws {
+        let matrix = ConstantValue(dims: [2, 3], floats: [1, 2, 3, 4, 5, 6])
+        let t = try XCTUnwrap(matrix.transposed(nil))
+        XCTAssertEqual(t.dims, [3, 2])
+        XCTAssertEqual(t.floatValues, [1, 4, 2, 5, 3, 6])
+        XCTAssertEqual(try XCTUnwrap(t.transposed([1, 0])).floatValues, matrix.floatValues)
+        let cube = ConstantValue(dims: [2, 1, 3], ints: [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(cube.transposed([2, 0, 1])?.intValues, [1, 4, 2, 5, 3, 6])
+        XCTAssertNil(matrix.transposed([0, 0]))
+    }
+
     /// ONNX lists nodes in order; a cycle reads a value before any node makes it.
     func testAGraphWithACycleIsRefused() {
         let net = model(
