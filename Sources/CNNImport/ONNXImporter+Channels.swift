@@ -7,7 +7,10 @@ extension ONNXImporter {
     /// `x - y` of two layers, `x - c` and `c - x` with a constant.
     mutating func readSub() {
         guard node.inputs.count == 2 else { return fail("a subtraction of \(node.inputs.count) inputs") }
-        if let c = constantInput(1), let x = layerInput(0) { return readConstantArithmetic(x, c, sign: -1) }
+        if let c = constantInput(1) {
+            guard let x = layerInput(0) else { return }
+            return readConstantArithmetic(x, c, sign: -1)
+        }
         if let c = constantInput(0) {
             guard let x = layerInput(1) else { return }
             guard c.count == 1 else { return fail("a constant of shape \(c.dims) minus a layer (only a single number minus a layer)") }
@@ -96,8 +99,7 @@ extension ONNXImporter {
     /// A `Slice` of channels, step 1.
     mutating func readChannelSlice(_ x: Int, start: Int, end: Int) {
         let n = shapes[x].channels
-        func clampIndex(_ v: Int) -> Int { min(max(v < 0 ? v + n : v, 0), n) }
-        let (from, to) = (clampIndex(start), clampIndex(end))
+        let (from, to) = (Self.sliceIndex(start, count: n), Self.sliceIndex(end, count: n))
         guard from < to else { return fail("a slice that keeps no channel") }
         if from == 0 && to == n { return alias(x) }
         addLayer(.channelSlice(start: from, end: to), [x])

@@ -99,11 +99,16 @@ extension ONNXImporter {
         }
     }
 
+    /// An index into `count` elements as ONNX's Slice and Shape read one: negative counts from the
+    /// end, and it is clamped to `0...count`.
+    static func sliceIndex(_ index: Int, count: Int) -> Int {
+        min(max(index < 0 ? index + count : index, 0), count)
+    }
+
     /// `Shape` of a tensor with `dims`, honouring opset 15's `start` and `end`.
     func shapeOf(_ dims: [Int]) -> ConstantValue {
         let rank = dims.count
-        func clampIndex(_ v: Int) -> Int { min(max(v < 0 ? v + rank : v, 0), rank) }
-        let start = clampIndex(int("start", 0)), end = clampIndex(int("end", rank))
+        let start = Self.sliceIndex(int("start", 0), count: rank), end = Self.sliceIndex(int("end", rank), count: rank)
         let part = start < end ? Array(dims[start..<end]) : []
         return ConstantValue(dims: [part.count], ints: part)
     }

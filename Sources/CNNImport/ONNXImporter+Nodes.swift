@@ -444,8 +444,7 @@ extension ONNXImporter {
         var pad = Pad4(0)
         for (k, axis) in axes.enumerated() {
             let n = axis == 2 ? shape.height : shape.width
-            func clampIndex(_ v: Int) -> Int { min(max(v < 0 ? v + n : v, 0), n) }
-            let start = clampIndex(starts[k]), end = clampIndex(ends[k])
+            let start = Self.sliceIndex(starts[k], count: n), end = Self.sliceIndex(ends[k], count: n)
             guard start < end else { return fail("a slice that keeps nothing") }
             if axis == 2 { (pad.top, pad.bottom) = (start, n - end) } else { (pad.left, pad.right) = (start, n - end) }
         }
