@@ -8,7 +8,8 @@ extension SummaryReport {
     public func markdown(title: String? = nil) -> [String] {
         var lines: [String] = []
         if let title { lines += ["### \(Self.markdownEscaped(title))", ""] }
-        let connected = branches
+        let rows = self.rows  // built once: the column depends on them
+        let connected = rows.contains(where: \.branches)
         lines.append("| Layer | Type | Op | Output shape | Params | Mult-adds | RF | Jump |" + (connected ? " Connected to |" : ""))
         lines.append("|:--|:--|:--|:--|--:|--:|--:|--:|" + (connected ? ":--|" : ""))
         lines.append("| input |  |  | \(Display.shape(analysis.input)) | -- | -- | 1 | 1 |" + (connected ? "  |" : ""))

@@ -119,7 +119,8 @@ public struct SummaryReport: Sendable {
 
     /// The whole report as lines.
     public func render(title: String? = nil) -> [String] {
-        let connected = branches
+        let rows = self.rows  // built once: the column depends on them
+        let connected = rows.contains(where: \.branches)
         var table = TextTable(
             [
                 .init("Layer (type)"), .init("Op"), .init("Output Shape"), .init("Param #", .right),
