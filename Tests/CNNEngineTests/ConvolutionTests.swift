@@ -11,8 +11,8 @@ final class ConvolutionTests: XCTestCase {
     /// Runs `conv` on a random input of `input` through the fast path and the reference.
     /// Without `workspace`, the kernels that can do without get none.
     private func check(
-        _ conv: Conv2D, input: TensorShape, seed: UInt64, workspace withWorkspace: Bool = true, file: StaticString = #filePath,
-        line: UInt = #line
+        _ conv: Conv2D, input: TensorShape, seed: UInt64, workspace withWorkspace: Bool = true, clamp: ActivationClamp = .identity,
+        file: StaticString = #filePath, line: UInt = #line
     ) throws {
         let b = GraphBuilder("conv")
         _ = b.add(.conv2d(conv), "conv", inputs: [b.input()])
@@ -26,7 +26,8 @@ final class ConvolutionTests: XCTestCase {
         let outCount = layer.outputShape.elementCount!
         var fast = [Float](repeating: .nan, count: outCount)
         var reference = [Float](repeating: .nan, count: outCount)
-        var workspace = [Float](repeating: 0, count: max(g.workspaceCount, 1))
+        // Not zeroed: a kernel must not count on what its scratch space held before.
+        var workspace = [Float](repeating: .nan, count: max(g.workspaceCount, 1))
         x.withUnsafeBufferPointer { xp in
             w.withUnsafeBufferPointer { wp in
                 bias.withUnsafeBufferPointer { bp in
@@ -35,7 +36,7 @@ final class ConvolutionTests: XCTestCase {
                         workspace.withUnsafeMutableBufferPointer { ws in
                             conv2dForward(
                                 output: out.baseAddress!, input: xp.baseAddress!, weight: wp.baseAddress!,
-                                bias: biasPointer, geometry: g, workspace: withWorkspace ? ws.baseAddress! : nil)
+                                bias: biasPointer, geometry: g, clamp: clamp, workspace: withWorkspace ? ws.baseAddress! : nil)
                         }
                     }
                     reference.withUnsafeMutableBufferPointer { out in
@@ -43,6 +44,7 @@ final class ConvolutionTests: XCTestCase {
                             output: out.baseAddress!, input: xp.baseAddress!, weight: wp.baseAddress!,
                             bias: biasPointer, geometry: g)
                     }
+                    reference = reference.map { min(max($0, clamp.lower), clamp.upper) }
                 }
             }
         }
@@ -91,8 +93,19 @@ final class ConvolutionTests: XCTestCase {
                 seed: 14)
             try check(Conv2D(filters: 2, kernel: 7, padding: .symmetric(3), groups: 2), input: TensorShape(channels: 2, height: 4, width: 3), seed: 15)
             try check(Conv2D(filters: 2, kernel: 3, padding: .symmetric(1), groups: 2), input: TensorShape(channels: 2, height: 5, width: 1), seed: 16)
-            // Over a padded copy of each plane (by column phase at stride 2), and without the space for one.
+            // Over a padded copy of each plane (by row phase at stride 2), and without the space for
+            // one; with ReLU and ReLU6 fused (81 taps put some sums above 6).
             for workspace in [true, false] {
+                try check(
+                    Conv2D(filters: 6, kernel: 3, stride: 2, padding: .symmetric(1), groups: 6), input: TensorShape(channels: 6, height: 14, width: 14),
+                    seed: 21, workspace: workspace, clamp: .relu)
+                try check(
+                    Conv2D(filters: 4, kernel: 3, padding: .symmetric(1), groups: 4), input: TensorShape(channels: 4, height: 56, width: 56), seed: 22,
+                    workspace: workspace, clamp: .relu)
+                // 81 taps: more than one chunk of tap offsets.
+                try check(
+                    Conv2D(filters: 3, kernel: 9, padding: .symmetric(4), groups: 3), input: TensorShape(channels: 3, height: 11, width: 12), seed: 23,
+                    workspace: workspace, clamp: .relu6)
                 try check(
                     Conv2D(filters: 5, kernel: 5, stride: 2, padding: .symmetric(2), groups: 5), input: TensorShape(channels: 5, height: 15, width: 17),
                     seed: 19, workspace: workspace)

@@ -57,12 +57,14 @@ size_t cnn_pool2d_scratch(long outWidth, long kernelWidth, long strideWidth);
 
 /// One kH x kW filter per channel (weight[C][1][kH][kW]), bias optional: out[c][y][x] = bias[c] +
 /// sum over taps of w[c][i][j] * in[c][y*sH - pT + i*dH][x*sW - pL + j*dW], zero outside the input.
+/// Each output is then clamped to [lower, upper] (-inf, inf: none; ReLU, ReLU6 fused).
 /// scratch: NULL, or `cnn_depthwise_scratch(...)` floats, with which it runs faster (a padded copy
-/// of each plane; split by column phase for strides above 1).
+/// of each plane, split by row and column phase for strides above 1, and the taps summed in
+/// registers).
 void cnn_depthwise_conv2d(float *out, const float *in, const float *weight, const float *bias, size_t channels,
                           long height, long width, long outHeight, long outWidth, long kernelHeight, long kernelWidth,
                           long strideHeight, long strideWidth, long padTop, long padLeft, long dilationHeight,
-                          long dilationWidth, float *scratch);
+                          long dilationWidth, float lower, float upper, float *scratch);
 size_t cnn_depthwise_scratch(long outHeight, long outWidth, long kernelHeight, long kernelWidth, long strideHeight,
                              long strideWidth, long dilationHeight, long dilationWidth);
 

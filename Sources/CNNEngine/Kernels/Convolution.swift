@@ -18,10 +18,8 @@ public func conv2dForward(
     workspace: UnsafeMutablePointer<Float>?
 ) {
     if g.isDepthwise {
-        depthwiseConv2dForward(output: output, input: input, weight: weight, bias: bias, geometry: g, workspace: workspace)
-        if !clamp.isIdentity {
-            cnn_bias_clamp(output, nil, g.outChannels, g.outputPixels, clamp.lower, clamp.upper)
-        }
+        depthwiseConv2dForward(
+            output: output, input: input, weight: weight, bias: bias, geometry: g, clamp: clamp, workspace: workspace)
         return
     }
     let pixels = g.outputPixels
@@ -82,23 +80,24 @@ func im2col(
         firstRow, rows ?? g.outHeight)
 }
 
-/// One k x k filter per channel, applied directly (a C kernel per instruction set: the input
-/// row is read once per tap, vectorized along the row).
+/// One k x k filter per channel, applied directly (a C kernel per instruction set: each plane
+/// copied once, padded, and all taps of 32 outputs at a time summed in vector registers).
 ///
 /// - Parameters:
 ///   - output: `[C, Hout, Wout]`
 ///   - input: `[C, H, W]`
 ///   - weight: `[C, 1, kH, kW]`
 ///   - bias: `[C]` or nil
+///   - clamp: a ReLU or ReLU6 applied as the output is written
 ///   - workspace: `geometry.workspaceCount` floats, or nil (slower)
 func depthwiseConv2dForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>?
+    bias: UnsafePointer<Float>?, geometry g: ConvGeometry, clamp: ActivationClamp, workspace: UnsafeMutablePointer<Float>?
 ) {
     cnn_depthwise_conv2d(
         output, input, weight, bias, g.outChannels, g.inHeight, g.inWidth, g.outHeight, g.outWidth, g.kernelHeight,
         g.kernelWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth,
-        g.workspaceCount > 0 ? workspace : nil)
+        clamp.lower, clamp.upper, g.workspaceCount > 0 ? workspace : nil)
 }
 
 /// The definition, loop by loop: the reference the fast paths are tested against.
