@@ -68,10 +68,10 @@ CNN_INLINE void cnn_channel_means_body(float *out, const float *in, size_t chann
 }
 CNN_KERNEL(cnn_channel_means, (float *out, const float *in, size_t channels, size_t pixels), (out, in, channels, pixels))
 
-CNN_INLINE void cnn_bias_clamp_body(float *out, const float *bias, size_t channels, size_t pixels, float lower,
-                                    float upper) {
+CNN_INLINE void cnn_bias_clamp_body(float *out, size_t pitch, const float *bias, size_t channels, size_t pixels,
+                                    float lower, float upper) {
     for (size_t c = 0; c < channels; c++) {
-        float *plane = out + c * pixels;
+        float *plane = out + c * pitch;
         const float b = bias ? bias[c] : 0.0f;
         for (size_t p = 0; p < pixels; p++) {
             float v = plane[p] + b;
@@ -80,8 +80,9 @@ CNN_INLINE void cnn_bias_clamp_body(float *out, const float *bias, size_t channe
         }
     }
 }
-CNN_KERNEL(cnn_bias_clamp, (float *out, const float *bias, size_t channels, size_t pixels, float lower, float upper),
-           (out, bias, channels, pixels, lower, upper))
+CNN_KERNEL(cnn_bias_clamp,
+           (float *out, size_t pitch, const float *bias, size_t channels, size_t pixels, float lower, float upper),
+           (out, pitch, bias, channels, pixels, lower, upper))
 
 CNN_INLINE void cnn_add_clamp_body(float *out, const float *a, const float *b, size_t count, float lower, float upper) {
     for (size_t i = 0; i < count; i++) {

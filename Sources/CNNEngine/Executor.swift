@@ -203,7 +203,7 @@ public final class Executor {
                 cnn_add_clamp(out, o.inputs[0], o.inputs[1], o.count, clamp.lower, clamp.upper)
             } else {
                 addForward(output: out, inputs: o.inputs, count: o.count)
-                if !clamp.isIdentity { cnn_bias_clamp(out, nil, 1, o.count, clamp.lower, clamp.upper) }
+                if !clamp.isIdentity { cnn_bias_clamp(out, o.count, nil, 1, o.count, clamp.lower, clamp.upper) }
             }
         case .lowered(let step):
             step.forward(output: out, inputs: o.inputs, workspace: workspace)

@@ -141,6 +141,18 @@ final class ConvolutionTests: XCTestCase {
             ).isPointwise)
     }
 
+    /// Products of 512 columns (600 filters), the last one shorter, each followed by its bias and
+    /// ReLU; grouped too.
+    func testLargePointwiseProductsGoBlockByBlock() throws {
+        let conv = Conv2D(filters: 600, kernel: 1)
+        let input = TensorShape(channels: 4, height: 24, width: 25)
+        let g = ConvGeometry(conv, input: input, output: TensorShape(channels: 600, height: 24, width: 25), padding: .zero)
+        XCTAssertEqual(g.pointwiseColumnsPerBlock, 512)
+        try check(conv, input: input, seed: 24, clamp: .relu)
+        try check(Conv2D(filters: 600, kernel: 1, groups: 2), input: input, seed: 25, clamp: .relu6)
+        try check(Conv2D(filters: 8, kernel: 1, groups: 2, bias: false), input: TensorShape(channels: 4, height: 1, width: 1), seed: 26, clamp: .relu)
+    }
+
     func testAKernelAsLargeAsItsInputIsAMatrixVectorProduct() throws {
         let conv = Conv2D(filters: 12, kernel: 5)
         let input = TensorShape(channels: 16, height: 5, width: 5)

@@ -248,8 +248,12 @@ final class VectorKernelTests: XCTestCase {
     func testEpiloguesAddBiasAndClamp() {
         forEachLevel { level in
             var planes: [Float] = [-2, -1, 0, 1, 2, 3, 4, 8]
-            cnn_bias_clamp(&planes, [1, -1], 2, 4, 0, 6)
+            cnn_bias_clamp(&planes, 4, [1, -1], 2, 4, 0, 6)
             XCTAssertEqual(planes, [0, 0, 1, 2, 1, 2, 3, 6], level)
+            // The first three columns of each row of four.
+            var block: [Float] = [-2, -1, 0, 1, 2, 3, 4, 8]
+            cnn_bias_clamp(&block, 4, [1, -1], 2, 3, 0, 6)
+            XCTAssertEqual(block, [0, 0, 1, 1, 1, 2, 3, 8], level)
             var sum = [Float](repeating: .nan, count: 4)
             cnn_add_clamp(&sum, [-3, 1, 2, 0.5], [1, 1, -5, 0.25], 4, 0, .infinity)
             XCTAssertEqual(sum, [0, 2, 0, 0.75], level)

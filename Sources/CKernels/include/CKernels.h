@@ -32,9 +32,11 @@ void cnn_silu(float *out, const float *in, size_t count);
 /// out[c] = the mean of in[c][0 ..< pixels]: global average pooling (summed in 16 lanes).
 void cnn_channel_means(float *out, const float *in, size_t channels, size_t pixels);
 
-/// out[c][p] = min(max(out[c][p] + bias[c], lower), upper), bias optional (NULL adds nothing):
-/// the epilogue of a convolution with a fused clamp-type activation (ReLU: 0, +inf).
-void cnn_bias_clamp(float *out, const float *bias, size_t channels, size_t pixels, float lower, float upper);
+/// out[c * pitch + p] = min(max(out[c * pitch + p] + bias[c], lower), upper) for p < pixels, bias
+/// optional (NULL adds nothing): the epilogue of a convolution with a fused clamp-type activation
+/// (ReLU: 0, +inf), over whole planes (pitch = pixels) or a block of columns of them.
+void cnn_bias_clamp(float *out, size_t pitch, const float *bias, size_t channels, size_t pixels, float lower,
+                    float upper);
 
 /// out[i] = min(max(a[i] + b[i], lower), upper): a residual add with a fused ReLU.
 void cnn_add_clamp(float *out, const float *a, const float *b, size_t count, float lower, float upper);

@@ -62,6 +62,14 @@ public struct ConvGeometry: Hashable, Sendable {
         return min(max(1, byBudget, byWidth), outHeight)
     }
 
+    /// Output columns per product of a 1x1 convolution: blocks of about 1 MB of output, so that
+    /// the bias and activation pass finds it in the cache, and at least 512 columns, below which
+    /// SGEMM loses efficiency.
+    public var pointwiseColumnsPerBlock: Int {
+        let byBudget = (1 << 18) / max(groupOutChannels, 1) / 64 * 64
+        return min(max(512, byBudget), outputPixels)
+    }
+
     /// Floats of scratch space the im2col path needs per sample.
     /// (A depthwise convolution uses it for a padded copy of one plane.)
     public var workspaceCount: Int {

@@ -37,10 +37,22 @@ public func conv2dForward(
             continue
         }
         if g.isPointwise {
-            // out[coutG x pixels] = W[coutG x k] · input[k x pixels]
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(g.groupOutChannels), Int32(pixels), Int32(k),
-                1, groupWeight, Int32(k), groupInput, Int32(pixels), 0, groupOutput, Int32(pixels))
+            // out[coutG x pixels] = W[coutG x k] · input[k x pixels], by blocks of columns whose
+            // output stays in the cache for the bias and the activation.
+            let block = g.pointwiseColumnsPerBlock
+            var column = 0
+            while column < pixels {
+                let width = min(block, pixels - column)
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(g.groupOutChannels), Int32(width), Int32(k),
+                    1, groupWeight, Int32(k), groupInput + column, Int32(pixels), 0, groupOutput + column, Int32(pixels))
+                if bias != nil || !clamp.isIdentity {
+                    cnn_bias_clamp(
+                        groupOutput + column, pixels, bias.map { $0 + group * g.groupOutChannels }, g.groupOutChannels,
+                        width, clamp.lower, clamp.upper)
+                }
+                column += width
+            }
             continue
         }
         // Block by block of output rows: unfold, then multiply into those output columns.
@@ -58,8 +70,10 @@ public func conv2dForward(
             row += rows
         }
     }
-    if bias != nil || !clamp.isIdentity {
-        cnn_bias_clamp(output, bias, g.outChannels, pixels, clamp.lower, clamp.upper)
+    // (The 1x1 products applied it block by block.)
+    let appliedByBlocks = g.isPointwise && !g.coversWholeInput
+    if (bias != nil || !clamp.isIdentity) && !appliedByBlocks {
+        cnn_bias_clamp(output, pixels, bias, g.outChannels, pixels, clamp.lower, clamp.upper)
     }
 }
 
