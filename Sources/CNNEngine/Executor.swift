@@ -35,6 +35,9 @@ public final class Executor {
     }
     private let workspace: UnsafeMutablePointer<Float>
     private let workspaceCount: Int
+    /// The threads a layer may be split among: `EngineThreads.count` when the executor was made,
+    /// each with `workspaceCount` floats of workspace.
+    private let shares: Int
 
     /// A convolution as it runs: its weights (batchnorm folded in, or Winograd-transformed) and
     /// the activation it applies as it writes.
@@ -118,8 +121,9 @@ public final class Executor {
                     inputs: layer.inputs.map { UnsafePointer(buffers[$0]) }, output: buffers[layer.id], count: outputs[layer.id].count))
         }
         workspaceCount = maxWorkspace
-        workspace = .allocate(capacity: maxWorkspace)
-        workspace.initialize(repeating: 0, count: maxWorkspace)
+        shares = EngineThreads.count
+        workspace = .allocate(capacity: maxWorkspace * shares)
+        workspace.initialize(repeating: 0, count: maxWorkspace * shares)
     }
 
     deinit {
@@ -167,14 +171,16 @@ public final class Executor {
     public func run(through last: Int? = nil, isCancelled: () -> Bool = { false }, progress: (Int) -> Void = { _ in }) -> Bool {
         precondition(computedThrough >= 0, "setInput first")
         let end = last ?? (steps.count - 1)
-        while computedThrough < end {
-            if isCancelled() { return false }
-            let id = computedThrough + 1
-            compute(id)
-            computedThrough = id
-            progress(id)
+        return EngineThreads.withSingleThreadedBLAS {
+            while computedThrough < end {
+                if isCancelled() { return false }
+                let id = computedThrough + 1
+                compute(id)
+                computedThrough = id
+                progress(id)
+            }
+            return true
         }
-        return true
     }
 
     private func compute(_ id: Int) {
@@ -188,7 +194,7 @@ public final class Executor {
             if let transformed = conv.winogradWeight {
                 winogradConv2dForward(
                     output: out, input: o.inputs[0], transformedWeight: transformed.data, bias: bias,
-                    geometry: conv.geometry, clamp: conv.clamp, workspace: workspace)
+                    geometry: conv.geometry, clamp: conv.clamp, workspace: workspace, shares: shares)
             } else if let packed = conv.narrowWeight {
                 conv2dNarrowForward(
                     output: out, input: o.inputs[0], packedWeight: packed.data, bias: bias,
@@ -196,7 +202,7 @@ public final class Executor {
             } else {
                 conv2dForward(
                     output: out, input: o.inputs[0], weight: conv.weight.data, bias: bias,
-                    geometry: conv.geometry, clamp: conv.clamp, workspace: workspace)
+                    geometry: conv.geometry, clamp: conv.clamp, workspace: workspace, shares: shares)
             }
         case .add(let clamp):
             if o.inputs.count == 2 {
@@ -206,7 +212,7 @@ public final class Executor {
                 if !clamp.isIdentity { cnn_bias_clamp(out, o.count, nil, 1, o.count, clamp.lower, clamp.upper) }
             }
         case .lowered(let step):
-            step.forward(output: out, inputs: o.inputs, workspace: workspace)
+            step.forward(output: out, inputs: o.inputs, workspace: workspace, shares: shares)
         }
     }
 }

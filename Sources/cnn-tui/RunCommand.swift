@@ -60,7 +60,7 @@ extension CNNTUICommand {
 
         func run() throws {
             let (model, analysis) = try selection.analysis()
-            if let threads { setBLASThreads(threads) }
+            if let threads { EngineThreads.set(threads) }
             let bundled = try sample.map { try SampleID(parsing: $0) }
             let input: InferenceRun.Input = image.map { .image($0) } ?? bundled.map { .sample($0) } ?? tensor.map { .tensorFile($0) } ?? .random(seed: seed)
             let settings = InferenceRun.Settings(

@@ -62,7 +62,7 @@ extension CNNTUICommand {
 
         func run() throws {
             let (model, analysis) = try selection.analysis()
-            setBLASThreads(threads)
+            EngineThreads.set(threads)
             let assets = SampleFiles.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment)
             let checkpoint = OutputFile(out)
             try checkpoint.check()  // now, not after the first epoch's work

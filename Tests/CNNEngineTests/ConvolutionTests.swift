@@ -24,31 +24,23 @@ final class ConvolutionTests: XCTestCase {
         let w = rng.values(g.weightCount)
         let bias = conv.bias ? rng.values(g.outChannels) : []
         let outCount = layer.outputShape.elementCount!
-        var fast = [Float](repeating: .nan, count: outCount)
         var reference = [Float](repeating: .nan, count: outCount)
         // Not zeroed: a kernel must not count on what its scratch space held before.
-        var workspace = [Float](repeating: .nan, count: max(g.workspaceCount, 1))
-        x.withUnsafeBufferPointer { xp in
-            w.withUnsafeBufferPointer { wp in
-                bias.withUnsafeBufferPointer { bp in
-                    let biasPointer = conv.bias ? bp.baseAddress : nil
-                    fast.withUnsafeMutableBufferPointer { out in
-                        workspace.withUnsafeMutableBufferPointer { ws in
-                            conv2dForward(
-                                output: out.baseAddress!, input: xp.baseAddress!, weight: wp.baseAddress!,
-                                bias: biasPointer, geometry: g, clamp: clamp, workspace: withWorkspace ? ws.baseAddress! : nil)
-                        }
-                    }
-                    reference.withUnsafeMutableBufferPointer { out in
-                        conv2dReference(
-                            output: out.baseAddress!, input: xp.baseAddress!, weight: wp.baseAddress!,
-                            bias: biasPointer, geometry: g)
-                    }
-                    reference = reference.map { min(max($0, clamp.lower), clamp.upper) }
-                }
+        var workspace = [Float](repeating: .nan, count: max(2 * g.workspaceCount, 1))
+        let biasValues = conv.bias ? bias : nil
+        conv2dReference(output: &reference, input: x, weight: w, bias: biasValues, geometry: g)
+        reference = reference.map { min(max($0, clamp.lower), clamp.upper) }
+        // On one thread, and split between two (each with its half of the workspace).
+        forEachShareCount { shares in
+            workspace = [Float](repeating: .nan, count: workspace.count)
+            var fast = [Float](repeating: .nan, count: outCount)
+            workspace.withUnsafeMutableBufferPointer { ws in
+                conv2dForward(
+                    output: &fast, input: x, weight: w, bias: biasValues, geometry: g, clamp: clamp,
+                    workspace: withWorkspace ? ws.baseAddress! : nil, shares: shares)
             }
+            assertMatches(reference, fast, "\(conv) on \(input), \(shares) threads", file: file, line: line)
         }
-        assertMatches(reference, fast, "\(conv) on \(input)", file: file, line: line)
     }
 
     func testPlainThreeByThreeWithPadding() throws {

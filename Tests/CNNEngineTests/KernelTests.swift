@@ -112,6 +112,19 @@ final class KernelTests: XCTestCase {
         var y: [Float] = [0, 0]
         denseForward(output: &y, input: [1, 1, 2], weight: w, bias: [10, 20], inFeatures: 3, outFeatures: 2)
         XCTAssertEqual(y, [19, 41], "[1 2 3]·[1 1 2] + 10, [4 5 6]·[1 1 2] + 20")
+        // Split between two threads, the outputs in two halves (5 and 6 rows), with and without a bias.
+        let w2: [Float] = (0..<33).map { Float($0 % 7) - 3 }  // [11, 3]
+        forEachShareCount { shares in
+            for bias in [[Float]?.none, (0..<11).map { Float($0) }] {
+                var y2 = [Float](repeating: .nan, count: 11)
+                denseForward(output: &y2, input: [1, -2, 0.5], weight: w2, bias: bias, inFeatures: 3, outFeatures: 11, shares: shares)
+                let expected: [Float] = (0..<11).map { (o: Int) -> Float in
+                    let product: Float = w2[3 * o] - 2 * w2[3 * o + 1] + 0.5 * w2[3 * o + 2]
+                    return product + (bias?[o] ?? 0)
+                }
+                XCTAssertEqual(y2, expected, "\(shares) threads")
+            }
+        }
     }
 
     func testMultiplyBroadcastsAChannelScale() {

@@ -51,13 +51,16 @@ final class VectorKernelTests: XCTestCase {
         let (x, w, bias, expected) = reference(g, bias: conv.bias, clamp: clamp, seed: seed)
         var transformed = [Float](repeating: .nan, count: g.winogradWeightCount)
         winogradTransformWeights(&transformed, weight: w, geometry: g)
-        var workspace = [Float](repeating: .nan, count: g.winogradWorkspaceCount)
+        var workspace = [Float](repeating: .nan, count: 2 * g.winogradWorkspaceCount)
         forEachLevel { level in
-            var out = [Float](repeating: .nan, count: expected.count)
-            winogradConv2dForward(
-                output: &out, input: x, transformedWeight: transformed, bias: bias, geometry: g,
-                clamp: clamp, workspace: &workspace)
-            assertMatches(expected, out, "\(conv) on \(input), \(level)", file: file, line: line)
+            forEachShareCount { shares in  // blocks, or one block's 16 products, split between threads
+                workspace = [Float](repeating: .nan, count: workspace.count)  // nothing left from the run before
+                var out = [Float](repeating: .nan, count: expected.count)
+                winogradConv2dForward(
+                    output: &out, input: x, transformedWeight: transformed, bias: bias, geometry: g,
+                    clamp: clamp, workspace: &workspace, shares: shares)
+                assertMatches(expected, out, "\(conv) on \(input), \(level), \(shares) threads", file: file, line: line)
+            }
         }
     }
 
@@ -111,8 +114,6 @@ final class VectorKernelTests: XCTestCase {
             // Four panels, the last one short, shared among threads.
             (Conv2D(filters: 200, kernel: 1), TensorShape(channels: 64, height: 7, width: 7), .relu6),
         ]
-        let threads = openblas_get_num_threads()
-        defer { openblas_set_num_threads(threads) }
         for (conv, input, clamp) in cases {
             let g = try geometry(conv, input)
             XCTAssertTrue(g.suitsNarrowGEMM, "\(conv) on \(input)")
@@ -121,13 +122,13 @@ final class VectorKernelTests: XCTestCase {
             packNarrowWeights(&packed, weight: w, geometry: g)
             var workspace = [Float](repeating: .nan, count: g.narrowWorkspaceCount)
             forEachLevel { level in
-                for threadCount in [1, 2] {  // one share, or panels split between threads
-                    openblas_set_num_threads(Int32(threadCount))
+                forEachShareCount { shares in  // one share, or panels split between threads
+                    workspace = [Float](repeating: .nan, count: workspace.count)
                     var out = [Float](repeating: .nan, count: expected.count)
                     conv2dNarrowForward(
                         output: &out, input: x, packedWeight: packed, bias: bias, geometry: g, clamp: clamp,
                         workspace: &workspace)
-                    assertMatches(expected, out, "\(conv) on \(input), \(level), \(threadCount) threads")
+                    assertMatches(expected, out, "\(conv) on \(input), \(level), \(shares) threads")
                 }
             }
         }
@@ -145,11 +146,15 @@ final class VectorKernelTests: XCTestCase {
         for (conv, input) in cases {
             let g = try geometry(conv, input)
             let (x, w, bias, expected) = reference(g, bias: true, clamp: .relu, seed: 11)
-            var workspace = [Float](repeating: .nan, count: g.workspaceCount)
+            var workspace = [Float](repeating: .nan, count: 2 * g.workspaceCount)
             forEachLevel { level in
-                var out = [Float](repeating: .nan, count: expected.count)
-                conv2dForward(output: &out, input: x, weight: w, bias: bias, geometry: g, clamp: .relu, workspace: &workspace)
-                assertMatches(expected, out, "\(conv) on \(input) with ReLU, \(level)")
+                forEachShareCount { shares in  // the blocks of rows (made smaller) split between threads
+                    workspace = [Float](repeating: .nan, count: workspace.count)
+                    var out = [Float](repeating: .nan, count: expected.count)
+                    conv2dForward(
+                        output: &out, input: x, weight: w, bias: bias, geometry: g, clamp: .relu, workspace: &workspace, shares: shares)
+                    assertMatches(expected, out, "\(conv) on \(input) with ReLU, \(level), \(shares) threads")
+                }
             }
         }
     }

@@ -72,9 +72,3 @@ public func blasCoreName() -> String {
 public func engineKernels() -> String {
     "OpenBLAS \(blasCoreName()), CKernels \(String(cString: cnn_kernels_level_name()))"
 }
-
-/// Threads OpenBLAS may use (`OPENBLAS_NUM_THREADS` sets the default).
-public func setBLASThreads(_ count: Int) {
-    _ = BLASKernels.selection
-    openblas_set_num_threads(Int32(max(1, count)))
-}

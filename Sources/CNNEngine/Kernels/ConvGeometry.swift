@@ -31,6 +31,8 @@ public struct ConvGeometry: Hashable, Sendable {
     /// Rows of the im2col matrix of one group: `(C/g)·kH·kW`; its columns are the output pixels.
     public var columnRows: Int { groupInChannels * kernelHeight * kernelWidth }
     public var outputPixels: Int { outHeight * outWidth }
+    /// Multiply-adds of one sample (what decides whether splitting it among threads pays).
+    public var multiplyAdds: Int { outChannels * outputPixels * columnRows }
 
     /// A 1x1, stride-1, unpadded convolution reads its input as the im2col matrix itself.
     public var isPointwise: Bool {

@@ -1,17 +1,64 @@
 import CBLAS
 import Dispatch
+import Synchronization
+
+/// The threads the engine may use: `--threads`, or OpenBLAS's default (`OPENBLAS_NUM_THREADS`, or
+/// every core).
+///
+/// Two ways run a product on several threads. OpenBLAS splits one SGEMM among its threads: the
+/// trainer's batched products, large enough that this pays. The executor splits each layer
+/// itself instead, into shares that run at once, each with its own scratch space and each
+/// calling OpenBLAS single-threaded: so the unfolding (im2col), the Winograd transforms, the
+/// bias and activation, the depthwise and dense layers run in parallel too, not only the
+/// products (ResNet-50 on two threads: 1.5x with OpenBLAS's threads, see Benchmarks/engine.sh
+/// for the split's figure).
+public enum EngineThreads {
+    private static let setting = Atomic<Int>(0)
+    /// The multiply-adds below which a layer is not split (the tests lower it to split small ones).
+    static let workPerShare = Atomic<Int>(2_000_000)
+
+    /// The thread count (at least 1).
+    public static var count: Int {
+        let set = setting.load(ordering: .relaxed)
+        return set > 0 ? set : max(1, Int(openblas_get_num_threads()))
+    }
+
+    /// Sets the count, for the engine's own shares and for OpenBLAS's threads.
+    public static func set(_ count: Int) {
+        _ = BLASKernels.selection
+        let count = max(1, count)
+        setting.store(count, ordering: .relaxed)
+        openblas_set_num_threads(Int32(count))
+    }
+
+    /// Runs `body` with OpenBLAS single-threaded (the executor's pass, which splits its layers
+    /// itself), then gives OpenBLAS the engine's count back.
+    static func withSingleThreadedBLAS<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        let threads = count
+        guard threads > 1 else { return try body() }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(threads)) }
+        return try body()
+    }
+}
 
 /// Runs `body(share, shares)` for `share` in `0..<shares` on as many threads, `shares` being at
-/// most `limit` and the threads the engine may use (OpenBLAS's setting: `--threads`,
-/// `OPENBLAS_NUM_THREADS`, or every core). For the engine's own kernels, whose shares write
-/// disjoint parts of their output and call no BLAS.
+/// most `limit` and `EngineThreads.count`. Each share writes its own part of the output and uses
+/// its own scratch space; a share that calls OpenBLAS does so inside `withSingleThreadedBLAS`.
 func forEachShare(limit: Int, _ body: (_ share: Int, _ shares: Int) -> Void) {
-    let shares = min(limit, Int(openblas_get_num_threads()))
+    let shares = min(limit, EngineThreads.count)
     guard shares > 1 else { return body(0, 1) }
     withoutActuallyEscaping(body) { body in
         let shared = SharedBody(body: body)
         DispatchQueue.concurrentPerform(iterations: shares) { shared.body($0, shares) }
     }
+}
+
+/// The shares a layer of `multiplyAdds` is worth splitting into, at most `limit`: one per
+/// `EngineThreads.workPerShare` (2 million) multiply-adds (a share is handed to another thread
+/// in some microseconds; LeNet-5's layers stay on one).
+func worthwhileShares(multiplyAdds: Int, limit: Int) -> Int {
+    max(1, min(limit, multiplyAdds / EngineThreads.workPerShare.load(ordering: .relaxed)))
 }
 
 /// The body of `forEachShare`, handed to the threads: each share writes its own part.

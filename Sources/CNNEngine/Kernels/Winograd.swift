@@ -62,42 +62,58 @@ public func winogradTransformWeights(
 
 /// A 3x3 stride-1 convolution of one sample through Winograd F(2x2, 3x3).
 ///
+/// With `shares` above 1, the blocks of tile rows are split among up to that many threads, each
+/// with its own part of the workspace; a map of fewer blocks than threads (14x14 and smaller at
+/// ResNet's widths) splits each block's 16 products instead. OpenBLAS must then be
+/// single-threaded (`EngineThreads.withSingleThreadedBLAS`).
+///
 /// - Parameters:
 ///   - output: `[Cout, Hout, Wout]`
 ///   - input: `[Cin, H, W]`
 ///   - transformedWeight: `[16, Cout, Cin]`, from `winogradTransformWeights`
 ///   - bias: `[Cout]` or nil
 ///   - clamp: a ReLU or ReLU6 applied as the output is written
-///   - workspace: `geometry.winogradWorkspaceCount` floats
+///   - workspace: `shares` times `geometry.winogradWorkspaceCount` floats
+///   - shares: the most threads to split the work among
 public func winogradConv2dForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, transformedWeight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, geometry g: ConvGeometry, clamp: ActivationClamp = .identity,
-    workspace: UnsafeMutablePointer<Float>
+    workspace: UnsafeMutablePointer<Float>, shares: Int = 1
 ) {
     let (cin, cout, tilesX) = (g.inChannels, g.outChannels, g.winogradTilesX)
     let blockRows = g.winogradTileRowsPerBlock
-    let blockTiles = blockRows * tilesX
-    let transformedInput = workspace
-    let products = workspace + 16 * cnn_winograd_plane_stride(cin, blockTiles)
-    let lines = products + 16 * cnn_winograd_plane_stride(cout, blockTiles)
-    var tileRow = 0
-    while tileRow < g.winogradTilesY {
+    let blocks = (g.winogradTilesY + blockRows - 1) / blockRows
+    let wanted = worthwhileShares(multiplyAdds: g.multiplyAdds, limit: shares)
+    /// Block `block` with the workspace at `scratch`, its products `ξ` in `products` of `split` shares.
+    func run(block: Int, scratch: UnsafeMutablePointer<Float>, splitProducts split: Int) {
+        let tileRow = block * blockRows
         let rows = min(blockRows, g.winogradTilesY - tileRow)
         let tiles = rows * tilesX
+        let blockTiles = blockRows * tilesX
+        let transformedInput = scratch
+        let products = scratch + 16 * cnn_winograd_plane_stride(cin, blockTiles)
+        let lines = products + 16 * cnn_winograd_plane_stride(cout, blockTiles)
         let (inPlane, outPlane) = (cnn_winograd_plane_stride(cin, tiles), cnn_winograd_plane_stride(cout, tiles))
-        cnn_winograd_f2k3_input(
-            transformedInput, input, cin, g.inHeight, g.inWidth, g.padTop, g.padLeft,
-            tilesX, tileRow, rows, lines)
-        for xi in 0..<16 {
-            // M[ξ][Cout x tiles] = U[ξ][Cout x Cin] · V[ξ][Cin x tiles]
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(tiles), Int32(cin),
-                1, transformedWeight + xi * cout * cin, Int32(cin), transformedInput + xi * inPlane, Int32(tiles),
-                0, products + xi * outPlane, Int32(tiles))
+        cnn_winograd_f2k3_input(transformedInput, input, cin, g.inHeight, g.inWidth, g.padTop, g.padLeft, tilesX, tileRow, rows, lines)
+        forEachShare(limit: split) { share, count in
+            for xi in (16 * share / count)..<(16 * (share + 1) / count) {
+                // M[ξ][Cout x tiles] = U[ξ][Cout x Cin] · V[ξ][Cin x tiles]
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(tiles), Int32(cin),
+                    1, transformedWeight + xi * cout * cin, Int32(cin), transformedInput + xi * inPlane, Int32(tiles),
+                    0, products + xi * outPlane, Int32(tiles))
+            }
         }
         cnn_winograd_f2k3_output(
-            output, products, bias, cout, g.outHeight, g.outWidth, tilesX, tileRow, rows,
-            clamp.lower, clamp.upper, lines)
-        tileRow += rows
+            output, products, bias, cout, g.outHeight, g.outWidth, tilesX, tileRow, rows, clamp.lower, clamp.upper, lines)
+    }
+    if blocks >= wanted {
+        forEachShare(limit: wanted) { share, count in
+            for block in stride(from: share, to: blocks, by: count) {
+                run(block: block, scratch: workspace + share * g.winogradWorkspaceCount, splitProducts: 1)
+            }
+        }
+    } else {
+        for block in 0..<blocks { run(block: block, scratch: workspace, splitProducts: wanted) }
     }
 }

@@ -6,19 +6,23 @@ extension Lowering.Step {
     /// - Parameters:
     ///   - output: `outputCount` floats
     ///   - inputs: one pointer per input, `inputCounts[i]` floats each
-    ///   - workspace: `workspaceCount` floats
-    public func forward(output: UnsafeMutablePointer<Float>, inputs: [UnsafePointer<Float>], workspace: UnsafeMutablePointer<Float>) {
+    ///   - workspace: `shares` times `workspaceCount` floats
+    ///   - shares: the most threads a convolution or dense layer may be split among (OpenBLAS
+    ///     single-threaded then)
+    public func forward(
+        output: UnsafeMutablePointer<Float>, inputs: [UnsafePointer<Float>], workspace: UnsafeMutablePointer<Float>, shares: Int = 1
+    ) {
         switch kernel {
         case .input:
             return
         case .conv(let g, let weight, let bias):
             conv2dForward(
                 output: output, input: inputs[0], weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
-                geometry: g, workspace: workspace)
+                geometry: g, workspace: workspace, shares: shares)
         case .dense(let inFeatures, let outFeatures, let weight, let bias):
             denseForward(
                 output: output, input: inputs[0], weight: weight.data, bias: bias.map { UnsafePointer($0.data) },
-                inFeatures: inFeatures, outFeatures: outFeatures)
+                inFeatures: inFeatures, outFeatures: outFeatures, shares: shares)
         case .batchNorm(let bn):
             batchNormForward(
                 output: output, input: inputs[0], channels: bn.channels, pixels: bn.pixels,
