@@ -9,6 +9,8 @@ in speed falls on all three alike.
 For each model: the weights are random (PyTorch's own initialization, batchnorm statistics
 randomized), saved as safetensors with the state_dict names and loaded by `cnn-tui run --weights`;
 the model is exported to ONNX for ONNX Runtime. The engine's output is checked against PyTorch's.
+
+A second table: the engine on one thread and on two (`--threads 2`), timed in the same rounds.
 """
 import os
 import re
@@ -46,6 +48,21 @@ def median_seconds(fn, repeat):
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def machine_ceiling(rounds=3):
+    """Medians of one pass of resnet50 on one thread, alone and with a second copy running at once."""
+    args = [BIN, "run", "resnet50", "--threads", "1", "--repeat", "10"]
+
+    def seconds(output):
+        return float(re.search(r"forward pass: ([0-9.]+) ms", output).group(1)) / 1e3
+
+    alone, together = [], []
+    for _ in range(rounds):
+        alone.append(seconds(subprocess.run(args, env=measured_env(), capture_output=True, text=True).stdout))
+        pair = [subprocess.Popen(args, env=measured_env(), stdout=subprocess.PIPE, text=True) for _ in range(2)]
+        together.extend(seconds(p.communicate()[0]) for p in pair)
+    return statistics.median(alone), statistics.median(together)
 
 
 def main():
@@ -86,27 +103,37 @@ def main():
             ours = load_file(out)["output"]
             error = ((ours - expected).abs().max() / expected.abs().max()).item()
 
-            def engine_seconds():
-                timed = subprocess.run(args + ["--repeat", str(repeat)], env=measured_env(), capture_output=True, text=True)
+            def engine_seconds(threads=1):
+                timed = subprocess.run(
+                    args[:-1] + [str(threads), "--repeat", str(repeat)], env=measured_env(), capture_output=True, text=True)
                 match = re.search(r"forward pass: ([0-9.]+) ms \(median of \d+; (.+)\)\s*$", timed.stdout, re.M)
                 return float(match.group(1)) / 1e3, match.group(2)
 
             # A shared machine's speed drifts over minutes: the three are timed in turn, ROUNDS
             # times, and each keeps the median of its rounds, so every ratio compares like with like.
-            torch_times, ort_times, engine_times = [], [], []
+            torch_times, ort_times, engine_times, two_thread_times = [], [], [], []
             for _ in range(ROUNDS):
                 torch_times.append(median_seconds(lambda: model(x), repeat))
                 ort_times.append(median_seconds(lambda: session.run(None, feed), repeat))
                 seconds, core = engine_seconds()
                 engine_times.append(seconds)
+                two_thread_times.append(engine_seconds(threads=2)[0])
             med = statistics.median
-            rows.append((name, med(engine_times), med(ort_times), med(torch_times), error, core))
+            rows.append((name, med(engine_times), med(ort_times), med(torch_times), error, core, med(two_thread_times)))
 
     print(f"Kernels: {rows[0][5]}")
     print()
     print(f"{'model':16}{'engine':>12}{'ORT':>12}{'PyTorch':>12}{'engine/ORT':>12}{'engine/PyTorch':>16}{'max rel. diff':>15}")
-    for name, e, o, t, err, _ in rows:
+    for name, e, o, t, err, _, _ in rows:
         print(f"{name:16}{e * 1e3:10.3f}ms{o * 1e3:10.3f}ms{t * 1e3:10.3f}ms{e / o:12.2f}{e / t:16.2f}{err:15.1e}")
+    print()
+    print(f"{'model':16}{'1 thread':>12}{'2 threads':>12}{'speed-up':>10}")
+    for name, e, _, _, _, _, e2 in rows:
+        print(f"{name:16}{e * 1e3:10.3f}ms{e2 * 1e3:10.3f}ms{e / e2:10.2f}")
+    alone, together = machine_ceiling()
+    print(f"what two cores give here: two `cnn-tui run resnet50 --threads 1` at once took {together * 1e3:.1f} ms a pass "
+          f"against {alone * 1e3:.1f} ms alone, {2 * alone / together:.2f}x the work per second (a shared or virtual "
+          "machine's ceiling for any 2-thread speed-up)")
 
     rss = subprocess.run(["/usr/bin/time", "-f", "%M", BIN, "run", "vgg16"], env=measured_env(), capture_output=True, text=True)
     print()
