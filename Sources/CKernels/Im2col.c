@@ -4,14 +4,14 @@
 
 CNN_INLINE void cnn_im2col_body(float *columns, const float *in, long channels, long height, long width, long outWidth,
                                 long kernelHeight, long kernelWidth, long strideHeight, long strideWidth, long padTop,
-                                long padLeft, long dilationHeight, long dilationWidth, long firstRow, long rows) {
-    const long lineCount = rows * outWidth;
+                                long padLeft, long dilationHeight, long dilationWidth, long firstRow, long rows,
+                                long pitch) {
     long r = 0;
     for (long c = 0; c < channels; c++) {
         const float *plane = in + c * height * width;
         for (long i = 0; i < kernelHeight; i++) {
             for (long j = 0; j < kernelWidth; j++, r++) {
-                float *out = columns + r * lineCount;
+                float *out = columns + r * pitch;
                 const long offset = j * dilationWidth - padLeft;
                 // Output columns whose input column x*sW + offset lies in 0 ..< width.
                 long x0 = offset >= 0 ? 0 : (-offset + strideWidth - 1) / strideWidth;
@@ -43,6 +43,6 @@ CNN_INLINE void cnn_im2col_body(float *columns, const float *in, long channels, 
 CNN_KERNEL(cnn_im2col,
            (float *columns, const float *in, long channels, long height, long width, long outWidth, long kernelHeight,
             long kernelWidth, long strideHeight, long strideWidth, long padTop, long padLeft, long dilationHeight,
-            long dilationWidth, long firstRow, long rows),
+            long dilationWidth, long firstRow, long rows, long pitch),
            (columns, in, channels, height, width, outWidth, kernelHeight, kernelWidth, strideHeight, strideWidth,
-            padTop, padLeft, dilationHeight, dilationWidth, firstRow, rows))
+            padTop, padLeft, dilationHeight, dilationWidth, firstRow, rows, pitch))

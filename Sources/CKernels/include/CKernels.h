@@ -73,11 +73,11 @@ size_t cnn_depthwise_scratch(long outHeight, long outWidth, long kernelHeight, l
 // MARK: im2col
 
 /// Unfolds output rows firstRow ..< firstRow + rows of a convolution into columns:
-/// columns[(c*kH + i)*kW + j][y*Wout + x] = in[c][(firstRow + y)*sH - pT + i*dH][x*sW - pL + j*dW],
-/// zero outside the input.
+/// columns[((c*kH + i)*kW + j) * pitch + y*Wout + x] = in[c][(firstRow + y)*sH - pT + i*dH][x*sW - pL + j*dW],
+/// zero outside the input; pitch >= rows * Wout (more: several samples' columns side by side).
 void cnn_im2col(float *columns, const float *in, long channels, long height, long width, long outWidth,
                 long kernelHeight, long kernelWidth, long strideHeight, long strideWidth, long padTop, long padLeft,
-                long dilationHeight, long dilationWidth, long firstRow, long rows);
+                long dilationHeight, long dilationWidth, long firstRow, long rows, long pitch);
 
 // MARK: Winograd F(2x2, 3x3)
 

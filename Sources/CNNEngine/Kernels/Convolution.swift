@@ -102,16 +102,18 @@ public func conv2dForward(
 /// zero outside the input.
 ///
 /// - Parameters:
-///   - columns: `[channels·kH·kW, rows·Wout]`
+///   - columns: `[channels·kH·kW, pitch]`, of which the first `rows·Wout` columns are written
 ///   - input: `[channels, H, W]`
+///   - pitch: floats from one row of `columns` to the next (`rows·Wout` when nil)
 func im2col(
     columns: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, channels: Int, geometry g: ConvGeometry,
-    firstRow: Int = 0, rows: Int? = nil
+    firstRow: Int = 0, rows: Int? = nil, pitch: Int? = nil
 ) {
+    let rows = rows ?? g.outHeight
     cnn_im2col(
         columns, input, channels, g.inHeight, g.inWidth, g.outWidth, g.kernelHeight, g.kernelWidth,
         g.strideHeight, g.strideWidth, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth,
-        firstRow, rows ?? g.outHeight)
+        firstRow, rows, pitch ?? rows * g.outWidth)
 }
 
 /// One k x k filter per channel, applied directly (a C kernel per instruction set: each plane

@@ -95,7 +95,7 @@ public final class Trainer {
             maxWorkspace = max(maxWorkspace, step.workspaceCount)
             switch step.kernel {
             case .conv(let g, _, _):
-                maxColumns = max(maxColumns, g.columnRows * g.outputPixels)
+                maxColumns = max(maxColumns, g.backwardScratchCount(batch: batchSize))
                 if g.suitsWinograd {
                     state[step.layer].winogradWeight = Tensor(shape: [g.winogradWeightCount])
                     maxWorkspace = max(maxWorkspace, g.winogradWorkspaceCount)
@@ -267,12 +267,11 @@ public final class Trainer {
             // flipped and their channels swapped: Winograd again, 2.25x fewer multiplications.
             let viaWinograd = gradIn != nil ? own.transposed : nil
             if let t = viaWinograd { Self.flipAndTranspose(weight, geometry: g, into: t) }
+            conv2dBackward(
+                gradInput: viaWinograd == nil ? gradIn : nil, gradWeight: own.gradWeight!.data, gradBias: own.gradBias?.data,
+                gradOutput: gradOut, input: inp, weight: weight.data, batch: n, geometry: g, scratch: columns)
+            guard let t = viaWinograd, let gradIn else { break }
             for s in 0..<n {
-                conv2dBackward(
-                    gradInput: viaWinograd == nil ? gradIn.map { $0 + s * inCount } : nil, gradWeight: own.gradWeight!.data,
-                    gradBias: own.gradBias?.data, gradOutput: gradOut + s * outCount, input: inp + s * inCount, weight: weight.data,
-                    geometry: g, columns: columns)
-                guard let t = viaWinograd, let gradIn else { continue }
                 winogradConv2dForward(
                     output: columns, input: gradOut + s * outCount, transformedWeight: t.winogradWeight.data, bias: nil,
                     geometry: t.geometry, workspace: workspace)

@@ -1,0 +1,71 @@
+import CNNModel
+import TestSupport
+import XCTest
+
+@testable import CNNEngine
+
+/// The batched convolution backward against the definition, loop by loop in Double: the samples
+/// in one chunk, in chunks of two (the last one short), and one by one.
+final class ConvolutionBackwardTests: XCTestCase {
+    private func check(_ conv: Conv2D, input shape: TensorShape, batch n: Int, seed: UInt64, file: StaticString = #filePath, line: UInt = #line)
+        throws
+    {
+        let b = GraphBuilder("conv")
+        _ = b.add(.conv2d(conv), "conv", inputs: [b.input()])
+        let analysis = try ModelAnalysis(graph: b.build(), input: shape)
+        let layer = analysis.layers[1]
+        let g = ConvGeometry(conv, input: shape, output: layer.outputShape, padding: layer.padding!)
+        let (inCount, outCount) = (shape.elementCount!, layer.outputShape.elementCount!)
+        var rng = SeededGenerator(seed: seed)
+        let x = rng.values(n * inCount), w = rng.values(g.weightCount), dy = rng.values(n * outCount)
+
+        // The definition: each output pixel's gradient flows to each weight and input pixel it read.
+        var dW = [Double](repeating: 0, count: g.weightCount), dX = [Double](repeating: 0, count: n * inCount)
+        var dB = [Double](repeating: 0, count: g.outChannels)
+        for s in 0..<n {
+            for oc in 0..<g.outChannels {
+                let group = oc / g.groupOutChannels
+                for y in 0..<g.outHeight {
+                    for xo in 0..<g.outWidth {
+                        let d = Double(dy[s * outCount + (oc * g.outHeight + y) * g.outWidth + xo])
+                        dB[oc] += d
+                        for ic in 0..<g.groupInChannels {
+                            let c = group * g.groupInChannels + ic
+                            for i in 0..<g.kernelHeight {
+                                for j in 0..<g.kernelWidth {
+                                    let iy = y * g.strideHeight - g.padTop + i * g.dilationHeight
+                                    let ix = xo * g.strideWidth - g.padLeft + j * g.dilationWidth
+                                    guard iy >= 0, iy < g.inHeight, ix >= 0, ix < g.inWidth else { continue }
+                                    let wi = ((oc * g.groupInChannels + ic) * g.kernelHeight + i) * g.kernelWidth + j
+                                    let xi = s * inCount + (c * g.inHeight + iy) * g.inWidth + ix
+                                    dW[wi] += d * Double(x[xi])
+                                    dX[xi] += d * Double(w[wi])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for chunk in [n, 2, 1] {
+            var gradW = [Float](repeating: 0, count: g.weightCount), gradX = [Float](repeating: 0, count: n * inCount)
+            var gradB = [Float](repeating: 0, count: g.outChannels)
+            var scratch = [Float](repeating: .nan, count: g.backwardScratchCount(batch: n))
+            conv2dBackward(
+                gradInput: &gradX, gradWeight: &gradW, gradBias: &gradB, gradOutput: dy, input: x, weight: w, batch: n,
+                geometry: g, scratch: &scratch, samplesPerChunk: chunk)
+            let label = "\(conv) on \(n) x \(shape), chunks of \(chunk)"
+            assertMatches(dW.map(Float.init), gradW, label + ": weights", file: file, line: line)
+            assertMatches(dX.map(Float.init), gradX, label + ": input", file: file, line: line)
+            assertMatches(dB.map(Float.init), gradB, label + ": bias", file: file, line: line)
+        }
+    }
+
+    func testBatchedGradientsMatchTheDefinition() throws {
+        try check(Conv2D(filters: 6, kernel: 3, padding: .symmetric(1)), input: TensorShape(channels: 4, height: 7, width: 6), batch: 3, seed: 1)
+        try check(
+            Conv2D(filters: 4, kernel: 3, stride: 2, padding: .symmetric(1), groups: 2), input: TensorShape(channels: 6, height: 9, width: 8), batch: 3, seed: 2
+        )
+        try check(Conv2D(filters: 5, kernel: 1), input: TensorShape(channels: 3, height: 4, width: 4), batch: 5, seed: 3)
+    }
+}
