@@ -4,8 +4,9 @@ import XCTest
 
 @testable import CNNEngine
 
-/// The batched convolution backward against the definition, loop by loop in Double: the samples
-/// in one chunk, in chunks of two (the last one short), and one by one.
+/// The batched convolution backward against the definition, loop by loop in Double, and the
+/// batched forward against the one-sample one: the samples in one chunk, in chunks of two (the
+/// last one short), and one by one.
 final class ConvolutionBackwardTests: XCTestCase {
     private func check(_ conv: Conv2D, input shape: TensorShape, batch n: Int, seed: UInt64, file: StaticString = #filePath, line: UInt = #line)
         throws
@@ -46,6 +47,23 @@ final class ConvolutionBackwardTests: XCTestCase {
                     }
                 }
             }
+        }
+        // The batched forward pass against the one-sample one, in the same chunks.
+        var expected = [Float](repeating: .nan, count: n * outCount)
+        var workspace = [Float](repeating: .nan, count: max(g.workspaceCount, 1))
+        for s in 0..<n {
+            let sample = Array(x[s * inCount..<(s + 1) * inCount])
+            var out = [Float](repeating: .nan, count: outCount)
+            conv2dForward(output: &out, input: sample, weight: w, bias: Array(dy.prefix(g.outChannels)), geometry: g, workspace: &workspace)
+            expected.replaceSubrange(s * outCount..<(s + 1) * outCount, with: out)
+        }
+        for chunk in [n, 2, 1] {
+            var out = [Float](repeating: .nan, count: n * outCount)
+            var scratch = [Float](repeating: .nan, count: g.backwardScratchCount(batch: n))
+            conv2dBatchForward(
+                output: &out, input: x, weight: w, bias: Array(dy.prefix(g.outChannels)), batch: n, geometry: g, scratch: &scratch,
+                samplesPerChunk: chunk)
+            assertMatches(expected, out, "\(conv) on \(n) x \(shape), forward in chunks of \(chunk)", file: file, line: line)
         }
         for chunk in [n, 2, 1] {
             var gradW = [Float](repeating: 0, count: g.weightCount), gradX = [Float](repeating: 0, count: n * inCount)

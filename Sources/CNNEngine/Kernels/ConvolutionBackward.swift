@@ -53,11 +53,9 @@ public func conv2dBackward(
         let m = min(chunk, n - first)
         let width = m * pixels
         for group in 0..<g.groups {
+            unfoldSideBySide(columns: columns, input: input, samples: first..<first + m, group: group, geometry: g)
             for s in 0..<m {
                 let sample = first + s
-                im2col(
-                    columns: columns + s * pixels, input: input + sample * inCount + group * inPerGroup,
-                    channels: g.groupInChannels, geometry: g, pitch: width)
                 for f in 0..<filters {
                     (gathered + f * width + s * pixels).update(
                         from: gradOutput + sample * outCount + (group * filters + f) * pixels, count: pixels)
@@ -89,6 +87,68 @@ public func conv2dBackward(
                 gradBias[c] += sum
             }
         }
+    }
+}
+
+/// im2col of samples `samples` (one group's channels), side by side: sample `first + s` in
+/// columns `s·pixels ..< (s + 1)·pixels` of `[columnRows x samples.count·pixels]`.
+func unfoldSideBySide(
+    columns: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, samples: Range<Int>, group: Int, geometry g: ConvGeometry
+) {
+    let inCount = g.inChannels * g.inHeight * g.inWidth, inPerGroup = g.groupInChannels * g.inHeight * g.inWidth
+    for (s, sample) in samples.enumerated() {
+        im2col(
+            columns: columns + s * g.outputPixels, input: input + sample * inCount + group * inPerGroup,
+            channels: g.groupInChannels, geometry: g, pitch: samples.count * g.outputPixels)
+    }
+}
+
+/// A convolution of a batch (what `conv2dForward` does for one sample), for training: the
+/// samples in chunks unfolded side by side, one SGEMM per chunk and group,
+/// `[Cout/groups x k] · [k x m·pixels]`, whose columns then go back to each sample with the bias.
+/// On ResNet's 4x4 maps one product over 16 pixels per sample becomes one over 16·m. Not for
+/// depthwise convolutions (their direct kernel goes sample by sample).
+///
+/// - Parameters:
+///   - output: `[n, Cout, Hout, Wout]`
+///   - input: `[n, Cin, H, W]`
+///   - weight: `[Cout, Cin/groups, kH, kW]`
+///   - bias: `[Cout]` or nil
+///   - batch: n
+///   - scratch: `geometry.backwardScratchCount(batch: n)` floats
+///   - samplesPerChunk: at most `geometry.backwardSamplesPerChunk(batch: n)`, the default
+public func conv2dBatchForward(
+    output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    batch n: Int, geometry g: ConvGeometry, scratch: UnsafeMutablePointer<Float>, samplesPerChunk: Int? = nil
+) {
+    let pixels = g.outputPixels
+    let (k, filters) = (g.columnRows, g.groupOutChannels)
+    let outCount = g.outChannels * pixels
+    precondition(!g.isDepthwise, "depthwise convolutions run through their direct kernel, sample by sample")
+    let chunk = min(samplesPerChunk ?? .max, g.backwardSamplesPerChunk(batch: n))
+    let columns = scratch
+    let products = scratch + chunk * pixels * k
+    var first = 0
+    while first < n {
+        let m = min(chunk, n - first)
+        let width = m * pixels
+        for group in 0..<g.groups {
+            unfoldSideBySide(columns: columns, input: input, samples: first..<first + m, group: group, geometry: g)
+            // Y[coutG x m·pixels] = W[coutG x k] · columns[k x m·pixels]
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(width), Int32(k),
+                1, weight + group * filters * k, Int32(k), columns, Int32(width), 0, products, Int32(width))
+            for s in 0..<m {
+                for f in 0..<filters {
+                    let channel = group * filters + f
+                    let b = bias?[channel] ?? 0
+                    let source = products + f * width + s * pixels
+                    let target = output + (first + s) * outCount + channel * pixels
+                    for p in 0..<pixels { target[p] = source[p] + b }
+                }
+            }
+        }
+        first += m
     }
 }
 

@@ -203,6 +203,10 @@ public final class Trainer {
                     output: out + s * outCount, input: inp + s * inCount, transformedWeight: transformed,
                     bias: bias.map { UnsafePointer($0.data) }, geometry: g, workspace: workspace)
             }
+        case .conv(let g, let weight, let bias) where !g.isDepthwise:
+            conv2dBatchForward(
+                output: out, input: inp, weight: weight.data, bias: bias.map { UnsafePointer($0.data) }, batch: n, geometry: g,
+                scratch: columns)
         case .activation(let kind, _, _) where kind != .softmax:
             activationForward(kind, output: out, input: inp, count: n * outCount)
         case .flatten, .identity:
