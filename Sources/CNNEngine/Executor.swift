@@ -35,7 +35,7 @@ public final class Executor {
     }
     private let workspace: UnsafeMutablePointer<Float>
     private let workspaceCount: Int
-    /// The threads a layer may be split among: `EngineThreads.count` when the executor was made,
+    /// The shares a layer may be split into: `EngineThreads.shares` when the executor was made,
     /// each with `workspaceCount` floats of workspace.
     private let shares: Int
 
@@ -121,7 +121,7 @@ public final class Executor {
                     inputs: layer.inputs.map { UnsafePointer(buffers[$0]) }, output: buffers[layer.id], count: outputs[layer.id].count))
         }
         workspaceCount = maxWorkspace
-        shares = EngineThreads.count
+        shares = EngineThreads.shares
         workspace = .allocate(capacity: maxWorkspace * shares)
         workspace.initialize(repeating: 0, count: maxWorkspace * shares)
     }

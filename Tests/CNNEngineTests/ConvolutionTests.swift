@@ -26,11 +26,11 @@ final class ConvolutionTests: XCTestCase {
         let outCount = layer.outputShape.elementCount!
         var reference = [Float](repeating: .nan, count: outCount)
         // Not zeroed: a kernel must not count on what its scratch space held before.
-        var workspace = [Float](repeating: .nan, count: max(2 * g.workspaceCount, 1))
+        var workspace = [Float](repeating: .nan, count: max(3 * g.workspaceCount, 1))
         let biasValues = conv.bias ? bias : nil
         conv2dReference(output: &reference, input: x, weight: w, bias: biasValues, geometry: g)
         reference = reference.map { min(max($0, clamp.lower), clamp.upper) }
-        // On one thread, and split between two (each with its half of the workspace).
+        // On one thread, and split into two and three shares (each with its part of the workspace).
         forEachShareCount { shares in
             workspace = [Float](repeating: .nan, count: workspace.count)
             var fast = [Float](repeating: .nan, count: outCount)
@@ -39,7 +39,7 @@ final class ConvolutionTests: XCTestCase {
                     output: &fast, input: x, weight: w, bias: biasValues, geometry: g, clamp: clamp,
                     workspace: withWorkspace ? ws.baseAddress! : nil, shares: shares)
             }
-            assertMatches(reference, fast, "\(conv) on \(input), \(shares) threads", file: file, line: line)
+            assertMatches(reference, fast, "\(conv) on \(input), \(shares) shares", file: file, line: line)
         }
     }
 

@@ -112,7 +112,7 @@ final class KernelTests: XCTestCase {
         var y: [Float] = [0, 0]
         denseForward(output: &y, input: [1, 1, 2], weight: w, bias: [10, 20], inFeatures: 3, outFeatures: 2)
         XCTAssertEqual(y, [19, 41], "[1 2 3]·[1 1 2] + 10, [4 5 6]·[1 1 2] + 20")
-        // Split between two threads, the outputs in two halves (5 and 6 rows), with and without a bias.
+        // Split into two and three shares of the outputs (5 and 6 rows; 3, 4 and 4), with and without a bias.
         let w2: [Float] = (0..<33).map { Float($0 % 7) - 3 }  // [11, 3]
         forEachShareCount { shares in
             for bias in [[Float]?.none, (0..<11).map { Float($0) }] {
@@ -122,7 +122,7 @@ final class KernelTests: XCTestCase {
                     let product: Float = w2[3 * o] - 2 * w2[3 * o + 1] + 0.5 * w2[3 * o + 2]
                     return product + (bias?[o] ?? 0)
                 }
-                XCTAssertEqual(y2, expected, "\(shares) threads")
+                XCTAssertEqual(y2, expected, "\(shares) shares")
             }
         }
     }

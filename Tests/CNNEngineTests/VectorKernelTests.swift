@@ -51,7 +51,7 @@ final class VectorKernelTests: XCTestCase {
         let (x, w, bias, expected) = reference(g, bias: conv.bias, clamp: clamp, seed: seed)
         var transformed = [Float](repeating: .nan, count: g.winogradWeightCount)
         winogradTransformWeights(&transformed, weight: w, geometry: g)
-        var workspace = [Float](repeating: .nan, count: 2 * g.winogradWorkspaceCount)
+        var workspace = [Float](repeating: .nan, count: 3 * g.winogradWorkspaceCount)
         forEachLevel { level in
             forEachShareCount { shares in  // blocks, or one block's 16 products, split between threads
                 workspace = [Float](repeating: .nan, count: workspace.count)  // nothing left from the run before
@@ -59,7 +59,7 @@ final class VectorKernelTests: XCTestCase {
                 winogradConv2dForward(
                     output: &out, input: x, transformedWeight: transformed, bias: bias, geometry: g,
                     clamp: clamp, workspace: &workspace, shares: shares)
-                assertMatches(expected, out, "\(conv) on \(input), \(level), \(shares) threads", file: file, line: line)
+                assertMatches(expected, out, "\(conv) on \(input), \(level), \(shares) shares", file: file, line: line)
             }
         }
     }
@@ -128,7 +128,7 @@ final class VectorKernelTests: XCTestCase {
                     conv2dNarrowForward(
                         output: &out, input: x, packedWeight: packed, bias: bias, geometry: g, clamp: clamp,
                         workspace: &workspace)
-                    assertMatches(expected, out, "\(conv) on \(input), \(level), \(shares) threads")
+                    assertMatches(expected, out, "\(conv) on \(input), \(level), \(shares) shares")
                 }
             }
         }
@@ -146,14 +146,14 @@ final class VectorKernelTests: XCTestCase {
         for (conv, input) in cases {
             let g = try geometry(conv, input)
             let (x, w, bias, expected) = reference(g, bias: true, clamp: .relu, seed: 11)
-            var workspace = [Float](repeating: .nan, count: 2 * g.workspaceCount)
+            var workspace = [Float](repeating: .nan, count: 3 * g.workspaceCount)
             forEachLevel { level in
                 forEachShareCount { shares in  // the blocks of rows (made smaller) split between threads
                     workspace = [Float](repeating: .nan, count: workspace.count)
                     var out = [Float](repeating: .nan, count: expected.count)
                     conv2dForward(
                         output: &out, input: x, weight: w, bias: bias, geometry: g, clamp: .relu, workspace: &workspace, shares: shares)
-                    assertMatches(expected, out, "\(conv) on \(input) with ReLU, \(level), \(shares) threads")
+                    assertMatches(expected, out, "\(conv) on \(input) with ReLU, \(level), \(shares) shares")
                 }
             }
         }

@@ -23,6 +23,14 @@ public enum EngineThreads {
         return set > 0 ? set : max(1, Int(openblas_get_num_threads()))
     }
 
+    /// The most shares a layer is split into: two per thread when there are several, taken by
+    /// the threads as they come free, so that a thread the system holds back (a busy or virtual
+    /// machine) leaves the others more shares rather than making them wait for its half.
+    public static var shares: Int {
+        let threads = count
+        return threads > 1 ? 2 * threads : 1
+    }
+
     /// Sets the count, for the engine's own shares and for OpenBLAS's threads.
     public static func set(_ count: Int) {
         _ = BLASKernels.selection
@@ -46,7 +54,7 @@ public enum EngineThreads {
 /// most `limit` and `EngineThreads.count`. Each share writes its own part of the output and uses
 /// its own scratch space; a share that calls OpenBLAS does so inside `withSingleThreadedBLAS`.
 func forEachShare(limit: Int, _ body: (_ share: Int, _ shares: Int) -> Void) {
-    let shares = min(limit, EngineThreads.count)
+    let shares = min(limit, EngineThreads.shares)
     guard shares > 1 else { return body(0, 1) }
     withoutActuallyEscaping(body) { body in
         let shared = SharedBody(body: body)
