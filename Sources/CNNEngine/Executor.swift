@@ -122,8 +122,9 @@ public final class Executor {
         }
         workspaceCount = maxWorkspace
         shares = EngineThreads.shares
+        // Left as the allocator gives it: each kernel writes its scratch space before reading it
+        // (the tests hand them NaNs), and pages of shares that never run are never touched.
         workspace = .allocate(capacity: maxWorkspace * shares)
-        workspace.initialize(repeating: 0, count: maxWorkspace * shares)
     }
 
     deinit {
