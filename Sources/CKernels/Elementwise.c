@@ -93,3 +93,14 @@ CNN_INLINE void cnn_add_clamp_body(float *out, const float *a, const float *b, s
 }
 CNN_KERNEL(cnn_add_clamp, (float *out, const float *a, const float *b, size_t count, float lower, float upper),
            (out, a, b, count, lower, upper))
+
+CNN_INLINE void cnn_clamp_backward_body(float *gradInput, const float *gradOutput, const float *input, size_t count,
+                                        float lower, float upper) {
+    for (size_t i = 0; i < count; i++) {
+        const float x = input[i];
+        gradInput[i] += x > lower && x < upper ? gradOutput[i] : 0.0f;
+    }
+}
+CNN_KERNEL(cnn_clamp_backward,
+           (float *gradInput, const float *gradOutput, const float *input, size_t count, float lower, float upper),
+           (gradInput, gradOutput, input, count, lower, upper))

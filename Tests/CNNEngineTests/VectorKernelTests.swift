@@ -250,6 +250,20 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
+    func testClampBackwardPassesTheGradientInsideTheClampOnly() {
+        forEachLevel { level in
+            // 37 values: vector bodies and a tail; the kinks 0 and 6 themselves get no gradient.
+            let input: [Float] = (0..<37).map { Float($0) * 0.5 - 3 }
+            let gradOutput: [Float] = (0..<37).map { Float($0) + 1 }
+            for (lower, upper) in [(Float(0), Float.infinity), (0, 6)] {
+                var gradInput = [Float](repeating: 0.25, count: 37)
+                cnn_clamp_backward(&gradInput, gradOutput, input, 37, lower, upper)
+                let expected = (0..<37).map { input[$0] > lower && input[$0] < upper ? 0.25 + gradOutput[$0] : 0.25 }
+                XCTAssertEqual(gradInput, expected, "\(level), (\(lower), \(upper))")
+            }
+        }
+    }
+
     func testEpiloguesAddBiasAndClamp() {
         forEachLevel { level in
             var planes: [Float] = [-2, -1, 0, 1, 2, 3, 4, 8]

@@ -41,6 +41,11 @@ void cnn_bias_clamp(float *out, size_t pitch, const float *bias, size_t channels
 /// out[i] = min(max(a[i] + b[i], lower), upper): a residual add with a fused ReLU.
 void cnn_add_clamp(float *out, const float *a, const float *b, size_t count, float lower, float upper);
 
+/// gradInput[i] += gradOutput[i] where lower < input[i] < upper: the backward of a clamp-type
+/// activation (ReLU: 0, +inf; ReLU6: 0, 6), with PyTorch's derivative 0 at the kinks.
+void cnn_clamp_backward(float *gradInput, const float *gradOutput, const float *input, size_t count, float lower,
+                        float upper);
+
 // MARK: Pooling
 
 /// Max or average pooling of `channels` planes, separably: a vertical pass over each window's

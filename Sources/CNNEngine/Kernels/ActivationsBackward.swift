@@ -1,3 +1,4 @@
+import CKernels
 import CNNModel
 
 #if canImport(Glibc)
@@ -18,9 +19,9 @@ public func activationBackward(
 ) {
     switch kind {
     case .relu:
-        for i in 0..<count where input[i] > 0 { gradInput[i] += gradOutput[i] }
+        cnn_clamp_backward(gradInput, gradOutput, input, count, 0, .infinity)
     case .relu6:
-        for i in 0..<count where input[i] > 0 && input[i] < 6 { gradInput[i] += gradOutput[i] }
+        cnn_clamp_backward(gradInput, gradOutput, input, count, 0, 6)
     case .sigmoid:
         for i in 0..<count { gradInput[i] += gradOutput[i] * output[i] * (1 - output[i]) }
     case .tanh:

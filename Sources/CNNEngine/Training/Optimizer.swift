@@ -42,19 +42,19 @@ public final class Optimizer {
     public func step(_ parameters: [(name: String, tensor: Tensor)], gradients: [String: Tensor]) {
         steps += 1
         let s = settings
-        for (name, w) in parameters {
-            let g = gradients[name]!
-            let m = state(&first, name, w.count)
+        for (name, tensor) in parameters {
+            // The tensors' buffers, read and written through their pointers in the loops.
+            let (w, g, m) = (tensor.data, gradients[name]!.data, state(&first, name, tensor.count).data)
             switch s.kind {
             case .sgd:
-                for i in 0..<w.count {
+                for i in 0..<tensor.count {
                     m[i] = s.momentum * m[i] + (g[i] + s.weightDecay * w[i])
                     w[i] -= s.learningRate * m[i]
                 }
             case .adam:
-                let v = state(&second, name, w.count)
+                let v = state(&second, name, tensor.count).data
                 let correction1 = 1 - powf(s.beta1, Float(steps)), correction2 = 1 - powf(s.beta2, Float(steps))
-                for i in 0..<w.count {
+                for i in 0..<tensor.count {
                     let d = g[i] + s.weightDecay * w[i]
                     m[i] = s.beta1 * m[i] + (1 - s.beta1) * d
                     v[i] = s.beta2 * v[i] + (1 - s.beta2) * d * d
