@@ -46,3 +46,43 @@ CNN_KERNEL(cnn_im2col,
             long dilationWidth, long firstRow, long rows, long pitch),
            (columns, in, channels, height, width, outWidth, kernelHeight, kernelWidth, strideHeight, strideWidth,
             padTop, padLeft, dilationHeight, dilationWidth, firstRow, rows, pitch))
+
+// The adjoint of im2col over whole output rows 0 ..< outHeight: each column entry added back onto
+// the input pixel it was copied from (entries from the zero padding dropped), row by row of
+// columns, in the order of the reference loops.
+CNN_INLINE void cnn_col2im_body(float *gradInput, const float *columns, long channels, long height, long width,
+                                long outHeight, long outWidth, long kernelHeight, long kernelWidth, long strideHeight,
+                                long strideWidth, long padTop, long padLeft, long dilationHeight, long dilationWidth,
+                                long pitch) {
+    long r = 0;
+    for (long c = 0; c < channels; c++) {
+        float *plane = gradInput + c * height * width;
+        for (long i = 0; i < kernelHeight; i++) {
+            for (long j = 0; j < kernelWidth; j++, r++) {
+                const float *column = columns + r * pitch;
+                const long offset = j * dilationWidth - padLeft;
+                long x0 = offset >= 0 ? 0 : (-offset + strideWidth - 1) / strideWidth;
+                long x1 = width - offset <= 0 ? 0 : (width - offset + strideWidth - 1) / strideWidth;
+                x1 = x1 < outWidth ? x1 : outWidth;
+                x0 = x0 < x1 ? x0 : x1;
+                for (long y = 0; y < outHeight; y++) {
+                    const long iy = y * strideHeight - padTop + i * dilationHeight;
+                    if (iy < 0 || iy >= height) continue;
+                    const float *line = column + y * outWidth;
+                    float *target = plane + iy * width + offset;
+                    if (strideWidth == 1) {
+                        for (long x = x0; x < x1; x++) target[x] += line[x];
+                    } else {
+                        for (long x = x0; x < x1; x++) target[x * strideWidth] += line[x];
+                    }
+                }
+            }
+        }
+    }
+}
+CNN_KERNEL(cnn_col2im,
+           (float *gradInput, const float *columns, long channels, long height, long width, long outHeight,
+            long outWidth, long kernelHeight, long kernelWidth, long strideHeight, long strideWidth, long padTop,
+            long padLeft, long dilationHeight, long dilationWidth, long pitch),
+           (gradInput, columns, channels, height, width, outHeight, outWidth, kernelHeight, kernelWidth, strideHeight,
+            strideWidth, padTop, padLeft, dilationHeight, dilationWidth, pitch))

@@ -1,3 +1,4 @@
+import CKernels
 import CNNModel
 import TestSupport
 import XCTest
@@ -65,14 +66,16 @@ final class ConvolutionBackwardTests: XCTestCase {
                 samplesPerChunk: chunk)
             assertMatches(expected, out, "\(conv) on \(n) x \(shape), forward in chunks of \(chunk)", file: file, line: line)
         }
-        for chunk in [n, 2, 1] {
+        defer { cnn_kernels_force_level(-1) }
+        for (level, chunk) in (0...cnn_kernels_cpu_level()).flatMap({ level in [n, 2, 1].map { (level, $0) } }) {
+            cnn_kernels_force_level(level)
             var gradW = [Float](repeating: 0, count: g.weightCount), gradX = [Float](repeating: 0, count: n * inCount)
             var gradB = [Float](repeating: 0, count: g.outChannels)
             var scratch = [Float](repeating: .nan, count: g.backwardScratchCount(batch: n))
             conv2dBackward(
                 gradInput: &gradX, gradWeight: &gradW, gradBias: &gradB, gradOutput: dy, input: x, weight: w, batch: n,
                 geometry: g, scratch: &scratch, samplesPerChunk: chunk)
-            let label = "\(conv) on \(n) x \(shape), chunks of \(chunk)"
+            let label = "\(conv) on \(n) x \(shape), chunks of \(chunk), \(String(cString: cnn_kernels_level_name()))"
             assertMatches(dW.map(Float.init), gradW, label + ": weights", file: file, line: line)
             assertMatches(dX.map(Float.init), gradX, label + ": input", file: file, line: line)
             assertMatches(dB.map(Float.init), gradB, label + ": bias", file: file, line: line)

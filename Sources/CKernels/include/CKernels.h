@@ -84,6 +84,12 @@ void cnn_im2col(float *columns, const float *in, long channels, long height, lon
                 long kernelHeight, long kernelWidth, long strideHeight, long strideWidth, long padTop, long padLeft,
                 long dilationHeight, long dilationWidth, long firstRow, long rows, long pitch);
 
+/// The adjoint of cnn_im2col over all output rows: in[c][y*sH - pT + i*dH][x*sW - pL + j*dW] +=
+/// columns[((c*kH + i)*kW + j) * pitch + y*Wout + x] wherever that pixel is inside the input.
+void cnn_col2im(float *gradInput, const float *columns, long channels, long height, long width, long outHeight,
+                long outWidth, long kernelHeight, long kernelWidth, long strideHeight, long strideWidth, long padTop,
+                long padLeft, long dilationHeight, long dilationWidth, long pitch);
+
 // MARK: Winograd F(2x2, 3x3)
 
 /// U[16][Cout][Cin] = G g G^T for each 3x3 filter g of weight[Cout][Cin][3][3].

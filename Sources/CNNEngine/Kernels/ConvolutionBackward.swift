@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 
 extension ConvGeometry {
     /// Samples whose unfolded columns `conv2dBackward` lays side by side for one product: up to
@@ -159,27 +160,9 @@ public func conv2dBatchForward(
 ///   - gradInput: `[channels, H, W]`, accumulated
 ///   - columns: `[channels·kH·kW, pitch]`, of which the first `Hout·Wout` columns are read
 func col2im(
-    gradInput: UnsafeMutablePointer<Float>, columns: UnsafePointer<Float>, pitch width: Int, channels: Int, geometry g: ConvGeometry
+    gradInput: UnsafeMutablePointer<Float>, columns: UnsafePointer<Float>, pitch: Int, channels: Int, geometry g: ConvGeometry
 ) {
-    var row = 0
-    for c in 0..<channels {
-        let plane = gradInput + c * g.inHeight * g.inWidth
-        for i in 0..<g.kernelHeight {
-            for j in 0..<g.kernelWidth {
-                let column = columns + row * width
-                let offset = j * g.dilationWidth - g.padLeft
-                for y in 0..<g.outHeight {
-                    let iy = y * g.strideHeight - g.padTop + i * g.dilationHeight
-                    guard iy >= 0 && iy < g.inHeight else { continue }
-                    let line = column + y * g.outWidth
-                    let target = plane + iy * g.inWidth
-                    for x in 0..<g.outWidth {
-                        let ix = x * g.strideWidth + offset
-                        if ix >= 0 && ix < g.inWidth { target[ix] += line[x] }
-                    }
-                }
-                row += 1
-            }
-        }
-    }
+    cnn_col2im(
+        gradInput, columns, channels, g.inHeight, g.inWidth, g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth,
+        g.strideHeight, g.strideWidth, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth, pitch)
 }
