@@ -10,8 +10,8 @@ import Synchronization
 /// itself instead, into shares that run at once, each with its own scratch space and each
 /// calling OpenBLAS single-threaded: so the unfolding (im2col), the Winograd transforms, the
 /// bias and activation, the depthwise and dense layers run in parallel too, not only the
-/// products (ResNet-50 on two threads: 1.5x with OpenBLAS's threads, see Benchmarks/engine.sh
-/// for the split's figure).
+/// products (on one machine, ResNet-50 on two threads went from 1.5x with OpenBLAS's threads to
+/// 1.6x; Benchmarks/engine.sh measures it, beside what two cores give on the machine at all).
 public enum EngineThreads {
     private static let setting = Atomic<Int>(0)
     /// The multiply-adds below which a layer is not split (the tests lower it to split small ones).
