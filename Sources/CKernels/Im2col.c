@@ -2,6 +2,15 @@
 
 #include "Dispatch.h"
 
+// The output columns x0 ..< x1 whose input column x*sW + offset lies in 0 ..< width.
+CNN_INLINE void cnn_columns_inside(long offset, long strideWidth, long width, long outWidth, long *x0, long *x1) {
+    long first = offset >= 0 ? 0 : (-offset + strideWidth - 1) / strideWidth;
+    long end = width - offset <= 0 ? 0 : (width - offset + strideWidth - 1) / strideWidth;
+    end = end < outWidth ? end : outWidth;
+    *x0 = first < end ? first : end;
+    *x1 = end;
+}
+
 CNN_INLINE void cnn_im2col_body(float *columns, const float *in, long channels, long height, long width, long outWidth,
                                 long kernelHeight, long kernelWidth, long strideHeight, long strideWidth, long padTop,
                                 long padLeft, long dilationHeight, long dilationWidth, long firstRow, long rows,
@@ -13,11 +22,8 @@ CNN_INLINE void cnn_im2col_body(float *columns, const float *in, long channels, 
             for (long j = 0; j < kernelWidth; j++, r++) {
                 float *out = columns + r * pitch;
                 const long offset = j * dilationWidth - padLeft;
-                // Output columns whose input column x*sW + offset lies in 0 ..< width.
-                long x0 = offset >= 0 ? 0 : (-offset + strideWidth - 1) / strideWidth;
-                long x1 = width - offset <= 0 ? 0 : (width - offset + strideWidth - 1) / strideWidth;
-                x1 = x1 < outWidth ? x1 : outWidth;
-                x0 = x0 < x1 ? x0 : x1;
+                long x0, x1;
+                cnn_columns_inside(offset, strideWidth, width, outWidth, &x0, &x1);
                 for (long y = 0; y < rows; y++) {
                     const long iy = (firstRow + y) * strideHeight - padTop + i * dilationHeight;
                     float *line = out + y * outWidth;
@@ -61,10 +67,8 @@ CNN_INLINE void cnn_col2im_body(float *gradInput, const float *columns, long cha
             for (long j = 0; j < kernelWidth; j++, r++) {
                 const float *column = columns + r * pitch;
                 const long offset = j * dilationWidth - padLeft;
-                long x0 = offset >= 0 ? 0 : (-offset + strideWidth - 1) / strideWidth;
-                long x1 = width - offset <= 0 ? 0 : (width - offset + strideWidth - 1) / strideWidth;
-                x1 = x1 < outWidth ? x1 : outWidth;
-                x0 = x0 < x1 ? x0 : x1;
+                long x0, x1;
+                cnn_columns_inside(offset, strideWidth, width, outWidth, &x0, &x1);
                 for (long y = 0; y < outHeight; y++) {
                     const long iy = y * strideHeight - padTop + i * dilationHeight;
                     if (iy < 0 || iy >= height) continue;

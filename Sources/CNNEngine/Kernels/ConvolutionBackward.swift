@@ -49,35 +49,29 @@ public func conv2dBackward(
     let chunk = min(samplesPerChunk ?? .max, g.backwardSamplesPerChunk(batch: n))
     let columns = scratch
     let gathered = scratch + chunk * pixels * k
-    var first = 0
-    while first < n {
-        let m = min(chunk, n - first)
+    forEachUnfoldedChunk(columns: columns, input: input, batch: n, chunk: chunk, geometry: g) { first, m, group in
         let width = m * pixels
-        for group in 0..<g.groups {
-            unfoldSideBySide(columns: columns, input: input, samples: first..<first + m, group: group, geometry: g)
-            for s in 0..<m {
-                let sample = first + s
-                for f in 0..<filters {
-                    (gathered + f * width + s * pixels).update(
-                        from: gradOutput + sample * outCount + (group * filters + f) * pixels, count: pixels)
-                }
-            }
-            // dW[coutG x k] += dY[coutG x m·pixels] · columns[k x m·pixels]ᵀ
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(filters), Int32(k), Int32(width),
-                1, gathered, Int32(width), columns, Int32(width), 1, gradWeight + group * filters * k, Int32(k))
-            guard let gradInput else { continue }
-            // dColumns[k x m·pixels] = W[coutG x k]ᵀ · dY[coutG x m·pixels], folded back onto each input.
-            cblas_sgemm(
-                CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(width), Int32(filters),
-                1, weight + group * filters * k, Int32(k), gathered, Int32(width), 0, columns, Int32(width))
-            for s in 0..<m {
-                col2im(
-                    gradInput: gradInput + (first + s) * inCount + group * inPerGroup, columns: columns + s * pixels,
-                    pitch: width, channels: g.groupInChannels, geometry: g)
+        for s in 0..<m {
+            let sample = first + s
+            for f in 0..<filters {
+                (gathered + f * width + s * pixels).update(
+                    from: gradOutput + sample * outCount + (group * filters + f) * pixels, count: pixels)
             }
         }
-        first += m
+        // dW[coutG x k] += dY[coutG x m·pixels] · columns[k x m·pixels]ᵀ
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(filters), Int32(k), Int32(width),
+            1, gathered, Int32(width), columns, Int32(width), 1, gradWeight + group * filters * k, Int32(k))
+        guard let gradInput else { return }
+        // dColumns[k x m·pixels] = W[coutG x k]ᵀ · dY[coutG x m·pixels], folded back onto each input.
+        cblas_sgemm(
+            CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(width), Int32(filters),
+            1, weight + group * filters * k, Int32(k), gathered, Int32(width), 0, columns, Int32(width))
+        for s in 0..<m {
+            col2im(
+                gradInput: gradInput + (first + s) * inCount + group * inPerGroup, columns: columns + s * pixels,
+                pitch: width, channels: g.groupInChannels, geometry: g)
+        }
     }
     if let gradBias {
         for s in 0..<n {
@@ -88,6 +82,24 @@ public func conv2dBackward(
                 gradBias[c] += sum
             }
         }
+    }
+}
+
+/// For each chunk of `chunk` samples (the last one shorter) and each group: the chunk's samples
+/// unfolded side by side into `columns` (`unfoldSideBySide`), then `body(first, m, group)` for
+/// samples `first ..< first + m`.
+func forEachUnfoldedChunk(
+    columns: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, batch n: Int, chunk: Int, geometry g: ConvGeometry,
+    _ body: (_ first: Int, _ m: Int, _ group: Int) -> Void
+) {
+    var first = 0
+    while first < n {
+        let m = min(chunk, n - first)
+        for group in 0..<g.groups {
+            unfoldSideBySide(columns: columns, input: input, samples: first..<first + m, group: group, geometry: g)
+            body(first, m, group)
+        }
+        first += m
     }
 }
 
@@ -129,27 +141,21 @@ public func conv2dBatchForward(
     let chunk = min(samplesPerChunk ?? .max, g.backwardSamplesPerChunk(batch: n))
     let columns = scratch
     let products = scratch + chunk * pixels * k
-    var first = 0
-    while first < n {
-        let m = min(chunk, n - first)
+    forEachUnfoldedChunk(columns: columns, input: input, batch: n, chunk: chunk, geometry: g) { first, m, group in
         let width = m * pixels
-        for group in 0..<g.groups {
-            unfoldSideBySide(columns: columns, input: input, samples: first..<first + m, group: group, geometry: g)
-            // Y[coutG x m·pixels] = W[coutG x k] · columns[k x m·pixels]
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(width), Int32(k),
-                1, weight + group * filters * k, Int32(k), columns, Int32(width), 0, products, Int32(width))
-            for s in 0..<m {
-                for f in 0..<filters {
-                    let channel = group * filters + f
-                    let b = bias?[channel] ?? 0
-                    let source = products + f * width + s * pixels
-                    let target = output + (first + s) * outCount + channel * pixels
-                    for p in 0..<pixels { target[p] = source[p] + b }
-                }
+        // Y[coutG x m·pixels] = W[coutG x k] · columns[k x m·pixels]
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(width), Int32(k),
+            1, weight + group * filters * k, Int32(k), columns, Int32(width), 0, products, Int32(width))
+        for s in 0..<m {
+            for f in 0..<filters {
+                let channel = group * filters + f
+                let b = bias?[channel] ?? 0
+                let source = products + f * width + s * pixels
+                let target = output + (first + s) * outCount + channel * pixels
+                for p in 0..<pixels { target[p] = source[p] + b }
             }
         }
-        first += m
     }
 }
 
