@@ -39,8 +39,9 @@ final class BrowserEndToEndTests: XCTestCase {
         XCTAssertTrue(screen.contains("Params 426"), screen)
         XCTAssertTrue(screen.contains("conv 3x3 p1"), screen)
         try tmux.send("4")
-        screen = try tmux.waitFor("Prediction")
-        XCTAssertTrue(screen.contains("weights from \(file)") || screen.contains("forward pass"), screen)
+        // The engine panel says "preparing weights and buffers…" first: wait for the pass itself.
+        screen = try tmux.waitFor("forward pass")
+        XCTAssertTrue(screen.contains("Prediction"), screen)
         try tmux.send("q")
         try tmux.waitFor("EXITED:0")
     }
