@@ -27,7 +27,8 @@ public func conv2dForward(
     let region = { (share: Int) in workspace.map { $0 + share * g.workspaceCount } }
     if g.isDepthwise {
         forEachShare(limit: min(wanted, g.outChannels)) { share, count in
-            let (first, end) = (g.outChannels * share / count, g.outChannels * (share + 1) / count)
+            let own = shareRange(of: g.outChannels, share: share, shares: count)
+            let (first, end) = (own.lowerBound, own.upperBound)
             let taps = g.kernelHeight * g.kernelWidth
             depthwiseConv2dForward(
                 output: output + first * g.outputPixels, input: input + first * g.inHeight * g.inWidth,
@@ -44,7 +45,8 @@ public func conv2dForward(
         // One output pixel whose window is the whole (unpadded) input: out[coutG] = W[coutG x k] · input[k],
         // the filters split among the shares.
         forEachShare(limit: min(wanted, g.outChannels)) { share, count in
-            let (first, end) = (g.outChannels * share / count, g.outChannels * (share + 1) / count)
+            let own = shareRange(of: g.outChannels, share: share, shares: count)
+            let (first, end) = (own.lowerBound, own.upperBound)
             var filter = first
             while filter < end {
                 let group = filter / filters

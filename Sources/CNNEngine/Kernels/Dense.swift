@@ -17,7 +17,8 @@ public func denseForward(
 ) {
     let wanted = worthwhileShares(multiplyAdds: inFeatures * outFeatures, limit: min(shares, outFeatures))
     forEachShare(limit: wanted) { share, count in
-        let (first, end) = (outFeatures * share / count, outFeatures * (share + 1) / count)
+        let own = shareRange(of: outFeatures, share: share, shares: count)
+        let (first, end) = (own.lowerBound, own.upperBound)
         if let bias {
             (output + first).update(from: bias + first, count: end - first)
         } else {

@@ -52,7 +52,8 @@ public func conv2dNarrowForward(
     let panels = (g.outChannels + 63) / 64
     let input = columns
     forEachShare(limit: panels) { share, shares in
-        let first = panels * share / shares * 64, end = min(panels * (share + 1) / shares * 64, g.outChannels)
+        let own = shareRange(of: panels, share: share, shares: shares)
+        let first = own.lowerBound * 64, end = min(own.upperBound * 64, g.outChannels)
         guard first < end else { return }
         let run = { (tiles: UnsafeMutablePointer<Float>) in
             cnn_narrow_gemm(

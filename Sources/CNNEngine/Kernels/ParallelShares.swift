@@ -62,6 +62,11 @@ func forEachShare(limit: Int, _ body: (_ share: Int, _ shares: Int) -> Void) {
     }
 }
 
+/// Share `share` of `shares` of `0..<total`: contiguous runs whose sizes differ by at most one.
+func shareRange(of total: Int, share: Int, shares: Int) -> Range<Int> {
+    (total * share / shares)..<(total * (share + 1) / shares)
+}
+
 /// The shares a layer of `multiplyAdds` is worth splitting into, at most `limit`: one per
 /// `EngineThreads.workPerShare` (2 million) multiply-adds (a share is handed to another thread
 /// in some microseconds; LeNet-5's layers stay on one).

@@ -96,7 +96,7 @@ public func winogradConv2dForward(
         let (inPlane, outPlane) = (cnn_winograd_plane_stride(cin, tiles), cnn_winograd_plane_stride(cout, tiles))
         cnn_winograd_f2k3_input(transformedInput, input, cin, g.inHeight, g.inWidth, g.padTop, g.padLeft, tilesX, tileRow, rows, lines)
         forEachShare(limit: split) { share, count in
-            for xi in (16 * share / count)..<(16 * (share + 1) / count) {
+            for xi in shareRange(of: 16, share: share, shares: count) {
                 // M[ξ][Cout x tiles] = U[ξ][Cout x Cin] · V[ξ][Cin x tiles]
                 cblas_sgemm(
                     CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(tiles), Int32(cin),
