@@ -60,7 +60,7 @@ final class ConvolutionBackwardTests: XCTestCase {
         }
         for chunk in [n, 2, 1] {
             var out = [Float](repeating: .nan, count: n * outCount)
-            var scratch = [Float](repeating: .nan, count: g.backwardScratchCount(batch: n))
+            var scratch = [Float](repeating: .nan, count: g.batchScratchCount(batch: n))
             conv2dBatchForward(
                 output: &out, input: x, weight: w, bias: Array(dy.prefix(g.outChannels)), batch: n, geometry: g, scratch: &scratch,
                 samplesPerChunk: chunk)
@@ -71,7 +71,7 @@ final class ConvolutionBackwardTests: XCTestCase {
             cnn_kernels_force_level(level)
             var gradW = [Float](repeating: 0, count: g.weightCount), gradX = [Float](repeating: 0, count: n * inCount)
             var gradB = [Float](repeating: 0, count: g.outChannels)
-            var scratch = [Float](repeating: .nan, count: g.backwardScratchCount(batch: n))
+            var scratch = [Float](repeating: .nan, count: g.batchScratchCount(batch: n))
             conv2dBackward(
                 gradInput: &gradX, gradWeight: &gradW, gradBias: &gradB, gradOutput: dy, input: x, weight: w, batch: n,
                 geometry: g, scratch: &scratch, samplesPerChunk: chunk)

@@ -95,7 +95,7 @@ public final class Trainer {
             maxWorkspace = max(maxWorkspace, step.workspaceCount)
             switch step.kernel {
             case .conv(let g, _, _):
-                maxColumns = max(maxColumns, g.backwardScratchCount(batch: batchSize))
+                maxColumns = max(maxColumns, g.batchScratchCount(batch: batchSize))
                 if g.suitsWinograd {
                     state[step.layer].winogradWeight = Tensor(shape: [g.winogradWeightCount])
                     maxWorkspace = max(maxWorkspace, g.winogradWorkspaceCount)
