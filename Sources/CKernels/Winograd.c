@@ -40,12 +40,11 @@ void cnn_winograd_f2k3_weights(float *transformed, const float *weight, size_t o
     }
 }
 
-CNN_INLINE void cnn_winograd_f2k3_input_body(float *transformed, const float *in, size_t channels, long height,
-                                             long width, long padTop, long padLeft, long tilesX, long tileRow,
-                                             long tileRows, float *scratch) {
+CNN_INLINE void cnn_winograd_f2k3_input_body(float *transformed, size_t plane, const float *in, size_t channels,
+                                             long height, long width, long padTop, long padLeft, long tilesX,
+                                             long tileRow, long tileRows, float *scratch) {
     const long lineWidth = 2 * tilesX + 2;
     const size_t tiles = (size_t)(tileRows * tilesX);
-    const size_t plane = cnn_winograd_plane_stride(channels, tiles);
     // The input columns a line holds: padded column k is input column k - padLeft.
     long first = padLeft < lineWidth ? padLeft : lineWidth;
     long columns = lineWidth - padLeft < width ? lineWidth - padLeft : width;
@@ -90,15 +89,14 @@ CNN_INLINE void cnn_winograd_f2k3_input_body(float *transformed, const float *in
     }
 }
 CNN_KERNEL(cnn_winograd_f2k3_input,
-           (float *transformed, const float *in, size_t channels, long height, long width, long padTop, long padLeft,
-            long tilesX, long tileRow, long tileRows, float *scratch),
-           (transformed, in, channels, height, width, padTop, padLeft, tilesX, tileRow, tileRows, scratch))
+           (float *transformed, size_t plane, const float *in, size_t channels, long height, long width, long padTop,
+            long padLeft, long tilesX, long tileRow, long tileRows, float *scratch),
+           (transformed, plane, in, channels, height, width, padTop, padLeft, tilesX, tileRow, tileRows, scratch))
 
-CNN_INLINE void cnn_winograd_f2k3_output_body(float *out, const float *products, const float *bias,
+CNN_INLINE void cnn_winograd_f2k3_output_body(float *out, const float *products, size_t plane, const float *bias,
                                               size_t outChannels, long outHeight, long outWidth, long tilesX,
                                               long tileRow, long tileRows, float lower, float upper, float *scratch) {
     const size_t tiles = (size_t)(tileRows * tilesX);
-    const size_t plane = cnn_winograd_plane_stride(outChannels, tiles);
     float *top = scratch, *bottom = scratch + 2 * tilesX;
     for (size_t o = 0; o < outChannels; o++) {
         const float b = bias ? bias[o] : 0.0f;
@@ -133,6 +131,7 @@ CNN_INLINE void cnn_winograd_f2k3_output_body(float *out, const float *products,
     }
 }
 CNN_KERNEL(cnn_winograd_f2k3_output,
-           (float *out, const float *products, const float *bias, size_t outChannels, long outHeight, long outWidth,
-            long tilesX, long tileRow, long tileRows, float lower, float upper, float *scratch),
-           (out, products, bias, outChannels, outHeight, outWidth, tilesX, tileRow, tileRows, lower, upper, scratch))
+           (float *out, const float *products, size_t plane, const float *bias, size_t outChannels, long outHeight,
+            long outWidth, long tilesX, long tileRow, long tileRows, float lower, float upper, float *scratch),
+           (out, products, plane, bias, outChannels, outHeight, outWidth, tilesX, tileRow, tileRows, lower, upper,
+            scratch))

@@ -90,8 +90,8 @@ extension Executor {
         }
     }
 
-    /// Chooses each convolution's kernel (Winograd, the narrow GEMM with AVX-512, else im2col +
-    /// SGEMM), transforming or packing its weights once, and returns the floats of scratch space
+    /// Chooses each convolution's kernel (Winograd, the narrow GEMM with AVX-512, the packed-weight
+    /// GEMM with AVX-512, else SGEMM), transforming or packing its weights once, and returns the floats of scratch space
     /// the largest step needs.
     static func prepareKernels(_ steps: inout [Step]) -> Int {
         var maxWorkspace = 1
@@ -107,6 +107,11 @@ extension Executor {
                     let packed = Tensor(shape: [conv.geometry.narrowWeightCount])
                     packNarrowWeights(packed.data, weight: conv.weight.data, geometry: conv.geometry)
                     conv.narrowWeight = packed
+                    steps[id] = .conv(conv)
+                } else if conv.geometry.suitsPackedGEMM && cnn_packed_gemm_is_fast() != 0 {
+                    let packed = Tensor(shape: [conv.geometry.packedWeightCount])
+                    packWeights(packed.data, weight: conv.weight.data, geometry: conv.geometry)
+                    conv.packedWeight = packed
                     steps[id] = .conv(conv)
                 }
                 maxWorkspace = max(maxWorkspace, conv.workspaceCount)

@@ -7,7 +7,8 @@ import CNNModel
 /// Buffers are allocated once, when the executor is made for a model and input size; running
 /// allocates nothing. Without `fuse`, every layer's output stays available for display. 3x3 stride-1
 /// convolutions run as Winograd F(2x2, 3x3), those onto maps of at most 64 pixels through the
-/// narrow GEMM (with AVX-512), the others as im2col + SGEMM.
+/// narrow GEMM (with AVX-512), the other ungrouped ones as im2col (none for 1x1) and the
+/// packed-weight GEMM (with AVX-512; SGEMM elsewhere).
 ///
 /// With `fuse` (the default), work that the graph writes as separate layers is merged where no
 /// one can tell: a batchnorm that directly follows a convolution (its only reader) is folded
@@ -50,6 +51,8 @@ public final class Executor {
         var winogradWeight: Tensor?
         /// The weights packed for the narrow GEMM, when it runs that way.
         var narrowWeight: Tensor?
+        /// The weights packed for the packed-weight GEMM (AVX-512), when it runs that way.
+        var packedWeight: Tensor?
 
         var workspaceCount: Int {
             if winogradWeight != nil { return geometry.winogradWorkspaceCount }
@@ -142,6 +145,9 @@ public final class Executor {
     /// The layers that run through the narrow GEMM (AVX-512 machines only).
     public var narrowGEMMLayers: [Int] { convolutions { $0.narrowWeight != nil } }
 
+    /// The layers that run through the packed-weight GEMM (AVX-512 machines only).
+    public var packedGEMMLayers: [Int] { convolutions { $0.packedWeight != nil } }
+
     /// The layers that run as Winograd F(2x2, 3x3).
     public var winogradLayers: [Int] { convolutions { $0.winogradWeight != nil } }
 
@@ -203,7 +209,8 @@ public final class Executor {
             } else {
                 conv2dForward(
                     output: out, input: o.inputs[0], weight: conv.weight.data, bias: bias,
-                    geometry: conv.geometry, clamp: conv.clamp, workspace: workspace, shares: shares)
+                    geometry: conv.geometry, clamp: conv.clamp, workspace: workspace, shares: shares,
+                    packedWeight: conv.packedWeight.map { UnsafePointer($0.data) })
             }
         case .add(let clamp):
             if o.inputs.count == 2 {

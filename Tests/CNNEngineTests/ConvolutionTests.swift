@@ -14,16 +14,12 @@ final class ConvolutionTests: XCTestCase {
         _ conv: Conv2D, input: TensorShape, seed: UInt64, workspace withWorkspace: Bool = true, clamp: ActivationClamp = .identity,
         file: StaticString = #filePath, line: UInt = #line
     ) throws {
-        let b = GraphBuilder("conv")
-        _ = b.add(.conv2d(conv), "conv", inputs: [b.input()])
-        let analysis = try ModelAnalysis(graph: b.build(), input: input)
-        let layer = analysis.layers[1]
-        let g = ConvGeometry(conv, input: input, output: layer.outputShape, padding: layer.padding!)
+        let g = try convGeometry(conv, input)
         var rng = SeededGenerator(seed: seed)
         let x = rng.values(input.elementCount!)
         let w = rng.values(g.weightCount)
         let bias = conv.bias ? rng.values(g.outChannels) : []
-        let outCount = layer.outputShape.elementCount!
+        let outCount = g.outChannels * g.outputPixels
         var reference = [Float](repeating: .nan, count: outCount)
         // Not zeroed: a kernel must not count on what its scratch space held before.
         var workspace = [Float](repeating: .nan, count: max(3 * g.workspaceCount, 1))
@@ -151,6 +147,22 @@ final class ConvolutionTests: XCTestCase {
         XCTAssertTrue(ConvGeometry(conv, input: input, output: TensorShape(channels: 12, height: 1, width: 1), padding: .zero).coversWholeInput)
         try check(conv, input: input, seed: 13)
         try check(Conv2D(filters: 6, kernel: 3, groups: 2), input: TensorShape(channels: 4, height: 3, width: 3), seed: 14)
+    }
+
+    /// A small map with many filters: split among the shares by runs of 16 filters (the input
+    /// unfolded once, its rows split), plain and strided, 1x1 and 3x3, with a fused ReLU.
+    func testSmallMapsAreSplitByFilters() throws {
+        let cases: [(Conv2D, TensorShape)] = [
+            (Conv2D(filters: 50, kernel: 1), TensorShape(channels: 12, height: 7, width: 6)),
+            (Conv2D(filters: 48, kernel: 1, stride: 2, bias: false), TensorShape(channels: 9, height: 9, width: 9)),
+            (Conv2D(filters: 48, kernel: 3, stride: 2, padding: .symmetric(1)), TensorShape(channels: 5, height: 11, width: 10)),
+        ]
+        for (index, (conv, input)) in cases.enumerated() {
+            let g = try convGeometry(conv, input)
+            XCTAssertTrue(g.splitsFilters(among: 2) && g.splitsFilters(among: 3), "\(conv)")
+            XCTAssertFalse(g.splitsFilters(among: 1) || g.splitsFilters(among: 4), "one share, or fewer than 16 filters each")
+            try check(conv, input: input, seed: 40 + UInt64(index), clamp: .relu)
+        }
     }
 
     func testStridedPointwiseUsesIm2col() throws {

@@ -15,9 +15,10 @@ final class PyTorchReferenceTests: XCTestCase {
 
     /// `case` is a zoo name, optionally `@CxHxW` for the input; `winograd` names layers that must
     /// run as Winograd F(2x2, 3x3), so that the fixtures hold that path to PyTorch too.
-    /// `narrow` layers must run through the narrow GEMM where the CPU has AVX-512.
+    /// `narrow` layers must run through the narrow GEMM where the CPU has AVX-512, `packed` ones
+    /// through the packed-weight GEMM.
     private func check(
-        _ fixture: String, winograd: [String] = [], narrow: [String] = [],
+        _ fixture: String, winograd: [String] = [], narrow: [String] = [], packed: [String] = [],
         file: StaticString = #filePath, line: UInt = #line
     ) throws {
         let parts = fixture.split(separator: "@").map(String.init)
@@ -40,6 +41,10 @@ final class PyTorchReferenceTests: XCTestCase {
         XCTAssertTrue(
             cnn_narrow_gemm_is_fast() == 0 || viaNarrow.isSuperset(of: narrow), "narrow GEMM runs \(viaNarrow.sorted())",
             file: file, line: line)
+        let viaPacked = Set(executor.packedGEMMLayers.map { analysis.graph.layers[$0].name })
+        XCTAssertTrue(
+            cnn_packed_gemm_is_fast() == 0 || viaPacked.isSuperset(of: packed), "packed GEMM runs \(viaPacked.sorted())",
+            file: file, line: line)
         try executor.setInput(input)
         executor.run()
         let output = executor.output(analysis.graph.layers.count - 1)
@@ -52,11 +57,15 @@ final class PyTorchReferenceTests: XCTestCase {
     func testAlexNetGroupedConvolutionsAndLRN() throws { try check("alexnet", winograd: ["features.8"]) }
     func testNetworkInNetwork() throws { try check("nin") }
     func testInceptionModuleWithReductions() throws { try check("inception_reduced") }
-    func testResidualBlocks() throws { try check("resnet18@3x32x32", narrow: ["layer3.0.conv1", "layer4.1.conv2", "layer4.0.downsample.0"]) }
+    func testResidualBlocks() throws {
+        try check("resnet18@3x32x32", narrow: ["layer3.0.conv1", "layer4.1.conv2", "layer4.0.downsample.0"], packed: ["conv1"])
+    }
     func testSqueezeExcitationBlocks() throws { try check("se_resnet50@3x32x32") }
     func testInceptionModules() throws { try check("googlenet@3x64x64", winograd: ["conv3.conv"]) }
     func testDenseBlocks() throws { try check("densenet121@3x32x32") }
-    func testDepthwiseInvertedResiduals() throws { try check("mobilenet_v2@3x32x32") }
+    func testDepthwiseInvertedResiduals() throws {
+        try check("mobilenet_v2@3x32x32", packed: ["features.0.0", "features.2.conv.0.0", "features.2.conv.2"])
+    }
     func testMBConvWithSqueezeExcitationAndSiLU() throws { try check("efficientnet_b0@3x32x32") }
 
     /// A state_dict saved by `safetensors.torch.save_file` (float16, with batchnorm's int64

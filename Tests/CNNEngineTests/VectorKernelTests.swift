@@ -22,13 +22,6 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
-    private func geometry(_ conv: Conv2D, _ input: TensorShape) throws -> ConvGeometry {
-        let b = GraphBuilder("conv")
-        _ = b.add(.conv2d(conv), "conv", inputs: [b.input()])
-        let layer = try ModelAnalysis(graph: b.build(), input: input).layers[1]
-        return ConvGeometry(conv, input: input, output: layer.outputShape, padding: layer.padding!)
-    }
-
     /// A random input, weights and bias for `g`, and the loop-by-loop convolution of them, clamped.
     private func reference(_ g: ConvGeometry, bias hasBias: Bool, clamp: ActivationClamp, seed: UInt64)
         -> (x: [Float], w: [Float], bias: [Float]?, expected: [Float])
@@ -46,7 +39,7 @@ final class VectorKernelTests: XCTestCase {
         _ conv: Conv2D, _ input: TensorShape, clamp: ActivationClamp = .identity, seed: UInt64,
         file: StaticString = #filePath, line: UInt = #line
     ) throws {
-        let g = try geometry(conv, input)
+        let g = try convGeometry(conv, input)
         XCTAssertTrue(g.isWinogradShaped, file: file, line: line)
         let (x, w, bias, expected) = reference(g, bias: conv.bias, clamp: clamp, seed: seed)
         var transformed = [Float](repeating: .nan, count: g.winogradWeightCount)
@@ -81,7 +74,7 @@ final class VectorKernelTests: XCTestCase {
     func testWinogradWorksBlockByBlockOnLargeMaps() throws {
         let conv = Conv2D(filters: 64, kernel: 3, padding: .symmetric(1))
         let input = TensorShape(channels: 64, height: 58, width: 57)
-        let g = try geometry(conv, input)
+        let g = try convGeometry(conv, input)
         XCTAssertLessThan(g.winogradTileRowsPerBlock, g.winogradTilesY, "more than one block")
         XCTAssertNotEqual(g.winogradTilesY % g.winogradTileRowsPerBlock, 0, "a shorter last block is covered too")
         try checkWinograd(conv, input, seed: 6)
@@ -89,18 +82,18 @@ final class VectorKernelTests: XCTestCase {
 
     func testWinogradTakesOnlyWhatItComputesExactly() throws {
         let input = TensorShape(channels: 16, height: 8, width: 8)
-        XCTAssertFalse(try geometry(Conv2D(filters: 16, kernel: 3, stride: 2, padding: .symmetric(1)), input).suitsWinograd)
-        XCTAssertFalse(try geometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(2), dilation: 2), input).suitsWinograd)
-        XCTAssertFalse(try geometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1), groups: 2), input).suitsWinograd)
-        XCTAssertFalse(try geometry(Conv2D(filters: 16, kernel: 5, padding: .symmetric(2)), input).suitsWinograd)
-        XCTAssertTrue(try geometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 10, width: 10)).suitsWinograd)
+        XCTAssertFalse(try convGeometry(Conv2D(filters: 16, kernel: 3, stride: 2, padding: .symmetric(1)), input).suitsWinograd)
+        XCTAssertFalse(try convGeometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(2), dilation: 2), input).suitsWinograd)
+        XCTAssertFalse(try convGeometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1), groups: 2), input).suitsWinograd)
+        XCTAssertFalse(try convGeometry(Conv2D(filters: 16, kernel: 5, padding: .symmetric(2)), input).suitsWinograd)
+        XCTAssertTrue(try convGeometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 10, width: 10)).suitsWinograd)
         XCTAssertFalse(
-            try geometry(Conv2D(filters: 8, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 10, width: 10)).suitsWinograd,
+            try convGeometry(Conv2D(filters: 8, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 10, width: 10)).suitsWinograd,
             "too few channels for the transforms to pay")
         XCTAssertFalse(
-            try geometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), input).suitsWinograd,
+            try convGeometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), input).suitsWinograd,
             "8x8 outputs: too few tiles for SGEMM")
-        XCTAssertTrue(try geometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), input).isWinogradShaped)
+        XCTAssertTrue(try convGeometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), input).isWinogradShaped)
     }
 
     func testNarrowGEMMConvolutionMatchesTheDefinition() throws {
@@ -115,7 +108,7 @@ final class VectorKernelTests: XCTestCase {
             (Conv2D(filters: 200, kernel: 1), TensorShape(channels: 64, height: 7, width: 7), .relu6),
         ]
         for (conv, input, clamp) in cases {
-            let g = try geometry(conv, input)
+            let g = try convGeometry(conv, input)
             XCTAssertTrue(g.suitsNarrowGEMM, "\(conv) on \(input)")
             let (x, w, bias, expected) = reference(g, bias: conv.bias, clamp: clamp, seed: 31)
             var packed = [Float](repeating: .nan, count: g.narrowWeightCount)
@@ -132,8 +125,45 @@ final class VectorKernelTests: XCTestCase {
                 }
             }
         }
-        let big = try geometry(Conv2D(filters: 64, kernel: 1), TensorShape(channels: 64, height: 9, width: 9))
+        let big = try convGeometry(Conv2D(filters: 64, kernel: 1), TensorShape(channels: 64, height: 9, width: 9))
         XCTAssertFalse(big.suitsNarrowGEMM, "81 pixels: SGEMM does well enough")
+    }
+
+    /// The packed-weight GEMM (the executor's path for ungrouped convolutions of at most 1,024
+    /// weights per filter with AVX-512) in every variant and share count: filters that leave the
+    /// last panel of 8 short, pixels that leave the last tile of 32 short, more columns than one
+    /// block, unfolded 3x3 and 7x7 filters, and the split by filters on a small map.
+    func testPackedGEMMConvolutionMatchesTheDefinition() throws {
+        let cases: [(Conv2D, TensorShape, ActivationClamp)] = [
+            // MobileNetV2's expansion: 16 inputs, 10,000 pixels (two blocks of 8,192), 13 filters.
+            (Conv2D(filters: 13, kernel: 1), TensorShape(channels: 16, height: 100, width: 100), .relu6),
+            // 17 pixels: one tile, its second half masked; no bias.
+            (Conv2D(filters: 24, kernel: 1, bias: false), TensorShape(channels: 40, height: 1, width: 17), .identity),
+            // ResNet's 7x7 stride-2 stem, unfolded block by block, ReLU.
+            (Conv2D(filters: 20, kernel: 7, stride: 2, padding: .symmetric(3)), TensorShape(channels: 3, height: 45, width: 38), .relu),
+            // A 3x3 stride 2 of 70 x 9 = 630 weights per filter on a small map: split by filters when shared.
+            (Conv2D(filters: 48, kernel: 3, stride: 2, padding: .symmetric(1)), TensorShape(channels: 70, height: 9, width: 9), .relu),
+        ]
+        for (index, (conv, input, clamp)) in cases.enumerated() {
+            let g = try convGeometry(conv, input)
+            XCTAssertTrue(g.suitsPackedGEMM, "\(conv) on \(input)")
+            let (x, w, bias, expected) = reference(g, bias: conv.bias, clamp: clamp, seed: 50 + UInt64(index))
+            var packed = [Float](repeating: .nan, count: g.packedWeightCount)
+            packWeights(&packed, weight: w, geometry: g)
+            var workspace = [Float](repeating: .nan, count: max(1, 3 * g.workspaceCount))
+            forEachLevel { level in
+                forEachShareCount { shares in
+                    workspace = [Float](repeating: .nan, count: workspace.count)
+                    var out = [Float](repeating: .nan, count: expected.count)
+                    conv2dForward(
+                        output: &out, input: x, weight: w, bias: bias, geometry: g, clamp: clamp, workspace: &workspace,
+                        shares: shares, packedWeight: packed)
+                    assertMatches(expected, out, "\(conv) on \(input), \(level), \(shares) shares")
+                }
+            }
+        }
+        let long = try convGeometry(Conv2D(filters: 64, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 128, height: 9, width: 9))
+        XCTAssertFalse(long.suitsPackedGEMM, "1,152 weights per filter: SGEMM, which blocks K")
     }
 
     func testIm2colConvolutionInEveryVariant() throws {
@@ -144,7 +174,7 @@ final class VectorKernelTests: XCTestCase {
             (Conv2D(filters: 6, kernel: Size2(1, 7), stride: 2, padding: .same), TensorShape(channels: 4, height: 10, width: 13)),
         ]
         for (conv, input) in cases {
-            let g = try geometry(conv, input)
+            let g = try convGeometry(conv, input)
             let (x, w, bias, expected) = reference(g, bias: true, clamp: .relu, seed: 11)
             var workspace = [Float](repeating: .nan, count: 3 * g.workspaceCount)
             forEachLevel { level in

