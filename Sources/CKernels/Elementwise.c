@@ -45,7 +45,14 @@ CNN_INLINE void cnn_sigmoid_body(float *out, const float *in, size_t count) {
 }
 CNN_KERNEL(cnn_sigmoid, (float *out, const float *in, size_t count), (out, in, count))
 
+// In place (out == in) through a loop of one pointer: the compiler vectorizes the two-pointer loop
+// only behind a check that the arrays do not overlap, so in place it ran one float at a time, 10x
+// slower.
 CNN_INLINE void cnn_silu_body(float *out, const float *in, size_t count) {
+    if (out == in) {
+        for (size_t i = 0; i < count; i++) out[i] = out[i] / (1.0f + cnn_exp(-out[i]));
+        return;
+    }
     for (size_t i = 0; i < count; i++) out[i] = in[i] / (1.0f + cnn_exp(-in[i]));
 }
 CNN_KERNEL(cnn_silu, (float *out, const float *in, size_t count), (out, in, count))

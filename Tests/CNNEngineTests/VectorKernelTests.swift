@@ -262,6 +262,9 @@ final class VectorKernelTests: XCTestCase {
             XCTAssertLessThan(worstSigmoid, 1e-6, "sigmoid's relative error, \(level)")
             XCTAssertLessThan(worstSiLU, 1e-6, "SiLU's relative error, \(level)")
             XCTAssertEqual(sigmoid[x.firstIndex(of: 0)!], 0.5, level)
+            var inPlace = x  // out == in: the loop of one pointer
+            inPlace.withUnsafeMutableBufferPointer { cnn_silu($0.baseAddress, $0.baseAddress, $0.count) }
+            XCTAssertEqual(inPlace, silu, "SiLU in place, \(level)")
         }
     }
 
