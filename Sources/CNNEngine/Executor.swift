@@ -214,7 +214,12 @@ public final class Executor {
             }
         case .add(let clamp):
             if o.inputs.count == 2 {
-                cnn_add_clamp(out, o.inputs[0], o.inputs[1], o.count, clamp.lower, clamp.upper)
+                let (a, b) = (o.inputs[0], o.inputs[1])
+                forEachShare(limit: worthwhileShares(floats: o.count, limit: shares)) { share, count in
+                    let own = shareRange(of: o.count, share: share, shares: count)
+                    let first = own.lowerBound
+                    cnn_add_clamp(out + first, a + first, b + first, own.count, clamp.lower, clamp.upper)
+                }
             } else {
                 addForward(output: out, inputs: o.inputs, count: o.count)
                 if !clamp.isIdentity { cnn_bias_clamp(out, o.count, nil, 1, o.count, clamp.lower, clamp.upper) }

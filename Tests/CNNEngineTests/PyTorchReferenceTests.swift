@@ -17,8 +17,9 @@ final class PyTorchReferenceTests: XCTestCase {
     /// run as Winograd F(2x2, 3x3), so that the fixtures hold that path to PyTorch too.
     /// `narrow` layers must run through the narrow GEMM where the CPU has AVX-512, `packed` ones
     /// through the packed-weight GEMM.
+    /// With `shared`, also with every layer split between threads, in two and three shares.
     private func check(
-        _ fixture: String, winograd: [String] = [], narrow: [String] = [], packed: [String] = [],
+        _ fixture: String, winograd: [String] = [], narrow: [String] = [], packed: [String] = [], shared: Bool = false,
         file: StaticString = #filePath, line: UInt = #line
     ) throws {
         let parts = fixture.split(separator: "@").map(String.init)
@@ -34,23 +35,28 @@ final class PyTorchReferenceTests: XCTestCase {
             Array(input.values.prefix(16)), try XCTUnwrap(reference["input_head"]).values,
             "the input generator matches the Python port", file: file, line: line)
 
-        let executor = try Executor(analysis: analysis, weights: .randomized(analysis, seed: Self.seed))
-        let viaWinograd = Set(executor.winogradLayers.map { analysis.graph.layers[$0].name })
-        XCTAssertTrue(viaWinograd.isSuperset(of: winograd), "Winograd runs \(viaWinograd.sorted())", file: file, line: line)
-        let viaNarrow = Set(executor.narrowGEMMLayers.map { analysis.graph.layers[$0].name })
-        XCTAssertTrue(
-            cnn_narrow_gemm_is_fast() == 0 || viaNarrow.isSuperset(of: narrow), "narrow GEMM runs \(viaNarrow.sorted())",
-            file: file, line: line)
-        let viaPacked = Set(executor.packedGEMMLayers.map { analysis.graph.layers[$0].name })
-        XCTAssertTrue(
-            cnn_packed_gemm_is_fast() == 0 || viaPacked.isSuperset(of: packed), "packed GEMM runs \(viaPacked.sorted())",
-            file: file, line: line)
-        try executor.setInput(input)
-        executor.run()
-        let output = executor.output(analysis.graph.layers.count - 1)
-        XCTAssertEqual(output.shape, expected.shape, fixture, file: file, line: line)
+        let weights = Weights.randomized(analysis, seed: Self.seed)
         let scale = expected.values.map(abs).max() ?? 1
-        assertMatches(expected.values, output.values, relative: 1e-4, absolute: 1e-4 * scale, fixture, file: file, line: line)
+        try (shared ? forEachShareCount : { try $0(1) }) { shares in
+            let executor = try Executor(analysis: analysis, weights: weights)
+            let viaWinograd = Set(executor.winogradLayers.map { analysis.graph.layers[$0].name })
+            XCTAssertTrue(viaWinograd.isSuperset(of: winograd), "Winograd runs \(viaWinograd.sorted())", file: file, line: line)
+            let viaNarrow = Set(executor.narrowGEMMLayers.map { analysis.graph.layers[$0].name })
+            XCTAssertTrue(
+                cnn_narrow_gemm_is_fast() == 0 || viaNarrow.isSuperset(of: narrow), "narrow GEMM runs \(viaNarrow.sorted())",
+                file: file, line: line)
+            let viaPacked = Set(executor.packedGEMMLayers.map { analysis.graph.layers[$0].name })
+            XCTAssertTrue(
+                cnn_packed_gemm_is_fast() == 0 || viaPacked.isSuperset(of: packed), "packed GEMM runs \(viaPacked.sorted())",
+                file: file, line: line)
+            try executor.setInput(input)
+            executor.run()
+            let output = executor.output(analysis.graph.layers.count - 1)
+            XCTAssertEqual(output.shape, expected.shape, fixture, file: file, line: line)
+            assertMatches(
+                expected.values, output.values, relative: 1e-4, absolute: 1e-4 * scale, "\(fixture), \(shares) shares", file: file,
+                line: line)
+        }
     }
 
     func testLeNet5() throws { try check("lenet5") }
@@ -58,13 +64,14 @@ final class PyTorchReferenceTests: XCTestCase {
     func testNetworkInNetwork() throws { try check("nin") }
     func testInceptionModuleWithReductions() throws { try check("inception_reduced") }
     func testResidualBlocks() throws {
-        try check("resnet18@3x32x32", narrow: ["layer3.0.conv1", "layer4.1.conv2", "layer4.0.downsample.0"], packed: ["conv1"])
+        try check(
+            "resnet18@3x32x32", narrow: ["layer3.0.conv1", "layer4.1.conv2", "layer4.0.downsample.0"], packed: ["conv1"], shared: true)
     }
     func testSqueezeExcitationBlocks() throws { try check("se_resnet50@3x32x32") }
     func testInceptionModules() throws { try check("googlenet@3x64x64", winograd: ["conv3.conv"]) }
     func testDenseBlocks() throws { try check("densenet121@3x32x32") }
     func testDepthwiseInvertedResiduals() throws {
-        try check("mobilenet_v2@3x32x32", packed: ["features.0.0", "features.2.conv.0.0", "features.2.conv.2"])
+        try check("mobilenet_v2@3x32x32", packed: ["features.0.0", "features.2.conv.0.0", "features.2.conv.2"], shared: true)
     }
     func testMBConvWithSqueezeExcitationAndSiLU() throws { try check("efficientnet_b0@3x32x32") }
 

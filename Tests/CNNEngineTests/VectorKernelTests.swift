@@ -216,11 +216,13 @@ final class VectorKernelTests: XCTestCase {
             } else {
                 avgPool2dReference(output: &expected, input: x, geometry: g)
             }
-            var scratch = [Float](repeating: .nan, count: g.scratchCount)
             forEachLevel { level in
-                var out = [Float](repeating: .nan, count: expected.count)
-                pool2dForward(pool.kind, output: &out, input: x, geometry: g, scratch: &scratch)
-                assertMatches(expected, out, relative: 1e-6, absolute: 1e-6, "\(pool) on \(input), \(level)")
+                forEachShareCount { shares in  // the channels split between threads
+                    var scratch = [Float](repeating: .nan, count: 3 * g.scratchCount)
+                    var out = [Float](repeating: .nan, count: expected.count)
+                    pool2dForward(pool.kind, output: &out, input: x, geometry: g, scratch: &scratch, shares: shares)
+                    assertMatches(expected, out, relative: 1e-6, absolute: 1e-6, "\(pool) on \(input), \(level), \(shares) shares")
+                }
             }
         }
     }

@@ -15,7 +15,9 @@ public func denseForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, inFeatures: Int, outFeatures: Int, shares: Int = 1
 ) {
-    let wanted = worthwhileShares(multiplyAdds: inFeatures * outFeatures, limit: min(shares, outFeatures))
+    // Each weight is read from memory once: a pass over memory (ResNet-50's classifier, 2M weights,
+    // took 0.44 ms on one thread).
+    let wanted = worthwhileShares(floats: inFeatures * outFeatures, limit: min(shares, outFeatures))
     forEachShare(limit: wanted) { share, count in
         let own = shareRange(of: outFeatures, share: share, shares: count)
         let (first, end) = (own.lowerBound, own.upperBound)

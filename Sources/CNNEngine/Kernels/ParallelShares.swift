@@ -16,6 +16,8 @@ public enum EngineThreads {
     private static let setting = Atomic<Int>(0)
     /// The multiply-adds below which a layer is not split (the tests lower it to split small ones).
     static let workPerShare = Atomic<Int>(2_000_000)
+    /// The floats below which a pass over memory is not split (the tests lower it too).
+    static let floatsPerShare = Atomic<Int>(1 << 16)
 
     /// The thread count (at least 1).
     public static var count: Int {
@@ -72,6 +74,14 @@ func shareRange(of total: Int, share: Int, shares: Int) -> Range<Int> {
 /// in some microseconds; LeNet-5's layers stay on one).
 func worthwhileShares(multiplyAdds: Int, limit: Int) -> Int {
     max(1, min(limit, multiplyAdds / EngineThreads.workPerShare.load(ordering: .relaxed)))
+}
+
+/// The shares a pass over `floats` floats of memory is worth splitting into, at most `limit`: one
+/// per `EngineThreads.floatsPerShare` (64K) floats. Such passes (residual adds, pooling, the dense layers' weights) move memory
+/// rather than multiply: 64K floats take some 10-30 microseconds, worth a handover to another thread,
+/// where 64K multiply-adds would not be.
+func worthwhileShares(floats: Int, limit: Int) -> Int {
+    max(1, min(limit, floats / EngineThreads.floatsPerShare.load(ordering: .relaxed)))
 }
 
 /// The body of `forEachShare`, handed to the threads: each share writes its own part.

@@ -39,25 +39,32 @@ public struct PoolGeometry: Hashable, Sendable {
 
 /// Max or average pooling of one sample (the fast path: a vertical pass over each window's rows,
 /// then a horizontal one, vectorized in CKernels); the same results as `maxPool2dReference` and
-/// `avgPool2dReference`.
+/// `avgPool2dReference`. With `shares` above 1 a large input's channels are split among threads.
 ///
 /// - Parameters:
 ///   - output: `[C, Hout, Wout]`
 ///   - input: `[C, H, W]`
-///   - scratch: `geometry.scratchCount` floats
+///   - scratch: `shares` times `geometry.scratchCount` floats
+///   - shares: the most threads to split the work among
 public func pool2dForward(
     _ kind: Pool2D.Kind, output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, geometry g: PoolGeometry,
-    scratch: UnsafeMutablePointer<Float>
+    scratch: UnsafeMutablePointer<Float>, shares: Int = 1
 ) {
-    let rowCount = scratch, columnCount = scratch + g.outHeight
-    if kind == .average {
-        for y in 0..<g.outHeight { rowCount[y] = Float(g.divisorFactor(y, isRow: true)) }
-        for x in 0..<g.outWidth { columnCount[x] = Float(g.divisorFactor(x, isRow: false)) }
+    let (inPlane, outPlane) = (g.inHeight * g.inWidth, g.outHeight * g.outWidth)
+    let wanted = worthwhileShares(floats: g.channels * inPlane, limit: min(shares, g.channels))
+    forEachShare(limit: wanted) { share, count in
+        let channels = shareRange(of: g.channels, share: share, shares: count)
+        let scratch = scratch + share * g.scratchCount
+        let rowCount = scratch, columnCount = scratch + g.outHeight
+        if kind == .average {
+            for y in 0..<g.outHeight { rowCount[y] = Float(g.divisorFactor(y, isRow: true)) }
+            for x in 0..<g.outWidth { columnCount[x] = Float(g.divisorFactor(x, isRow: false)) }
+        }
+        cnn_pool2d(
+            output + channels.lowerBound * outPlane, input + channels.lowerBound * inPlane, channels.count, g.inHeight,
+            g.inWidth, g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth,
+            g.padding.top, g.padding.left, kind == .max ? 1 : 0, rowCount, columnCount, scratch + g.outHeight + g.outWidth)
     }
-    cnn_pool2d(
-        output, input, g.channels, g.inHeight, g.inWidth, g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth,
-        g.strideHeight, g.strideWidth, g.padding.top, g.padding.left, kind == .max ? 1 : 0,
-        rowCount, columnCount, scratch + g.outHeight + g.outWidth)
 }
 
 /// Max over each window, loop by loop (the definition the fast path is tested against); padding

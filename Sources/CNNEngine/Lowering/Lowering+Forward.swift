@@ -7,8 +7,8 @@ extension Lowering.Step {
     ///   - output: `outputCount` floats
     ///   - inputs: one pointer per input, `inputCounts[i]` floats each
     ///   - workspace: `shares` times `workspaceCount` floats
-    ///   - shares: the most threads a convolution or dense layer may be split among (OpenBLAS
-    ///     single-threaded then)
+    ///   - shares: the most threads a convolution, dense or pooling layer may be split among
+    ///     (OpenBLAS single-threaded then)
     public func forward(
         output: UnsafeMutablePointer<Float>, inputs: [UnsafePointer<Float>], workspace: UnsafeMutablePointer<Float>, shares: Int = 1
     ) {
@@ -50,7 +50,7 @@ extension Lowering.Step {
         case .activation(let kind, _, _):
             activationForward(kind, output: output, input: inputs[0], count: outputCount)
         case .pool(let kind, let g):
-            pool2dForward(kind, output: output, input: inputs[0], geometry: g, scratch: workspace)
+            pool2dForward(kind, output: output, input: inputs[0], geometry: g, scratch: workspace, shares: shares)
         case .adaptiveAvgPool(let channels, let input, let size):
             adaptiveAvgPool2dForward(
                 output: output, input: inputs[0], channels: channels,
