@@ -153,8 +153,9 @@ private func conv2dForwardByFilters(
         }
         columns = UnsafePointer(unfolded)
     }
+    // One run of filters per thread, not two: each product packs all of the unfolded input again.
     let steps = (g.outChannels + filtersPerShareStep - 1) / filtersPerShareStep
-    forEachShare(limit: min(shares, steps)) { share, count in
+    forEachShare(limit: min(shares, EngineThreads.count, steps)) { share, count in
         let own = shareRange(of: steps, share: share, shares: count)
         let first = own.lowerBound * filtersPerShareStep
         let end = min(own.upperBound * filtersPerShareStep, g.outChannels)

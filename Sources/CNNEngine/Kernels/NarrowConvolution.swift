@@ -44,7 +44,14 @@ public func conv2dNarrowForward(
     var columns = UnsafePointer(input)
     var scratch = workspace
     if !g.isPointwise {
-        im2col(columns: workspace, input: input, channels: g.inChannels, geometry: g)
+        // Unfolded channel by channel, the channels split among the threads.
+        let taps = g.kernelHeight * g.kernelWidth
+        forEachShare(limit: g.inChannels) { share, shares in
+            let channels = shareRange(of: g.inChannels, share: share, shares: shares)
+            im2col(
+                columns: workspace + channels.lowerBound * taps * pixels, input: input + channels.lowerBound * g.inHeight * g.inWidth,
+                channels: channels.count, geometry: g)
+        }
         columns = UnsafePointer(workspace)
         scratch = workspace + g.columnRows * pixels
     }
