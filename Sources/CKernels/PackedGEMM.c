@@ -24,28 +24,31 @@ void cnn_packed_gemm_pack(float *packed, const float *weight, size_t m, size_t k
             }
 }
 
-// One tile: rows x width of C (rows <= 8, width <= 32, the masks saying which columns).
+// One tile: rows x width of C (rows <= 8, width <= 16 * vectors, the masks saying which columns).
+// A tile of at most 16 columns (the last of a 14x14 map's 196) takes one vector per row, not two.
 CNN_TARGET_AVX512 CNN_INLINE void packed_tile(size_t k, const float *a, const float *b, size_t ldb, float *c,
                                               size_t ldc, const float *bias, size_t rows, __mmask16 mask0,
-                                              __mmask16 mask1, __m512 lower, __m512 upper) {
+                                              __mmask16 mask1, __m512 lower, __m512 upper, const int vectors) {
     __m512 acc[ROWS][2];
     for (int r = 0; r < ROWS; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
     for (size_t kk = 0; kk < k; kk++) {
         const __m512 b0 = _mm512_maskz_loadu_ps(mask0, b + kk * ldb);
-        const __m512 b1 = _mm512_maskz_loadu_ps(mask1, b + kk * ldb + 16);
+        const __m512 b1 = vectors == 2 ? _mm512_maskz_loadu_ps(mask1, b + kk * ldb + 16) : b0;
         const float *ak = a + kk * ROWS;
         for (int r = 0; r < ROWS; r++) {
             const __m512 w = _mm512_set1_ps(ak[r]);
             acc[r][0] = _mm512_fmadd_ps(w, b0, acc[r][0]);
-            acc[r][1] = _mm512_fmadd_ps(w, b1, acc[r][1]);
+            if (vectors == 2) acc[r][1] = _mm512_fmadd_ps(w, b1, acc[r][1]);
         }
     }
     for (size_t r = 0; r < rows; r++) {
         const __m512 add = _mm512_set1_ps(bias ? bias[r] : 0.0f);
         const __m512 v0 = _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(acc[r][0], add), lower), upper);
-        const __m512 v1 = _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(acc[r][1], add), lower), upper);
         _mm512_mask_storeu_ps(c + r * ldc, mask0, v0);
-        _mm512_mask_storeu_ps(c + r * ldc + 16, mask1, v1);
+        if (vectors == 2) {
+            const __m512 v1 = _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(acc[r][1], add), lower), upper);
+            _mm512_mask_storeu_ps(c + r * ldc + 16, mask1, v1);
+        }
     }
 }
 
@@ -64,8 +67,9 @@ CNN_TARGET_AVX512 static void packed_gemm_avx512(size_t m, size_t n, size_t k, c
                 const size_t width = end - x < COLUMNS ? end - x : COLUMNS;
                 const __mmask16 mask0 = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
                 const __mmask16 mask1 = width >= 32 ? 0xFFFF : width > 16 ? (__mmask16)((1u << (width - 16)) - 1) : 0;
-                packed_tile(k, packed + p * k * ROWS, b + x, ldb, c + p * ROWS * ldc + x, ldc, bias ? bias + p * ROWS : 0,
-                            rows, mask0, mask1, lo, hi);
+                const float *panel = packed + p * k * ROWS, *add = bias ? bias + p * ROWS : 0;
+                if (width > 16) packed_tile(k, panel, b + x, ldb, c + p * ROWS * ldc + x, ldc, add, rows, mask0, mask1, lo, hi, 2);
+                else packed_tile(k, panel, b + x, ldb, c + p * ROWS * ldc + x, ldc, add, rows, mask0, mask1, lo, hi, 1);
             }
         }
     }
