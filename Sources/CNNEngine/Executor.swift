@@ -47,8 +47,10 @@ public final class Executor {
         var weight: Tensor
         var bias: Tensor?
         var clamp: ActivationClamp = .identity
-        /// `U[16][Cout][Cin]` when the convolution runs as Winograd F(2x2, 3x3).
+        /// `U[16][Cout][Cin]` when the convolution runs as Winograd F(2x2, 3x3), packed for
+        /// `winogradProducts`.
         var winogradWeight: Tensor?
+        var winogradProducts = WinogradProducts.sgemm
         /// The weights packed for the narrow GEMM, when it runs that way.
         var narrowWeight: Tensor?
         /// The weights packed for the packed-weight GEMM (AVX-512), when it runs that way.
@@ -201,7 +203,8 @@ public final class Executor {
             if let transformed = conv.winogradWeight {
                 winogradConv2dForward(
                     output: out, input: o.inputs[0], transformedWeight: transformed.data, bias: bias,
-                    geometry: conv.geometry, clamp: conv.clamp, workspace: workspace, shares: shares)
+                    geometry: conv.geometry, clamp: conv.clamp, workspace: workspace, shares: shares,
+                    products: conv.winogradProducts)
             } else if let packed = conv.narrowWeight {
                 conv2dNarrowForward(
                     output: out, input: o.inputs[0], packedWeight: packed.data, bias: bias,

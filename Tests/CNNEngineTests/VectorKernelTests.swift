@@ -45,14 +45,22 @@ final class VectorKernelTests: XCTestCase {
         var transformed = [Float](repeating: .nan, count: g.winogradWeightCount)
         winogradTransformWeights(&transformed, weight: w, geometry: g)
         var workspace = [Float](repeating: .nan, count: 3 * g.winogradWorkspaceCount)
-        forEachLevel { level in
-            forEachShareCount { shares in  // blocks, or one block's 16 products, split between threads
-                workspace = [Float](repeating: .nan, count: workspace.count)  // nothing left from the run before
-                var out = [Float](repeating: .nan, count: expected.count)
-                winogradConv2dForward(
-                    output: &out, input: x, transformedWeight: transformed, bias: bias, geometry: g,
-                    clamp: clamp, workspace: &workspace, shares: shares)
-                assertMatches(expected, out, "\(conv) on \(input), \(level), \(shares) shares", file: file, line: line)
+        // SGEMM on U as transformed, CKernels' packed GEMM, and its narrow GEMM where a block has
+        // at most 64 tiles.
+        let narrow = g.winogradNarrowScratchCount > 0
+        for products in [WinogradProducts.sgemm, .packed] + (narrow ? [.narrow] : []) {
+            var packed = [Float](repeating: .nan, count: g.winogradWeightCount(for: products))
+            packWinogradWeights(&packed, transformed: transformed, geometry: g, products: products)
+            forEachLevel { level in
+                forEachShareCount { shares in  // blocks, or one block's 16 products, split between threads
+                    workspace = [Float](repeating: .nan, count: workspace.count)  // nothing left from the run before
+                    var out = [Float](repeating: .nan, count: expected.count)
+                    winogradConv2dForward(
+                        output: &out, input: x, transformedWeight: packed, bias: bias, geometry: g,
+                        clamp: clamp, workspace: &workspace, shares: shares, products: products)
+                    assertMatches(
+                        expected, out, "\(conv) on \(input), \(products), \(level), \(shares) shares", file: file, line: line)
+                }
             }
         }
     }
@@ -69,6 +77,18 @@ final class VectorKernelTests: XCTestCase {
             Conv2D(filters: 32, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 1, width: 2),
             clamp: .relu6, seed: 4)
         try checkWinograd(Conv2D(filters: 16, kernel: 3, padding: .symmetric(2)), TensorShape(channels: 16, height: 5, width: 7), seed: 5)
+        // 225 tiles (too many for the narrow GEMM), 20 filters: a short panel of the packed GEMM.
+        try checkWinograd(Conv2D(filters: 20, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 17, height: 30, width: 30), seed: 7)
+    }
+
+    /// ResNet-50's 3x3s: 14x14 maps (49 tiles) through the narrow GEMM, 56x56 through the packed
+    /// one, where the CPU has AVX-512.
+    func testWinogradProductsKernel() throws {
+        let small = try convGeometry(Conv2D(filters: 256, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 256, height: 14, width: 14))
+        let large = try convGeometry(Conv2D(filters: 64, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 64, height: 56, width: 56))
+        let fast = cnn_packed_gemm_is_fast() != 0
+        XCTAssertEqual(small.winogradProducts, fast ? .narrow : .sgemm)
+        XCTAssertEqual(large.winogradProducts, fast ? .packed : .sgemm)
     }
 
     func testWinogradWorksBlockByBlockOnLargeMaps() throws {

@@ -37,15 +37,65 @@ extension ConvGeometry {
         return min(max(1, byBudget, byTiles), winogradTilesY)
     }
 
-    /// Floats of scratch space per sample: the block's V and M, and the transforms' lines.
+    /// Floats of scratch space per sample: the block's V and M, the narrow GEMM's tiles when the
+    /// products may run through it, and the transforms' lines.
     public var winogradWorkspaceCount: Int {
         let tiles = winogradTileRowsPerBlock * winogradTilesX
         return 16 * (cnn_winograd_plane_stride(inChannels, tiles) + cnn_winograd_plane_stride(outChannels, tiles))
-            + 4 * (2 * winogradTilesX + 2)
+            + winogradNarrowScratchCount + 4 * (2 * winogradTilesX + 2)
+    }
+
+    var winogradNarrowScratchCount: Int {
+        let tiles = winogradTileRowsPerBlock * winogradTilesX
+        return tiles <= 64 ? cnn_narrow_gemm_scratch(tiles) : 0
     }
 
     /// Floats of the transformed weights `U[16][Cout][Cin]`.
     public var winogradWeightCount: Int { 16 * outChannels * inChannels }
+
+    /// The kernel the executor multiplies the 16 products with: with AVX-512, CKernels' narrow GEMM
+    /// when a block has at most 64 tiles (a 14x14 map: 49), else its packed GEMM when Cin is at most
+    /// 1,024; SGEMM otherwise. Both beat SGEMM on these products (Benchmarks/gemm.sh's shapes).
+    public var winogradProducts: WinogradProducts {
+        if winogradTileRowsPerBlock * winogradTilesX <= 64 {
+            return cnn_narrow_gemm_is_fast() != 0 ? .narrow : .sgemm
+        }
+        return cnn_packed_gemm_is_fast() != 0 && inChannels <= 1024 ? .packed : .sgemm
+    }
+
+    /// Floats of U as `products` takes it: `[16][Cout][Cin]`, or each ξ's `[Cout x Cin]` packed.
+    public func winogradWeightCount(for products: WinogradProducts) -> Int {
+        switch products {
+        case .sgemm: return winogradWeightCount
+        case .packed: return 16 * cnn_packed_gemm_count(outChannels, inChannels)
+        case .narrow: return 16 * cnn_narrow_gemm_packed_count(outChannels, inChannels)
+        }
+    }
+}
+
+/// How a block's 16 Winograd products `M[ξ] = U[ξ] · V[ξ]` are multiplied: SGEMM on U as
+/// transformed, or one of CKernels' AVX-512 GEMMs on U packed for it once
+/// (`packWinogradWeights`).
+public enum WinogradProducts: Sendable {
+    case sgemm, packed, narrow
+}
+
+/// Packs `U[16][Cout][Cin]` for `products`, each ξ's matrix in turn, into
+/// `geometry.winogradWeightCount(for: products)` floats (for `.sgemm`, a copy).
+public func packWinogradWeights(
+    _ packed: UnsafeMutablePointer<Float>, transformed: UnsafePointer<Float>, geometry g: ConvGeometry,
+    products: WinogradProducts
+) {
+    let (cout, cin) = (g.outChannels, g.inChannels)
+    let each = g.winogradWeightCount(for: products) / 16
+    for xi in 0..<16 {
+        let u = transformed + xi * cout * cin
+        switch products {
+        case .sgemm: (packed + xi * each).update(from: u, count: each)
+        case .packed: cnn_packed_gemm_pack(packed + xi * each, u, cout, cin)
+        case .narrow: cnn_narrow_gemm_pack(packed + xi * each, u, cout, cin)
+        }
+    }
 }
 
 /// `U[ξ][o][c] = (G g G^T)[ξ]` for every 3x3 filter `g = weight[o][c]`, done once per model.
@@ -72,22 +122,27 @@ public func winogradTransformWeights(
 /// - Parameters:
 ///   - output: `[Cout, Hout, Wout]`
 ///   - input: `[Cin, H, W]`
-///   - transformedWeight: `[16, Cout, Cin]`, from `winogradTransformWeights`
+///   - transformedWeight: `[16, Cout, Cin]`, from `winogradTransformWeights`, or packed for
+///     `products` by `packWinogradWeights`
 ///   - bias: `[Cout]` or nil
 ///   - clamp: a ReLU or ReLU6 applied as the output is written
 ///   - workspace: `shares` times `geometry.winogradWorkspaceCount` floats
 ///   - shares: the most threads to split the work among
+///   - products: the kernel for the 16 products (`.narrow` only when a block has at most 64 tiles)
 public func winogradConv2dForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, transformedWeight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, geometry g: ConvGeometry, clamp: ActivationClamp = .identity,
-    workspace: UnsafeMutablePointer<Float>, shares: Int = 1
+    workspace: UnsafeMutablePointer<Float>, shares: Int = 1, products kernel: WinogradProducts = .sgemm
 ) {
     let (cin, cout, tilesX, tilesY) = (g.inChannels, g.outChannels, g.winogradTilesX, g.winogradTilesY)
     let wanted = worthwhileShares(multiplyAdds: g.multiplyAdds, limit: shares)
     let (blockRows, blocks) = g.winogradBlocks(shares: wanted)
     let region = { (share: Int) in workspace + share * g.winogradWorkspaceCount }
-    // Each share's lines for the transforms, at the end of its region.
+    // Each share's lines for the transforms at the end of its region, the narrow GEMM's tiles before them.
     let lines = { (share: Int) in region(share + 1) - 4 * (2 * tilesX + 2) }
+    let narrowTiles = { (share: Int) in lines(share) - g.winogradNarrowScratchCount }
+    let weightStride = g.winogradWeightCount(for: kernel) / 16
+    precondition(kernel != .narrow || g.winogradNarrowScratchCount > 0, "the narrow GEMM takes blocks of at most 64 tiles")
     /// Block `block` with V and M at `scratch`, its three steps each split into up to `split` shares.
     func run(block: Int, scratch: UnsafeMutablePointer<Float>, share: Int, split: Int) {
         let tileRow = block * blockRows
@@ -105,10 +160,17 @@ public func winogradConv2dForward(
         forEachShare(limit: split) { part, count in
             for xi in shareRange(of: 16, share: part, shares: count) {
                 // M[ξ][Cout x tiles] = U[ξ][Cout x Cin] · V[ξ][Cin x tiles]
-                cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(tiles), Int32(cin),
-                    1, transformedWeight + xi * cout * cin, Int32(cin), transformedInput + xi * inPlane, Int32(tiles),
-                    0, products + xi * outPlane, Int32(tiles))
+                let (u, v, m) = (transformedWeight + xi * weightStride, transformedInput + xi * inPlane, products + xi * outPlane)
+                switch kernel {
+                case .sgemm:
+                    cblas_sgemm(
+                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(tiles), Int32(cin), 1, u, Int32(cin), v,
+                        Int32(tiles), 0, m, Int32(tiles))
+                case .packed:
+                    cnn_packed_gemm(cout, tiles, cin, u, v, tiles, m, tiles, nil, -.infinity, .infinity)
+                case .narrow:
+                    cnn_narrow_gemm(cout, tiles, cin, u, v, tiles, m, tiles, nil, -.infinity, .infinity, narrowTiles(share + part))
+                }
             }
         }
         forEachShare(limit: min(split, cout)) { part, count in
