@@ -100,16 +100,10 @@ extension Executor {
             case .conv(var conv):
                 if conv.geometry.suitsWinograd {
                     let g = conv.geometry
-                    let transformed = Tensor(shape: [16, g.outChannels, g.inChannels])
-                    winogradTransformWeights(transformed.data, weight: conv.weight.data, geometry: g)
                     conv.winogradProducts = g.winogradProducts
-                    if conv.winogradProducts == .sgemm {
-                        conv.winogradWeight = transformed
-                    } else {
-                        let packed = Tensor(shape: [g.winogradWeightCount(for: conv.winogradProducts)])
-                        packWinogradWeights(packed.data, transformed: transformed.data, geometry: g, products: conv.winogradProducts)
-                        conv.winogradWeight = packed
-                    }
+                    let transformed = Tensor(shape: [g.winogradWeightCount(for: conv.winogradProducts)])
+                    packWinogradWeights(transformed.data, weight: conv.weight.data, geometry: g, products: conv.winogradProducts)
+                    conv.winogradWeight = transformed
                     steps[id] = .conv(conv)
                 } else if conv.geometry.suitsNarrowGEMM && cnn_narrow_gemm_is_fast() != 0 {
                     let packed = Tensor(shape: [conv.geometry.narrowWeightCount])

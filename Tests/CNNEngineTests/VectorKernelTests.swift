@@ -50,7 +50,8 @@ final class VectorKernelTests: XCTestCase {
         let narrow = g.winogradNarrowScratchCount > 0
         for products in [WinogradProducts.sgemm, .packed] + (narrow ? [.narrow] : []) {
             var packed = [Float](repeating: .nan, count: g.winogradWeightCount(for: products))
-            packWinogradWeights(&packed, transformed: transformed, geometry: g, products: products)
+            packWinogradWeights(&packed, weight: w, geometry: g, products: products)
+            if products == .sgemm { XCTAssertEqual(packed, transformed, "U as transformed", file: file, line: line) }
             forEachLevel { level in
                 forEachShareCount { shares in  // blocks, or one block's 16 products, split between threads
                     workspace = [Float](repeating: .nan, count: workspace.count)  // nothing left from the run before
@@ -77,8 +78,11 @@ final class VectorKernelTests: XCTestCase {
             Conv2D(filters: 32, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 1, width: 2),
             clamp: .relu6, seed: 4)
         try checkWinograd(Conv2D(filters: 16, kernel: 3, padding: .symmetric(2)), TensorShape(channels: 16, height: 5, width: 7), seed: 5)
-        // 225 tiles (too many for the narrow GEMM), 20 filters: a short panel of the packed GEMM.
-        try checkWinograd(Conv2D(filters: 20, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 17, height: 30, width: 30), seed: 7)
+        // 225 tiles (too many for the narrow GEMM), 76 filters: U packed in two runs of filters (64 and
+        // 12), the last panel of the packed GEMM short.
+        try checkWinograd(Conv2D(filters: 76, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 17, height: 30, width: 30), seed: 7)
+        // 25 tiles, 80 filters: the narrow GEMM's second panel short.
+        try checkWinograd(Conv2D(filters: 80, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 9, width: 9), seed: 8)
     }
 
     /// ResNet-50's 3x3s: 14x14 maps (49 tiles) through the narrow GEMM, 56x56 through the packed

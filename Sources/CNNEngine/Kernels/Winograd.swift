@@ -80,20 +80,31 @@ public enum WinogradProducts: Sendable {
     case sgemm, packed, narrow
 }
 
-/// Packs `U[16][Cout][Cin]` for `products`, each ξ's matrix in turn, into
-/// `geometry.winogradWeightCount(for: products)` floats (for `.sgemm`, a copy).
+/// Transforms `[Cout, Cin, 3, 3]` weights to U and packs it for `products`, each ξ's `[Cout x Cin]`
+/// in turn, into `geometry.winogradWeightCount(for: products)` floats, once per model: 64 filters
+/// at a time, so that the plain U of a whole layer (16 MB for 512 channels) is never held beside
+/// the packed one.
 public func packWinogradWeights(
-    _ packed: UnsafeMutablePointer<Float>, transformed: UnsafePointer<Float>, geometry g: ConvGeometry,
-    products: WinogradProducts
+    _ packed: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, geometry g: ConvGeometry, products: WinogradProducts
 ) {
+    precondition(g.isWinogradShaped, "Winograd F(2x2, 3x3) takes 3x3 stride-1 ungrouped convolutions")
     let (cout, cin) = (g.outChannels, g.inChannels)
+    guard products != .sgemm else { return cnn_winograd_f2k3_weights(packed, weight, cout, cin) }
     let each = g.winogradWeightCount(for: products) / 16
-    for xi in 0..<16 {
-        let u = transformed + xi * cout * cin
-        switch products {
-        case .sgemm: (packed + xi * each).update(from: u, count: each)
-        case .packed: cnn_packed_gemm_pack(packed + xi * each, u, cout, cin)
-        case .narrow: cnn_narrow_gemm_pack(packed + xi * each, u, cout, cin)
+    let chunk = 64  // a whole number of both GEMMs' panels (8 and 64 filters)
+    let u = UnsafeMutablePointer<Float>.allocate(capacity: 16 * chunk * cin)
+    defer { u.deallocate() }
+    for first in stride(from: 0, to: cout, by: chunk) {
+        let filters = min(chunk, cout - first)
+        cnn_winograd_f2k3_weights(u, weight + first * cin * 9, filters, cin)
+        for xi in 0..<16 {
+            // Filters first..<first+filters of ξ's matrix start at packed row `first` (times K).
+            let target = packed + xi * each + first * cin, source = u + xi * filters * cin
+            if products == .packed {
+                cnn_packed_gemm_pack(target, source, filters, cin)
+            } else {
+                cnn_narrow_gemm_pack(target, source, filters, cin)
+            }
         }
     }
 }
