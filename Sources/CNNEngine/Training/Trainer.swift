@@ -42,12 +42,14 @@ public final class Trainer {
     /// What a step needs in training besides its lowered form: the gradients of its weight
     /// (a batchnorm's gamma) and bias (beta), a batchnorm's batch statistics saved for the
     /// backward pass, a dropout's mask, the Winograd transform of a 3x3 convolution's weights
-    /// (made again at each forward pass, as the weights change).
+    /// (made again at each forward pass, as the weights change), packed for the kernel that
+    /// multiplies its products.
     private struct StepState {
         var gradWeight, gradBias: Tensor?
         var savedMean, savedInverseStd: Tensor?
         var mask: Tensor?
         var winogradWeight: Tensor?
+        var winogradProducts = WinogradProducts.sgemm
         var transposed: TransposedConv?
     }
 
@@ -57,6 +59,7 @@ public final class Trainer {
         let geometry: ConvGeometry
         let flipped: Tensor
         let winogradWeight: Tensor
+        let products: WinogradProducts
     }
 
     public init(analysis: ModelAnalysis, weights: Weights, batchSize: Int, seed: UInt64 = 0) throws(TrainingError) {
@@ -97,11 +100,15 @@ public final class Trainer {
             case .conv(let g, _, _):
                 maxColumns = max(maxColumns, g.batchScratchCount(batch: batchSize))
                 if g.suitsWinograd {
-                    state[step.layer].winogradWeight = Tensor(shape: [g.winogradWeightCount])
+                    // The engine's own GEMMs run on one thread; with more, OpenBLAS's threads do the products.
+                    let products = { (g: ConvGeometry) in EngineThreads.count == 1 ? g.winogradProducts : .sgemm }
+                    state[step.layer].winogradProducts = products(g)
+                    state[step.layer].winogradWeight = Tensor(shape: [g.winogradWeightCount(for: products(g))])
                     maxWorkspace = max(maxWorkspace, g.winogradWorkspaceCount)
                     if let t = Self.transposedGeometry(g) {
                         state[step.layer].transposed = TransposedConv(
-                            geometry: t, flipped: Tensor(shape: [g.weightCount]), winogradWeight: Tensor(shape: [t.winogradWeightCount]))
+                            geometry: t, flipped: Tensor(shape: [g.weightCount]),
+                            winogradWeight: Tensor(shape: [t.winogradWeightCount(for: products(t))]), products: products(t))
                         maxWorkspace = max(maxWorkspace, t.winogradWorkspaceCount)
                     }
                 }
@@ -195,13 +202,13 @@ public final class Trainer {
                 epsilon: bn.epsilon, momentum: bn.momentum)
         case .conv(let g, let weight, let bias) where state[id].winogradWeight != nil:
             // As the executor runs it: Winograd F(2x2, 3x3), 2.25x fewer multiplications.
-            let transformed = state[id].winogradWeight!.data
-            winogradTransformWeights(transformed, weight: weight.data, geometry: g)
+            let (transformed, products) = (state[id].winogradWeight!.data, state[id].winogradProducts)
+            packWinogradWeights(transformed, weight: weight.data, geometry: g, products: products)
             let inCount = perSample[source]
             for s in 0..<n {
                 winogradConv2dForward(
                     output: out + s * outCount, input: inp + s * inCount, transformedWeight: transformed,
-                    bias: bias.map { UnsafePointer($0.data) }, geometry: g, workspace: workspace)
+                    bias: bias.map { UnsafePointer($0.data) }, geometry: g, workspace: workspace, products: products)
             }
         case .conv(let g, let weight, let bias) where !g.isDepthwise:
             conv2dBatchForward(
@@ -253,7 +260,7 @@ public final class Trainer {
                 for k in 0..<9 { to[k] = from[8 - k] }
             }
         }
-        winogradTransformWeights(t.winogradWeight.data, weight: flipped.data, geometry: t.geometry)
+        packWinogradWeights(t.winogradWeight.data, weight: flipped.data, geometry: t.geometry, products: t.products)
     }
 
     private func backward(_ step: Lowering.Step) {
@@ -278,7 +285,7 @@ public final class Trainer {
             for s in 0..<n {
                 winogradConv2dForward(
                     output: columns, input: gradOut + s * outCount, transformedWeight: t.winogradWeight.data, bias: nil,
-                    geometry: t.geometry, workspace: workspace)
+                    geometry: t.geometry, workspace: workspace, products: t.products)
                 let target = gradIn + s * inCount
                 for i in 0..<inCount { target[i] += columns[i] }
             }
