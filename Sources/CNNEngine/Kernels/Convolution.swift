@@ -1,10 +1,12 @@
 import CBLAS
 import CKernels
 
-/// 2-D convolution of one sample, as im2col + one SGEMM per group and block of output rows
-/// (PyTorch's weight layout `[Cout, Cin/groups, kH, kW]`); 1x1 stride-1 convolutions skip
-/// im2col, a kernel as large as its input (LeNet-5's C5) is one SGEMV, depthwise ones use a
-/// direct kernel. The bias and activation follow each block while it is in the cache.
+/// 2-D convolution of one sample, as im2col + one product per group and block of output rows
+/// (PyTorch's weight layout `[Cout, Cin/groups, kH, kW]`): SGEMM, or CKernels' packed-weight
+/// GEMM when `packedWeight` is given; 1x1 stride-1 convolutions skip im2col, a kernel as large as
+/// its input (LeNet-5's C5) is one SGEMV, depthwise ones use a direct kernel. The bias and
+/// activation are applied to each block as the packed GEMM stores it, or right after SGEMM while
+/// the block is in the cache.
 ///
 /// With `shares` above 1 the blocks (depthwise: the channels; SGEMV: the filters) are split
 /// among up to that many threads (`forEachShare`), each with its own part of the workspace;
@@ -107,7 +109,7 @@ public func conv2dForward(
 }
 
 /// Filters a share of `conv2dForwardByFilters` takes at least, and a multiple of (OpenBLAS's
-/// kernels compute 16 or 8 rows at a time).
+/// kernels compute 16 or 8 rows at a time; the packed GEMM's panels hold 8).
 private let filtersPerShareStep = 16
 
 extension ConvGeometry {
