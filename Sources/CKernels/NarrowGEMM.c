@@ -6,6 +6,7 @@
 #include <immintrin.h>
 
 #include "Dispatch.h"
+#include "Panels.h"
 
 enum { PANEL = 64, TILE = 7, KBLOCK = 1024 };
 
@@ -13,15 +14,7 @@ size_t cnn_narrow_gemm_packed_count(size_t m, size_t k) { return (m + PANEL - 1)
 
 size_t cnn_narrow_gemm_scratch(size_t n) { return (n + TILE - 1) / TILE * TILE * PANEL; }
 
-void cnn_narrow_gemm_pack(float *packed, const float *weight, size_t m, size_t k) {
-    const size_t panels = (m + PANEL - 1) / PANEL;
-    for (size_t p = 0; p < panels; p++)
-        for (size_t kk = 0; kk < k; kk++)
-            for (size_t r = 0; r < PANEL; r++) {
-                const size_t row = p * PANEL + r;
-                packed[(p * k + kk) * PANEL + r] = row < m ? weight[row * k + kk] : 0.0f;
-            }
-}
+void cnn_narrow_gemm_pack(float *packed, const float *weight, size_t m, size_t k) { cnn_pack_panels(packed, weight, m, k, PANEL); }
 
 // Accumulates kc steps of one tile into t[j][64] (j < nr); `first` starts from zero.
 CNN_TARGET_AVX512 CNN_INLINE void narrow_tile(size_t kc, const float *a, const float *b, size_t ldb, float *t,
@@ -92,31 +85,11 @@ CNN_TARGET_AVX512 static void narrow_gemm_avx512(size_t m, size_t n, size_t k, c
     }
 }
 
-// Without AVX-512: the same product loop by loop (correct everywhere; the engine uses SGEMM there).
-static void narrow_gemm_portable(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb,
-                                 float *c, size_t ldc, const float *bias, float lower, float upper) {
-    for (size_t row = 0; row < m; row++) {
-        const float *w = packed + (row / PANEL) * k * PANEL + row % PANEL;
-        float *target = c + row * ldc;
-        for (size_t x = 0; x < n; x++) target[x] = 0.0f;
-        for (size_t kk = 0; kk < k; kk++) {
-            const float wk = w[kk * PANEL];
-            const float *bk = b + kk * ldb;
-            for (size_t x = 0; x < n; x++) target[x] += wk * bk[x];
-        }
-        const float add = bias ? bias[row] : 0.0f;
-        for (size_t x = 0; x < n; x++) {
-            float v = target[x] + add;
-            v = v < lower ? lower : v;
-            target[x] = v > upper ? upper : v;
-        }
-    }
-}
 
 int cnn_narrow_gemm_is_fast(void) { return cnn_kernels_level() >= 2; }
 
 void cnn_narrow_gemm(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb, float *c,
                      size_t ldc, const float *bias, float lower, float upper, float *scratch) {
     if (cnn_narrow_gemm_is_fast()) narrow_gemm_avx512(m, n, k, packed, b, ldb, c, ldc, bias, lower, upper, scratch);
-    else narrow_gemm_portable(m, n, k, packed, b, ldb, c, ldc, bias, lower, upper);
+    else cnn_panel_gemm_portable(m, n, k, packed, PANEL, b, ldb, c, ldc, bias, lower, upper);
 }

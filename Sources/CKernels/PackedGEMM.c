@@ -9,20 +9,13 @@
 #include <immintrin.h>
 
 #include "Dispatch.h"
+#include "Panels.h"
 
 enum { ROWS = 8, COLUMNS = 32, BLOCK_FLOATS = 1 << 17 };
 
 size_t cnn_packed_gemm_count(size_t m, size_t k) { return (m + ROWS - 1) / ROWS * ROWS * k; }
 
-void cnn_packed_gemm_pack(float *packed, const float *weight, size_t m, size_t k) {
-    const size_t panels = (m + ROWS - 1) / ROWS;
-    for (size_t p = 0; p < panels; p++)
-        for (size_t kk = 0; kk < k; kk++)
-            for (size_t r = 0; r < ROWS; r++) {
-                const size_t row = p * ROWS + r;
-                packed[(p * k + kk) * ROWS + r] = row < m ? weight[row * k + kk] : 0.0f;
-            }
-}
+void cnn_packed_gemm_pack(float *packed, const float *weight, size_t m, size_t k) { cnn_pack_panels(packed, weight, m, k, ROWS); }
 
 // One tile: rows x width of C (rows <= 8, width <= 16 * vectors, the masks saying which columns).
 // A tile of at most 16 columns (the last of a 14x14 map's 196) takes one vector per row, not two.
@@ -75,31 +68,11 @@ CNN_TARGET_AVX512 static void packed_gemm_avx512(size_t m, size_t n, size_t k, c
     }
 }
 
-// Without AVX-512: the same product loop by loop (correct everywhere; the engine uses SGEMM there).
-static void packed_gemm_portable(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb,
-                                 float *c, size_t ldc, const float *bias, float lower, float upper) {
-    for (size_t row = 0; row < m; row++) {
-        const float *w = packed + (row / ROWS) * k * ROWS + row % ROWS;
-        float *target = c + row * ldc;
-        for (size_t x = 0; x < n; x++) target[x] = 0.0f;
-        for (size_t kk = 0; kk < k; kk++) {
-            const float wk = w[kk * ROWS];
-            const float *bk = b + kk * ldb;
-            for (size_t x = 0; x < n; x++) target[x] += wk * bk[x];
-        }
-        const float add = bias ? bias[row] : 0.0f;
-        for (size_t x = 0; x < n; x++) {
-            float v = target[x] + add;
-            v = v < lower ? lower : v;
-            target[x] = v > upper ? upper : v;
-        }
-    }
-}
 
 int cnn_packed_gemm_is_fast(void) { return cnn_kernels_level() >= 2; }
 
 void cnn_packed_gemm(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb, float *c,
                      size_t ldc, const float *bias, float lower, float upper) {
     if (cnn_packed_gemm_is_fast()) packed_gemm_avx512(m, n, k, packed, b, ldb, c, ldc, bias, lower, upper);
-    else packed_gemm_portable(m, n, k, packed, b, ldb, c, ldc, bias, lower, upper);
+    else cnn_panel_gemm_portable(m, n, k, packed, ROWS, b, ldb, c, ldc, bias, lower, upper);
 }
