@@ -91,8 +91,8 @@ extension Executor {
     }
 
     /// Chooses each convolution's kernel (Winograd, the narrow GEMM with AVX-512, the packed-weight
-    /// GEMM with AVX-512, else SGEMM), transforming or packing its weights once, and returns the floats of scratch space
-    /// the largest step needs.
+    /// GEMM with AVX-512, else SGEMM), transforming or packing its weights once, and returns the
+    /// floats of scratch space the largest step needs.
     static func prepareKernels(_ steps: inout [Step]) -> Int {
         var maxWorkspace = 1
         for (id, step) in steps.enumerated() {
