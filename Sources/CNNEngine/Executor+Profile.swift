@@ -12,7 +12,7 @@ extension Executor {
             let id = computedThrough + 1
             let start = monotonicSeconds()
             run(through: id)
-            timings.append(LayerTiming(layer: id, seconds: monotonicSeconds() - start))
+            timings.append(LayerTiming(layer: id, seconds: monotonicSeconds() - start, kernel: kernel(of: id)))
         }
         return timings
     }

@@ -150,6 +150,28 @@ public final class Executor {
     /// The layers that run through the packed-weight GEMM (AVX-512 machines only).
     public var packedGEMMLayers: [Int] { convolutions { $0.packedWeight != nil } }
 
+    /// How the executor computes `layer`: a convolution's algorithm and product kernel
+    /// (`Winograd, packed GEMM`, `im2col + SGEMM`, `depthwise`), `merged into NAME` for a layer
+    /// fusion folded into the one before (a batchnorm, an activation) or that passes its input on,
+    /// "" for the others (their type says it).
+    public func kernel(of layer: Int) -> String {
+        switch steps[layer] {
+        case .conv(let conv):
+            let g = conv.geometry
+            if conv.winogradWeight != nil { return "Winograd, " + conv.winogradProducts.rawValue }
+            if g.isDepthwise { return "depthwise" }
+            if g.coversWholeInput { return "SGEMV" }
+            let product = conv.narrowWeight != nil ? "narrow GEMM" : conv.packedWeight != nil ? "packed GEMM" : "SGEMM"
+            return g.isPointwise ? product : "im2col + " + product
+        case .alias:
+            var root = layer
+            while case .alias = steps[root], let input = analysis.graph.layers[root].inputs.first { root = input }
+            return root == layer ? "" : "merged into \(analysis.graph.layers[root].name)"
+        case .add, .lowered:
+            return ""
+        }
+    }
+
     /// The layers that run as Winograd F(2x2, 3x3).
     public var winogradLayers: [Int] { convolutions { $0.winogradWeight != nil } }
 

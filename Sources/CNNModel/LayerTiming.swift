@@ -4,9 +4,12 @@ public struct LayerTiming: Hashable, Sendable {
     /// The layer's id in its graph.
     public let layer: Int
     public let seconds: Double
+    /// How the engine computed it (`Winograd, narrow GEMM`, `merged into conv1`), or "".
+    public let kernel: String
 
-    public init(layer: Int, seconds: Double) {
+    public init(layer: Int, seconds: Double, kernel: String = "") {
         self.layer = layer
         self.seconds = seconds
+        self.kernel = kernel
     }
 }

@@ -45,11 +45,12 @@ public enum InferenceReport {
         return "forward pass: \(formatFixed(milliseconds, digits: milliseconds < 1 ? 4 : 2)) ms (\(how); \(kernels))"
     }
 
-    /// Per-layer time and GFLOP/s (2 FLOPs per mult-add), slowest layers first, and the total.
+    /// Per-layer time, GFLOP/s (2 FLOPs per mult-add) and the kernel that ran, slowest layers
+    /// first, and the total.
     public static func renderProfile(_ timings: [LayerTiming], analysis: ModelAnalysis, limit: Int = 25) -> [String] {
         var table = TextTable([
             .init("Layer"), .init("Type"), .init("Time (ms)", .right), .init("Share", .right),
-            .init("Mult-adds", .right), .init("GFLOP/s", .right),
+            .init("Mult-adds", .right), .init("GFLOP/s", .right), .init("Kernel"),
         ])
         let total = timings.map(\.seconds).reduce(0, +)
         for t in timings.sorted(by: { $0.seconds > $1.seconds }).prefix(limit) {
@@ -58,7 +59,7 @@ public enum InferenceReport {
             let gflops = macs > 0 && t.seconds > 0 ? formatFixed(2 * Double(macs) / t.seconds / 1e9, digits: 1) : ""
             table.append([
                 layer.name, layer.op.typeName, formatFixed(t.seconds * 1e3, digits: 3),
-                percent(t.seconds / max(total, 1e-12), digits: 1), Display.count(macs), gflops,
+                percent(t.seconds / max(total, 1e-12), digits: 1), Display.count(macs), gflops, t.kernel,
             ])
         }
         var byType: [String: Double] = [:]

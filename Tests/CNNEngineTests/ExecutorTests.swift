@@ -1,3 +1,4 @@
+import CKernels
 import CNNModel
 import CNNZoo
 import TestSupport
@@ -60,6 +61,26 @@ final class ExecutorTests: XCTestCase {
         plain.run()
         let last = plain.analysis.graph.layers.count - 1
         assertMatches(plain.output(last).values, refolded.output(last).values, relative: 1e-3, absolute: 1e-4, "logits")
+    }
+
+    /// What `run --profile` says ran: the algorithm and product kernel of each convolution (the
+    /// engine's own GEMMs where the CPU has AVX-512), and where a fused layer went.
+    func testKernelOfEachLayer() throws {
+        let analysis = try Zoo.model(named: "resnet18")!.analysis(input: TensorShape(channels: 3, height: 64, width: 64))
+        let executor = try Executor(analysis: analysis, weights: Weights.heInitialized(analysis, seed: 9))
+        let kernel = { (name: String) in executor.kernel(of: analysis.graph.layer(named: name)!.id) }
+        let fast = cnn_packed_gemm_is_fast() != 0
+        XCTAssertEqual(kernel("conv1"), fast ? "im2col + packed GEMM" : "im2col + SGEMM", "7x7 stem, 147 weights per filter")
+        XCTAssertEqual(kernel("layer1.0.conv1"), fast ? "Winograd, narrow GEMM" : "Winograd, SGEMM", "16x16: 64 tiles")
+        XCTAssertEqual(kernel("layer3.0.conv1"), fast ? "im2col + narrow GEMM" : "im2col + SGEMM", "4x4 outputs")
+        XCTAssertEqual(kernel("layer4.0.downsample.0"), fast ? "im2col + narrow GEMM" : "im2col + SGEMM", "strided 1x1")
+        XCTAssertEqual(kernel("bn1"), "merged into conv1")
+        XCTAssertEqual(kernel("layer1.0.relu"), "merged into layer1.0.conv1", "the block's first ReLU")
+        XCTAssertEqual(kernel("maxpool"), "")
+        let mobile = try Zoo.model(named: "mobilenet_v2")!.analysis(input: TensorShape(channels: 3, height: 32, width: 32))
+        let depthwise = try Executor(analysis: mobile, weights: Weights.heInitialized(mobile, seed: 9))
+        XCTAssertEqual(depthwise.kernel(of: mobile.graph.layer(named: "features.1.conv.0.0")!.id), "depthwise")
+        XCTAssertEqual(depthwise.kernel(of: mobile.graph.layer(named: "features.2.conv.0.0")!.id), fast ? "packed GEMM" : "SGEMM")
     }
 
     func testFusionAndSharedBuffersChangeNoResultThatIsKept() throws {

@@ -78,8 +78,10 @@ extension ConvGeometry {
 /// How a block's 16 Winograd products `M[ξ] = U[ξ] · V[ξ]` are multiplied: SGEMM on U as
 /// transformed, or one of CKernels' AVX-512 GEMMs on U packed for it once
 /// (`packWinogradWeights`).
-public enum WinogradProducts: Sendable {
-    case sgemm, packed, narrow
+public enum WinogradProducts: String, Sendable {
+    case sgemm = "SGEMM"
+    case packed = "packed GEMM"
+    case narrow = "narrow GEMM"
 }
 
 /// Transforms `[Cout, Cin, 3, 3]` weights to U and packs it for `products`, each ξ's `[Cout x Cin]`
