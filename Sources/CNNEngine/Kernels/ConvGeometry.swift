@@ -88,9 +88,9 @@ public struct ConvGeometry: Hashable, Sendable {
 
     /// Whether the executor runs this convolution through the packed-weight GEMM (with AVX-512):
     /// ungrouped, neither depthwise nor a matrix-vector product, and filters of at most 1024
-    /// (`Cin·kH·kW`). On longer filters OpenBLAS's SGEMM, which blocks K, was as fast or faster;
-    /// on short ones the packed GEMM won by 5-35% on one AMD EPYC (Benchmarks/gemm.sh), most on
-    /// MobileNetV2's 1x1 products of 16-24 inputs, whose output SGEMM then passes over again for
-    /// the bias.
+    /// (`Cin·kH·kW`). On longer filters OpenBLAS's SGEMM, which blocks K, was about as fast
+    /// (0.88-1.08x at 1,152 across runs); on short ones the packed GEMM won by 5-44% on one AMD EPYC
+    /// (Benchmarks/gemm.sh), most on MobileNetV2's 1x1 products of 16-24 inputs, whose output
+    /// SGEMM then passes over again for the bias.
     public var suitsPackedGEMM: Bool { groups == 1 && !isDepthwise && !coversWholeInput && columnRows <= 1024 }
 }
