@@ -74,9 +74,9 @@ public func conv2dForward(
     if g.splitsFilters(among: wanted) {
         return conv2dForwardByFilters(output: output, input: input, product: product, geometry: g, workspace: workspace, shares: wanted)
     }
-    if blocks < wanted || (blocks < 2 * wanted && blocks % wanted != 0) {
+    let target = balancedBlockCount(blocks, shares: wanted)
+    if target != blocks {
         // As many blocks as shares (or twice as many), so that the threads finish together.
-        let target = blocks < wanted ? wanted : 2 * wanted
         let perGroup = (target + g.groups - 1) / g.groups
         size = max(1, (span + perGroup - 1) / perGroup)
     }

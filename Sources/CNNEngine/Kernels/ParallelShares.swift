@@ -76,6 +76,15 @@ func worthwhileShares(multiplyAdds: Int, limit: Int) -> Int {
     max(1, min(limit, multiplyAdds / EngineThreads.workPerShare.load(ordering: .relaxed)))
 }
 
+/// How many blocks to cut work of `blocks` natural blocks into for `shares`: as many as the shares
+/// when there are fewer, twice as many when the threads would otherwise finish apart (5 blocks
+/// among 4 shares), else `blocks` as they are.
+func balancedBlockCount(_ blocks: Int, shares: Int) -> Int {
+    guard shares > 1 else { return blocks }
+    if blocks < shares { return shares }
+    return blocks < 2 * shares && blocks % shares != 0 ? 2 * shares : blocks
+}
+
 /// The shares a pass over `floats` floats of memory is worth splitting into, at most `limit`: one
 /// per `EngineThreads.floatsPerShare` (64K) floats. Such passes (residual adds, pooling, the dense layers' weights) move memory
 /// rather than multiply: 64K floats take some 10-30 microseconds, worth a handover to another thread,

@@ -213,8 +213,8 @@ extension ConvGeometry {
     func winogradBlocks(shares: Int) -> (rows: Int, blocks: Int) {
         var rows = winogradTileRowsPerBlock
         let blocks = (winogradTilesY + rows - 1) / rows
-        if shares > 1 && (blocks < shares || (blocks < 2 * shares && blocks % shares != 0)) {
-            let target = blocks < shares ? shares : 2 * shares
+        let target = balancedBlockCount(blocks, shares: shares)
+        if target != blocks {
             let fewer = (winogradTilesY + target - 1) / target
             if fewer * winogradTilesX >= 128 { rows = fewer }
         }
