@@ -40,11 +40,10 @@ void cnn_winograd_f2k3_weights(float *transformed, const float *weight, size_t o
     }
 }
 
-CNN_INLINE void cnn_winograd_f2k3_input_body(float *transformed, size_t plane, const float *in, size_t channels,
-                                             long height, long width, long padTop, long padLeft, long tilesX,
-                                             long tileRow, long tileRows, float *scratch) {
+CNN_INLINE void cnn_winograd_f2k3_input_body(float *transformed, size_t plane, size_t pitch, const float *in,
+                                             size_t channels, long height, long width, long padTop, long padLeft,
+                                             long tilesX, long tileRow, long tileRows, float *scratch) {
     const long lineWidth = 2 * tilesX + 2;
-    const size_t tiles = (size_t)(tileRows * tilesX);
     // The input columns a line holds: padded column k is input column k - padLeft.
     long first = padLeft < lineWidth ? padLeft : lineWidth;
     long columns = lineWidth - padLeft < width ? lineWidth - padLeft : width;
@@ -66,7 +65,7 @@ CNN_INLINE void cnn_winograd_f2k3_input_body(float *transformed, size_t plane, c
                 memset(line + first + columns, 0, (size_t)(lineWidth - first - columns) * sizeof(float));
             }
             const float *d0 = lines[0], *d1 = lines[1], *d2 = lines[2], *d3 = lines[3];
-            float *v = transformed + c * tiles + (size_t)(r * tilesX);
+            float *v = transformed + c * pitch + (size_t)(r * tilesX);
             for (long t = 0; t < tilesX; t++) {
                 const long x = 2 * t;
                 // B^T d: combine the rows...
@@ -89,20 +88,21 @@ CNN_INLINE void cnn_winograd_f2k3_input_body(float *transformed, size_t plane, c
     }
 }
 CNN_KERNEL(cnn_winograd_f2k3_input,
-           (float *transformed, size_t plane, const float *in, size_t channels, long height, long width, long padTop,
-            long padLeft, long tilesX, long tileRow, long tileRows, float *scratch),
-           (transformed, plane, in, channels, height, width, padTop, padLeft, tilesX, tileRow, tileRows, scratch))
+           (float *transformed, size_t plane, size_t pitch, const float *in, size_t channels, long height, long width,
+            long padTop, long padLeft, long tilesX, long tileRow, long tileRows, float *scratch),
+           (transformed, plane, pitch, in, channels, height, width, padTop, padLeft, tilesX, tileRow, tileRows,
+            scratch))
 
-CNN_INLINE void cnn_winograd_f2k3_output_body(float *out, const float *products, size_t plane, const float *bias,
-                                              size_t outChannels, long outHeight, long outWidth, long tilesX,
-                                              long tileRow, long tileRows, float lower, float upper, float *scratch) {
-    const size_t tiles = (size_t)(tileRows * tilesX);
+CNN_INLINE void cnn_winograd_f2k3_output_body(float *out, const float *products, size_t plane, size_t pitch,
+                                              const float *bias, size_t outChannels, long outHeight, long outWidth,
+                                              long tilesX, long tileRow, long tileRows, float lower, float upper,
+                                              int accumulate, float *scratch) {
     float *top = scratch, *bottom = scratch + 2 * tilesX;
     for (size_t o = 0; o < outChannels; o++) {
         const float b = bias ? bias[o] : 0.0f;
         float *target = out + o * (size_t)(outHeight * outWidth);
         for (long r = 0; r < tileRows; r++) {
-            const float *m = products + o * tiles + (size_t)(r * tilesX);
+            const float *m = products + o * pitch + (size_t)(r * tilesX);
             for (long t = 0; t < tilesX; t++) {
                 // A^T m: the rows...
                 float s0[4], s1[4];
@@ -125,13 +125,83 @@ CNN_INLINE void cnn_winograd_f2k3_output_body(float *out, const float *products,
                 bottom[2 * t + 1] = y11;
             }
             const long y = 2 * (tileRow + r);
-            if (y < outHeight) memcpy(target + y * outWidth, top, (size_t)outWidth * sizeof(float));
-            if (y + 1 < outHeight) memcpy(target + (y + 1) * outWidth, bottom, (size_t)outWidth * sizeof(float));
+            for (int line = 0; line < 2 && y + line < outHeight; line++) {
+                float *row = target + (y + line) * outWidth;
+                const float *values = line == 0 ? top : bottom;
+                if (accumulate) {
+                    for (long x = 0; x < outWidth; x++) row[x] += values[x];
+                } else {
+                    memcpy(row, values, (size_t)outWidth * sizeof(float));
+                }
+            }
         }
     }
 }
 CNN_KERNEL(cnn_winograd_f2k3_output,
-           (float *out, const float *products, size_t plane, const float *bias, size_t outChannels, long outHeight,
-            long outWidth, long tilesX, long tileRow, long tileRows, float lower, float upper, float *scratch),
-           (out, products, plane, bias, outChannels, outHeight, outWidth, tilesX, tileRow, tileRows, lower, upper,
-            scratch))
+           (float *out, const float *products, size_t plane, size_t pitch, const float *bias, size_t outChannels,
+            long outHeight, long outWidth, long tilesX, long tileRow, long tileRows, float lower, float upper,
+            int accumulate, float *scratch),
+           (out, products, plane, pitch, bias, outChannels, outHeight, outWidth, tilesX, tileRow, tileRows, lower,
+            upper, accumulate, scratch))
+
+// MARK: The backward pass's transforms: the adjoints (transposes) of the output and weight transforms
+
+CNN_INLINE void cnn_winograd_f2k3_output_gradient_body(float *products, size_t plane, size_t pitch,
+                                                       const float *gradOut, size_t outChannels, long outHeight,
+                                                       long outWidth, long tilesX, long tilesY, float *scratch) {
+    // Two output rows at a time, copied into lines of 2 * tilesX with a zero past an odd width.
+    const long lineWidth = 2 * tilesX;
+    float *top = scratch, *bottom = scratch + lineWidth;
+    for (size_t o = 0; o < outChannels; o++) {
+        const float *source = gradOut + o * (size_t)(outHeight * outWidth);
+        for (long ty = 0; ty < tilesY; ty++) {
+            const long y = 2 * ty;
+            memset(scratch, 0, 2 * (size_t)lineWidth * sizeof(float));
+            memcpy(top, source + y * outWidth, (size_t)outWidth * sizeof(float));
+            if (y + 1 < outHeight) memcpy(bottom, source + (y + 1) * outWidth, (size_t)outWidth * sizeof(float));
+            float *m = products + o * pitch + (size_t)(ty * tilesX);
+            for (long t = 0; t < tilesX; t++) {
+                // dM = A dY A^T, the transpose of Y = A^T M A: the columns of A^T first...
+                const float d00 = top[2 * t], d01 = top[2 * t + 1], d10 = bottom[2 * t], d11 = bottom[2 * t + 1];
+                const float s0[4] = {d00, d00 + d01, d00 - d01, -d01};
+                const float s1[4] = {d10, d10 + d11, d10 - d11, -d11};
+                // ... then its rows.
+                for (int j = 0; j < 4; j++) {
+                    m[(size_t)j * plane + t] = s0[j];
+                    m[(size_t)(4 + j) * plane + t] = s0[j] + s1[j];
+                    m[(size_t)(8 + j) * plane + t] = s0[j] - s1[j];
+                    m[(size_t)(12 + j) * plane + t] = -s1[j];
+                }
+            }
+        }
+    }
+}
+CNN_KERNEL(cnn_winograd_f2k3_output_gradient,
+           (float *products, size_t plane, size_t pitch, const float *gradOut, size_t outChannels, long outHeight,
+            long outWidth, long tilesX, long tilesY, float *scratch),
+           (products, plane, pitch, gradOut, outChannels, outHeight, outWidth, tilesX, tilesY, scratch))
+
+void cnn_winograd_f2k3_weights_gradient(float *gradWeight, const float *gradTransformed, size_t outChannels,
+                                        size_t inChannels) {
+    const size_t plane = outChannels * inChannels;
+    for (size_t o = 0; o < outChannels; o++) {
+        for (size_t c = 0; c < inChannels; c++) {
+            float du[4][4];
+            for (int i = 0; i < 16; i++) du[i / 4][i % 4] = gradTransformed[(size_t)i * plane + o * inChannels + c];
+            // dg = G^T dU G, the transpose of U = G g G^T: dU G first...
+            float t[4][3];
+            for (int i = 0; i < 4; i++) {
+                t[i][0] = du[i][0] + 0.5f * (du[i][1] + du[i][2]);
+                t[i][1] = 0.5f * (du[i][1] - du[i][2]);
+                t[i][2] = 0.5f * (du[i][1] + du[i][2]) + du[i][3];
+            }
+            // ... then G^T (dU G).
+            float *g = gradWeight + (o * inChannels + c) * 9;
+            for (int j = 0; j < 3; j++) {
+                g[j] += t[0][j] + 0.5f * (t[1][j] + t[2][j]);
+                g[3 + j] += 0.5f * (t[1][j] - t[2][j]);
+                g[6 + j] += 0.5f * (t[1][j] + t[2][j]) + t[3][j];
+            }
+        }
+    }
+}

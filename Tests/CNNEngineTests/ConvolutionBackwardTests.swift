@@ -79,6 +79,27 @@ final class ConvolutionBackwardTests: XCTestCase {
             assertMatches(dW.map(Float.init), gradW, label + ": weights", file: file, line: line)
             assertMatches(dX.map(Float.init), gradX, label + ": input", file: file, line: line)
             assertMatches(dB.map(Float.init), gradB, label + ": bias", file: file, line: line)
+            guard g.isWinogradShaped else { continue }
+            // Winograd over the batch: the weight gradient, and the forward written or added.
+            var winogradW = [Float](repeating: 0, count: g.weightCount)
+            var winogradScratch = [Float](repeating: .nan, count: g.batchWinogradScratchCount(batch: n))
+            winogradWeightGradient(
+                gradWeight: &winogradW, gradOutput: dy, input: x, batch: n, geometry: g, scratch: &winogradScratch,
+                samplesPerChunk: chunk)
+            assertMatches(dW.map(Float.init), winogradW, label + ": Winograd weights", file: file, line: line)
+            let kinds: [WinogradProducts] = cnn_packed_gemm_is_fast() != 0 ? [.sgemm, .packed] : [.sgemm]
+            for products in kinds {
+                var u = [Float](repeating: .nan, count: g.winogradWeightCount(for: products))
+                packWinogradWeights(&u, weight: w, geometry: g, products: products)
+                var out = expected.map { -$0 }
+                for accumulate in [true, false] {
+                    winogradBatchForward(
+                        output: &out, input: x, transformedWeight: u, bias: Array(dy.prefix(g.outChannels)), batch: n, geometry: g,
+                        accumulate: accumulate, scratch: &winogradScratch, products: products, samplesPerChunk: chunk)
+                    let wanted = accumulate ? [Float](repeating: 0, count: n * outCount) : expected
+                    assertMatches(wanted, out, label + ": Winograd forward by \(products), accumulate \(accumulate)", file: file, line: line)
+                }
+            }
         }
     }
 
@@ -88,5 +109,13 @@ final class ConvolutionBackwardTests: XCTestCase {
             Conv2D(filters: 4, kernel: 3, stride: 2, padding: .symmetric(1), groups: 2), input: TensorShape(channels: 6, height: 9, width: 8), batch: 3, seed: 2
         )
         try check(Conv2D(filters: 5, kernel: 1), input: TensorShape(channels: 3, height: 4, width: 4), batch: 5, seed: 3)
+    }
+
+    /// 3x3 stride-1 convolutions, which `train` runs through Winograd over the batch: odd and even
+    /// sizes, no padding, one, two, and more channels than the packed GEMM's panel of 8.
+    func testWinogradOverTheBatchMatchesTheDefinition() throws {
+        try check(Conv2D(filters: 9, kernel: 3), input: TensorShape(channels: 3, height: 6, width: 5), batch: 3, seed: 4)
+        try check(Conv2D(filters: 17, kernel: 3, padding: .symmetric(1)), input: TensorShape(channels: 18, height: 5, width: 4), batch: 4, seed: 5)
+        try check(Conv2D(filters: 8, kernel: 3, padding: .symmetric(2)), input: TensorShape(channels: 5, height: 3, width: 7), batch: 3, seed: 6)
     }
 }

@@ -100,20 +100,35 @@ void cnn_winograd_f2k3_weights(float *transformed, const float *weight, size_t o
 size_t cnn_winograd_plane_stride(size_t channels, size_t tiles);
 
 /// V[16][C][T] = B^T d B for each 4x4 input tile d of tile rows tileRow ..< tileRow + tileRows
-/// (T = tileRows * tilesX tiles, row by row; the 16 planes `plane` floats apart, at least C * T,
-/// normally cnn_winograd_plane_stride(C, T), or that of more channels when these C are a share of
-/// them); tile (ty, tx) starts at input pixel (2*ty - padTop, 2*tx - padLeft), zero outside the
-/// input. scratch: 4 * (2*tilesX + 2) floats.
-void cnn_winograd_f2k3_input(float *transformed, size_t plane, const float *in, size_t channels, long height,
-                             long width, long padTop, long padLeft, long tilesX, long tileRow, long tileRows,
-                             float *scratch);
+/// (T = tileRows * tilesX tiles, row by row; channel c's tiles start at c * pitch, pitch at least
+/// T, normally T, more when other samples' tiles sit beside them; the 16 planes `plane` floats
+/// apart, at least C * pitch, normally cnn_winograd_plane_stride(C, pitch), or that of more
+/// channels when these C are a share of them); tile (ty, tx) starts at input pixel
+/// (2*ty - padTop, 2*tx - padLeft), zero outside the input. scratch: 4 * (2*tilesX + 2) floats.
+void cnn_winograd_f2k3_input(float *transformed, size_t plane, size_t pitch, const float *in, size_t channels,
+                             long height, long width, long padTop, long padLeft, long tilesX, long tileRow,
+                             long tileRows, float *scratch);
 
 /// out[Cout][Hout][Wout] (the output rows of those tile rows) = A^T m A + bias, clamped to
-/// [lower, upper], for each tile m of M[16][Cout][T] (planes `plane` floats apart, as for the
-/// input). scratch: 4 * tilesX floats.
-void cnn_winograd_f2k3_output(float *out, const float *products, size_t plane, const float *bias,
+/// [lower, upper], for each tile m of M[16][Cout][T] (filter o's tiles at o * pitch, the planes
+/// `plane` floats apart, as for the input); added to what out holds when `accumulate` is nonzero.
+/// scratch: 4 * tilesX floats.
+void cnn_winograd_f2k3_output(float *out, const float *products, size_t plane, size_t pitch, const float *bias,
                               size_t outChannels, long outHeight, long outWidth, long tilesX, long tileRow,
-                              long tileRows, float lower, float upper, float *scratch);
+                              long tileRows, float lower, float upper, int accumulate, float *scratch);
+
+/// The adjoint of cnn_winograd_f2k3_output (without bias and clamp), for the weight gradient:
+/// dM[16][Cout][T] = A dy A^T for each 2x2 block dy of gradOut[Cout][Hout][Wout], all
+/// T = tilesX * tilesY tiles (gradients past an odd height or width are 0); filter o's tiles
+/// start at o * pitch, the planes `plane` floats apart. scratch: 4 * tilesX floats.
+void cnn_winograd_f2k3_output_gradient(float *products, size_t plane, size_t pitch, const float *gradOut,
+                                       size_t outChannels, long outHeight, long outWidth, long tilesX, long tilesY,
+                                       float *scratch);
+
+/// The adjoint of cnn_winograd_f2k3_weights: gradWeight[Cout][Cin][3][3] += G^T dU G for each
+/// 4x4 dU of gradTransformed[16][Cout][Cin].
+void cnn_winograd_f2k3_weights_gradient(float *gradWeight, const float *gradTransformed, size_t outChannels,
+                                        size_t inChannels);
 
 // MARK: Packed-weight products with a fused epilogue
 

@@ -3,7 +3,7 @@ import CKernels
 
 /// Gradients of a convolution over a batch (the backward of `conv2dForward`), accumulated:
 /// `gradWeight += Σ gradOutput · columnsᵀ`, `gradBias += Σ gradOutput` over samples and pixels,
-/// and `gradInput += col2im(Wᵀ · gradOutput)`.
+/// and `gradInput += col2im(Wᵀ · gradOutput)`; each only when asked for.
 ///
 /// The samples go in chunks whose unfolded inputs are laid side by side, `[k x m·pixels]`, with
 /// their output gradients gathered the same way, `[Cout/groups x m·pixels]`, so that each group's
@@ -14,7 +14,8 @@ import CKernels
 /// - Parameters:
 ///   - gradInput: `[n, Cin, H, W]`, or nil when the input needs no gradient (the graph's input,
 ///     or one computed otherwise)
-///   - gradWeight: `[Cout, Cin/groups, kH, kW]`
+///   - gradWeight: `[Cout, Cin/groups, kH, kW]`, or nil when computed otherwise
+///     (`winogradWeightGradient`)
 ///   - gradBias: `[Cout]` or nil
 ///   - gradOutput: `[n, Cout, Hout, Wout]`
 ///   - input: `[n, Cin, H, W]`, what the forward pass read
@@ -24,7 +25,7 @@ import CKernels
 ///   - samplesPerChunk: at most `geometry.batchSamplesPerChunk(batch: n)`, the default (tests
 ///     choose smaller chunks)
 public func conv2dBackward(
-    gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
+    gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
     gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>, batch n: Int,
     geometry g: ConvGeometry, scratch: UnsafeMutablePointer<Float>, samplesPerChunk: Int? = nil
 ) {
@@ -32,6 +33,8 @@ public func conv2dBackward(
     let (k, filters) = (g.columnRows, g.groupOutChannels)
     let inCount = g.inChannels * g.inHeight * g.inWidth, outCount = g.outChannels * pixels
     let inPerGroup = g.groupInChannels * g.inHeight * g.inWidth
+    if let gradBias { convBiasGradient(gradBias, gradOutput: gradOutput, batch: n, channels: g.outChannels, pixels: pixels) }
+    guard gradInput != nil || gradWeight != nil else { return }
     let chunk = min(samplesPerChunk ?? .max, g.batchSamplesPerChunk(batch: n))
     let columns = scratch
     let gathered = scratch + chunk * pixels * k
@@ -44,10 +47,12 @@ public func conv2dBackward(
                     from: gradOutput + sample * outCount + (group * filters + f) * pixels, count: pixels)
             }
         }
-        // dW[coutG x k] += dY[coutG x m·pixels] · columns[k x m·pixels]ᵀ
-        cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(filters), Int32(k), Int32(width),
-            1, gathered, Int32(width), columns, Int32(width), 1, gradWeight + group * filters * k, Int32(k))
+        if let gradWeight {
+            // dW[coutG x k] += dY[coutG x m·pixels] · columns[k x m·pixels]ᵀ
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(filters), Int32(k), Int32(width),
+                1, gathered, Int32(width), columns, Int32(width), 1, gradWeight + group * filters * k, Int32(k))
+        }
         guard let gradInput else { return }
         // dColumns[k x m·pixels] = W[coutG x k]ᵀ · dY[coutG x m·pixels], folded back onto each input.
         cblas_sgemm(
@@ -59,14 +64,18 @@ public func conv2dBackward(
                 pitch: width, channels: g.groupInChannels, geometry: g)
         }
     }
-    if let gradBias {
-        for s in 0..<n {
-            for c in 0..<g.outChannels {
-                let plane = gradOutput + s * outCount + c * pixels
-                var sum: Float = 0
-                for p in 0..<pixels { sum += plane[p] }
-                gradBias[c] += sum
-            }
+}
+
+/// `gradBias[c] += Σ gradOutput[s][c]` over the samples and pixels of `[n, channels, pixels]`.
+func convBiasGradient(
+    _ gradBias: UnsafeMutablePointer<Float>, gradOutput: UnsafePointer<Float>, batch n: Int, channels: Int, pixels: Int
+) {
+    for s in 0..<n {
+        for c in 0..<channels {
+            let plane = gradOutput + (s * channels + c) * pixels
+            var sum: Float = 0
+            for p in 0..<pixels { sum += plane[p] }
+            gradBias[c] += sum
         }
     }
 }

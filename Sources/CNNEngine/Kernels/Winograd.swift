@@ -169,7 +169,7 @@ public func winogradConv2dForward(
         forEachShare(limit: min(split, cin)) { part, count in
             let channels = shareRange(of: cin, share: part, shares: count)
             cnn_winograd_f2k3_input(
-                transformedInput + channels.lowerBound * tiles, inPlane, input + channels.lowerBound * g.inHeight * g.inWidth,
+                transformedInput + channels.lowerBound * tiles, inPlane, tiles, input + channels.lowerBound * g.inHeight * g.inWidth,
                 channels.count, g.inHeight, g.inWidth, g.padTop, g.padLeft, tilesX, tileRow, rows, lines(share + part))
         }
         forEachShare(limit: split) { part, count in
@@ -192,8 +192,8 @@ public func winogradConv2dForward(
             let filters = shareRange(of: cout, share: part, shares: count)
             let first = filters.lowerBound
             cnn_winograd_f2k3_output(
-                output + first * g.outputPixels, products + first * tiles, outPlane, bias.map { $0 + first }, filters.count,
-                g.outHeight, g.outWidth, tilesX, tileRow, rows, clamp.lower, clamp.upper, lines(share + part))
+                output + first * g.outputPixels, products + first * tiles, outPlane, tiles, bias.map { $0 + first },
+                filters.count, g.outHeight, g.outWidth, tilesX, tileRow, rows, clamp.lower, clamp.upper, 0, lines(share + part))
         }
     }
     if blocks >= wanted {

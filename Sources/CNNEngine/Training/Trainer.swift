@@ -99,17 +99,17 @@ public final class Trainer {
             switch step.kernel {
             case .conv(let g, _, _):
                 maxColumns = max(maxColumns, g.batchScratchCount(batch: batchSize))
-                if g.suitsWinograd {
+                if g.suitsBatchWinograd {
                     // The engine's own GEMMs run on one thread; with more, OpenBLAS's threads do the products.
-                    let products = { (g: ConvGeometry) in EngineThreads.count == 1 ? g.winogradProducts : .sgemm }
+                    let products = { (g: ConvGeometry) in EngineThreads.count == 1 ? g.batchWinogradProducts : .sgemm }
                     state[step.layer].winogradProducts = products(g)
                     state[step.layer].winogradWeight = Tensor(shape: [g.winogradWeightCount(for: products(g))])
-                    maxWorkspace = max(maxWorkspace, g.winogradWorkspaceCount)
+                    maxColumns = max(maxColumns, g.batchWinogradScratchCount(batch: batchSize))
                     if let t = Self.transposedGeometry(g) {
                         state[step.layer].transposed = TransposedConv(
                             geometry: t, flipped: Tensor(shape: [g.weightCount]),
                             winogradWeight: Tensor(shape: [t.winogradWeightCount(for: products(t))]), products: products(t))
-                        maxWorkspace = max(maxWorkspace, t.winogradWorkspaceCount)
+                        maxColumns = max(maxColumns, t.batchWinogradScratchCount(batch: batchSize))
                     }
                 }
             case .batchNorm(let bn):
@@ -201,15 +201,12 @@ public final class Trainer {
                 savedMean: state[id].savedMean!.data, savedInverseStd: state[id].savedInverseStd!.data,
                 epsilon: bn.epsilon, momentum: bn.momentum)
         case .conv(let g, let weight, let bias) where state[id].winogradWeight != nil:
-            // As the executor runs it: Winograd F(2x2, 3x3), 2.25x fewer multiplications.
+            // Winograd F(2x2, 3x3) over the batch, 2.25x fewer multiplications.
             let (transformed, products) = (state[id].winogradWeight!.data, state[id].winogradProducts)
             packWinogradWeights(transformed, weight: weight.data, geometry: g, products: products)
-            let inCount = perSample[source]
-            for s in 0..<n {
-                winogradConv2dForward(
-                    output: out + s * outCount, input: inp + s * inCount, transformedWeight: transformed,
-                    bias: bias.map { UnsafePointer($0.data) }, geometry: g, workspace: workspace, products: products)
-            }
+            winogradBatchForward(
+                output: out, input: inp, transformedWeight: transformed, bias: bias.map { UnsafePointer($0.data) }, batch: n,
+                geometry: g, scratch: columns, products: products)
         case .conv(let g, let weight, let bias) where !g.isDepthwise:
             conv2dBatchForward(
                 output: out, input: inp, weight: weight.data, bias: bias.map { UnsafePointer($0.data) }, batch: n, geometry: g,
@@ -275,20 +272,23 @@ public final class Trainer {
             break
         case .conv(let g, let weight, _):
             // dX of a 3x3 "same" convolution is the 3x3 "same" convolution of dY with the filters
-            // flipped and their channels swapped: Winograd again, 2.25x fewer multiplications.
+            // flipped and their channels swapped: Winograd again, 2.25x fewer multiplications; and
+            // its weight gradient is Winograd's transpose when the forward ran that way.
             let viaWinograd = gradIn != nil ? own.transposed : nil
-            if let t = viaWinograd { Self.flipAndTranspose(weight, geometry: g, into: t) }
-            conv2dBackward(
-                gradInput: viaWinograd == nil ? gradIn : nil, gradWeight: own.gradWeight!.data, gradBias: own.gradBias?.data,
-                gradOutput: gradOut, input: inp, weight: weight.data, batch: n, geometry: g, scratch: columns)
-            guard let t = viaWinograd, let gradIn else { break }
-            for s in 0..<n {
-                winogradConv2dForward(
-                    output: columns, input: gradOut + s * outCount, transformedWeight: t.winogradWeight.data, bias: nil,
-                    geometry: t.geometry, workspace: workspace, products: t.products)
-                let target = gradIn + s * inCount
-                for i in 0..<inCount { target[i] += columns[i] }
+            let batchWinograd = own.winogradWeight != nil
+            if batchWinograd {
+                winogradWeightGradient(
+                    gradWeight: own.gradWeight!.data, gradOutput: gradOut, input: inp, batch: n, geometry: g, scratch: columns)
             }
+            conv2dBackward(
+                gradInput: viaWinograd == nil ? gradIn : nil, gradWeight: batchWinograd ? nil : own.gradWeight!.data,
+                gradBias: own.gradBias?.data, gradOutput: gradOut, input: inp, weight: weight.data, batch: n, geometry: g,
+                scratch: columns)
+            guard let t = viaWinograd, let gradIn else { break }
+            Self.flipAndTranspose(weight, geometry: g, into: t)
+            winogradBatchForward(
+                output: gradIn, input: gradOut, transformedWeight: t.winogradWeight.data, bias: nil, batch: n,
+                geometry: t.geometry, accumulate: true, scratch: columns, products: t.products)
         case .dense(let inFeatures, let outFeatures, let weight, _):
             denseBackward(
                 gradInput: gradIn, gradWeight: own.gradWeight!.data, gradBias: own.gradBias?.data, gradOutput: gradOut,
