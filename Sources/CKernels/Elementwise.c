@@ -1,3 +1,5 @@
+#include <math.h>
+
 #include "Dispatch.h"
 
 // tanh as Eigen and MLAS compute it: an odd 13th-degree numerator over an even 6th-degree
@@ -111,3 +113,36 @@ CNN_INLINE void cnn_clamp_backward_body(float *gradInput, const float *gradOutpu
 CNN_KERNEL(cnn_clamp_backward,
            (float *gradInput, const float *gradOutput, const float *input, size_t count, float lower, float upper),
            (gradInput, gradOutput, input, count, lower, upper))
+
+// MARK: Optimizers (PyTorch's update rules; see Optimizer.swift)
+
+CNN_INLINE void cnn_sgd_step_body(float *restrict weight, const float *restrict grad, float *restrict velocity,
+                                  size_t count, float learningRate, float momentum, float weightDecay) {
+    for (size_t i = 0; i < count; i++) {
+        const float v = momentum * velocity[i] + (grad[i] + weightDecay * weight[i]);
+        velocity[i] = v;
+        weight[i] -= learningRate * v;
+    }
+}
+CNN_KERNEL(cnn_sgd_step,
+           (float *weight, const float *grad, float *velocity, size_t count, float learningRate, float momentum,
+            float weightDecay),
+           (weight, grad, velocity, count, learningRate, momentum, weightDecay))
+
+CNN_INLINE void cnn_adam_step_body(float *restrict weight, const float *restrict grad, float *restrict first,
+                                   float *restrict second, size_t count, float learningRate, float beta1, float beta2,
+                                   float epsilon, float weightDecay, float correction1, float correction2) {
+    for (size_t i = 0; i < count; i++) {
+        const float d = grad[i] + weightDecay * weight[i];
+        const float m = beta1 * first[i] + (1 - beta1) * d;
+        const float v = beta2 * second[i] + (1 - beta2) * d * d;
+        first[i] = m;
+        second[i] = v;
+        weight[i] -= learningRate * (m / correction1) / (sqrtf(v / correction2) + epsilon);
+    }
+}
+CNN_KERNEL(cnn_adam_step,
+           (float *weight, const float *grad, float *first, float *second, size_t count, float learningRate,
+            float beta1, float beta2, float epsilon, float weightDecay, float correction1, float correction2),
+           (weight, grad, first, second, count, learningRate, beta1, beta2, epsilon, weightDecay, correction1,
+            correction2))

@@ -19,11 +19,16 @@ size_t cnn_winograd_plane_stride(size_t channels, size_t tiles) {
     return lines * 64 / sizeof(float);
 }
 
-void cnn_winograd_f2k3_weights(float *transformed, const float *weight, size_t outChannels, size_t inChannels) {
+CNN_INLINE void cnn_winograd_f2k3_weights_body(float *restrict transformed, const float *restrict weight,
+                                               size_t outChannels, size_t inChannels) {
     const size_t plane = outChannels * inChannels;
+    // Channel by channel along each filter's row of U, so that the 16 stores go to consecutive
+    // addresses of their planes (and vectorize, the 9 loads then strided).
     for (size_t o = 0; o < outChannels; o++) {
+        const float *filters = weight + o * inChannels * 9;
+        float *u = transformed + o * inChannels;
         for (size_t c = 0; c < inChannels; c++) {
-            const float *g = weight + (o * inChannels + c) * 9;
+            const float *g = filters + c * 9;
             float t[4][3];  // G g
             for (int j = 0; j < 3; j++) {
                 t[0][j] = g[j];
@@ -32,13 +37,16 @@ void cnn_winograd_f2k3_weights(float *transformed, const float *weight, size_t o
                 t[3][j] = g[6 + j];
             }
             for (int i = 0; i < 4; i++) {  // (G g) G^T
-                float u[4] = {t[i][0], 0.5f * (t[i][0] + t[i][1] + t[i][2]), 0.5f * (t[i][0] - t[i][1] + t[i][2]),
-                              t[i][2]};
-                for (int j = 0; j < 4; j++) transformed[(size_t)(i * 4 + j) * plane + o * inChannels + c] = u[j];
+                u[(size_t)(i * 4 + 0) * plane + c] = t[i][0];
+                u[(size_t)(i * 4 + 1) * plane + c] = 0.5f * (t[i][0] + t[i][1] + t[i][2]);
+                u[(size_t)(i * 4 + 2) * plane + c] = 0.5f * (t[i][0] - t[i][1] + t[i][2]);
+                u[(size_t)(i * 4 + 3) * plane + c] = t[i][2];
             }
         }
     }
 }
+CNN_KERNEL(cnn_winograd_f2k3_weights, (float *transformed, const float *weight, size_t outChannels, size_t inChannels),
+           (transformed, weight, outChannels, inChannels))
 
 CNN_INLINE void cnn_winograd_f2k3_input_body(float *transformed, size_t plane, size_t pitch, const float *in,
                                              size_t channels, long height, long width, long padTop, long padLeft,

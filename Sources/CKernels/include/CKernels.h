@@ -46,6 +46,17 @@ void cnn_add_clamp(float *out, const float *a, const float *b, size_t count, flo
 void cnn_clamp_backward(float *gradInput, const float *gradOutput, const float *input, size_t count, float lower,
                         float upper);
 
+// MARK: Optimizers
+
+/// SGD with momentum and weight decay, as torch.optim.SGD: v = momentum * v + (g + decay * w),
+/// w -= lr * v.
+void cnn_sgd_step(float *weight, const float *grad, float *velocity, size_t count, float learningRate, float momentum,
+                  float weightDecay);
+/// Adam, as torch.optim.Adam: d = g + decay * w, m = b1 * m + (1 - b1) * d, v = b2 * v + (1 - b2) * d^2,
+/// w -= lr * (m / correction1) / (sqrt(v / correction2) + eps), correction_k = 1 - b_k^step.
+void cnn_adam_step(float *weight, const float *grad, float *first, float *second, size_t count, float learningRate,
+                   float beta1, float beta2, float epsilon, float weightDecay, float correction1, float correction2);
+
 // MARK: Pooling
 
 /// Max or average pooling of `channels` planes, separably: a vertical pass over each window's

@@ -1,3 +1,5 @@
+import CKernels
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -47,19 +49,12 @@ public final class Optimizer {
             let (w, g, m) = (tensor.data, gradients[name]!.data, state(&first, name, tensor.count).data)
             switch s.kind {
             case .sgd:
-                for i in 0..<tensor.count {
-                    m[i] = s.momentum * m[i] + (g[i] + s.weightDecay * w[i])
-                    w[i] -= s.learningRate * m[i]
-                }
+                cnn_sgd_step(w, g, m, tensor.count, s.learningRate, s.momentum, s.weightDecay)
             case .adam:
                 let v = state(&second, name, tensor.count).data
                 let correction1 = 1 - powf(s.beta1, Float(steps)), correction2 = 1 - powf(s.beta2, Float(steps))
-                for i in 0..<tensor.count {
-                    let d = g[i] + s.weightDecay * w[i]
-                    m[i] = s.beta1 * m[i] + (1 - s.beta1) * d
-                    v[i] = s.beta2 * v[i] + (1 - s.beta2) * d * d
-                    w[i] -= s.learningRate * (m[i] / correction1) / ((v[i] / correction2).squareRoot() + s.epsilon)
-                }
+                cnn_adam_step(
+                    w, g, m, v, tensor.count, s.learningRate, s.beta1, s.beta2, s.epsilon, s.weightDecay, correction1, correction2)
             }
         }
     }
