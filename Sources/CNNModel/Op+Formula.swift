@@ -57,12 +57,26 @@ extension Op {
     /// How the mult-adds add up (torchinfo's rule); nil for layers it counts as zero.
     public func macsFormula(input: TensorShape, output: TensorShape, cost: LayerCost) -> String? {
         switch self {
-        case .conv2d:
-            return "\(cost.trainableParams.grouped) params * \(output.height)*\(output.width) positions = \(cost.macs.grouped)"
+        case .conv2d(let c):
+            let counted = "\(cost.trainableParams.grouped) params * \(output.height)*\(output.width) positions = \(cost.macs.grouped)"
+            return c.bias ? counted + " (torchinfo counts the bias too)" : counted
         case .dense, .batchNorm, .layerNorm:
             return cost.macs > 0 ? "one per parameter = \(cost.macs.grouped)" : nil
         default:
             return nil
         }
+    }
+}
+
+extension Op {
+    /// For a convolution with a bias, the hand count that leaves the bias out (as the papers and
+    /// fvcore do): `kH*kW*(Cin/groups)*Cout*Hout*Wout`; nil for any other layer.
+    public func macsWithoutBiasFormula(input: TensorShape, output: TensorShape) -> String? {
+        guard case .conv2d(let c) = self, c.bias, let w = parameters(input: input).first(where: { $0.role == .weight })?.shape else {
+            return nil
+        }
+        let perGroup = c.groups == 1 ? "\(input.channels)" : "(\(input.channels)/\(c.groups))"
+        let product = w[0] * w[1] * w[2] * w[3] * output.height * output.width
+        return "by hand, no bias: \(w[2])*\(w[3])*\(perGroup)*\(w[0])*\(output.height)*\(output.width) = \(product.grouped)"
     }
 }

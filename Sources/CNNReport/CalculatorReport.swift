@@ -15,7 +15,10 @@ public enum CalculatorReport {
             "Params:       \(r.rule)",
             "            = \(r.formula)",
             "Mult-adds:    \(r.op.macsFormula(input: r.input, output: r.output, cost: r.analysis.cost) ?? "0")",
-            "Activations:  \(r.analysis.activations.grouped) values (\(Display.megabytes(r.analysis.activations * 4)) MB in float32)",
+        ]
+        if let hand = r.op.macsWithoutBiasFormula(input: r.input, output: r.output) { lines.append("              " + hand) }
+        lines += [
+            "Activations:  \(r.analysis.activations.grouped) values (\(Display.megabytes(r.analysis.activations * 4)) MB in float32)"
         ]
         return lines
     }

@@ -47,7 +47,7 @@ public struct GraphDOT: Sendable {
     private func node(_ layer: Layer) -> String {
         let a = analysis.layers[layer.id]
         var lines = [layer.name, layer.op.summary, Display.shape(a.outputShape)]
-        if a.params > 0 { lines.append("\(a.params.grouped) params") }
+        if a.params(.torchinfo) > 0 { lines.append("\(a.params(.torchinfo).grouped) params") }
         let style = layer.op.isWeightLayer ? ", style=\"rounded,filled\", fillcolor=\"#dbe9f6\"" : ""
         return "\(Self.id(layer.id)) [label=\(Self.quoted(lines))\(style)];"
     }

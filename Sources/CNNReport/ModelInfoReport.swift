@@ -11,8 +11,10 @@ public enum ModelInfoReport {
             "",
             model.file.map { "File:         " + $0 } ?? "Paper:        " + model.paper,
             "Input:        \(analysis.input)" + (analysis.input == model.defaultInput ? " (default)" : " (default \(model.defaultInput))"),
-            "Params:       \(analysis.totalParams.grouped) (\(analysis.trainableParams.grouped) trainable, \(analysis.nonTrainableParams.grouped) non-trainable)",
-            "Mult-adds:    \(analysis.macs.grouped) (\(analysis.macs.abbreviated))",
+            "Params:       \(analysis.params(.torchinfo).grouped) (torchinfo)"
+                + (analysis.nonTrainableParams > 0
+                    ? "; \(analysis.params(.keras).grouped) (Keras, with \(analysis.nonTrainableParams.grouped) batchnorm running statistics)" : ""),
+            "Mult-adds:    \(analysis.macs.grouped) (\(analysis.macs.abbreviated), torchinfo)",
             "Depth:        \(analysis.depth) weight layers on the longest path; \(analysis.graph.layers.count - 1) layers in all",
         ]
         if model.hasAuxClassifiers {

@@ -21,9 +21,13 @@ public struct SummaryJSON: Codable, Sendable {
         public let block: String?
         public let inputs: [String]
         public let outputShape: [Int]
+        /// Under the summary's `paramConvention`.
         public let params: Int
         public let trainableParams: Int
+        /// Keras's batchnorm running means and variances; 0 under torchinfo's convention.
         public let nonTrainableParams: Int
+        /// A batchnorm's running mean and variance, whatever the convention.
+        public let runningStats: Int
         public let macs: Int
         public let receptiveField: ReceptiveFieldJSON
         /// For a block folded into one entry by `maxDepth`: how many layers it stands for (its
@@ -40,9 +44,16 @@ public struct SummaryJSON: Codable, Sendable {
 
     public let model: String
     public let input: [Int]
+    /// Whose parameter count `totalParams`, `nonTrainableParams` and the layers' `params` follow:
+    /// "torchinfo" or "keras" (`ParamConvention`).
+    public let paramConvention: String
+    /// Whose mult-add count `macs` follows.
+    public let macConvention: String
     public let totalParams: Int
     public let trainableParams: Int
     public let nonTrainableParams: Int
+    /// The total under each parameter convention, by name.
+    public let paramsByConvention: [String: Int]
     public let macs: Int
     public let depth: Int
     /// Blocks nested deeper than this are folded into one entry (`summary --depth`); absent: every layer.
@@ -51,13 +62,16 @@ public struct SummaryJSON: Codable, Sendable {
     /// In execution order: the layers nested at most `maxDepth` deep, and the blocks folded at it.
     public let layers: [LayerJSON]
 
-    public init(_ analysis: ModelAnalysis, maxDepth: Int? = nil) {
+    public init(_ analysis: ModelAnalysis, maxDepth: Int? = nil, params convention: ParamConvention = .torchinfo) {
         let graph = analysis.graph
         model = graph.name
         input = analysis.input.dims
-        totalParams = analysis.totalParams
+        paramConvention = convention.rawValue
+        macConvention = "torchinfo"
+        totalParams = analysis.params(convention)
         trainableParams = analysis.trainableParams
-        nonTrainableParams = analysis.nonTrainableParams
+        nonTrainableParams = convention == .keras ? analysis.nonTrainableParams : 0
+        paramsByConvention = Dictionary(uniqueKeysWithValues: ParamConvention.allCases.map { ($0.rawValue, analysis.params($0)) })
         macs = analysis.macs
         depth = analysis.depth
         self.maxDepth = maxDepth
@@ -87,8 +101,9 @@ public struct SummaryJSON: Codable, Sendable {
                     LayerJSON(
                         name: layer.name, type: layer.op.typeName, op: layer.op.summary, module: layer.module,
                         block: layer.block.map { graph.blocks[$0].name }, inputs: layer.inputs.map(visibleName),
-                        outputShape: a.outputShape.dims, params: a.params, trainableParams: a.trainableParams,
-                        nonTrainableParams: a.nonTrainableParams, macs: a.macs, receptiveField: field(a.receptiveField),
+                        outputShape: a.outputShape.dims, params: a.params(convention), trainableParams: a.trainableParams,
+                        nonTrainableParams: convention.nonTrainableParams(a.cost), runningStats: a.nonTrainableParams, macs: a.macs,
+                        receptiveField: field(a.receptiveField),
                         foldedLayers: nil))
                 continue
             }
@@ -103,8 +118,9 @@ public struct SummaryJSON: Codable, Sendable {
             entries.append(
                 LayerJSON(
                     name: block.name, type: block.type, op: "", module: nil, block: block.parent.map { graph.blocks[$0].name },
-                    inputs: inputs, outputShape: analysis.layers[last.id].outputShape.dims, params: cost.params,
-                    trainableParams: cost.trainableParams, nonTrainableParams: cost.nonTrainableParams, macs: cost.macs,
+                    inputs: inputs, outputShape: analysis.layers[last.id].outputShape.dims, params: convention.params(cost),
+                    trainableParams: cost.trainableParams, nonTrainableParams: convention.nonTrainableParams(cost),
+                    runningStats: cost.nonTrainableParams, macs: cost.macs,
                     receptiveField: field(analysis.layers[last.id].receptiveField), foldedLayers: inside.count))
         }
         layers = entries

@@ -10,7 +10,9 @@ extension SummaryReport {
         if let title { lines += ["### \(Self.markdownEscaped(title))", ""] }
         let rows = self.rows  // built once: the column depends on them
         let connected = rows.contains(where: \.branches)
-        lines.append("| Layer | Type | Op | Output shape | Params | Mult-adds | RF | Jump |" + (connected ? " Connected to |" : ""))
+        lines.append(
+            "| Layer | Type | Op | Output shape | Params (\(paramConvention.title)) | Mult-adds (torchinfo) | RF | Jump |"
+                + (connected ? " Connected to |" : ""))
         lines.append("|:--|:--|:--|:--|--:|--:|--:|--:|" + (connected ? ":--|" : ""))
         lines.append("| input |  |  | \(Display.shape(analysis.input)) | -- | -- | 1 | 1 |" + (connected ? "  |" : ""))
         for row in rows {
@@ -30,7 +32,9 @@ extension SummaryReport {
     /// Comma-separated values with a header: plain numbers (no thousands separators), empty where
     /// a block row is not folded, fields quoted where they need it.
     public func csv() -> [String] {
-        var lines = ["name,type,depth,is_block,op,output_shape,params,mult_adds,receptive_field,jump,connected_to"]
+        var lines = [
+            "name,type,depth,is_block,op,output_shape,params_\(paramConvention.rawValue),mult_adds_torchinfo,receptive_field,jump,connected_to"
+        ]
         lines.append(["input", "Input", "0", "false", "", Display.shape(analysis.input), "0", "0", "1", "1", ""].map(Self.csvField).joined(separator: ","))
         for row in rows {
             let fields = [

@@ -44,10 +44,14 @@ public struct SummaryReport: Sendable {
     public let analysis: ModelAnalysis
     /// Blocks deeper than this are folded into their parent's row; nil shows every layer.
     public let maxDepth: Int?
+    /// Whose parameter count the column and the totals show (torchinfo's by default, as the
+    /// table is torchinfo's).
+    public let paramConvention: ParamConvention
 
-    public init(_ analysis: ModelAnalysis, maxDepth: Int? = nil) {
+    public init(_ analysis: ModelAnalysis, maxDepth: Int? = nil, params: ParamConvention = .torchinfo) {
         self.analysis = analysis
         self.maxDepth = maxDepth
+        self.paramConvention = params
     }
 
     /// Rows in execution order; a block's row comes before its layers and carries the block's
@@ -74,11 +78,11 @@ public struct SummaryReport: Sendable {
                     Row(
                         depth: b.depth, label: "\(Self.localName(b.name)) (\(b.type))", op: "",
                         shape: out.map(Display.shape) ?? "",
-                        params: folded ? Display.count(cost.params) : "--",
+                        params: folded ? Display.count(paramConvention.params(cost)) : "--",
                         macs: folded ? Display.count(cost.macs) : "--",
                         receptiveField: folded ? (out != nil ? Display.receptiveField(analysis.layers[lastLayerOfBlock[block]!].receptiveField) : "") : "",
                         jump: folded ? (lastLayerOfBlock[block].map { Display.jump(analysis.layers[$0].receptiveField) } ?? "") : "",
-                        isBlock: true, name: b.name, type: b.type, paramCount: folded ? cost.params : nil,
+                        isBlock: true, name: b.name, type: b.type, paramCount: folded ? paramConvention.params(cost) : nil,
                         macCount: folded ? cost.macs : nil, connectedTo: "", branches: false))
             }
             let depth = path.count + 1
@@ -87,9 +91,9 @@ public struct SummaryReport: Sendable {
             rows.append(
                 Row(
                     depth: depth, label: "\(layer.localName) (\(layer.op.typeName))", op: layer.op.summary,
-                    shape: Display.shape(a.outputShape), params: Display.count(a.params), macs: Display.count(a.macs),
+                    shape: Display.shape(a.outputShape), params: Display.count(a.params(paramConvention)), macs: Display.count(a.macs),
                     receptiveField: Display.receptiveField(a.receptiveField), jump: Display.jump(a.receptiveField),
-                    isBlock: false, name: layer.name, type: layer.op.typeName, paramCount: a.params, macCount: a.macs,
+                    isBlock: false, name: layer.name, type: layer.op.typeName, paramCount: a.params(paramConvention), macCount: a.macs,
                     connectedTo: connections(layer), branches: layer.inputs != [layer.id - 1]))
         }
         return rows
@@ -123,8 +127,8 @@ public struct SummaryReport: Sendable {
         let connected = rows.contains(where: \.branches)
         var table = TextTable(
             [
-                .init("Layer (type)"), .init("Op"), .init("Output Shape"), .init("Param #", .right),
-                .init("Mult-Adds", .right), .init("RF", .right), .init("Jump", .right),
+                .init("Layer (type)"), .init("Op"), .init("Output Shape"), .init("Param # (\(paramConvention.title))", .right),
+                .init("Mult-Adds (torchinfo)", .right), .init("RF", .right), .init("Jump", .right),
             ] + (connected ? [.init("Connected to")] : []))
         table.append([title ?? analysis.graph.name, "", Display.shape(analysis.input), "--", "--", "1", "1"] + (connected ? [""] : []))
         for row in rows {
@@ -144,14 +148,26 @@ public struct SummaryReport: Sendable {
         return lines
     }
 
-    /// The totals block: params split as Keras does, mult-adds as torchinfo does.
+    /// The totals block, each count labelled with its convention; where the other parameter
+    /// convention counts differently, its count and why.
     public func totals() -> [String] {
-        let a = analysis
-        return [
-            "Total params: \(a.totalParams.grouped)",
+        let a = analysis, convention = paramConvention
+        let total = a.params(convention), other = a.params(convention.other)
+        let nonTrainable = convention == .keras ? a.nonTrainableParams : 0
+        var lines = [
+            "Total params (\(convention.title)): \(total.grouped)",
             "Trainable params: \(a.trainableParams.grouped)",
-            "Non-trainable params: \(a.nonTrainableParams.grouped)",
-            "Total mult-adds: \(a.macs.grouped) (\(a.macs.abbreviated))",
+            "Non-trainable params: \(nonTrainable.grouped)",
+        ]
+        if other != total {
+            let difference = "\(a.nonTrainableParams.grouped) batchnorm running means and variances"
+            lines.append(
+                convention == .torchinfo
+                    ? "Keras counts \(other.grouped): with the \(difference) (non-trainable weights to Keras, buffers to PyTorch)"
+                    : "torchinfo counts \(other.grouped): without the \(difference) (buffers to PyTorch, not parameters)")
+        }
+        return lines + [
+            "Total mult-adds (torchinfo): \(a.macs.grouped) (\(a.macs.abbreviated))",
             "Depth (weight layers on the longest path): \(a.depth)",
         ]
     }

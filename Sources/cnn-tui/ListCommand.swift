@@ -1,4 +1,5 @@
 import ArgumentParser
+import CNNModel
 import CNNReport
 
 extension CNNTUICommand {
@@ -6,8 +7,11 @@ extension CNNTUICommand {
         static let configuration = CommandConfiguration(
             abstract: "List the model zoo: input, params, mult-adds, depth and year of each model.")
 
+        @Option(help: "Whose parameter count: torchinfo (parameters only) or keras (with batchnorm's running mean and variance).")
+        var params: ParamConvention = .torchinfo
+
         func run() throws {
-            ZooListReport.render().forEach { print($0) }
+            ZooListReport.render(params: params).forEach { print($0) }
         }
     }
 }

@@ -1,5 +1,8 @@
 import ArgumentParser
+import CNNModel
 import CNNReport
+
+extension ParamConvention: ExpressibleByArgument {}
 
 extension CNNTUICommand {
     struct Summary: ParsableCommand {
@@ -22,6 +25,9 @@ extension CNNTUICommand {
         @Flag(help: "The same as --format json.")
         var json = false
 
+        @Option(help: "Whose parameter count: torchinfo (parameters only) or keras (with batchnorm's running mean and variance).")
+        var params: ParamConvention = .torchinfo
+
         func validate() throws {
             if let depth, depth < 1 { throw ValidationError("--depth must be at least 1") }
             if json && format != .table && format != .json { throw ValidationError("give --json or --format \(format.rawValue), not both") }
@@ -29,10 +35,10 @@ extension CNNTUICommand {
 
         func run() throws {
             let (model, analysis) = try selection.analysis()
-            let report = SummaryReport(analysis, maxDepth: depth)
+            let report = SummaryReport(analysis, maxDepth: depth, params: params)
             let title = "\(model.title) (\(model.name))"
             switch json ? .json : format {
-            case .json: print(try SummaryJSON(analysis, maxDepth: depth).encoded())
+            case .json: print(try SummaryJSON(analysis, maxDepth: depth, params: params).encoded())
             case .table: report.render(title: title).forEach { print($0) }
             case .markdown: report.markdown(title: title).forEach { print($0) }
             case .csv: report.csv().forEach { print($0) }

@@ -82,7 +82,7 @@ final class CLITests: XCTestCase {
         let file = Repository.fixture("onnx/tiny-cnn-opset13.onnx").path
         let summary = try run("summary", file)
         XCTAssertEqual(summary.status, 0, summary.stderr)
-        for row in ["├─conv1 (Conv2d)", "conv 3x3 p1", "├─fc (Linear)", "Total params: 426", "Total mult-adds: 7,386"] {
+        for row in ["├─conv1 (Conv2d)", "conv 3x3 p1", "├─fc (Linear)", "Total params (torchinfo): 426", "Total mult-adds (torchinfo): 7,386"] {
             XCTAssertTrue(summary.stdout.contains(row), "\(row) in\n\(summary.stdout)")
         }
         let info = try run("info", file).stdout.replacingOccurrences(of: "\n", with: " ")  // as one paragraph
@@ -93,7 +93,9 @@ final class CLITests: XCTestCase {
     func testSummaryFormatsAndTheGraphForGraphviz() throws {
         let csv = try run("summary", "lenet5", "--format", "csv")
         XCTAssertEqual(csv.status, 0, csv.stderr)
-        XCTAssertTrue(csv.stdout.hasPrefix("name,type,depth,is_block,op,output_shape,params,mult_adds,receptive_field,jump,connected_to\ninput,"), csv.stdout)
+        XCTAssertTrue(
+            csv.stdout.hasPrefix("name,type,depth,is_block,op,output_shape,params_torchinfo,mult_adds_torchinfo,receptive_field,jump,connected_to\ninput,"),
+            csv.stdout)
         XCTAssertTrue(csv.stdout.contains("\nc1,Conv2d,1,false,conv 5x5,6x28x28,156,122304,5,1,input\n"), csv.stdout)
         let markdown = try run("summary", "lenet5", "--format", "markdown")
         XCTAssertTrue(markdown.stdout.contains("| c1 | Conv2d | conv 5x5 | 6x28x28 | 156 | 122,304 | 5 | 1 |"), markdown.stdout)
@@ -133,21 +135,26 @@ final class CLITests: XCTestCase {
     func testSummaryAndInfoReadKerasFiles() throws {
         let vgg = try run("summary", Repository.fixture("keras/vgg16.json").path)
         XCTAssertEqual(vgg.status, 0, vgg.stderr)
-        for row in ["├─block1_conv1 (Conv2d)", "├─block1_conv1_relu (ReLU)", "├─predictions_softmax (Softmax)", "Total params: 138,357,544"] {
+        for row in ["├─block1_conv1 (Conv2d)", "├─block1_conv1_relu (ReLU)", "├─predictions_softmax (Softmax)", "Total params (torchinfo): 138,357,544"] {
             XCTAssertTrue(vgg.stdout.contains(row), "\(row) in\n\(vgg.stdout)")
         }
         let file = Repository.fixture("keras/small_cnn.keras").path
         let small = try run("summary", file)
         XCTAssertEqual(small.status, 0, small.stderr)
-        for row in ["├─sep_depthwise (Conv2d)", "Trainable params: 5,874", "Non-trainable params: 16"] {
+        for row in ["├─sep_depthwise (Conv2d)", "Trainable params: 5,874", "Non-trainable params: 0", "Keras counts 5,890: with the 16 batchnorm"] {
             XCTAssertTrue(small.stdout.contains(row), "\(row) in\n\(small.stdout)")
+        }
+        // Keras's own count, as its model.summary() prints it.
+        let asKeras = try run("summary", file, "--params", "keras")
+        for row in ["Total params (Keras): 5,890", "Trainable params: 5,874", "Non-trainable params: 16", "torchinfo counts 5,874: without"] {
+            XCTAssertTrue(asKeras.stdout.contains(row), "\(row) in\n\(asKeras.stdout)")
         }
         let info = try run("info", file).stdout.replacingOccurrences(of: "\n", with: " ")
         XCTAssertTrue(info.contains("Keras 3.15.1, Sequential"), info)
         XCTAssertTrue(info.contains("runs with random weights"), info)
         // The course notes' naive module, its "5x5" written as a 3x3: Keras's 180 and its "Connected to".
         let naive = try run("summary", Repository.fixture("keras/inception_naive.json").path)
-        XCTAssertTrue(naive.stdout.contains("Total params: 180\n"), naive.stdout)
+        XCTAssertTrue(naive.stdout.contains("Total params (torchinfo): 180\n"), naive.stdout)
         let header = try XCTUnwrap(naive.stdout.split(separator: "\n").dropFirst().first)
         XCTAssertTrue(header.hasSuffix("Connected to"), String(header))
         XCTAssertTrue(naive.stdout.contains("  branch1_relu, branch2_relu, branch3_relu, branch4\n"), naive.stdout)
@@ -239,10 +246,17 @@ final class CLITests: XCTestCase {
             layers.compactMap { $0["name"] as? String },
             ["input", "conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "flatten", "fc"])
         let layer4 = try XCTUnwrap(layers.first { $0["name"] as? String == "layer4" })
-        XCTAssertEqual(layer4["params"] as? Int, 14_987_264, "the table's row for layer4")
+        XCTAssertEqual(layer4["params"] as? Int, 14_964_736, "the table's row for layer4")
+        XCTAssertEqual(layer4["runningStats"] as? Int, 22_528)
+        XCTAssertEqual(object["paramConvention"] as? String, "torchinfo")
+        XCTAssertEqual(object["paramsByConvention"] as? [String: Int], ["torchinfo": 25_557_032, "keras": 25_610_152])
         XCTAssertEqual(layer4["outputShape"] as? [Int], [2048, 7, 7])
         XCTAssertEqual(layers.first { $0["name"] as? String == "avgpool" }?["inputs"] as? [String], ["layer4"])
-        XCTAssertEqual(layers.compactMap { $0["params"] as? Int }.reduce(0, +), 25_610_152, "nothing counted twice or lost")
+        XCTAssertEqual(layers.compactMap { $0["params"] as? Int }.reduce(0, +), 25_557_032, "nothing counted twice or lost")
+        let keras = try run("summary", "resnet50", "--depth", "1", "--json", "--params", "keras")
+        let asKeras = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(keras.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(asKeras["totalParams"] as? Int, 25_610_152)
+        XCTAssertEqual((asKeras["layers"] as? [[String: Any]])?.compactMap { $0["params"] as? Int }.reduce(0, +), 25_610_152)
     }
 
     func testRFLayerDetail() throws {

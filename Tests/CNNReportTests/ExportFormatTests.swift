@@ -44,12 +44,12 @@ final class ExportFormatTests: XCTestCase {
         for name in ["resnet18", "googlenet", "nasnet_mobile"] {
             let a = try analysis(name)
             let lines = SummaryReport(a).csv()
-            XCTAssertEqual(lines[0], "name,type,depth,is_block,op,output_shape,params,mult_adds,receptive_field,jump,connected_to")
+            XCTAssertEqual(lines[0], "name,type,depth,is_block,op,output_shape,params_torchinfo,mult_adds_torchinfo,receptive_field,jump,connected_to")
             let rows = lines.dropFirst().map(fields)
             XCTAssertTrue(rows.allSatisfy { $0.count == 11 }, name)
             let layers = rows.filter { $0[3] == "false" }
             XCTAssertEqual(layers.count, a.graph.layers.count, "\(name): one row per layer, the input's included")
-            XCTAssertEqual(layers.compactMap { Int($0[6]) }.reduce(0, +), a.totalParams, name)
+            XCTAssertEqual(layers.compactMap { Int($0[6]) }.reduce(0, +), a.params(.torchinfo), name)
             XCTAssertEqual(layers.compactMap { Int($0[7]) }.reduce(0, +), a.macs, name)
         }
     }
@@ -70,10 +70,13 @@ final class ExportFormatTests: XCTestCase {
     func testCSVFoldedBlocksCarryTheirTotals() throws {
         let a = try analysis("resnet50")
         let rows = SummaryReport(a, maxDepth: 1).csv().dropFirst().map(fields)
-        XCTAssertEqual(rows.compactMap { Int($0[6]) }.reduce(0, +), a.totalParams)
+        XCTAssertEqual(rows.compactMap { Int($0[6]) }.reduce(0, +), a.params(.torchinfo))
         let layer4 = try XCTUnwrap(rows.first { $0[0] == "layer4" })
         XCTAssertEqual(layer4[1], "Sequential")
-        XCTAssertEqual(layer4[6], "14987264")
+        XCTAssertEqual(layer4[6], "14964736")
+        let keras = SummaryReport(a, maxDepth: 1, params: .keras).csv()
+        XCTAssertTrue(keras[0].contains(",params_keras,"), keras[0])
+        XCTAssertEqual(keras.dropFirst().map(fields).first { $0[0] == "layer4" }?[6], "14987264", "with the running statistics")
     }
 
     func testCSVQuotesWhatNeedsIt() {
@@ -90,8 +93,9 @@ final class ExportFormatTests: XCTestCase {
         let table = lines.filter { $0.hasPrefix("|") }
         XCTAssertEqual(table.count, 3 + report.rows.count, "header, alignment, input, then the rows")
         XCTAssertTrue(table.allSatisfy { $0.filter { $0 == "|" }.count == 9 }, "eight columns: the blocks are folded whole, no branch shows")
-        XCTAssertTrue(lines.contains("| &nbsp;&nbsp;**layer1.0** | BasicBlock |  | 64x56x56 | 74,240 | 231,211,264 | 11-27 | 4 |"))
-        XCTAssertEqual(lines.suffix(5).first, "- Total params: \(a.totalParams.grouped)")
+        XCTAssertTrue(lines.contains("| &nbsp;&nbsp;**layer1.0** | BasicBlock |  | 64x56x56 | 73,984 | 231,211,264 | 11-27 | 4 |"))
+        XCTAssertTrue(lines.contains("- Total params (torchinfo): \(a.params(.torchinfo).grouped)"), lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains { $0.hasPrefix("- Keras counts \(a.params(.keras).grouped): with the 9,600 batchnorm") })
         XCTAssertEqual(SummaryReport.markdownEscaped("a|b_c"), "a\\|b\\_c")
     }
 

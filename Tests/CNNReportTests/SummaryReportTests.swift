@@ -50,7 +50,7 @@ final class SummaryReportTests: XCTestCase {
 
     func testRenderedTotalsAndMemory() throws {
         let lines = SummaryReport(try residualNet()).render()
-        XCTAssertTrue(lines.contains("Total params: 1,376"), lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains("Total params (torchinfo): 1,376"), lines.joined(separator: "\n"))
         XCTAssertTrue(lines.contains("Trainable params: 1,376"))
         XCTAssertTrue(lines.contains("Depth (weight layers on the longest path): 3"))
         XCTAssertTrue(lines.contains { $0.hasPrefix("Estimated Total Size (MB): ") })

@@ -47,7 +47,7 @@ extension CalculatorGoldenTests {
         "│  floor((H+2p-d(k-1)-1)/s) + 1     ││                                         │",
         "│                                   ││                                         │",
         "└───────────────────────────────────┘└─────────────────────────────────────────┘",
-        " Params 61,706 │ Mult-adds 423K │ Memory 0.30 MB │ Depth 5                      ",
+        " Params 61,706 · Mult-adds 423K (torchinfo) │ Memory 0.30 MB │ Depth 5          ",
         " ↑↓ field  ←→ change  0-9 type  m models  Tab screen  ? help  q quit            ",
     ]
 
@@ -90,7 +90,7 @@ extension CalculatorGoldenTests {
         "│                                            ││                                                                        │",
         "│                                            ││                                                                        │",
         "└────────────────────────────────────────────┘└────────────────────────────────────────────────────────────────────────┘",
-        " Params 61,706 · trainable 61,706 · non-trainable 0 │ Mult-adds 423K │ Memory 0.30 MB │ Depth 5                         ",
+        " Params 61,706 · Mult-adds 423K (torchinfo) │ Memory 0.30 MB │ Depth 5                                                  ",
         " ↑↓ field  ←→ change  0-9 type  m models  Tab screen  ? help  q quit                                                    ",
     ]
 }

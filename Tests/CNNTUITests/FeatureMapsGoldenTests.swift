@@ -59,7 +59,7 @@ extension FeatureMapsGoldenTests {
         "│5   █░░░░░░░░░░░░░░░░  0.02%││                                                │",
         "│0   █░░░░░░░░░░░░░░░░  0.01%││scale: layer, linear · 6 channels · page 1/1    │",
         "└────────────────────────────┘└────────────────────────────────────────────────┘",
-        " Params 61,706 │ Mult-adds 423K │ Memory 0.30 MB │ Depth 5                      ",
+        " Params 61,706 · Mult-adds 423K (torchinfo) │ Memory 0.30 MB │ Depth 5          ",
         " n/p layer  ←→ channel  ⏎ zoom  w kernels  [ ] sample  i input  ? help  q quit  ",
     ]
 
@@ -102,7 +102,7 @@ extension FeatureMapsGoldenTests {
         "│                                  ││                                                                                  │",
         "│                                  ││scale: layer, linear · 6 channels · page 1/1 · Enter zooms #0                     │",
         "└──────────────────────────────────┘└──────────────────────────────────────────────────────────────────────────────────┘",
-        " Params 61,706 · trainable 61,706 · non-trainable 0 │ Mult-adds 423K │ Memory 0.30 MB │ Depth 5                         ",
+        " Params 61,706 · Mult-adds 423K (torchinfo) │ Memory 0.30 MB │ Depth 5                                                  ",
         " n/p layer  ←→ channel  ⏎ zoom  w kernels  [ ] sample  i input  m models  Tab screen  ? help  q quit                    ",
     ]
 }

@@ -77,10 +77,12 @@ final class GraphScreenTests: XCTestCase {
         XCTAssertTrue(text.contains("% of params"), text)
     }
 
-    func testNonTrainableParamsHaveALineOfTheirOwn() throws {
+    /// A block with a batchnorm: its count under each convention, torchinfo's, then Keras's with the running statistics.
+    func testKerasCountHasALineOfItsOwn() throws {
         let s = try AppState.testing("googlenet")
         let text = s.render().lines.joined(separator: "\n")
-        XCTAssertTrue(text.contains("non-trainable  128"), text)
+        XCTAssertTrue(text.contains("Params         9,536 (torchinfo)"), text)
+        XCTAssertTrue(text.contains("Keras          9,664 (+128 BN stats)"), text)
     }
 
     func testTheSharedLayerSurvivesGoingBetweenScreensTwoAndFour() throws {

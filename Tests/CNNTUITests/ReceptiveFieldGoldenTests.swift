@@ -51,7 +51,7 @@ extension ReceptiveFieldGoldenTests {
         "│                                          ││░░▒▒▒▒▒▒▒▒▒▒░░                    │",
         "│                                          ││░░░░░░░░░░░░░░                    │",
         "└──────────────────────────────────────────┘└──────────────────────────────────┘",
-        " Params 61,706 │ Mult-adds 423K │ Memory 0.30 MB │ Depth 5                      ",
+        " Params 61,706 · Mult-adds 423K (torchinfo) │ Memory 0.30 MB │ Depth 5          ",
         " ↑↓ setting  ←→ change  c back to table  m models  Tab screen  ? help  q quit   ",
     ]
 
@@ -94,7 +94,7 @@ extension ReceptiveFieldGoldenTests {
         "│                                                          ││▓▓▓▓▓▓▓▓▓▓                                                │",
         "│                                                          ││                                                          │",
         "└──────────────────────────────────────────────────────────┘└──────────────────────────────────────────────────────────┘",
-        " Params 61,706 · trainable 61,706 · non-trainable 0 │ Mult-adds 423K │ Memory 0.30 MB │ Depth 5                         ",
+        " Params 61,706 · Mult-adds 423K (torchinfo) │ Memory 0.30 MB │ Depth 5                                                  ",
         " ↑↓ layer  c compare kernels  m models  Tab screen  ? help  q quit                                                      ",
     ]
 }

@@ -68,12 +68,14 @@ extension AppState {
     /// parameter counts shorten first.
     func totals(width: Int) -> String {
         let a = analysis
-        let rest = " │ Mult-adds \(a.macs.abbreviated) │ Memory \(Display.megabytes(a.memory.totalBytes)) MB │ Depth \(a.depth)"
+        let rest = " │ Memory \(Display.megabytes(a.memory.totalBytes)) MB │ Depth \(a.depth)"
+        let torchinfo = a.params(.torchinfo), keras = a.params(.keras)
+        let counts = { (params: String) in "Params \(params) · Mult-adds \(a.macs.abbreviated) (torchinfo)" }
         let forms = [
-            "Params \(a.totalParams.grouped) · trainable \(a.trainableParams.grouped) · non-trainable \(a.nonTrainableParams.grouped)",
-            a.nonTrainableParams > 0 ? "Params \(a.totalParams.grouped) (non-trainable \(a.nonTrainableParams.grouped))" : "Params \(a.totalParams.grouped)",
-            "Params \(a.totalParams.grouped)",
-            "Params \(a.totalParams.abbreviated)",
+            counts(torchinfo.grouped) + (keras != torchinfo ? " · Params \(keras.grouped) (Keras, with BN statistics)" : ""),
+            counts(torchinfo.grouped) + (keras != torchinfo ? " · \(keras.grouped) (Keras)" : ""),
+            counts(torchinfo.grouped),
+            counts(torchinfo.abbreviated),
         ]
         let fitting = forms.first { displayWidth($0 + rest) <= width } ?? forms[forms.count - 1]
         return truncate(fitting + rest, to: width)

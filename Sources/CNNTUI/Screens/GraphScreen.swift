@@ -147,13 +147,16 @@ public enum GraphScreen {
         case .layer(let id):
             let layer = graph.layers[id]
             let a = analysis.layers[id]
-            return (layer.localName, layer.op.summary, Display.shape(a.outputShape), Display.count(a.params), Display.count(a.macs))
+            return (layer.localName, layer.op.summary, Display.shape(a.outputShape), Display.count(a.params(.torchinfo)), Display.count(a.macs))
         case .collapsedBlock(let b), .blockHeader(let b):
             let block = graph.blocks[b]
             let marker = row.kind == .blockHeader(b) ? g.expanded : g.collapsed
             let cost = analysis.cost(ofBlock: b)
             let out = state.graph.lastLayer(of: b).map { Display.shape(analysis.layers[$0].outputShape) } ?? ""
-            return ("\(marker) \(displayName(of: block, in: graph))", block.type, out, Display.count(cost.params), Display.count(cost.macs))
+            return (
+                "\(marker) \(displayName(of: block, in: graph))", block.type, out, Display.count(ParamConvention.torchinfo.params(cost)),
+                Display.count(cost.macs)
+            )
         }
     }
 

@@ -32,14 +32,19 @@ public enum Inspector {
             case .dense(let d): out.append(("Bias", d.bias ? "yes" : "no", .plain))
             default: break
             }
-            out.append(("Params", a.params.grouped, .number))
-            if a.nonTrainableParams > 0 { out.append(("non-trainable", a.nonTrainableParams.grouped, .number)) }
+            out.append(("Params", a.params(.torchinfo).grouped + " (torchinfo)", .number))
+            if a.nonTrainableParams > 0 {
+                out.append(("Keras", "\(a.params(.keras).grouped) (+\(a.nonTrainableParams.grouped) BN stats)", .number))
+            }
             if let formula = layer.op.parameterFormula(input: a.inputShapes.first ?? a.outputShape) {
                 out.append(("", formula, .formula))
             }
-            out.append(("Mult-adds", a.macs.grouped, .number))
+            out.append(("Mult-adds", a.macs.grouped + " (torchinfo)", .number))
             if let formula = layer.op.macsFormula(input: a.inputShapes.first ?? a.outputShape, output: a.outputShape, cost: a.cost) {
                 out.append(("", formula, .formula))
+            }
+            if let hand = layer.op.macsWithoutBiasFormula(input: a.inputShapes.first ?? a.outputShape, output: a.outputShape) {
+                out.append(("", hand, .formula))
             }
             out.append(("Activations", "\(a.activations.grouped) (\(Display.megabytes(a.activations * ModelAnalysis.bytesPerElement)) MB)", .plain))
             appendField(a.receptiveField, into: &out)
@@ -53,9 +58,11 @@ public enum Inspector {
                 let inputs = Set(layers.flatMap(\.inputs)).subtracting(layers.map(\.id)).sorted()
                 out.append(("Input", inputs.map { Display.shape(analysis.layers[$0].outputShape) }.joined(separator: " + "), .plain))
                 out.append(("Output", Display.shape(analysis.layers[last.id].outputShape), .plain))
-                out.append(("Params", cost.params.grouped, .number))
-                if cost.nonTrainableParams > 0 { out.append(("non-trainable", cost.nonTrainableParams.grouped, .number)) }
-                out.append(("Mult-adds", cost.macs.grouped, .number))
+                out.append(("Params", ParamConvention.torchinfo.params(cost).grouped + " (torchinfo)", .number))
+                if cost.nonTrainableParams > 0 {
+                    out.append(("Keras", "\(cost.params.grouped) (+\(cost.nonTrainableParams.grouped) BN stats)", .number))
+                }
+                out.append(("Mult-adds", cost.macs.grouped + " (torchinfo)", .number))
                 let depth = layers.filter(\.op.isWeightLayer).count
                 out.append(("Weight layers", String(depth), .plain))
                 _ = first
@@ -81,7 +88,7 @@ public enum Inspector {
         case .layer(let id): cost = analysis.layers[id].cost
         case .collapsedBlock(let b), .blockHeader(let b): cost = analysis.cost(ofBlock: b)
         }
-        let params = Double(cost.params) / Double(max(analysis.totalParams, 1))
+        let params = Double(ParamConvention.torchinfo.params(cost)) / Double(max(analysis.params(.torchinfo), 1))
         let macs = Double(cost.macs) / Double(max(analysis.macs, 1))
         return (params, macs)
     }
