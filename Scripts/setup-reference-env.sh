@@ -14,7 +14,7 @@ fi
   torch torchvision torchinfo==1.8.0 \
   tensorflow-cpu \
   onnx onnxruntime onnxscript safetensors \
-  keras fvcore ptflops thop torchscan \
+  keras "fvcore==0.1.5.post20221221" "ptflops==0.7.5" "thop==0.1.1.post2209072238" "torchscan==0.2.0" \
   "mlxtend==0.25.0" "foolbox==3.3.4" pillow numpy
 # tf2onnx (Keras -> ONNX fixtures) pins an old protobuf that onnx and tensorflow do not take; its
 # converter runs with theirs, so it goes in without its pins.
