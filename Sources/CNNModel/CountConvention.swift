@@ -25,6 +25,10 @@ public enum CountConvention: String, CaseIterable, Sendable {
     /// modules; functional calls are not seen, and a module it has no formula for (SiLU, LRN,
     /// Hardswish, Softmax) makes the total "partial".
     case torchscan
+    /// The papers' rule: the multiply-adds of the convolutions' and dense layers' weights, no
+    /// bias, nothing else (what ResNet's "FLOPs", MobileNetV2's "MAdds" and GoogLeNet's
+    /// "multiply-adds" count).
+    case paper
 
     /// The tool's name as its users write it.
     public var title: String {
@@ -34,6 +38,7 @@ public enum CountConvention: String, CaseIterable, Sendable {
         case .ptflops: "ptflops"
         case .thop: "thop"
         case .torchscan: "torch-scan"
+        case .paper: "paper"
         }
     }
 
@@ -45,6 +50,7 @@ public enum CountConvention: String, CaseIterable, Sendable {
         case .ptflops: "0.7.5"
         case .thop: "0.1.1"
         case .torchscan: "0.2.0"
+        case .paper: ""
         }
     }
 
@@ -56,6 +62,7 @@ public enum CountConvention: String, CaseIterable, Sendable {
         case .ptflops: "get_model_complexity_info(model, shape, backend=\"pytorch\") MACs"
         case .thop: "profile(model, inputs=(x,)) MACs"
         case .torchscan: "crawl_module(model, shape): FLOPs, MACs, DMAs"
+        case .paper: "multiply-adds of convolutions and dense layers, without bias"
         }
     }
 
@@ -71,6 +78,7 @@ public enum CountConvention: String, CaseIterable, Sendable {
         case .fvcore: "flops (multiply-adds)"
         case .ptflops, .thop: "MACs"
         case .torchscan: "FLOPs"
+        case .paper: "multiply-adds"
         }
     }
 }
@@ -162,6 +170,8 @@ extension CountConvention {
             return Self.thop(layer.op, a, input: input, in: inCount, out: outCount, module: isModule)
         case .torchscan:
             return isModule ? Self.torchscan(layer.op, a, input: input, in: inCount, out: outCount, inplace: flags.isInplace(layer)) : .zero
+        case .paper:
+            return LayerCount(macs: Self.weightProducts(layer.op, a))
         }
     }
 

@@ -28,7 +28,11 @@ public struct SummaryJSON: Codable, Sendable {
         public let nonTrainableParams: Int
         /// A batchnorm's running mean and variance, whatever the convention.
         public let runningStats: Int
-        public let macs: Int
+        /// Multiply-adds under the summary's `macConvention`; nil where it does not model the layer.
+        public let macs: Int?
+        /// torch-scan's FLOPs and DMAs, under that convention only.
+        public let flops: Int?
+        public let dmas: Int?
         public let receptiveField: ReceptiveFieldJSON
         /// For a block folded into one entry by `maxDepth`: how many layers it stands for (its
         /// totals are theirs; its output and field its last layer's). Absent for a layer.
@@ -47,14 +51,19 @@ public struct SummaryJSON: Codable, Sendable {
     /// Whose parameter count `totalParams`, `nonTrainableParams` and the layers' `params` follow:
     /// "torchinfo" or "keras" (`ParamConvention`).
     public let paramConvention: String
-    /// Whose mult-add count `macs` follows.
+    /// Whose multiply-add count `macs` (and torch-scan's `flops` and `dmas`) follow: torchinfo,
+    /// fvcore, ptflops, thop, torchscan or paper (`CountConvention`).
     public let macConvention: String
     public let totalParams: Int
     public let trainableParams: Int
     public let nonTrainableParams: Int
     /// The total under each parameter convention, by name.
     public let paramsByConvention: [String: Int]
-    public let macs: Int
+    public let macs: Int?
+    public let flops: Int?
+    public let dmas: Int?
+    /// The multiply-add total under each convention, by name.
+    public let macsByConvention: [String: Int]
     public let depth: Int
     /// Blocks nested deeper than this are folded into one entry (`summary --depth`); absent: every layer.
     public let maxDepth: Int?
@@ -62,17 +71,26 @@ public struct SummaryJSON: Codable, Sendable {
     /// In execution order: the layers nested at most `maxDepth` deep, and the blocks folded at it.
     public let layers: [LayerJSON]
 
-    public init(_ analysis: ModelAnalysis, maxDepth: Int? = nil, params convention: ParamConvention = .torchinfo) {
+    public init(
+        _ analysis: ModelAnalysis, maxDepth: Int? = nil, params convention: ParamConvention = .torchinfo,
+        count counting: CountConvention = .torchinfo, flags: TorchModuleFlags = TorchModuleFlags()
+    ) {
+        let counted = analysis.count(counting, flags: flags)
+        let scan = counting == .torchscan
         let graph = analysis.graph
         model = graph.name
         input = analysis.input.dims
         paramConvention = convention.rawValue
-        macConvention = "torchinfo"
+        macConvention = counting.rawValue
         totalParams = analysis.params(convention)
         trainableParams = analysis.trainableParams
         nonTrainableParams = convention == .keras ? analysis.nonTrainableParams : 0
         paramsByConvention = Dictionary(uniqueKeysWithValues: ParamConvention.allCases.map { ($0.rawValue, analysis.params($0)) })
-        macs = analysis.macs
+        macs = counted.total(.macs)
+        flops = scan ? counted.total(.flops) : nil
+        dmas = scan ? counted.total(.dmas) : nil
+        macsByConvention = Dictionary(
+            uniqueKeysWithValues: CountConvention.allCases.compactMap { c in analysis.count(c, flags: flags).total(.macs).map { (c.rawValue, $0) } })
         depth = analysis.depth
         self.maxDepth = maxDepth
         let m = analysis.memory
@@ -102,7 +120,9 @@ public struct SummaryJSON: Codable, Sendable {
                         name: layer.name, type: layer.op.typeName, op: layer.op.summary, module: layer.module,
                         block: layer.block.map { graph.blocks[$0].name }, inputs: layer.inputs.map(visibleName),
                         outputShape: a.outputShape.dims, params: a.params(convention), trainableParams: a.trainableParams,
-                        nonTrainableParams: convention.nonTrainableParams(a.cost), runningStats: a.nonTrainableParams, macs: a.macs,
+                        nonTrainableParams: convention.nonTrainableParams(a.cost), runningStats: a.nonTrainableParams,
+                        macs: counted.layers[layer.id]?.macs, flops: scan ? counted.layers[layer.id]?.flops : nil,
+                        dmas: scan ? counted.layers[layer.id]?.dmas : nil,
                         receptiveField: field(a.receptiveField),
                         foldedLayers: nil))
                 continue
@@ -120,10 +140,18 @@ public struct SummaryJSON: Codable, Sendable {
                     name: block.name, type: block.type, op: "", module: nil, block: block.parent.map { graph.blocks[$0].name },
                     inputs: inputs, outputShape: analysis.layers[last.id].outputShape.dims, params: convention.params(cost),
                     trainableParams: cost.trainableParams, nonTrainableParams: convention.nonTrainableParams(cost),
-                    runningStats: cost.nonTrainableParams, macs: cost.macs,
+                    runningStats: cost.nonTrainableParams, macs: Self.sum(inside.map { counted.layers[$0.id]?.macs }),
+                    flops: scan ? Self.sum(inside.map { counted.layers[$0.id]?.flops }) : nil,
+                    dmas: scan ? Self.sum(inside.map { counted.layers[$0.id]?.dmas }) : nil,
                     receptiveField: field(analysis.layers[last.id].receptiveField), foldedLayers: inside.count))
         }
         layers = entries
+    }
+
+    /// The sum of counts, nil if one is missing or the sum overflows.
+    private static func sum(_ values: [Int?]) -> Int? {
+        let known = values.compactMap { $0 }
+        return known.count == values.count ? checkedSum(known) : nil
     }
 
     /// Pretty-printed JSON with sorted keys.

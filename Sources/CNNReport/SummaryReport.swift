@@ -10,7 +10,11 @@ public struct SummaryReport: Sendable {
         public let op: String
         public let shape: String
         public let params: String
+        /// The first quantity of the summary's counting convention (torchinfo's mult-adds by
+        /// default; torch-scan's FLOPs), `*` after a count the tool gives 0 for want of a rule.
         public let macs: String
+        /// torch-scan's MACs and DMAs, after its FLOPs; empty for the other conventions.
+        public let moreCounts: [String]
         public let receptiveField: String
         public let jump: String
         public let isBlock: Bool
@@ -20,6 +24,8 @@ public struct SummaryReport: Sendable {
         /// The counts as numbers, nil for a block row that is not folded (its layers have them).
         public let paramCount: Int?
         public let macCount: Int?
+        /// Every quantity of the convention as numbers (torch-scan's three), nil like `macCount`.
+        public let counts: [Int]?
         /// Keras's "Connected to": the layers this one reads, named from its block (`branch1.relu`
         /// inside `inception3a`); empty for a block's row.
         public let connectedTo: String
@@ -48,10 +54,51 @@ public struct SummaryReport: Sendable {
     /// table is torchinfo's).
     public let paramConvention: ParamConvention
 
-    public init(_ analysis: ModelAnalysis, maxDepth: Int? = nil, params: ParamConvention = .torchinfo) {
+    /// The layers counted under the convention the table shows (torchinfo's by default).
+    public let counting: ConventionCount
+    /// The PyTorch module settings the counts took (`ZooModel.torchFlags`).
+    public let flags: TorchModuleFlags
+
+    public init(
+        _ analysis: ModelAnalysis, maxDepth: Int? = nil, params: ParamConvention = .torchinfo,
+        count: CountConvention = .torchinfo, flags: TorchModuleFlags = TorchModuleFlags()
+    ) {
         self.analysis = analysis
         self.maxDepth = maxDepth
         self.paramConvention = params
+        self.counting = analysis.count(count, flags: flags)
+        self.flags = flags
+    }
+
+    /// The convention's quantities as the column headings name them: `Mult-Adds (torchinfo)`.
+    public var countHeadings: [String] {
+        let c = counting.convention
+        switch c {
+        case .torchinfo: return ["Mult-Adds (torchinfo)"]
+        case .fvcore: return ["Flops (fvcore)"]
+        case .ptflops, .thop: return ["MACs (\(c.title))"]
+        case .paper: return ["Mult-Adds (paper rule)"]
+        case .torchscan: return c.quantities.map { "\($0.title) (torch-scan)" }
+        }
+    }
+
+    /// The counts of the layers `ids` summed, one per quantity, and whether the tool lacks a
+    /// rule for one of them (nil: a layer these rules do not model).
+    func counts(of ids: [Int]) -> (values: [Int], unsupported: Bool)? {
+        var values = [Int](repeating: 0, count: counting.convention.quantities.count)
+        var unsupported = false
+        for id in ids {
+            guard let c = counting.layers[id] else { return nil }
+            for (i, q) in counting.convention.quantities.enumerated() { values[i] &+= c[q] }
+            unsupported = unsupported || !c.supported
+        }
+        return (values, unsupported)
+    }
+
+    /// Text cells for `counts(of:)`.
+    func countCells(_ counts: (values: [Int], unsupported: Bool)?) -> [String] {
+        guard let counts else { return [String](repeating: "?", count: counting.convention.quantities.count) }
+        return counts.values.map { Display.count($0) + (counts.unsupported && $0 == 0 ? "*" : "") }
     }
 
     /// Rows in execution order; a block's row comes before its layers and carries the block's
@@ -73,27 +120,33 @@ public struct SummaryReport: Sendable {
                 guard maxDepth.map({ b.depth <= $0 }) ?? true else { continue }
                 let folded = maxDepth.map { b.depth == $0 } ?? false
                 let cost = analysis.cost(ofBlock: block)
+                let counted = counts(of: graph.layers.filter { graph.isLayer($0, inside: block) }.map(\.id))
+                let cells = folded ? countCells(counted) : countHeadings.map { _ in "--" }
                 let out = lastLayerOfBlock[block].map { analysis.layers[$0].outputShape }
                 rows.append(
                     Row(
                         depth: b.depth, label: "\(Self.localName(b.name)) (\(b.type))", op: "",
                         shape: out.map(Display.shape) ?? "",
                         params: folded ? Display.count(paramConvention.params(cost)) : "--",
-                        macs: folded ? Display.count(cost.macs) : "--",
+                        macs: cells[0], moreCounts: Array(cells.dropFirst()),
                         receptiveField: folded ? (out != nil ? Display.receptiveField(analysis.layers[lastLayerOfBlock[block]!].receptiveField) : "") : "",
                         jump: folded ? (lastLayerOfBlock[block].map { Display.jump(analysis.layers[$0].receptiveField) } ?? "") : "",
                         isBlock: true, name: b.name, type: b.type, paramCount: folded ? paramConvention.params(cost) : nil,
-                        macCount: folded ? cost.macs : nil, connectedTo: "", branches: false))
+                        macCount: folded ? counted?.values[0] : nil, counts: folded ? counted?.values : nil, connectedTo: "",
+                        branches: false))
             }
             let depth = path.count + 1
             guard maxDepth.map({ depth <= $0 }) ?? true else { continue }
             let a = analysis.layers[layer.id]
+            let counted = counts(of: [layer.id]), cells = countCells(counted)
             rows.append(
                 Row(
                     depth: depth, label: "\(layer.localName) (\(layer.op.typeName))", op: layer.op.summary,
-                    shape: Display.shape(a.outputShape), params: Display.count(a.params(paramConvention)), macs: Display.count(a.macs),
+                    shape: Display.shape(a.outputShape), params: Display.count(a.params(paramConvention)), macs: cells[0],
+                    moreCounts: Array(cells.dropFirst()),
                     receptiveField: Display.receptiveField(a.receptiveField), jump: Display.jump(a.receptiveField),
-                    isBlock: false, name: layer.name, type: layer.op.typeName, paramCount: a.params(paramConvention), macCount: a.macs,
+                    isBlock: false, name: layer.name, type: layer.op.typeName, paramCount: a.params(paramConvention),
+                    macCount: counted?.values[0], counts: counted?.values,
                     connectedTo: connections(layer), branches: layer.inputs != [layer.id - 1]))
         }
         return rows
@@ -128,15 +181,15 @@ public struct SummaryReport: Sendable {
         var table = TextTable(
             [
                 .init("Layer (type)"), .init("Op"), .init("Output Shape"), .init("Param # (\(paramConvention.title))", .right),
-                .init("Mult-Adds (torchinfo)", .right), .init("RF", .right), .init("Jump", .right),
-            ] + (connected ? [.init("Connected to")] : []))
-        table.append([title ?? analysis.graph.name, "", Display.shape(analysis.input), "--", "--", "1", "1"] + (connected ? [""] : []))
+            ] + countHeadings.map { .init($0, .right) } + [.init("RF", .right), .init("Jump", .right)]
+                + (connected ? [.init("Connected to")] : []))
+        table.append(
+            [title ?? analysis.graph.name, "", Display.shape(analysis.input), "--"] + countHeadings.map { _ in "--" } + ["1", "1"]
+                + (connected ? [""] : []))
         for row in rows {
             table.append(
-                [
-                    Self.treePrefix(depth: row.depth) + row.label, row.op, row.shape, row.params, row.macs,
-                    row.receptiveField, row.jump,
-                ] + (connected ? [row.connectedTo] : []))
+                [Self.treePrefix(depth: row.depth) + row.label, row.op, row.shape, row.params, row.macs] + row.moreCounts
+                    + [row.receptiveField, row.jump] + (connected ? [row.connectedTo] : []))
         }
         var lines = table.render()
         let width = lines[0].count
@@ -166,10 +219,7 @@ public struct SummaryReport: Sendable {
                     ? "Keras counts \(other.grouped): with the \(difference) (non-trainable weights to Keras, buffers to PyTorch)"
                     : "torchinfo counts \(other.grouped): without the \(difference) (buffers to PyTorch, not parameters)")
         }
-        return lines + [
-            "Total mult-adds (torchinfo): \(a.macs.grouped) (\(a.macs.abbreviated))",
-            "Depth (weight layers on the longest path): \(a.depth)",
-        ]
+        return lines + countTotals() + ["Depth (weight layers on the longest path): \(a.depth)"]
     }
 
     /// torchinfo's size estimate for one float32 sample.
@@ -181,5 +231,45 @@ public struct SummaryReport: Sendable {
             "Params size (MB): \(Display.megabytes(m.paramBytes))",
             "Estimated Total Size (MB): \(Display.megabytes(m.totalBytes))",
         ]
+    }
+}
+
+extension SummaryReport {
+    /// The counting convention's totals, what its zeros mean, and the other conventions' totals
+    /// in one line.
+    public func countTotals() -> [String] {
+        let c = counting.convention
+        var lines: [String] = []
+        switch c {
+        case .torchscan:
+            for q in c.quantities {
+                let value = counting.total(q)
+                lines.append(
+                    "Total \(q.title) (torch-scan): " + (value.map { "\($0.grouped) (\($0.abbreviated))" } ?? "too large to count")
+                        + (counting.isPartial ? ", partial" : ""))
+            }
+        default:
+            let name =
+                c == .fvcore ? "flops (fvcore; one flop = one multiply-add)" : c == .paper ? "mult-adds (the papers' rule)" : "\(c.quantityName) (\(c.title))"
+            let value = counting.total(.macs)
+            lines.append("Total \(name): " + (value.map { "\($0.grouped) (\($0.abbreviated))" } ?? "too large to count"))
+        }
+        if !counting.unsupported.isEmpty {
+            let kinds = counting.unsupported.map { "\($0.count) \($0.type)" }.joined(separator: ", ")
+            let why =
+                c == .torchscan
+                ? "torch-scan has no formula for them and calls the total partial" : "\(c.title) has no handle for them: its \"unsupported operators\""
+            lines.append("* counted 0: \(kinds) (\(why))")
+        }
+        if !counting.unmodelled.isEmpty {
+            let kinds = counting.unmodelled.map { "\($0.count) \($0.type)" }.joined(separator: ", ")
+            lines.append("? not counted: \(kinds) (how \(c.title) counts them is not modelled here)")
+        }
+        let others = CountConvention.allCases.filter { $0 != c }.compactMap { other -> String? in
+            guard let total = analysis.count(other, flags: flags).total(.macs) else { return nil }
+            return "\(other.title) \(total.abbreviated)"
+        }
+        lines.append("Other conventions (multiply-adds): " + others.joined(separator: " · ") + " (--count all, --reconcile)")
+        return lines
     }
 }

@@ -1,6 +1,16 @@
 import CNNModel
 
 extension ZooModel {
+    /// Whether the PyTorch counting tools (fvcore, ptflops, thop, torch-scan) can count the
+    /// model: not NASNet-A Mobile, which is Keras's (`keras.applications.NASNetMobile`). A file's
+    /// network is counted as if its layers were PyTorch modules.
+    public var countableByPyTorchTools: Bool { name != "nasnet_mobile" || file != nil }
+
+    /// Whether `convention` can count the model (see `countableByPyTorchTools`).
+    public func canBeCounted(by convention: CountConvention) -> Bool {
+        [.torchinfo, .paper].contains(convention) || countableByPyTorchTools
+    }
+
     /// The settings of the PyTorch modules a zoo model was measured against that change what
     /// torch-scan counts (its memory accesses of in-place ReLUs and dropouts): torchvision's
     /// ReLUs are in place, but not the one in its `SqueezeExcitation`; only its EfficientNet's

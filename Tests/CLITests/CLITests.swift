@@ -237,6 +237,40 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(rf["start"] as? [Double], [6.5, 6.5])
     }
 
+    /// Every counting tool's total side by side, one tool's layers, and what turns torchinfo's
+    /// ResNet-50 into the paper's 3.8×10^9.
+    func testCountingConventions() throws {
+        let all = try run("summary", "resnet50", "--count", "all")
+        XCTAssertEqual(all.status, 0, all.stderr)
+        for cell in ["4,089,238,376", "4,111,512,576", "4,132,436,968", "4,133,742,592", "8,221,876,096", "4,157,809,658", "3.8×10^9"] {
+            XCTAssertTrue(all.stdout.contains(cell), "\(cell) in\n\(all.stdout)")
+        }
+        let scan = try run("summary", "efficientnet_b0", "--count", "torchscan")
+        XCTAssertTrue(scan.stdout.contains("Total DMAs (torch-scan): 412,488,811 (412M), partial"), scan.stdout)
+        XCTAssertTrue(scan.stdout.contains("* counted 0: 49 SiLU, 9 StochasticDepth"), scan.stdout)
+        let paper = try run("summary", "resnet50", "--reconcile", "paper")
+        for row in [
+            "torchinfo total               4,089,238,376", "BatchNorm2d               53        -53,120", "3 blocks   -231,211,008",
+            "the papers' rule on the paper's architecture                                                 3,857,973,248",
+        ] {
+            XCTAssertTrue(paper.stdout.contains(row), "\(row) in\n\(paper.stdout)")
+        }
+        let json = try run("summary", "lenet5", "--json", "--count", "thop")
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["macConvention"] as? String, "thop")
+        XCTAssertEqual((object["macsByConvention"] as? [String: Int])?["fvcore"], 416_520)
+        let bad = try run("summary", "lenet5", "--count", "flopz")
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.stderr.hasPrefix("Error: --count takes torchinfo, fvcore, ptflops, thop, torchscan, paper, all, not 'flopz'\n"), bad.stderr)
+        let keras = try run("summary", "nasnet_mobile", "--count", "fvcore")
+        XCTAssertEqual(keras.status, 1)
+        XCTAssertEqual(
+            keras.stderr, "Error: nasnet_mobile is a Keras model; fvcore counts PyTorch modules and cannot count it (--count torchinfo or paper)\n")
+        let noPaper = try run("summary", "conv5x5", "--reconcile", "paper")
+        XCTAssertEqual(noPaper.status, 1)
+        XCTAssertEqual(noPaper.stderr.filter { $0 == "\n" }.count, 1, noPaper.stderr)
+    }
+
     func testSummaryJSONHonoursTheDepth() throws {
         let r = try run("summary", "resnet50", "--depth", "1", "--json")
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -140,3 +140,52 @@ final class CountingConventionTests: XCTestCase {
         }
     }
 }
+
+/// From one convention to another, and down to the papers' figures.
+final class ReconciliationTests: XCTestCase {
+    /// Every pair of conventions on every zoo model: the steps add up exactly.
+    func testStepsAddUpExactly() throws {
+        for model in Zoo.all {
+            let a = try model.analysis()
+            for from in CountConvention.allCases where model.canBeCounted(by: from) {
+                for to in CountConvention.allCases where to != from && model.canBeCounted(by: to) {
+                    let r = try XCTUnwrap(a.reconcile(from: from, to: to, flags: model.torchFlags), "\(model.name) \(from) to \(to)")
+                    XCTAssertEqual(r.fromTotal + r.steps.map(\.change).reduce(0, +), r.toTotal, "\(model.name) \(from) to \(to)")
+                    XCTAssertEqual(r.fromTotal, a.count(from, flags: model.torchFlags).total(.macs))
+                }
+            }
+        }
+    }
+
+    /// ResNet-50 from torchinfo's 4,089,238,376 to the paper's 3.8×10^9: the batchnorms' and the
+    /// dense bias's mult-adds, then torchvision's v1.5 stride placement, whose cost is by hand
+    /// 256·128·(56²−28²) = 512·256·(28²−14²) = 1024·512·(14²−7²) = 77,070,336 per stage.
+    func testResNet50FromTorchinfoToThePaper() throws {
+        let model = try XCTUnwrap(Zoo.model(named: "resnet50"))
+        let a = try model.analysis()
+        let p = try XCTUnwrap(model.reconcileWithPaper(a, from: .torchinfo))
+        XCTAssertEqual(p.rule.fromTotal, 4_089_238_376)
+        XCTAssertEqual(p.rule.steps.map(\.what), ["BatchNorm2d", "Linear biases"])
+        XCTAssertEqual(p.rule.steps.map(\.change), [-53_120, -1_000])
+        XCTAssertEqual(p.architecture.map(\.change), [-3 * 77_070_336])
+        XCTAssertEqual(p.paperArchitectureCount, 3_857_973_248)
+        // SENet's Table 2 prints ResNet-50 (v1) at 3.86 GFLOPs; the ResNet paper's 3.8 truncates it.
+        XCTAssertEqual((Double(p.paperArchitectureCount) / 1e7).rounded() / 100, 3.86)
+        XCTAssertEqual(p.published.value, 3.8e9)
+        XCTAssertEqual(p.published.source, "He, Zhang, Ren and Sun 2015 (arXiv 1512.03385), Table 1")
+        // ResNet-18's basic blocks have no 1x1 on the main path: nothing moves.
+        let resnet18 = try XCTUnwrap(Zoo.model(named: "resnet18"))
+        XCTAssertEqual(try XCTUnwrap(resnet18.reconcileWithPaper(try resnet18.analysis(), from: .torchinfo)).architecture.count, 0)
+    }
+
+    /// The papers' rule on the models whose papers print multiply-adds: within the printed
+    /// figure's rounding, as the helpers' hand counts were (MobileNetV2 300.8M for "300M",
+    /// EfficientNet-B0 386M for "0.39B", GoogLeNet within 1% of "1.5 billion").
+    func testThePapersRuleMeetsThePrintedFigures() throws {
+        for (name, tolerance) in [("mobilenet_v2", 0.01), ("efficientnet_b0", 0.02), ("googlenet", 0.01), ("resnet18", 0.01)] {
+            let model = try XCTUnwrap(Zoo.model(named: name))
+            let p = try XCTUnwrap(model.reconcileWithPaper(try model.analysis(), from: .torchinfo), name)
+            XCTAssertLessThan(abs(p.rounding) / p.published.value, tolerance, "\(name): \(p.paperArchitectureCount) against \(p.published.text)")
+        }
+    }
+}
