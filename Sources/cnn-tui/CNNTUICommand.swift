@@ -12,7 +12,7 @@ struct CNNTUICommand: ParsableCommand {
         subcommands: [
             Open.self, List.self, Info.self, Summary.self, GraphExport.self, Export.self, Run.self, Train.self, ReceptiveFields.self,
             Params.self,
-            CompareRF.self,
+            CompareRF.self, Compare.self,
         ],
         defaultSubcommand: Open.self
     )

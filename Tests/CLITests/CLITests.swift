@@ -271,6 +271,25 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(noPaper.stderr.filter { $0 == "\n" }.count, 1, noPaper.stderr)
     }
 
+    func testCompareTwoModels() throws {
+        let r = try run("compare", "resnet18", "resnet34")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for line in [
+            "+10,108,160 (1.86x)", "  + layer3.5 (BasicBlock): 7 layers, 1,180,672 params, 231,212,032 mult-adds",
+            "  = 18 layers the same (conv1 … layer1.1.relu:2)",
+        ] {
+            XCTAssertTrue(r.stdout.contains(line), "\(line) in\n\(r.stdout)")
+        }
+        let json = try run("compare", "vgg16", "vgg16_bn", "--json")
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let changes = try XCTUnwrap(object["changes"] as? [[String: Any]])
+        XCTAssertEqual(changes.filter { $0["change"] as? String == "inserted" }.count, 13)
+        XCTAssertEqual((object["second"] as? [String: Any])?["params"] as? Int, 138_365_992)
+        let bad = try run("compare", "resnet18", "resnet19")
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.hasPrefix("Error: unknown model 'resnet19'"), bad.stderr)
+    }
+
     func testSummaryJSONHonoursTheDepth() throws {
         let r = try run("summary", "resnet50", "--depth", "1", "--json")
         XCTAssertEqual(r.status, 0, r.stderr)
