@@ -271,6 +271,30 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(noPaper.stderr.filter { $0 == "\n" }.count, 1, noPaper.stderr)
     }
 
+    /// The ILSVRC story with the papers' top-5 errors and where each is printed; every model's
+    /// counts under every convention; the zoo as JSON.
+    func testListHistoryCountsAndJSON() throws {
+        let history = try run("list", "--history")
+        XCTAssertEqual(history.status, 0, history.stderr)
+        let lines = history.stdout.split(separator: "\n").map(String.init)
+        let years = lines.compactMap { Int($0.prefix(4)) }
+        XCTAssertEqual(years, years.sorted(), "in the order of the story")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("2015  ResNet-50") && $0.contains("5.25%") && $0.contains("Table 4") }, history.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("2012  AlexNet") && $0.contains("18.2%") }, history.stdout)
+        XCTAssertFalse(history.stdout.contains("conv5x5"), "the course examples have no paper")
+        let counts = try run("list", "--count", "all")
+        XCTAssertTrue(counts.stdout.contains("nasnet_mobile") && counts.stdout.contains("n/a"), counts.stdout)
+        let json = try run("list", "--json")
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let models = try XCTUnwrap(object["models"] as? [[String: Any]])
+        XCTAssertEqual(models.count, 34)
+        let resnet50 = try XCTUnwrap(models.first { $0["name"] as? String == "resnet50" })
+        XCTAssertEqual(resnet50["params"] as? Int, 25_557_032)
+        XCTAssertEqual((resnet50["macsByConvention"] as? [String: Int])?["thop"], 4_133_742_592)
+        XCTAssertEqual((resnet50["published"] as? [String: Any])?["topFiveError"] as? Double, 5.25)
+        XCTAssertEqual(try run("list", "--count", "fvcore").status, 64)
+    }
+
     func testCompareTwoModels() throws {
         let r = try run("compare", "resnet18", "resnet34")
         XCTAssertEqual(r.status, 0, r.stderr)
