@@ -273,3 +273,28 @@ extension SummaryReport {
         return lines
     }
 }
+
+extension SummaryReport {
+    /// The layers from the largest down by `order` (the first `top`), as a flat table with each
+    /// one's share of the model's total.
+    public func sorted(by order: LayerOrder, top: Int?, title: String? = nil) -> [String] {
+        let ids = order.sorted(analysis, params: paramConvention, counts: counting)
+        let shown = top.map { Array(ids.prefix($0)) } ?? ids
+        let total = ids.reduce(0) { $0 &+ order.value(analysis.layers[$1], params: paramConvention, count: counting.layers[$1]) }
+        var table = TextTable(
+            [.init("#", .right), .init("Layer (type)"), .init("Op"), .init("Output Shape"), .init("Param # (\(paramConvention.title))", .right)]
+                + [.init(countHeadings[0], .right), .init("Activations", .right), .init("RF", .right), .init("Share", .right)])
+        for (rank, id) in shown.enumerated() {
+            let layer = analysis.graph.layers[id], a = analysis.layers[id]
+            let value = order.value(a, params: paramConvention, count: counting.layers[id])
+            let share = order == .rf || total == 0 ? "" : String(format: "%.1f%%", Double(value) * 100 / Double(total))
+            table.append([
+                String(rank + 1), "\(layer.name) (\(layer.op.typeName))", layer.op.summary, Display.shape(a.outputShape),
+                Display.count(a.params(paramConvention)), countCells(counts(of: [id]))[0], a.activations.grouped,
+                Display.receptiveField(a.receptiveField), share,
+            ])
+        }
+        let heading = "\(title ?? analysis.graph.name): \(top.map { "the \($0) layers" } ?? "every layer") with the largest \(order.title)"
+        return [heading] + table.render()
+    }
+}

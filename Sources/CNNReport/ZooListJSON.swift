@@ -26,7 +26,8 @@ public struct ZooListJSON: Codable, Sendable {
         /// Keras model).
         public let macsByConvention: [String: Int]
         public let depth: Int
-        public let receptiveField: Int
+        /// The field of the last feature map before global pooling; nil when already global.
+        public let receptiveField: Int?
         public let published: Published?
     }
 
@@ -47,7 +48,7 @@ public struct ZooListJSON: Codable, Sendable {
                     uniqueKeysWithValues: CountConvention.allCases.filter(model.canBeCounted(by:)).compactMap { c in
                         a.count(c, flags: model.torchFlags).total(.macs).map { (c.rawValue, $0) }
                     }),
-                depth: a.depth, receptiveField: a.layers.last?.receptiveField.size.h ?? 0,
+                depth: a.depth, receptiveField: a.lastMapField.flatMap { $0.isGlobal ? nil : $0.size.h },
                 published: p.map {
                     Published(
                         cost: $0.cost?.text, costSource: $0.cost?.source, costCounts: $0.costNote, params: $0.params?.text,

@@ -39,7 +39,7 @@ public enum ZooListReport {
         let order = Dictionary(uniqueKeysWithValues: models.enumerated().map { ($1.name, $0) })
         for model in models.filter({ $0.published != nil }).sorted(by: { ($0.year, order[$0.name]!) < ($1.year, order[$1.name]!) }) {
             guard let a = try? model.analysis(), let published = model.published else { continue }
-            let field = a.layers.last.map { "\($0.receptiveField.size.h)" } ?? ""
+            let field = a.lastMapField.map { $0.isGlobal ? "global" : String($0.size.h) } ?? ""
             let top = published.topFive
             table.append([
                 String(model.year), model.title, String(a.depth), a.params(convention).grouped, a.macs.grouped, field,
@@ -50,7 +50,8 @@ public enum ZooListReport {
         return table.render() + [
             "Top-5 error: the best single-model figure the paper reports, measured as it says (crops and scales differ,",
             "so the figures are not strictly comparable); -- where the paper reports none. RF: the receptive field",
-            "of the output, in input pixels. summary MODEL --reconcile paper: the paper's cost against the counts.",
+            "of the last feature map before global pooling, in input pixels.",
+            "summary MODEL --reconcile paper: the paper's published cost against the counts.",
         ]
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 
 extension ParamConvention: ExpressibleByArgument {}
 extension CountConvention: ExpressibleByArgument {}
+extension LayerOrder: ExpressibleByArgument {}
 
 extension CNNTUICommand {
     struct Summary: ParsableCommand {
@@ -36,6 +37,12 @@ extension CNNTUICommand {
                 valueName: "convention"))
         var count: String = "torchinfo"
 
+        @Option(help: "List the layers flat, largest first, by params, macs, activations or rf (receptive field).")
+        var sort: LayerOrder?
+
+        @Option(help: "With --sort: only the first N layers.")
+        var top: Int?
+
         @Option(
             help: ArgumentHelp(
                 "What accounts for the difference from --count's total to this convention's (paper: down to the published figure).",
@@ -46,6 +53,8 @@ extension CNNTUICommand {
             if count != "all" && CountConvention(rawValue: count) == nil {
                 throw ValidationError("--count takes \((CountConvention.allCases.map(\.rawValue) + ["all"]).joined(separator: ", ")), not '\(count)'")
             }
+            if let top, top < 1 { throw ValidationError("--top must be at least 1") }
+            if top != nil && sort == nil { throw ValidationError("--top goes with --sort (params, macs, activations or rf)") }
             if count == "all" && reconcile != nil { throw ValidationError("--reconcile needs one --count to start from, not all") }
             if let depth, depth < 1 { throw ValidationError("--depth must be at least 1") }
             if json && format != .table && format != .json { throw ValidationError("give --json or --format \(format.rawValue), not both") }
@@ -77,6 +86,10 @@ extension CNNTUICommand {
             }
             let report = SummaryReport(analysis, maxDepth: depth, params: params, count: convention, flags: model.torchFlags)
             let title = "\(model.title) (\(model.name))"
+            if let sort, !json, format == .table {
+                report.sorted(by: sort, top: top, title: title).forEach { print($0) }
+                return
+            }
             switch json ? .json : format {
             case .json:
                 print(try SummaryJSON(analysis, maxDepth: depth, params: params, count: convention, flags: model.torchFlags).encoded())

@@ -295,6 +295,20 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try run("list", "--count", "fvcore").status, 64)
     }
 
+    /// The big layers first: VGG-16's five costliest are its early 3x3s at 1.85G each (the
+    /// reference fixture's conv macs), and --top needs --sort.
+    func testSummarySortAndTop() throws {
+        let r = try run("summary", "vgg16", "--sort", "macs", "--top", "3")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = r.stdout.split(separator: "\n").filter { $0.first?.isNumber == true }
+        XCTAssertEqual(rows.count, 3, r.stdout)
+        XCTAssertTrue(rows[0].hasPrefix("1  features.2 (Conv2d)") && rows[0].contains("1,852,899,328"), r.stdout)
+        let params = try run("summary", "resnet50", "--sort", "params", "--top", "1")
+        XCTAssertTrue(params.stdout.contains("layer4.0.conv2 (Conv2d)") && params.stdout.contains("2,359,296"), params.stdout)
+        XCTAssertEqual(try run("summary", "vgg16", "--top", "3").status, 64)
+        XCTAssertEqual(try run("summary", "vgg16", "--sort", "size").status, 64)
+    }
+
     func testCompareTwoModels() throws {
         let r = try run("compare", "resnet18", "resnet34")
         XCTAssertEqual(r.status, 0, r.stderr)
