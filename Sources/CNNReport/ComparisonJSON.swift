@@ -65,9 +65,6 @@ public struct ComparisonJSON: Codable, Sendable {
         }
     }
 
-    public func encoded() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    /// Pretty-printed JSON with sorted keys.
+    public func encoded() throws -> String { try JSONText.encode(self) }
 }

@@ -11,6 +11,15 @@ public struct SummaryJSON: Codable, Sendable {
         public let minSize: [Int]?
         public let global: Bool
         public let approximate: Bool
+
+        public init(_ rf: ReceptiveField) {
+            size = [rf.size.h, rf.size.w]
+            jump = [rf.jump.h, rf.jump.w]
+            start = [rf.startH, rf.startW]
+            minSize = rf.isMultiPath ? [rf.minSize.h, rf.minSize.w] : nil
+            global = rf.isGlobal
+            approximate = rf.isApproximate
+        }
     }
 
     public struct LayerJSON: Codable, Sendable {
@@ -104,12 +113,7 @@ public struct SummaryJSON: Codable, Sendable {
             return path[maxDepth - 1]
         }
         func visibleName(_ id: Int) -> String { folded(graph.layers[id]).map(\.name) ?? graph.layers[id].name }
-        func field(_ rf: ReceptiveField) -> ReceptiveFieldJSON {
-            ReceptiveFieldJSON(
-                size: [rf.size.h, rf.size.w], jump: [rf.jump.h, rf.jump.w], start: [rf.startH, rf.startW],
-                minSize: rf.isMultiPath ? [rf.minSize.h, rf.minSize.w] : nil,
-                global: rf.isGlobal, approximate: rf.isApproximate)
-        }
+        func field(_ rf: ReceptiveField) -> ReceptiveFieldJSON { ReceptiveFieldJSON(rf) }
         var entries: [LayerJSON] = []
         var foldedBlocks = Set<Int>()
         for layer in graph.layers {
@@ -155,9 +159,5 @@ public struct SummaryJSON: Codable, Sendable {
     }
 
     /// Pretty-printed JSON with sorted keys.
-    public func encoded() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    public func encoded() throws -> String { try JSONText.encode(self) }
 }

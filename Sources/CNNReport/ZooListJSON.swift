@@ -44,23 +44,28 @@ public struct ZooListJSON: Codable, Sendable {
             return Model(
                 name: model.name, title: model.title, year: model.year, input: model.defaultInput.dims, params: a.params(convention),
                 macs: a.macs,
-                macsByConvention: Dictionary(
-                    uniqueKeysWithValues: CountConvention.allCases.filter(model.canBeCounted(by:)).compactMap { c in
-                        a.count(c, flags: model.torchFlags).total(.macs).map { (c.rawValue, $0) }
-                    }),
+                macsByConvention: Self.macsByConvention(model, a),
                 depth: a.depth, receptiveField: a.lastMapField.flatMap { $0.isGlobal ? nil : $0.size.h },
-                published: p.map {
-                    Published(
-                        cost: $0.cost?.text, costSource: $0.cost?.source, costCounts: $0.costNote, params: $0.params?.text,
-                        topFiveError: $0.topFive?.error, topFiveMeasured: $0.topFive?.protocolDescription,
-                        topFiveSource: $0.topFive?.source, competition: $0.competition)
-                })
+                published: p.map(Published.init))
         }
     }
 
-    public func encoded() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    public func encoded() throws -> String { try JSONText.encode(self) }
+
+    /// Every convention's multiply-adds that can count the model, by name.
+    static func macsByConvention(_ model: ZooModel, _ a: ModelAnalysis) -> [String: Int] {
+        Dictionary(
+            uniqueKeysWithValues: CountConvention.allCases.filter(model.canBeCounted(by:)).compactMap { c in
+                a.count(c, flags: model.torchFlags).total(.macs).map { (c.rawValue, $0) }
+            })
+    }
+}
+
+extension ZooListJSON.Published {
+    init(_ p: PublishedFigures) {
+        self.init(
+            cost: p.cost?.text, costSource: p.cost?.source, costCounts: p.costNote, params: p.params?.text,
+            topFiveError: p.topFive?.error, topFiveMeasured: p.topFive?.protocolDescription, topFiveSource: p.topFive?.source,
+            competition: p.competition)
     }
 }

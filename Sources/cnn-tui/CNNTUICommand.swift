@@ -9,6 +9,7 @@ struct CNNTUICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cnn-tui",
         abstract: "Explore convolutional network architectures: shapes, parameters, mult-adds and receptive fields.",
+        version: "cnn-tui 0.2.0",
         subcommands: [
             Open.self, List.self, Info.self, Summary.self, GraphExport.self, Export.self, Run.self, Train.self, ReceptiveFields.self,
             Params.self,

@@ -20,6 +20,9 @@ extension CNNTUICommand {
         @Option(help: "...of this kernel size (with --stack; default 3).")
         var kernel: Int?
 
+        @Flag(help: "Write JSON.")
+        var json = false
+
         func spatial() throws -> Size2 {
             let parts = size.split(separator: "x").compactMap { Int($0) }
             guard (1...2).contains(parts.count), parts.allSatisfy({ $0 > 0 }),
@@ -51,6 +54,7 @@ extension CNNTUICommand {
                         try KernelStackComparison(count: stack, kernel: kernel, channels: channels, size: size)
                     })
             }
+            if json { return print(try JSONText.encode(KernelStackJSON(comparisons))) }
             CalculatorReport.compare(comparisons).forEach { print($0) }
         }
     }

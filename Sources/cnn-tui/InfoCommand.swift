@@ -8,8 +8,12 @@ extension CNNTUICommand {
 
         @OptionGroup var selection: ModelSelection
 
+        @Flag(help: "Write JSON.")
+        var json = false
+
         func run() throws {
             let (model, analysis) = try selection.analysis()
+            if json { return print(try JSONText.encode(ModelInfoJSON(model, analysis: analysis))) }
             ModelInfoReport.render(model, analysis: analysis).forEach { print($0) }
         }
     }

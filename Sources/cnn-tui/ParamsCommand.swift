@@ -35,6 +35,9 @@ struct ConvOptions: ParsableArguments {
     @Flag(help: "No bias term.")
     var noBias = false
 
+    @Flag(help: "Write JSON.")
+    var json = false
+
     func shape() throws -> TensorShape {
         guard let shape = TensorShape(parsing: input) else {
             throw ValidationError("--input must be CxHxW with positive sizes, e.g. 3x32x32; got '\(input)'")
@@ -107,6 +110,7 @@ extension CNNTUICommand.Params {
                 padding: try o.paddingValue(), dilation: try o.pair(o.dilation, "dilation"), groups: groups, bias: !o.noBias)
             let input = try o.shape()
             let result = try calculate { () throws(AnalysisError) in try Calculator.layer(.conv2d(conv), input: input) }
+            if o.json { return print(try JSONText.encode(CalculatorJSON(result))) }
             CalculatorReport.layer(result, name: "Convolution").forEach { print($0) }
         }
     }
@@ -125,6 +129,9 @@ extension CNNTUICommand.Params {
         @Flag(help: "No bias term.")
         var noBias = false
 
+        @Flag(help: "Write JSON.")
+        var json = false
+
         func features() throws -> Int {
             if let n = Int(input), n > 0 { return n }
             if let shape = TensorShape(parsing: input), let n = shape.elementCount { return n }
@@ -140,6 +147,7 @@ extension CNNTUICommand.Params {
             let input = TensorShape(features: try features())
             let dense = Dense(outFeatures: units, bias: !noBias)
             let result = try calculate { () throws(AnalysisError) in try Calculator.layer(.dense(dense), input: input) }
+            if json { return print(try JSONText.encode(CalculatorJSON(result))) }
             CalculatorReport.layer(result, name: "Dense").forEach { print($0) }
         }
     }
@@ -163,6 +171,7 @@ extension CNNTUICommand.Params {
                     input: input, kernel: kernel, filters: o.filters, stride: stride, padding: padding,
                     dilation: dilation, bias: !o.noBias)
             }
+            if o.json { return print(try JSONText.encode(SeparableJSON(result))) }
             CalculatorReport.separable(result).forEach { print($0) }
         }
     }

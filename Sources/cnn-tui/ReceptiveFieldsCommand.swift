@@ -15,8 +15,16 @@ extension CNNTUICommand {
         @Flag(help: "List every layer, also those that leave the field unchanged.")
         var all = false
 
+        @Flag(help: "Write JSON: every layer's field.")
+        var json = false
+
+        func validate() throws {
+            if json && layer != nil { throw ValidationError("--json lists every layer; leave out --layer") }
+        }
+
         func run() throws {
             let (_, analysis) = try selection.analysis()
+            if json { return print(try JSONText.encode(ReceptiveFieldsJSON(analysis))) }
             let report = ReceptiveFieldReport(analysis)
             if let layer {
                 try report.detail(layer: layer).forEach { print($0) }

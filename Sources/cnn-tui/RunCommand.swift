@@ -45,6 +45,9 @@ extension CNNTUICommand {
         @Flag(help: "Print per-layer time and GFLOP/s.")
         var profile = false
 
+        @Flag(help: "Write JSON: the top-5 (for a classifier) and the time.")
+        var json = false
+
         @Option(help: "Time this many forward passes and print the median (after one warm-up pass).")
         var `repeat`: Int = 1
 
@@ -52,6 +55,7 @@ extension CNNTUICommand {
             if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
             if self.repeat < 1 { throw ValidationError("--repeat must be at least 1") }
             if layers != nil && output == nil { throw ValidationError("--layers needs --output") }
+            if json && profile { throw ValidationError("give --json or --profile, not both") }
             if untrained && weights != nil { throw ValidationError("give --weights or --untrained, not both") }
             if [tensor, image, sample].compactMap({ $0 }).count > 1 {
                 throw ValidationError("give one input: --tensor, --image or --sample")
@@ -69,6 +73,18 @@ extension CNNTUICommand {
             let assets = SampleFiles.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment)
             let result = try InferenceRun(model: model, analysis: analysis, settings: settings, assets: assets).run()
 
+            let softmaxed = analysis.graph.layers.last?.op == .activation(.softmax)
+            let names = model.labels.flatMap { $0.names.count == result.output.count ? $0.names : nil }
+            let classifier = result.wrote == nil && !(result.outputShape.isSpatial || result.output.count == 1)
+            if json {
+                let top = classifier ? InferenceReport.top(result.output, alreadyProbabilities: softmaxed) : nil
+                return print(
+                    try JSONText.encode(
+                        InferenceJSON(
+                            model: model.name, input: analysis.input.dims, inputSource: "\(result.input)", weights: "\(result.weights)",
+                            trained: result.isTrained, outputShape: result.outputShape.dims, top: top, names: names,
+                            seconds: result.seconds, repeats: self.repeat, kernels: engineKernels(), wrote: result.wrote.map { "\($0)" })))
+            }
             print("\(model.title) at \(analysis.input), \(result.weights)")
             print("input: \(result.input)")
             if let wrote = result.wrote {
@@ -77,8 +93,6 @@ extension CNNTUICommand {
                 // Not a classifier (a single module or a conv stack): describe the map instead.
                 print(InferenceReport.renderMap(result.output, shape: result.outputShape))
             } else {
-                let softmaxed = analysis.graph.layers.last?.op == .activation(.softmax)
-                let names = model.labels.flatMap { $0.names.count == result.output.count ? $0.names : nil }
                 InferenceReport.renderTop(InferenceReport.top(result.output, alreadyProbabilities: softmaxed), names: names).forEach { print($0) }
                 if !result.isTrained { print("  (random weights: an untrained network's classes mean nothing)") }
             }

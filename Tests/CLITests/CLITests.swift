@@ -309,6 +309,35 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try run("summary", "vgg16", "--sort", "size").status, 64)
     }
 
+    /// Scripts get JSON from every command that prints numbers, the version, and completions.
+    func testJSONVersionAndCompletions() throws {
+        func object(_ arguments: String...) throws -> [String: Any] {
+            let r = try launch(arguments)
+            XCTAssertEqual(r.status, 0, "\(arguments): \(r.stderr)")
+            return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(arguments)")
+        }
+        let info = try object("info", "resnet50", "--json")
+        XCTAssertEqual(info["params"] as? [String: Int], ["torchinfo": 25_557_032, "keras": 25_610_152])
+        XCTAssertEqual((info["macs"] as? [String: Int])?["fvcore"], 4_111_512_576)
+        let rf = try object("rf", "lenet5", "--json")
+        let s4 = try XCTUnwrap((rf["layers"] as? [[String: Any]])?.first { $0["name"] as? String == "s4" })
+        XCTAssertEqual((s4["receptiveField"] as? [String: Any])?["size"] as? [Int], [16, 16], "c1 5, s2 6, c3 14, s4 16")
+        let conv = try object("params", "conv", "--input", "1x32x32", "--kernel", "5", "--filters", "12", "--json")
+        XCTAssertEqual(conv["params"] as? Int, 312)
+        XCTAssertEqual(conv["macsWithoutBias"] as? String, "by hand, no bias: 5*5*1*12*28*28 = 235,200")
+        let stacks = try object("compare-rf", "--json")
+        let first = try XCTUnwrap((stacks["comparisons"] as? [[String: Any]])?.first)
+        XCTAssertEqual((first["stack"] as? [String: Any])?["params"] as? Int, 2 * (9 * 64 * 64 + 64))
+        let top = try object("run", "lenet5", "--sample", "mnist:0", "--json")
+        XCTAssertEqual(((top["top"] as? [[String: Any]])?.first)?["label"] as? String, "6")
+        XCTAssertEqual(try run("--version").stdout, "cnn-tui 0.2.0\n")
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try run("--generate-completion-script", shell)
+            XCTAssertEqual(script.status, 0, shell)
+            XCTAssertTrue(script.stdout.contains("compare-rf") && script.stdout.contains("reconcile"), shell)
+        }
+    }
+
     func testCompareTwoModels() throws {
         let r = try run("compare", "resnet18", "resnet34")
         XCTAssertEqual(r.status, 0, r.stderr)
