@@ -117,3 +117,51 @@ final class GraphScreenTests: XCTestCase {
         XCTAssertTrue(s.interrupted)
     }
 }
+
+/// The big layers, the counting conventions and a comparison, from the browser.
+final class CountingInTheBrowserTests: XCTestCase {
+    /// `s` lists the layers by params, mult-adds, activation size and field, largest first, each
+    /// with its full name; a fifth `s` is the graph again.
+    func testSortCyclesThroughTheOrders() throws {
+        var s = try AppState.testing("vgg16", 120, 40)
+        s.handle(.character("s"))
+        var text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("by params, largest first"), text)
+        XCTAssertTrue(text.contains("classifier.0"), "VGG-16's 102.8M-parameter dense layer first:\n\(text)")
+        s.handle(.character("s"))
+        text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("by mult-adds, largest first") && text.contains("features.2 "), text)
+        for _ in 0..<3 { s.handle(.character("s")) }
+        text = s.render().lines.joined(separator: "\n")
+        XCTAssertFalse(text.contains("largest first"), text)
+        XCTAssertEqual(s.status, "The graph again")
+    }
+
+    /// `c`: every convention's total, and ResNet-50 from torchinfo to the paper's 3.8×10^9;
+    /// ←→ another convention; Esc closes.
+    func testCountsPanelReconcilesWithThePaper() throws {
+        var s = try AppState.testing("resnet50", 120, 40)
+        s.handle(.character("c"))
+        var text = s.render().lines.joined(separator: "\n")
+        for cell in ["4,111,512,576", "4,133,742,592", "Counts: torchinfo → paper", "-231,211,008", "3,857,973,248"] {
+            XCTAssertTrue(text.contains(cell), "\(cell) in\n\(text)")
+        }
+        s.handle(.right)
+        text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Counts: torchinfo → fvcore"), text)
+        s.handle(.escape)
+        XCTAssertNil(s.overlay)
+    }
+
+    /// Tab in the model picker compares the open model with the chosen one.
+    func testPickerComparesTwoModels() throws {
+        var s = try AppState.testing("resnet18", 120, 40)
+        s.handle(.character("m"))
+        s.type("resnet34")
+        s.handle(.tab)
+        let text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Compare: resnet18 → resnet34"), text)
+        XCTAssertTrue(text.contains("+ layer1.2 (BasicBlock): 7 layers, 73,984 params"), text)
+        XCTAssertEqual(s.model.name, "resnet18", "comparing opens nothing")
+    }
+}

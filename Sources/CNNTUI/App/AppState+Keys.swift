@@ -52,6 +52,8 @@ extension AppState {
                     case .save: overlay = .save(path: suggestedSavePath)
                     case .add: overlay = .add(line: "")
                     case .undo: undo()
+                    case .sort: cycleSort()
+                    case .counts: overlay = .report(countsPanel(target: model.published?.cost != nil ? .paper : .fvcore))
                     default: status = graph.perform(action, pageHeight: graphLayout.listRows)
                     }
                 }
@@ -127,6 +129,15 @@ extension AppState {
         case .picker(var picker):
             switch key {
             case .escape: overlay = nil
+            case .tab:
+                // The open model against the chosen one.
+                guard let chosen = picker.chosen else { return }
+                do {
+                    let other = try chosen.analysis()
+                    overlay = .report(ReportPanel.compare((model.name, analysis), with: (chosen.name, other)))
+                } catch {
+                    status = "\(chosen.name): \(error)"
+                }
             case .enter:
                 overlay = nil
                 if let chosen = picker.chosen {
@@ -178,6 +189,7 @@ extension AppState {
                 overlay = .save(path: path)
             default: break
             }
+        case .report(let panel): handleReport(panel, key)
         }
     }
 
@@ -237,5 +249,51 @@ extension AppState {
         default:
             break
         }
+    }
+}
+
+extension AppState {
+    /// `s` on the graph screen: the graph, then the layers by params, mult-adds, activation size
+    /// and receptive field, largest first, then the graph again.
+    mutating func cycleSort() {
+        let all: [LayerOrder?] = [nil] + LayerOrder.allCases.map { $0 }
+        let next = all[((all.firstIndex(of: graph.order) ?? 0) + 1) % all.count]
+        graph.sort(next, layers: next.map { $0.sorted(analysis) } ?? [])
+        status = next.map { "Layers by \($0.title), largest first: s for the next order" } ?? "The graph again"
+    }
+}
+
+extension AppState {
+    /// The counting panel for the open model, reconciling torchinfo's count with `target`'s.
+    func countsPanel(target: CountConvention) -> ReportPanel {
+        ReportPanel.counts(model, analysis, target: target)
+    }
+
+    /// Keys of a report panel: scroll, sideways (the counts panel: the next convention), close.
+    mutating func handleReport(_ panel: ReportPanel, _ key: Key) {
+        var panel = panel
+        let page = ReportPanelOverlay.rows(self)
+        switch key {
+        case .escape, .character("q"), .character("c"):
+            overlay = nil
+            return
+        case .up, .character("k"): panel.scroll(by: -1, page: page)
+        case .down, .character("j"): panel.scroll(by: 1, page: page)
+        case .pageUp: panel.scroll(by: -page, page: page)
+        case .pageDown, .character(" "): panel.scroll(by: page, page: page)
+        case .home, .character("g"): panel.scroll(by: -panel.lines.count, page: page)
+        case .end, .character("G"): panel.scroll(by: panel.lines.count, page: page)
+        case .left, .right, .character("h"), .character("l"):
+            let step = key == .left || key == .character("h") ? -1 : 1
+            if case .counts(let target) = panel.kind {
+                let targets = CountConvention.allCases.filter { $0 != .torchinfo }
+                let index = ((targets.firstIndex(of: target) ?? 0) + step + targets.count) % targets.count
+                panel = countsPanel(target: targets[index])
+            } else {
+                panel.shift(by: 8 * step)
+            }
+        default: break
+        }
+        overlay = .report(panel)
     }
 }

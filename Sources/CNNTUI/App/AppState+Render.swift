@@ -30,6 +30,7 @@ extension AppState {
         case .save(let path): PromptBox.save(path).render(state: self, into: &canvas)
         case .add(let line):
             PromptBox.addLayer(line, after: selectedLayer.map { analysis.graph.layers[$0].name } ?? "?").render(state: self, into: &canvas)
+        case .report(let panel): ReportPanelOverlay.render(panel, state: self, into: &canvas)
         case nil: break
         }
     }

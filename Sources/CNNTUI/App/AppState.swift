@@ -39,6 +39,8 @@ public enum Overlay {
     case save(path: String)
     /// A layer to add after the selected one (`a`), as a model-file line: `bn: batchnorm`.
     case add(line: String)
+    /// The counting conventions (`c`), or the model compared with another (Tab in the picker).
+    case report(ReportPanel)
 }
 
 /// Everything the UI shows, as a value: keys change it, and drawing is a function of it.

@@ -95,4 +95,11 @@ public struct GraphView: Sendable {
         self.rows = rows
         self.nodes = nodes
     }
+
+    /// A flat list of `layers` in the order given (the layers sorted by size): no blocks, no
+    /// edges.
+    public init(flat layers: [Int]) {
+        nodes = layers.map { Node(kind: .layer($0), inputs: [], consumers: []) }
+        rows = layers.enumerated().map { Row(kind: .layer($1), depth: 0, node: $0) }
+    }
 }

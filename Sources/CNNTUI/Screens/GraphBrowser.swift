@@ -14,6 +14,8 @@ public struct GraphBrowser: Sendable {
     public var query = ""
     /// The search line is being typed.
     public var searching = false
+    /// Set while the rows are the layers sorted by size (`s`), largest first; nil for the graph.
+    public private(set) var order: LayerOrder?
 
     /// Blocks nested at most this deep start open: a ResNet's stages and their blocks, an
     /// Inception module's branches.
@@ -126,6 +128,7 @@ public struct GraphBrowser: Sendable {
     }
 
     private mutating func setExpanded(_ open: Set<Int>, keep: GraphView.RowKind?) {
+        guard order == nil else { return }  // a sorted list has no blocks to open
         let anchor = selectedLayer
         expanded = open
         view = GraphView(graph: graph, expanded: open)
@@ -151,12 +154,13 @@ public struct GraphBrowser: Sendable {
 
     /// Opens the blocks around `layer` and puts the cursor on it.
     public mutating func reveal(layer: Int) {
-        open(blocksAround: graph.layers[layer].block)
+        if order == nil { open(blocksAround: graph.layers[layer].block) }
         select(row(showing: layer) ?? selected)
     }
 
     /// Opens the blocks around `block` and puts the cursor on its row.
     public mutating func reveal(block: Int) {
+        if order != nil, let last = lastLayer(of: block) { return select(row(showing: last) ?? selected) }
         open(blocksAround: graph.blocks[block].parent)
         if let row = rows.firstIndex(where: { $0.kind == .blockHeader(block) || $0.kind == .collapsedBlock(block) }) { select(row) }
     }
@@ -168,6 +172,20 @@ public struct GraphBrowser: Sendable {
         expanded.formUnion(path)
         view = GraphView(graph: graph, expanded: expanded)
         lanes = LaneLayout(view)
+    }
+
+    // MARK: Sorting
+
+    /// `s`: the layers as a flat list, `layers` (sorted by `order`, largest first), the cursor on
+    /// the largest; nil goes back to the graph, the cursor on the layer it was on.
+    public mutating func sort(_ next: LayerOrder?, layers: [Int]) {
+        let anchor = selectedLayer
+        order = next
+        view = next == nil ? GraphView(graph: graph, expanded: expanded) : GraphView(flat: layers)
+        lanes = LaneLayout(view)
+        selected = next == nil ? anchor.flatMap { row(showing: $0) } ?? 0 : 0
+        if next != nil { top = 0 }
+        select(selected)
     }
 
     // MARK: Search
@@ -251,6 +269,7 @@ public struct GraphBrowser: Sendable {
         case search, nextMatch, previousMatch
         /// Edits: the app performs them, on the model (see `AppState.perform(edit:)`).
         case edit, add, delete, undo, save
+        case sort, counts
     }
 
     public static let keys = KeyMap<Action>([
@@ -266,6 +285,12 @@ public struct GraphBrowser: Sendable {
         KeyBinding(.characters("+="), "+ / -", "open all / close all", hint: ("+/-", "all"), .expandAll),
         KeyBinding(.characters("-"), "", "", .collapseAll),
         KeyBinding(.characters("/"), "/", "search layer and block names", hint: ("/", "search"), .search),
+        KeyBinding(
+            .characters("s"), "s", "sort the layers by params, mult-adds, activation size, receptive field; again: back to the graph",
+            .sort),
+        KeyBinding(
+            .characters("c"), "c", "counting conventions: every tool's mult-adds, and what turns torchinfo's into another's or the paper's",
+            .counts),
         KeyBinding(.characters("n"), "n / N", "next / previous match", .nextMatch),
         KeyBinding(.characters("N"), "", "", .previousMatch),
         KeyBinding(.characters("e"), "e", "edit the layer's settings (kernel, stride, padding, filters, units, ...)", hint: ("e", "edit"), .edit),
@@ -294,7 +319,7 @@ public struct GraphBrowser: Sendable {
         case .nextMatch, .previousMatch:
             if query.isEmpty { return "No search yet: press / to search layer names" }
             if !jumpToMatch(forward: action == .nextMatch) { return "No layer matches '\(query)'" }
-        case .edit, .add, .delete, .undo, .save:
+        case .edit, .add, .delete, .undo, .save, .sort, .counts:
             break  // the app's, on the model
         }
         return nil

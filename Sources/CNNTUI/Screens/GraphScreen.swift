@@ -29,7 +29,8 @@ public enum GraphScreen {
     public static func render(_ state: AppState, area: Rect, into canvas: inout Canvas) {
         let theme = state.theme
         let layout = Layout(body: area)
-        let title = "Graph: \(state.model.title) · \(state.analysis.input)"
+        let title =
+            "Graph: \(state.model.title) · \(state.analysis.input)" + (state.graph.order.map { " · by \($0.title), largest first" } ?? "")
         let inner = Frame(title: title, focused: true).render(area: layout.graph, into: &canvas, theme: theme)
         renderRows(state, area: inner, into: &canvas)
         let inspectorInner = Frame(title: "Inspector").render(area: layout.inspector, into: &canvas, theme: theme)
@@ -147,7 +148,11 @@ public enum GraphScreen {
         case .layer(let id):
             let layer = graph.layers[id]
             let a = analysis.layers[id]
-            return (layer.localName, layer.op.summary, Display.shape(a.outputShape), Display.count(a.params(.torchinfo)), Display.count(a.macs))
+            // A sorted list has no blocks around its rows to say which conv2 a row is.
+            return (
+                state.graph.order == nil ? layer.localName : layer.name, layer.op.summary, Display.shape(a.outputShape), Display.count(a.params(.torchinfo)),
+                Display.count(a.macs)
+            )
         case .collapsedBlock(let b), .blockHeader(let b):
             let block = graph.blocks[b]
             let marker = row.kind == .blockHeader(b) ? g.expanded : g.collapsed

@@ -90,6 +90,8 @@ public enum PickerOverlay {
                 truncate(text, to: inner.width - 2), x: inner.x + 1, y: inner.y + 2, style: ModelFile.isFile(picker.filter) ? theme.good : theme.bad,
                 clip: inner)
         }
-        canvas.put("↑↓ choose · Enter open · type to filter, or a file's path · Esc close", x: inner.x + 1, y: inner.maxY - 1, style: theme.dim, clip: inner)
+        canvas.put(
+            "↑↓ choose · Enter open · Tab compare with \(state.model.name) · type to filter, or a file's path · Esc close", x: inner.x + 1,
+            y: inner.maxY - 1, style: theme.dim, clip: inner)
     }
 }
