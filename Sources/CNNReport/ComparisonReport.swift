@@ -34,8 +34,8 @@ public struct ComparisonReport: Sendable {
         totals.append(["Depth (weight layers)", String(a.depth), String(b.depth), CountingReport.signed(b.depth - a.depth)])
         let (la, lb) = (a.graph.layers.count - 1, b.graph.layers.count - 1)
         totals.append(["Layers", String(la), String(lb), CountingReport.signed(lb - la)])
-        if let fa = a.layers.last?.receptiveField, let fb = b.layers.last?.receptiveField {
-            totals.append(["Receptive field at the output", Self.field(fa), Self.field(fb), ""])
+        if let fa = a.lastMapField, let fb = b.lastMapField {
+            totals.append(["Receptive field, last feature map", Self.field(fa), Self.field(fb), ""])
         }
         var lines = totals.render() + [""] + stages() + [""] + diff()
         lines.append("Params as \(params.title) counts them; mult-adds as torchinfo does (summary --count for the others).")

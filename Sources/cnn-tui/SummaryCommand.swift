@@ -74,7 +74,8 @@ extension CNNTUICommand {
             if let target = reconcile {
                 if target == .paper, model.file == nil {
                     guard let paper = model.reconcileWithPaper(analysis, from: convention) else {
-                        throw CountingError(message: "\(model.title): its paper publishes no cost to reconcile with; --reconcile another convention")
+                        let why = model.published.map { "\($0.costNote)" } ?? "it has no paper (a course example)"
+                        throw CountingError(message: "\(model.title): no published cost to reconcile with: \(why); --reconcile another convention")
                     }
                     CountingReport.paper(paper).forEach { print($0) }
                 } else if let r = analysis.reconcile(from: convention, to: target, flags: model.torchFlags) {
