@@ -120,7 +120,7 @@ public struct SummaryReport: Sendable {
                 guard maxDepth.map({ b.depth <= $0 }) ?? true else { continue }
                 let folded = maxDepth.map { b.depth == $0 } ?? false
                 let cost = analysis.cost(ofBlock: block)
-                let counted = counts(of: graph.layers.filter { graph.isLayer($0, inside: block) }.map(\.id))
+                let counted = folded ? counts(of: graph.layers.filter { graph.isLayer($0, inside: block) }.map(\.id)) : nil
                 let cells = folded ? countCells(counted) : countHeadings.map { _ in "--" }
                 let out = lastLayerOfBlock[block].map { analysis.layers[$0].outputShape }
                 rows.append(

@@ -31,6 +31,27 @@ final class BrowserEndToEndTests: XCTestCase {
         XCTAssertFalse(screen.contains("Receptive fields"), "the terminal is restored after quitting:\n\(screen)")
     }
 
+    /// The big layers and the counting conventions as a newcomer finds them: `s` sorts, `c`
+    /// reconciles torchinfo's ResNet-50 with the paper's 3.8×10^9, the picker's Tab compares.
+    func testSortCountAndCompareResNets() throws {
+        let tmux = try TmuxSession(arguments: ["open", "resnet50"])
+        try tmux.waitFor("ResNet-50 · 3x224x224")
+        try tmux.send("s", "s")
+        var screen = try tmux.waitFor("by mult-adds, largest first")
+        XCTAssertTrue(screen.contains("conv1 "), screen)
+        try tmux.send("c")
+        screen = try tmux.waitFor("Counts: torchinfo → paper")
+        XCTAssertTrue(screen.contains("4,133,742,592"), "thop's total:\n\(screen)")
+        try tmux.send("Escape", "m")
+        try tmux.waitFor("Filter:")
+        try tmux.type("resnet101")
+        try tmux.send("Tab")
+        screen = try tmux.waitFor("Compare: resnet50 → resnet101")
+        XCTAssertTrue(screen.contains("+ layer3.6 (Bottleneck)"), screen)
+        try tmux.send("Escape", "q")
+        try tmux.waitFor("EXITED:0")
+    }
+
     /// A network of the user's own, exported from PyTorch: its layers, counts and feature maps.
     func testOpenAnONNXFileAndSeeItsFeatureMaps() throws {
         let file = Repository.fixture("onnx/tiny-cnn-dynamo.onnx").path
