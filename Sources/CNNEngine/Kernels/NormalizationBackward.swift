@@ -85,3 +85,34 @@ public func batchNormTrainingBackward(
         }
     }
 }
+
+/// The backward of batchnorm in inference mode, `y = γ (x − μ) / √(σ² + ε) + β` with the running
+/// statistics fixed: `dx = γ dy / √(σ² + ε)`, `dγ = Σ dy (x − μ) / √(σ² + ε)`, `dβ = Σ dy`, all
+/// accumulated (for explanations of a trained network, whose batchnorms are fixed).
+///
+/// - Parameters:
+///   - gradInput: `[n, C, pixels]`, or nil
+///   - gradGamma, gradBeta: `[C]`, or nil
+///   - gradOutput, input: `[n, C, pixels]`
+public func batchNormInferenceBackward(
+    gradInput: UnsafeMutablePointer<Float>?, gradGamma: UnsafeMutablePointer<Float>?, gradBeta: UnsafeMutablePointer<Float>?,
+    gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, batch n: Int, parameters bn: Lowering.BatchNormParameters
+) {
+    let (channels, pixels) = (bn.channels, bn.pixels)
+    for c in 0..<channels {
+        let inverse = 1 / (bn.variance.data[c] + bn.epsilon).squareRoot()
+        let (gamma, mean) = (bn.gamma?.data[c] ?? 1, bn.mean.data[c])
+        var (sumX, sum): (Float, Float) = (0, 0)
+        for s in 0..<n {
+            let base = (s * channels + c) * pixels
+            for p in 0..<pixels {
+                let dy = gradOutput[base + p]
+                gradInput?[base + p] += gamma * inverse * dy
+                sumX += dy * (input[base + p] - mean) * inverse
+                sum += dy
+            }
+        }
+        gradGamma?[c] += sumX
+        gradBeta?[c] += sum
+    }
+}

@@ -12,8 +12,12 @@ public final class Trainer {
     public let analysis: ModelAnalysis
     public let weights: Weights
     public let batchSize: Int
-    /// Whether `backward` also computes the gradient with respect to the input (for tests).
+    /// Whether `backward` also computes the gradient with respect to the input (for tests, and
+    /// for explanations: a unit's effective receptive field, guided backpropagation).
     public var computesInputGradient = false
+    /// Guided backpropagation (Springenberg et al. 2015): a ReLU passes back only positive
+    /// gradients, and only where its input was positive.
+    public var guidedReLU = false
     /// Whether training-mode forward passes reuse the last dropout masks instead of drawing new
     /// ones, so that a finite-difference check sees one fixed function.
     public var reusesDropoutMasks = false
@@ -177,6 +181,27 @@ public final class Trainer {
         return result
     }
 
+    /// Back-propagates `seed`, the gradient of some function of the last batch with respect to
+    /// `layer`'s output (`[n, perSample]`: a one-hot unit, a class's logit), down to the input:
+    /// afterwards `gradient(of:)` holds every layer's gradient and `inputGradient` the input's
+    /// (with `computesInputGradient`). The forward pass may have run in either mode; in
+    /// inference mode batchnorm's backward is that of its fixed affine map.
+    public func backward(from layer: Int, seed: UnsafePointer<Float>) {
+        precondition(layer > 0 && layer < steps.count, "a layer of the graph, not its input")
+        for g in layerGradients { g.data.update(repeating: 0, count: count * g.shape[1]) }
+        for (_, g) in gradients { g.data.update(repeating: 0, count: g.count) }
+        layerGradients[layer].data.update(from: seed, count: count * perSample[layer])
+        for id in stride(from: layer, to: 0, by: -1) { backward(steps[id]) }
+    }
+
+    /// The gradient with respect to `layer`'s output for sample `sample`, after a backward pass.
+    public func gradient(of layer: Int, sample: Int = 0) -> UnsafePointer<Float> {
+        UnsafePointer(layerGradients[layer].data + sample * perSample[layer])
+    }
+
+    /// Elements of `layer`'s output for one sample.
+    public func elementCount(of layer: Int) -> Int { perSample[layer] }
+
     // MARK: - Steps
 
     /// Batched kernels where the engine has them, else the lowered step's one-sample forward
@@ -293,8 +318,11 @@ public final class Trainer {
             denseBackward(
                 gradInput: gradIn, gradWeight: own.gradWeight!.data, gradBias: own.gradBias?.data, gradOutput: gradOut,
                 input: inp, weight: weight.data, batch: n, inFeatures: inFeatures, outFeatures: outFeatures)
+        case .batchNorm(let bn) where !training:
+            batchNormInferenceBackward(
+                gradInput: gradIn, gradGamma: own.gradWeight?.data, gradBeta: own.gradBias?.data, gradOutput: gradOut, input: inp,
+                batch: n, parameters: bn)
         case .batchNorm(let bn):
-            precondition(training, "backward needs a forward pass in training mode")
             batchNormTrainingBackward(
                 gradInput: gradIn, gradGamma: own.gradWeight?.data, gradBeta: own.gradBias?.data,
                 gradOutput: gradOut, input: inp, batch: n, channels: bn.channels, pixels: bn.pixels,
@@ -307,6 +335,10 @@ public final class Trainer {
                     gradInput: gradIn + s * inCount, gradOutput: gradOut + s * outCount,
                     output: activations[id].data + s * outCount, channels: channels, pixels: pixels)
             }
+        case .activation(let kind, _, _) where guidedReLU && (kind == .relu || kind == .relu6):
+            guard let gradIn else { return }
+            let upper: Float = kind == .relu6 ? 6 : .infinity
+            for i in 0..<(n * outCount) where gradOut[i] > 0 && inp[i] > 0 && inp[i] < upper { gradIn[i] += gradOut[i] }
         case .activation(let kind, _, _):
             guard let gradIn else { return }
             activationBackward(kind, gradInput: gradIn, gradOutput: gradOut, input: inp, output: activations[id].data, count: n * outCount)
