@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "CNNDataTests", dependencies: ["CNNData", "CZlibSystem", "TestSupport"]),
         .testTarget(name: "CNNTUITests", dependencies: ["CNNModel", "CNNZoo", "CNNTUI", "CNNData", "CNNImport", "CNNRuntime", "TestSupport"]),
         /// Runs the built `cnn-tui` binary as a user would and reads what it prints.
-        .testTarget(name: "CLITests", dependencies: ["cnn-tui", "CNNData", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["cnn-tui", "CNNData", "CNNEngine", "TestSupport"]),
         .testTarget(name: "CNNRuntimeTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine", "CNNData", "CNNRuntime", "TestSupport"]),
         /// The full-screen browser driven through tmux, as a user would.
         .testTarget(name: "EndToEndTests", dependencies: ["cnn-tui", "TestSupport"]),

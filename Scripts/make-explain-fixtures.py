@@ -134,7 +134,8 @@ def guided(model, x, c):
     return g[0], len(relus), calls[0], logits[0].detach()
 
 
-def erf(model, x, module, channel):
+def erf(model, x, module, channel, unit=None):
+    """The input gradient of one unit of `module`'s output: the centre unit unless `unit` = (y, x)."""
     kept, handles = capture(model, [module])
     x = x.clone().requires_grad_(True)
     model(x)
@@ -142,9 +143,9 @@ def erf(model, x, module, channel):
         h.remove()
     out = kept[module]
     h, w = out.shape[2], out.shape[3]
-    y0, x0 = h // 2, w // 2
+    y0, x0 = unit if unit is not None else (h // 2, w // 2)
     (g,) = torch.autograd.grad(out[0, channel, y0, x0], [x])
-    return g[0], (y0, x0), (h, w)
+    return g[0], (y0, x0), (h, w), out[0, channel].detach()
 
 
 # ------------------------------------------------------------- theoretical receptive fields
@@ -201,6 +202,35 @@ def clip(iv, size):
     return max(iv[0], 0), min(iv[1], size - 1)
 
 
+def field(zoo, model, module, unit):
+    """The theoretical receptive field of `unit` = (y, x): input rows and columns, unclipped."""
+    if zoo == "resnet18":
+        return resnet18_field(module, unit[0]), resnet18_field(module, unit[1])
+    idx = int(module.split(".")[1])
+    return vgg_field(model.features, idx, unit[0]), vgg_field(model.features, idx, unit[1])
+
+
+def field_area(zoo, model, module, unit, shape):
+    rows, cols = field(zoo, model, module, unit)
+    rows, cols = clip(rows, shape[1]), clip(cols, shape[2])
+    return (rows[1] - rows[0] + 1) * (cols[1] - cols[0] + 1)
+
+
+def check_field(zoo, model, module, channel, unit, size, shape, g):
+    """Asserts the gradient of `unit` vanishes outside its theoretical receptive field."""
+    rows, cols = field(zoo, model, module, unit)
+    rows_in, cols_in = clip(rows, shape[1]), clip(cols, shape[2])
+    box = nonzero_box(g)
+    assert box is not None, "ERF gradient is all zero"
+    inside = torch.zeros(shape[1], shape[2], dtype=torch.bool)
+    inside[rows_in[0]:rows_in[1] + 1, cols_in[0]:cols_in[1] + 1] = True
+    outside = float(g[:, ~inside].abs().max()) if (~inside).any() else 0.0
+    print(f"  erf:{module}:{channel}:{unit[0]}:{unit[1]} of a {size[0]}x{size[1]} map: theoretical field rows {rows} "
+          f"cols {cols} (in the image rows {rows_in} cols {cols_in}, {int(inside.sum())} pixels); non-zero rows "
+          f"{box[0]} cols {box[1]}, {box[2]} pixels; max |g| outside the field {outside}")
+    assert outside == 0.0, "ERF gradient outside the theoretical receptive field"
+
+
 # ------------------------------------------------------------------------------------ main
 
 def run(case, zoo, make, shape, cam_layers, erf_spec):
@@ -214,7 +244,7 @@ def run(case, zoo, make, shape, cam_layers, erf_spec):
     g_guided, n_relu_modules, n_relu_calls, guided_logits = guided(model, x, c)
     assert torch.equal(guided_logits, logits), "the guided ReLU must not change the forward pass"
     erf_module, channel = erf_spec
-    g_erf, (uy, ux), (eh, ew) = erf(model, x, erf_module, channel)
+    g_erf, (uy, ux), (eh, ew), erf_map = erf(model, x, erf_module, channel)
 
     erf_key = f"erf:{erf_module}:{channel}:{uy}:{ux}"
     tensors = {"logits": logits, "class": torch.tensor([float(c)]), "input_head": x.flatten()[:16]}
@@ -233,8 +263,28 @@ def run(case, zoo, make, shape, cam_layers, erf_spec):
                     "channel": channel, "y": uy, "x": ux, "layer_output": [eh, ew]})
     tensors = {k: v.detach().float().contiguous() for k, v in tensors.items()}
 
+    # sanity checks, before anything is written
+    print(f"{case}: class {c}, logit {logits[c].item():.5g}")
+    for name in cam_layers:
+        m = cams[name]
+        print(f"  gradcam:{name:12} {tuple(m.shape)} nonzero {int((m > 0).sum())}/{m.numel()} max {m.max().item():.4g}")
+        assert m.max() > 0, f"Grad-CAM at {name} is all zero"
+    nz = int((g_guided != 0).sum())
+    print(f"  guided {tuple(g_guided.shape)} nonzero {nz}/{g_guided.numel()} |g| max {g_guided.abs().max().item():.4g}"
+          f"  ({n_relu_modules} ReLU modules, {n_relu_calls} guided calls)")
+    assert nz > 0
+    # the centre unit (stored), and (not stored) the active unit (output > 0, so its gradient is
+    # not all zero) with the smallest field inside the image, so that the check is not vacuous
+    # when the centre's field covers the whole image
+    check_field(zoo, model, erf_module, channel, (uy, ux), (eh, ew), shape, g_erf)
+    units = [(y, x_) for y in range(eh) for x_ in range(ew) if erf_map[y, x_] > 0]
+    area = lambda u: field_area(zoo, model, erf_module, u, shape)
+    small = min(units, key=lambda u: (area(u), u))
+    check_field(zoo, model, erf_module, channel, small, (eh, ew), shape, erf(model, x, erf_module, channel, small)[0])
+
     base = os.path.join(OUT, case)
     save_file(tensors, base + ".safetensors")
+    os.chmod(base + ".safetensors", 0o644)
     sidecar = {
         "case": case, "model": zoo, "input": list(shape), "seed": SEED,
         "weights": "Weights.randomized(analysis, seed:) as in Scripts/make-engine-fixtures.py",
@@ -246,31 +296,7 @@ def run(case, zoo, make, shape, cam_layers, erf_spec):
         json.dump(sidecar, f, indent=2)
         f.write("\n")
 
-    # sanity checks
-    print(f"{case}: class {c}, logit {logits[c].item():.5g}, file {os.path.getsize(base + '.safetensors')} bytes")
-    for name in cam_layers:
-        m = cams[name]
-        print(f"  gradcam:{name:12} {tuple(m.shape)} nonzero {int((m > 0).sum())}/{m.numel()} max {m.max().item():.4g}")
-        assert m.max() > 0, f"Grad-CAM at {name} is all zero"
-    nz = int((g_guided != 0).sum())
-    print(f"  guided {tuple(g_guided.shape)} nonzero {nz}/{g_guided.numel()} |g| max {g_guided.abs().max().item():.4g}"
-          f"  ({n_relu_modules} ReLU modules, {n_relu_calls} guided calls)")
-    assert nz > 0
-    if zoo == "resnet18":
-        rows, cols = resnet18_field(erf_module, uy), resnet18_field(erf_module, ux)
-    else:
-        idx = int(erf_module.split(".")[1])
-        rows, cols = vgg_field(model.features, idx, uy), vgg_field(model.features, idx, ux)
-    rows_in, cols_in = clip(rows, shape[1]), clip(cols, shape[2])
-    box = nonzero_box(g_erf)
-    assert box is not None, "ERF gradient is all zero"
-    inside = torch.zeros(shape[1], shape[2], dtype=torch.bool)
-    inside[rows_in[0]:rows_in[1] + 1, cols_in[0]:cols_in[1] + 1] = True
-    outside = float(g_erf[:, ~inside].abs().max()) if (~inside).any() else 0.0
-    print(f"  {erf_key} of a {eh}x{ew} map: theoretical field rows {rows} cols {cols} "
-          f"(in the image rows {rows_in} cols {cols_in}); non-zero rows {box[0]} cols {box[1]}, "
-          f"{box[2]} pixels; max |g| outside the field {outside}")
-    assert outside == 0.0, "ERF gradient outside the theoretical receptive field"
+    print(f"  wrote {base}.safetensors ({os.path.getsize(base + '.safetensors')} bytes) and {base}.json")
     return sidecar
 
 

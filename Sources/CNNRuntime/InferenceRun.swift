@@ -119,7 +119,7 @@ public struct InferenceRun {
     }
 
     /// The input tensor and a line saying what it is.
-    private func loadInput() throws -> (Tensor, String) {
+    func loadInput() throws -> (Tensor, String) {
         let shape = analysis.input
         switch settings.input {
         case .image(let path):

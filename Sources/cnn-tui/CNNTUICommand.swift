@@ -13,7 +13,7 @@ struct CNNTUICommand: ParsableCommand {
         subcommands: [
             Open.self, List.self, Info.self, Summary.self, GraphExport.self, Export.self, Run.self, Train.self, ReceptiveFields.self,
             Params.self,
-            CompareRF.self, Compare.self,
+            CompareRF.self, Compare.self, Explain.self,
         ],
         defaultSubcommand: Open.self
     )

@@ -1,4 +1,5 @@
 import CNNData
+import CNNEngine
 import Foundation
 import TestSupport
 import XCTest
@@ -336,6 +337,40 @@ final class CLITests: XCTestCase {
             XCTAssertEqual(script.status, 0, shell)
             XCTAssertTrue(script.stdout.contains("compare-rf") && script.stdout.contains("reconcile"), shell)
         }
+    }
+
+    /// LeNet-5 with its trained weights on the first held-out digit (a 6): covering the stroke
+    /// drops the prediction, a top patch's value is `run --layers`'s output at its unit, and
+    /// wrong requests are one line each.
+    func testExplainLeNet5() throws {
+        let occlusion = try run("explain", "lenet5", "--sample", "mnist:0", "--method", "occlusion", "--json")
+        XCTAssertEqual(occlusion.status, 0, occlusion.stderr)
+        let o = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(occlusion.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(o["shape"] as? [Int], [7, 7])
+        XCTAssertEqual(o["classIndex"] as? Int, 6)
+        let drops = try XCTUnwrap(o["values"] as? [Double])
+        XCTAssertGreaterThan(drops.max() ?? 0, 0.5, "a grey square on the stroke takes the 6 away")
+        XCTAssertLessThan(abs(drops[0]), 0.01, "the empty corner does not matter")
+
+        let top = try run("explain", "lenet5", "--sample", "mnist:0", "--method", "top-patches", "--layer", "c3", "--channel", "2", "--json")
+        let t = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(top.stdout.utf8)) as? [String: Any])
+        let patches = try XCTUnwrap(t["patches"] as? [[String: Any]])
+        XCTAssertEqual(patches.count, 9)
+        let best = try XCTUnwrap(patches.first)
+        let sample = try XCTUnwrap(best["sample"] as? String), y = try XCTUnwrap(best["y"] as? Int), x = try XCTUnwrap(best["x"] as? Int)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("explain-\(getpid()).safetensors").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: file) }
+        XCTAssertEqual(try run("run", "lenet5", "--sample", sample, "--output", file, "--layers", "c3").status, 0)
+        let c3 = try XCTUnwrap(try Safetensors.read(path: file)["c3"])
+        XCTAssertEqual(Double(c3[(2 * 10 + y) * 10 + x]), try XCTUnwrap(best["value"] as? Double), accuracy: 1e-4)
+        XCTAssertEqual(try XCTUnwrap(best["rows"] as? [Int]).count, 2)
+
+        let unknown = try run("explain", "lenet5", "--sample", "mnist:0", "--method", "erf", "--layer", "c9")
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.hasPrefix("Error: no layer or block named 'c9'") || unknown.stderr.contains("c9"), unknown.stderr)
+        let unit = try run("explain", "lenet5", "--sample", "mnist:0", "--method", "erf", "--layer", "c3", "--unit", "10,0")
+        XCTAssertEqual(unit.stderr, "Error: c3 has no such unit: its output is 16x10x10 (--channel C --unit Y,X)\n")
+        XCTAssertEqual(try run("explain", "lenet5", "--method", "erf", "--layer", "c3").status, 64, "an input is needed")
     }
 
     func testCompareTwoModels() throws {

@@ -1,4 +1,6 @@
 import CNNModel
+import CNNZoo
+import Foundation
 import TestSupport
 import XCTest
 
@@ -75,5 +77,75 @@ final class ExplainerTests: XCTestCase {
         assertMatches([single.probabilities[2] - grey.probabilities[2]], whole, relative: 1e-5, absolute: 1e-6)
         XCTAssertEqual(single.input, input, "the explainer is back on the image afterwards")
         XCTAssertNil(single.occlusion(classIndex: 2, patch: 2, stride: 2, isCancelled: { true }))
+    }
+}
+
+/// Grad-CAM, guided backpropagation and a unit's input gradient against PyTorch's autograd
+/// (Scripts/make-explain-fixtures.py: the engine fixtures' weights and input, seed 2024).
+final class ExplainerPyTorchTests: XCTestCase {
+    struct Sidecar: Decodable {
+        struct Entry: Decodable {
+            let key: String
+            let method: String
+            let module: String?
+            let channel: Int?
+            let y: Int?
+            let x: Int?
+        }
+        let model: String
+        let input: [Int]
+        let `class`: Int
+        let tensors: [Entry]
+    }
+
+    private func check(_ fixture: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let directory = Repository.fixture("explain")
+        let sidecar = try JSONDecoder().decode(
+            Sidecar.self, from: Data(contentsOf: directory.appendingPathComponent("\(fixture).json")))
+        let reference = try Safetensors.read(path: directory.appendingPathComponent("\(fixture).safetensors").path)
+        let model = try XCTUnwrap(Zoo.model(named: sidecar.model))
+        let analysis = try model.analysis(input: TensorShape(channels: sidecar.input[0], height: sidecar.input[1], width: sidecar.input[2]))
+        var random = NormalGenerator(seed: 2024 ^ fnv1a("input"))
+        let input = (0..<analysis.input.elementCount!).map { _ in random.next() }
+        XCTAssertEqual(Array(input.prefix(16)), try XCTUnwrap(reference["input_head"]).values, file: file, line: line)
+        let explainer = try Explainer(analysis: analysis, weights: .randomized(analysis, seed: 2024))
+        explainer.run(input)
+        func matches(_ key: String, _ actual: [Float]) throws {
+            let expected = try XCTUnwrap(reference[key], key).values
+            let scale = expected.map(abs).max() ?? 1
+            assertMatches(expected, actual, relative: 1e-4, absolute: 1e-4 * scale, "\(fixture) \(key)", file: file, line: line)
+        }
+        try matches("logits", explainer.logits)
+        let predicted = explainer.probabilities.enumerated().max { $0.element < $1.element }!.offset
+        XCTAssertEqual(predicted, sidecar.class, file: file, line: line)
+        for entry in sidecar.tensors {
+            switch entry.method {
+            case "gradcam":
+                let layer = try ExplainLayer.id(try XCTUnwrap(entry.module), in: analysis.graph)
+                try matches(entry.key, explainer.gradCAM(layer: layer, classIndex: sidecar.class))
+            case "guided":
+                try matches(entry.key, explainer.guidedBackpropagation(classIndex: sidecar.class))
+            case "erf":
+                let layer = try ExplainLayer.id(try XCTUnwrap(entry.module), in: analysis.graph)
+                try matches(
+                    entry.key,
+                    explainer.inputGradient(
+                        ofUnit: layer, channel: try XCTUnwrap(entry.channel), y: try XCTUnwrap(entry.y), x: try XCTUnwrap(entry.x)))
+            default:
+                break
+            }
+        }
+    }
+
+    func testResNet18() throws { try check("resnet18@3x64x64") }
+    func testVGG11BN() throws { try check("vgg11_bn@3x64x64") }
+}
+
+/// A PyTorch module's output in the graph: a layer of that name, or a block's last layer.
+enum ExplainLayer {
+    static func id(_ name: String, in graph: Graph) throws -> Int {
+        if let layer = graph.layer(named: name) { return layer.id }
+        let block = try XCTUnwrap(graph.blocks.first { $0.name == name }, name)
+        return try XCTUnwrap(graph.lastLayer(ofBlock: block.id)).id
     }
 }

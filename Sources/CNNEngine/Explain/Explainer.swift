@@ -17,6 +17,7 @@ public final class Explainer {
         self.analysis = analysis
         trainer = try Trainer(analysis: analysis, weights: weights, batchSize: batchSize)
         trainer.computesInputGradient = true
+        trainer.computesWeightGradients = false
     }
 
     /// The layer whose outputs are the class scores (before a final softmax).

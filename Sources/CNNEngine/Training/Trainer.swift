@@ -18,6 +18,9 @@ public final class Trainer {
     /// Guided backpropagation (Springenberg et al. 2015): a ReLU passes back only positive
     /// gradients, and only where its input was positive.
     public var guidedReLU = false
+    /// Whether `backward` computes the convolutions' weight gradients (explanations need only the
+    /// gradients of the activations; most of a backward pass's work is in these).
+    public var computesWeightGradients = true
     /// Whether training-mode forward passes reuse the last dropout masks instead of drawing new
     /// ones, so that a finite-difference check sees one fixed function.
     public var reusesDropoutMasks = false
@@ -301,12 +304,12 @@ public final class Trainer {
             // its weight gradient is Winograd's transpose when the forward ran that way.
             let viaWinograd = gradIn != nil ? own.transposed : nil
             let batchWinograd = own.winogradWeight != nil
-            if batchWinograd {
+            if batchWinograd && computesWeightGradients {
                 winogradWeightGradient(
                     gradWeight: own.gradWeight!.data, gradOutput: gradOut, input: inp, batch: n, geometry: g, scratch: columns)
             }
             conv2dBackward(
-                gradInput: viaWinograd == nil ? gradIn : nil, gradWeight: batchWinograd ? nil : own.gradWeight!.data,
+                gradInput: viaWinograd == nil ? gradIn : nil, gradWeight: batchWinograd || !computesWeightGradients ? nil : own.gradWeight!.data,
                 gradBias: own.gradBias?.data, gradOutput: gradOut, input: inp, weight: weight.data, batch: n, geometry: g,
                 scratch: columns)
             guard let t = viaWinograd, let gradIn else { break }

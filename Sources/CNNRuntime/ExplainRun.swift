@@ -1,0 +1,266 @@
+import CNNData
+import CNNEngine
+import CNNModel
+import CNNZoo
+import Foundation
+
+/// `cnn-tui explain`: what a unit of a layer sees, or what the prediction looks at, for one
+/// input, by one method; the result as numbers and, on request, a tensor in a safetensors file.
+public struct ExplainRun {
+    public enum Method: String, CaseIterable, Sendable {
+        /// The input gradient of one unit: its effective receptive field.
+        case erf
+        /// Grad-CAM at a layer, for a class.
+        case gradcam
+        /// Guided backpropagation of a class's score to the input.
+        case guided
+        /// The drop in a class's probability as a grey square covers each part of the input.
+        case occlusion
+        /// The bundled samples that excite a channel most, each cropped to its unit's field.
+        case topPatches = "top-patches"
+    }
+
+    public struct Settings: Sendable {
+        public var input: InferenceRun.Input
+        public var weightsFile: String?
+        public var seed: UInt64 = ModelWeights.defaultSeed
+        public var untrained = false
+        public var method: Method
+        /// A layer or block name (a block means its output); nil: the method's default.
+        public var layer: String?
+        public var channel: Int?
+        /// The unit's row and column; nil: the map's centre.
+        public var unit: (y: Int, x: Int)?
+        /// nil: the predicted class.
+        public var classIndex: Int?
+        public var patch = 8
+        public var stride = 4
+        public var outputFile: String?
+        /// How many patches `top-patches` keeps.
+        public var top = 9
+
+        public init(input: InferenceRun.Input, method: Method) {
+            self.input = input
+            self.method = method
+        }
+    }
+
+    /// One of the top patches: where in which sample, how strongly, and the input pixels its
+    /// unit sees (rows and columns, inside the input).
+    public struct Patch: Sendable, Codable {
+        public let sample: String
+        public let y: Int
+        public let x: Int
+        public let value: Float
+        public let rows: ClosedRange<Int>
+        public let columns: ClosedRange<Int>
+    }
+
+    public struct Result: Sendable {
+        public let weights: String
+        public let isTrained: Bool
+        public let input: String
+        public let method: Method
+        /// The layer explained (nil for guided backpropagation and occlusion).
+        public let layer: String?
+        /// The class explained and its probability, where the method has one.
+        public let classIndex: Int?
+        public let className: String?
+        public let probability: Float?
+        /// The unit (channel, row, column) of `erf`.
+        public let unit: (channel: Int, y: Int, x: Int)?
+        /// The channel of `erf` and `top-patches`.
+        public let channel: Int?
+        /// The method's tensor and its shape (`erf`, `guided`: [C,H,W]; `gradcam`: [H,W];
+        /// `occlusion`: [rows, columns]); empty for `top-patches`.
+        public let values: [Float]
+        public let shape: [Int]
+        /// `erf`: the theoretical field of the unit, and the share of it that holds 20%, 50%, 90%
+        /// and 99% of the gradient's total magnitude.
+        public let field: ReceptiveField?
+        public let fieldShares: [(fraction: Double, share: Double)]
+        public let patches: [Patch]
+        public let wrote: String?
+    }
+
+    public let model: ZooModel
+    public let analysis: ModelAnalysis
+    public let settings: Settings
+    public let assets: SampleFiles?
+
+    public init(model: ZooModel, analysis: ModelAnalysis, settings: Settings, assets: SampleFiles?) {
+        self.model = model
+        self.analysis = analysis
+        self.settings = settings
+        self.assets = assets
+    }
+
+    /// The layer `name` names, or a block's last layer.
+    public static func layer(named name: String, in graph: Graph) throws -> Int {
+        if let layer = graph.layer(named: name) { return layer.id }
+        if let block = graph.blocks.first(where: { $0.name == name }), let last = graph.lastLayer(ofBlock: block.id) { return last.id }
+        throw UnknownLayerError(name, in: graph)
+    }
+
+    /// Grad-CAM's usual layer: the last one whose output is still a map larger than 1x1.
+    public static func lastMapLayer(_ analysis: ModelAnalysis) -> Int? {
+        analysis.layers.last { $0.outputShape.isSpatial && $0.outputShape.height * $0.outputShape.width > 1 }?.id
+    }
+
+    public func run(progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
+        let destination = settings.outputFile.map(OutputFile.init)
+        try destination?.check()
+        let loaded = try ModelWeights.load(
+            model, analysis: analysis, file: settings.weightsFile, seed: settings.seed, assets: settings.untrained ? nil : assets)
+        let inference = InferenceRun(
+            model: model, analysis: analysis, settings: InferenceRun.Settings(input: settings.input), assets: assets)
+        let (input, description) = try inference.loadInput()
+        let explainer: Explainer
+        do { explainer = try Explainer(analysis: analysis, weights: loaded.weights) } catch { throw ExplainRunError.cannotExplain(error) }
+        explainer.run(input.values)
+        let layer = try settings.layer.map { try Self.layer(named: $0, in: analysis.graph) }
+        let predicted = explainer.probabilities.enumerated().max { $0.element < $1.element }!.offset
+        let classIndex = settings.classIndex ?? predicted
+        guard classIndex < explainer.classes else { throw ExplainRunError.noSuchClass(classIndex, classes: explainer.classes) }
+        let className = model.labels.flatMap { $0.names.indices.contains(classIndex) ? $0.names[classIndex] : nil }
+        let probability = explainer.probabilities[classIndex]
+        var values: [Float] = [], shape: [Int] = []
+        var unit: (channel: Int, y: Int, x: Int)?
+        var field: ReceptiveField?
+        var shares: [(Double, Double)] = []
+        var patches: [Patch] = []
+        var explained = layer
+        switch settings.method {
+        case .erf:
+            let id = try layer ?? { throw ExplainRunError.needsLayer(settings.method) }()
+            let u = try self.unit(of: id)
+            values = explainer.inputGradient(ofUnit: id, channel: u.channel, y: u.y, x: u.x)
+            shape = analysis.input.dims
+            unit = u
+            field = analysis.layers[id].receptiveField
+            shares = Self.fieldShares(values, input: analysis.input, box: Self.box(field!, y: u.y, x: u.x, input: analysis.input))
+        case .gradcam:
+            guard let id = layer ?? Self.lastMapLayer(analysis) else { throw ExplainRunError.needsLayer(settings.method) }
+            explained = id
+            values = explainer.gradCAM(layer: id, classIndex: classIndex)
+            let s = analysis.layers[id].outputShape
+            shape = [s.height, s.width]
+        case .guided:
+            values = explainer.guidedBackpropagation(classIndex: classIndex)
+            shape = analysis.input.dims
+            explained = nil
+        case .occlusion:
+            let grid = explainer.occlusionGrid(patch: settings.patch, stride: settings.stride)
+            guard grid.rows > 0 else { throw ExplainRunError.patchTooLarge(settings.patch, input: analysis.input) }
+            values = explainer.occlusion(classIndex: classIndex, patch: settings.patch, stride: settings.stride, progress: progress)!
+            shape = [grid.rows, grid.columns]
+            explained = nil
+        case .topPatches:
+            let id = try layer ?? { throw ExplainRunError.needsLayer(settings.method) }()
+            let channel = settings.channel ?? 0
+            guard channel < analysis.layers[id].outputShape.channels else {
+                throw ExplainRunError.noSuchUnit(layer: analysis.graph.layers[id].name, shape: analysis.layers[id].outputShape)
+            }
+            patches = try topPatches(explainer, layer: id, channel: channel, progress: progress)
+        }
+        if let destination, !values.isEmpty {
+            let name = settings.method == .topPatches ? "patches" : settings.method.rawValue
+            try destination.write { try Safetensors.write([name: Tensor(shape: shape, values: values)], to: $0) }
+        }
+        return Result(
+            weights: loaded.description, isTrained: loaded.isTrained, input: description, method: settings.method,
+            layer: explained.map { analysis.graph.layers[$0].name }, classIndex: settings.method == .erf || settings.method == .topPatches ? nil : classIndex,
+            className: className, probability: probability, unit: unit,
+            channel: settings.method == .topPatches ? settings.channel ?? 0 : unit?.channel, values: values, shape: shape, field: field, fieldShares: shares,
+            patches: patches, wrote: values.isEmpty ? nil : settings.outputFile)
+    }
+
+    /// The unit asked for, checked against the layer's map; the centre by default.
+    private func unit(of layer: Int) throws -> (channel: Int, y: Int, x: Int) {
+        let s = analysis.layers[layer].outputShape
+        let (channel, y, x) = (settings.channel ?? 0, settings.unit?.y ?? s.height / 2, settings.unit?.x ?? s.width / 2)
+        guard s.isSpatial, channel >= 0, channel < s.channels, y >= 0, y < s.height, x >= 0, x < s.width else {
+            throw ExplainRunError.noSuchUnit(layer: analysis.graph.layers[layer].name, shape: s)
+        }
+        return (channel, y, x)
+    }
+
+    /// The input pixels a unit's theoretical field covers, clipped to the input.
+    public static func box(_ rf: ReceptiveField, y: Int, x: Int, input: TensorShape) -> (rows: ClosedRange<Int>, columns: ClosedRange<Int>) {
+        func span(_ start: Double, _ jump: Int, _ size: Int, _ i: Int, _ limit: Int) -> ClosedRange<Int> {
+            let centre = start + Double(i * jump)
+            let low = Int((centre - Double(size - 1) / 2).rounded(.up)), high = Int((centre + Double(size - 1) / 2).rounded(.down))
+            return max(0, low)...min(limit - 1, max(high, max(0, low)))
+        }
+        return (span(rf.startH, rf.jump.h, rf.size.h, y, input.height), span(rf.startW, rf.jump.w, rf.size.w, x, input.width))
+    }
+
+    /// How much of the theoretical field holds `fraction` of the gradient: the fewest pixels
+    /// (largest |gradient| summed over channels first) whose magnitudes reach that fraction of
+    /// the total, over the field's area inside the input. The ERF papers' measure.
+    static func fieldShares(
+        _ gradient: [Float], input: TensorShape, box: (rows: ClosedRange<Int>, columns: ClosedRange<Int>)
+    ) -> [(Double, Double)] {
+        let (h, w) = (input.height, input.width)
+        var magnitude = [Double](repeating: 0, count: h * w)
+        for c in 0..<input.channels { for p in 0..<(h * w) { magnitude[p] += Double(abs(gradient[c * h * w + p])) } }
+        let total = magnitude.reduce(0, +)
+        let area = Double(box.rows.count * box.columns.count)
+        guard total > 0, area > 0 else { return [] }
+        let sorted = magnitude.sorted(by: >)
+        return [0.2, 0.5, 0.9, 0.99].map { fraction in
+            var sum = 0.0, pixels = 0
+            while pixels < sorted.count, sum < fraction * total {
+                sum += sorted[pixels]
+                pixels += 1
+            }
+            return (fraction, Double(pixels) / area)
+        }
+    }
+
+    /// The bundled samples of the input's data set (the model's own by default) that excite
+    /// `channel` of `layer` most: each sample's strongest unit, the best `top` of them.
+    private func topPatches(_ explainer: Explainer, layer: Int, channel: Int, progress: (Int, Int) -> Void) throws -> [Patch] {
+        guard let assets else { throw InferenceRunError.noBundledSamples }
+        let dataset: BundledDataset
+        if case .sample(let id) = settings.input { dataset = id.dataset } else { dataset = .suited(for: analysis.input) }
+        let cache = SampleCache(files: assets)
+        let count = cache.count(dataset)
+        let s = analysis.layers[layer].outputShape
+        let pixels = s.height * s.width
+        var best: [Patch] = []
+        for index in 0..<count {
+            let sample = try cache.sample(SampleID(dataset, index))
+            explainer.run(ModelInput.tensor(sample.image, shape: analysis.input, labels: model.labels).values)
+            let map = explainer.output(of: layer)[channel * pixels..<(channel + 1) * pixels]
+            guard let (offset, value) = map.enumerated().max(by: { $0.element < $1.element }).map({ ($0.offset, $0.element) }) else { continue }
+            let (y, x) = (offset / s.width, offset % s.width)
+            let box = Self.box(analysis.layers[layer].receptiveField, y: y, x: x, input: analysis.input)
+            best.append(Patch(sample: sample.name, y: y, x: x, value: value, rows: box.rows, columns: box.columns))
+            best = Array(best.sorted { $0.value > $1.value }.prefix(settings.top))
+            progress(index + 1, count)
+        }
+        return best
+    }
+}
+
+/// Why an explanation cannot be made, in one line.
+public enum ExplainRunError: Error, Sendable, CustomStringConvertible, LocalizedError {
+    case cannotExplain(TrainingError)
+    case needsLayer(ExplainRun.Method)
+    case noSuchUnit(layer: String, shape: TensorShape)
+    case noSuchClass(Int, classes: Int)
+    case patchTooLarge(Int, input: TensorShape)
+
+    public var description: String {
+        switch self {
+        case .cannotExplain(let error): return "cannot take gradients of this network: \(error)"
+        case .needsLayer(let method): return "--method \(method.rawValue) needs --layer NAME (a layer or block from `cnn-tui summary`)"
+        case .noSuchUnit(let layer, let shape): return "\(layer) has no such unit: its output is \(shape) (--channel C --unit Y,X)"
+        case .noSuchClass(let k, let classes): return "class \(k) does not exist: the model has \(classes) classes (0 to \(classes - 1))"
+        case .patchTooLarge(let patch, let input): return "a \(patch)x\(patch) patch does not fit the \(input) input"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}
