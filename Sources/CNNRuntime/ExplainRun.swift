@@ -57,9 +57,9 @@ public struct ExplainRun {
     }
 
     public struct Result: Sendable {
-        public let weights: String
-        public let isTrained: Bool
-        public let input: String
+        public internal(set) var weights = ""
+        public internal(set) var isTrained = false
+        public internal(set) var input = ""
         public let method: Method
         /// The layer explained (nil for guided backpropagation and occlusion).
         public let layer: String?
@@ -80,7 +80,7 @@ public struct ExplainRun {
         public let field: ReceptiveField?
         public let fieldShares: [(fraction: Double, share: Double)]
         public let patches: [Patch]
-        public let wrote: String?
+        public internal(set) var wrote: String?
     }
 
     public let model: ZooModel
@@ -118,6 +118,22 @@ public struct ExplainRun {
         let explainer: Explainer
         do { explainer = try Explainer(analysis: analysis, weights: loaded.weights) } catch { throw ExplainRunError.cannotExplain(error) }
         explainer.run(input.values)
+        var result = try compute(explainer, progress: progress)!
+        if let destination, !result.values.isEmpty {
+            let (values, shape) = (result.values, result.shape)
+            try destination.write { try Safetensors.write([settings.method.rawValue: Tensor(shape: shape, values: values)], to: $0) }
+            result.wrote = settings.outputFile
+        }
+        (result.weights, result.isTrained, result.input) = (loaded.description, loaded.isTrained, description)
+        return result
+    }
+
+    /// The method's numbers for the input `explainer` ran last (for `cnn-tui explain` and the
+    /// browser alike); nil when `isCancelled` stopped it.
+    public func compute(
+        _ explainer: Explainer, isCancelled: () -> Bool = { false }, progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> Result? {
+        let input = explainer.input
         let layer = try settings.layer.map { try Self.layer(named: $0, in: analysis.graph) }
         let predicted = explainer.probabilities.enumerated().max { $0.element < $1.element }!.offset
         let classIndex = settings.classIndex ?? predicted
@@ -152,7 +168,11 @@ public struct ExplainRun {
         case .occlusion:
             let grid = explainer.occlusionGrid(patch: settings.patch, stride: settings.stride)
             guard grid.rows > 0 else { throw ExplainRunError.patchTooLarge(settings.patch, input: analysis.input) }
-            values = explainer.occlusion(classIndex: classIndex, patch: settings.patch, stride: settings.stride, progress: progress)!
+            guard
+                let drops = explainer.occlusion(
+                    classIndex: classIndex, patch: settings.patch, stride: settings.stride, isCancelled: isCancelled, progress: progress)
+            else { return nil }
+            values = drops
             shape = [grid.rows, grid.columns]
             explained = nil
         case .topPatches:
@@ -161,18 +181,17 @@ public struct ExplainRun {
             guard channel < analysis.layers[id].outputShape.channels else {
                 throw ExplainRunError.noSuchUnit(layer: analysis.graph.layers[id].name, shape: analysis.layers[id].outputShape)
             }
-            patches = try topPatches(explainer, layer: id, channel: channel, progress: progress)
-        }
-        if let destination, !values.isEmpty {
-            let name = settings.method == .topPatches ? "patches" : settings.method.rawValue
-            try destination.write { try Safetensors.write([name: Tensor(shape: shape, values: values)], to: $0) }
+            guard let found = try topPatches(explainer, layer: id, channel: channel, isCancelled: isCancelled, progress: progress) else {
+                return nil
+            }
+            patches = found
+            explainer.run(input)  // back on the image itself
         }
         return Result(
-            weights: loaded.description, isTrained: loaded.isTrained, input: description, method: settings.method,
-            layer: explained.map { analysis.graph.layers[$0].name }, classIndex: settings.method == .erf || settings.method == .topPatches ? nil : classIndex,
-            className: className, probability: probability, unit: unit,
-            channel: settings.method == .topPatches ? settings.channel ?? 0 : unit?.channel, values: values, shape: shape, field: field, fieldShares: shares,
-            patches: patches, wrote: values.isEmpty ? nil : settings.outputFile)
+            method: settings.method, layer: explained.map { analysis.graph.layers[$0].name },
+            classIndex: settings.method == .erf || settings.method == .topPatches ? nil : classIndex, className: className,
+            probability: probability, unit: unit, channel: settings.method == .topPatches ? settings.channel ?? 0 : unit?.channel,
+            values: values, shape: shape, field: field, fieldShares: shares, patches: patches)
     }
 
     /// The unit asked for, checked against the layer's map; the centre by default.
@@ -220,7 +239,9 @@ public struct ExplainRun {
 
     /// The bundled samples of the input's data set (the model's own by default) that excite
     /// `channel` of `layer` most: each sample's strongest unit, the best `top` of them.
-    private func topPatches(_ explainer: Explainer, layer: Int, channel: Int, progress: (Int, Int) -> Void) throws -> [Patch] {
+    private func topPatches(
+        _ explainer: Explainer, layer: Int, channel: Int, isCancelled: () -> Bool, progress: (Int, Int) -> Void
+    ) throws -> [Patch]? {
         guard let assets else { throw InferenceRunError.noBundledSamples }
         let dataset: BundledDataset
         if case .sample(let id) = settings.input { dataset = id.dataset } else { dataset = .suited(for: analysis.input) }
@@ -230,6 +251,7 @@ public struct ExplainRun {
         let pixels = s.height * s.width
         var best: [Patch] = []
         for index in 0..<count {
+            if isCancelled() { return nil }
             let sample = try cache.sample(SampleID(dataset, index))
             explainer.run(ModelInput.tensor(sample.image, shape: analysis.input, labels: model.labels).values)
             let map = explainer.output(of: layer)[channel * pixels..<(channel + 1) * pixels]

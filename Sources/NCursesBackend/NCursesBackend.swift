@@ -29,6 +29,14 @@ public final class NCursesBackend: TerminalBackend {
         noecho()
         nonl()
         keypad(cnn_stdscr(), true)
+        // Home and End as the common terminals send them, whatever TERM's entry says: inside tmux
+        // or screen, an xterm TERM gets `ESC [1~` for Home, which its entry spells `ESC O H`.
+        for (sequence, key) in [
+            ("\u{1b}[1~", KEY_HOME), ("\u{1b}[7~", KEY_HOME), ("\u{1b}[H", KEY_HOME), ("\u{1b}OH", KEY_HOME),
+            ("\u{1b}[4~", KEY_END), ("\u{1b}[8~", KEY_END), ("\u{1b}[F", KEY_END), ("\u{1b}OF", KEY_END),
+        ] {
+            define_key(sequence, key)
+        }
         curs_set(0)
         set_escdelay(25)
         let useColors = colors && has_colors()

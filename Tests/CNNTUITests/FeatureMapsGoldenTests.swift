@@ -103,6 +103,6 @@ extension FeatureMapsGoldenTests {
         "│                                  ││scale: layer, linear · 6 channels · page 1/1 · Enter zooms #0                     │",
         "└──────────────────────────────────┘└──────────────────────────────────────────────────────────────────────────────────┘",
         " Params 61,706 · Mult-adds 423K (torchinfo) │ Memory 0.30 MB │ Depth 5                                                  ",
-        " n/p layer  ←→ channel  ⏎ zoom  w kernels  [ ] sample  i input  m models  Tab screen  ? help  q quit                    ",
+        " n/p layer  ←→ channel  ⏎ zoom  w kernels  [ ] sample  i input  e explain  m models  Tab screen  ? help  q quit         ",
     ]
 }

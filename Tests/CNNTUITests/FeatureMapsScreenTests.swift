@@ -70,7 +70,7 @@ final class FeatureMapsScreenTests: XCTestCase {
 
     func testChannelsPageAndZoomAt80x24() throws {
         var s = try maps("nin", 80, 24)
-        press([.character("g"), .character("n")], &s)  // the first convolution
+        press([.home, .character("n")], &s)  // the first convolution
         var lines = s.render().lines
         let info = try XCTUnwrap(lines.first { $0.contains("192 channels · page 1/") }, lines.joined(separator: "\n"))
         let pages = Int(info.split(separator: "/")[1].prefix { $0.isNumber })!
@@ -89,7 +89,7 @@ final class FeatureMapsScreenTests: XCTestCase {
 
     func testChannelsPageAt120x40() throws {
         var s = try maps("nin")
-        press([.character("g"), .character("n")], &s)
+        press([.home, .character("n")], &s)
         let lines = s.render().lines
         XCTAssertTrue(lines.contains { $0.contains("192 channels · page 1/") }, lines.joined(separator: "\n"))
         XCTAssertTrue(lines.contains { $0.contains("cifar10:0  (1 of 20)") }, "a colour model starts on CIFAR-10")

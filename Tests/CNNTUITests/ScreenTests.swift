@@ -63,7 +63,7 @@ final class ScreenTests: XCTestCase {
         s.handle(.character("4"))
         s.handle(.character("?"))
         var seen = ""
-        for _ in 0..<30 {
+        for _ in 0..<60 {
             let text = s.render().lines.joined(separator: "\n")
             XCTAssertFalse(text.contains("…"), text)
             seen += text

@@ -17,7 +17,9 @@ public final class AppRunner {
     public func run() {
         draw()
         while !state.shouldQuit {
-            let waiting = engineVersion != drawnVersion || state.featureMaps.session?.isBusy == true
+            let waiting =
+                engineVersion != drawnVersion || state.featureMaps.session?.isBusy == true
+                || state.featureMaps.explanations?.isBusy == true
             guard let key = backend.readKey(timeoutMilliseconds: waiting ? 40 : nil) else {
                 if waiting {
                     if engineVersion != drawnVersion { draw() }
@@ -30,7 +32,9 @@ public final class AppRunner {
     }
 
     /// Changes whenever the engine has something new to show.
-    private var engineVersion: Int { state.featureMaps.engine?.version ?? -1 }
+    private var engineVersion: Int {
+        (state.featureMaps.engine?.version ?? -1) &+ 1_000_000 &* (state.featureMaps.explanations?.snapshot.version ?? 0)
+    }
     private var drawnVersion = -1
 
     /// Handles one key and draws the frame that follows.

@@ -223,7 +223,15 @@ extension AppState {
         if let layer = featureMaps.perform(action, analysis: analysis, layer: current, grid: featureMapsGrid()) {
             graph.reveal(layer: layer)
             if let grid = featureMapsGrid() { featureMaps.channel = min(featureMaps.channel, grid.count - 1) }
+            // The unit cursor starts at the new map's centre.
+            let shape = analysis.layers[layer].outputShape
+            (featureMaps.unitY, featureMaps.unitX) = (shape.height / 2, shape.width / 2)
         }
+        if case .explain = action, featureMaps.view != .zoomed {
+            let shape = analysis.layers[current].outputShape
+            (featureMaps.unitY, featureMaps.unitX) = (shape.height / 2, shape.width / 2)
+        }
+        refreshExplanation()
     }
 
     private mutating func handlePathTyping(_ key: Key) {

@@ -54,8 +54,18 @@ public enum FeatureMapsScreen {
             let image = sample.image
             // What the model was fed (fitted and normalized, undone for display) once the engine has
             // it; the sample itself until then.
-            fedImage(engine?.output(0)?.values, sample: image, shape: state.analysis.input, labels: state.model.labels)
+            let drawn = fedImage(engine?.output(0)?.values, sample: image, shape: state.analysis.input, labels: state.model.labels)
                 .render(area: picture, into: &canvas, theme: theme)
+            // A zoomed channel's unit: the input pixels it sees.
+            if maps.view == .zoomed, maps.explanation == nil, let layer = state.selectedLayer {
+                let shape = state.analysis.layers[layer].outputShape
+                if shape.isSpatial {
+                    let (uy, ux) = (min(maps.unitY, shape.height - 1), min(maps.unitX, shape.width - 1))
+                    let input = state.analysis.input
+                    let box = ExplainRun.box(state.analysis.layers[layer].receptiveField, y: uy, x: ux, input: input)
+                    ExplanationView.outline(box, source: Size2(input.height, input.width), on: drawn, theme: theme, into: &canvas)
+                }
+            }
             let position = maps.fileSample == nil && maps.sampleCount > 0 ? "  (\((maps.index + 1).grouped) of \(maps.sampleCount.grouped))" : ""
             let truth =
                 sample.label.map { label in "true class: \(label)" + (sample.className.map { $0 == String(label) ? "" : " \($0)" } ?? "") }
@@ -232,29 +242,33 @@ public enum FeatureMapsScreen {
         let inner = Frame(title: title, focused: true).render(area: area, into: &canvas, theme: theme)
         let (body, infoLine) = inner.splitBottom(1)
         var info: String
-        switch maps.view {
-        case .kernels:
-            info = renderKernels(state, layer: layer, weight: engine?.parameters[id], area: body, into: &canvas)
-        case .channels, .zoomed:
-            guard let output = engine?.output(id) else {
-                let message = engine == nil ? "no engine session" : "computing… (layer \(id) is not ready yet)"
-                canvas.put(
-                    message, x: body.x + max(0, (body.width - displayWidth(message)) / 2), y: body.y + body.height / 2,
-                    style: theme.accent, clip: body)
-                info = ""
-                break
-            }
-            if shape.height * shape.width == 1 || !shape.isSpatial {
-                info = renderVector(state, layer: id, output: output, area: body, into: &canvas)
-            } else if maps.view == .zoomed {
-                info = renderZoomed(state, engine: engine, output: output, area: body, into: &canvas)
-            } else {
-                info = renderChannels(state, output: output, area: body, into: &canvas)
+        if let method = maps.explanation {
+            info = ExplanationView.render(state, method: method, area: body, into: &canvas)
+        } else {
+            switch maps.view {
+            case .kernels:
+                info = renderKernels(state, layer: layer, weight: engine?.parameters[id], area: body, into: &canvas)
+            case .channels, .zoomed:
+                guard let output = engine?.output(id) else {
+                    let message = engine == nil ? "no engine session" : "computing… (layer \(id) is not ready yet)"
+                    canvas.put(
+                        message, x: body.x + max(0, (body.width - displayWidth(message)) / 2), y: body.y + body.height / 2,
+                        style: theme.accent, clip: body)
+                    info = ""
+                    break
+                }
+                if shape.height * shape.width == 1 || !shape.isSpatial {
+                    info = renderVector(state, layer: id, output: output, area: body, into: &canvas)
+                } else if maps.view == .zoomed {
+                    info = renderZoomed(state, engine: engine, output: output, area: body, into: &canvas)
+                } else {
+                    info = renderChannels(state, output: output, area: body, into: &canvas)
+                }
             }
         }
         let scaleText = "scale: " + (maps.perLayerScale ? "layer" : "channel") + ", " + (maps.view == .kernels ? "signed" : (maps.signed ? "signed" : "linear"))
         // As many of the parts as fit whole, the last ones (the keys' reminders) left out first.
-        var parts = [scaleText] + info.split(separator: " · ").map(String.init)
+        var parts = (maps.explanation == nil ? [scaleText] : []) + info.split(separator: " · ").map(String.init)
         while parts.count > 1 && displayWidth(parts.joined(separator: " · ")) > infoLine.width { parts.removeLast() }
         info = parts.joined(separator: " · ")
         canvas.put(truncate(info, to: infoLine.width, ellipsis: theme.glyphs.ellipsis), x: infoLine.x, y: infoLine.y, style: theme.dim, clip: infoLine)
@@ -304,10 +318,24 @@ public enum FeatureMapsScreen {
         canvas.put(
             "#\(channel)\(name) of \(shape.channels): \(shape.height)x\(shape.width), values \(own)", x: picture.x, y: picture.y,
             style: state.theme.title, clip: picture)
-        map.render(area: picture.splitTop(1).1, into: &canvas, theme: state.theme)
+        let drawn = map.render(area: picture.splitTop(1).1, into: &canvas, theme: state.theme)
         HeatmapLegend(range: map.range, scale: map.scale).render(area: legend, into: &canvas, theme: state.theme)
-        if let kernel = kernelNumbers(engine?.parameters[layer], filter: channel) { return "kernel " + kernel + " · Enter back" }
-        return "channel \(channel) zoomed · Enter back"
+        // The unit cursor, and what it is: its value and its field on the input.
+        let (uy, ux) = (min(state.featureMaps.unitY, shape.height - 1), min(state.featureMaps.unitX, shape.width - 1))
+        if drawn.width > 0, drawn.height > 0 {
+            let cellX = drawn.x + min(drawn.width - 1, ux * drawn.width / shape.width)
+            let cellY = drawn.y + min(drawn.height - 1, uy * drawn.height / shape.height)
+            canvas.put("◆", x: cellX, y: cellY, style: state.theme.key, clip: drawn)
+        }
+        let field = state.analysis.layers[layer].receptiveField
+        let box = ExplainRun.box(field, y: uy, x: ux, input: state.analysis.input)
+        let value = output.values[(channel * shape.height + uy) * shape.width + ux]
+        let unitText =
+            "unit (\(uy), \(ux)) = \(formatFixed(Double(value), digits: 4)) · sees rows \(box.rows.lowerBound)-\(box.rows.upperBound), "
+            + "columns \(box.columns.lowerBound)-\(box.columns.upperBound) (field \(field.size.h)x\(field.size.w))"
+        // A single-channel kernel small enough to read says more than the channel's number.
+        let what = kernelNumbers(engine?.parameters[layer], filter: channel).map { "kernel " + $0 } ?? "channel \(channel) zoomed"
+        return what + " · " + unitText + " · e field · Enter back"
     }
 
     /// A flat output (dense layers, global pooling) as one map of its values, laid out in the

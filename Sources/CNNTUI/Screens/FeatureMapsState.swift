@@ -43,6 +43,17 @@ public struct FeatureMapsState {
     /// Weights for the session: a file, and the seed of random ones.
     public var weightsFile: String?
     public var seed = ModelWeights.defaultSeed
+    /// The unit under the cursor in a zoomed channel: its row and column.
+    public var unitY = 0
+    public var unitX = 0
+    /// The explanation shown in place of the maps (`e`, `c`, `g`, `x`, `t`); nil for the maps.
+    public var explanation: ExplainRun.Method?
+    /// Computes the explanations in the background, made at the first one.
+    public var explanations: ExplanationSession?
+    /// The occlusion square's side in input pixels (`+` / `-`); it moves by half of it.
+    public var occlusionPatch = 8
+    /// What the explanation shown was asked for with, to ask again only when that changes.
+    var explanationKey = ""
 
     public init(samples: SampleCache?, input: TensorShape) {
         self.samples = samples
@@ -110,6 +121,12 @@ public struct FeatureMapsState {
         case sample(Int)
         case dataset(Int)
         case openFile, focusInput, focusMaps
+        /// The unit cursor of a zoomed channel.
+        case unit(Move)
+        case explain(ExplainRun.Method)
+        case closeExplanation
+        /// The occlusion square, larger or smaller.
+        case patch(Int)
     }
 
     /// A move over the channel grid: by cells, rows or pages.
@@ -119,7 +136,7 @@ public struct FeatureMapsState {
     public static let mapKeys = KeyMap<Action>([
         KeyBinding(.characters("nj"), "n / p (j / k)", "next / previous layer, in execution order", hint: ("n/p", "layer"), .nextLayer),
         KeyBinding(.characters("pk"), "", "", .previousLayer),
-        KeyBinding([.home, .character("g")], "g / G", "first / last layer", .firstLayer),
+        KeyBinding([.home], "Home / End (G)", "first / last layer", .firstLayer),
         KeyBinding([.end, .character("G")], "", "", .lastLayer),
         KeyBinding([.left, .character("h")], "← → ↑ ↓ (h l)", "choose a channel", hint: ("←→", "channel"), .channel(.left)),
         KeyBinding([.right, .character("l")], "", "", .channel(.right)),
@@ -140,6 +157,30 @@ public struct FeatureMapsState {
         KeyBinding(
             .characters("i"), "i", "focus the input: ← → sample, ↑ ↓ data set; i or Esc back to the maps",
             hint: ("i", "input"), .focusInput),
+        KeyBinding(
+            .characters("e"), "e", "effective receptive field: the selected unit's gradient over the input (zoom a channel to pick the unit)",
+            hint: ("e", "explain"), .explain(.erf)),
+        KeyBinding(.characters("c"), "c", "Grad-CAM: where the predicted class looks, at this layer (or the last map)", .explain(.gradcam)),
+        KeyBinding(.characters("g"), "g", "guided backpropagation of the predicted class to the input", .explain(.guided)),
+        KeyBinding(.characters("x"), "x", "occlusion: the drop in the prediction as a grey square covers each place (+/- its size)", .explain(.occlusion)),
+        KeyBinding(.characters("t"), "t", "top patches: the bundled samples that excite the channel most, and what its unit sees", .explain(.topPatches)),
+    ])
+
+    /// The keys of a zoomed channel, before the maps' own: the arrows move the unit cursor.
+    public static let zoomKeys = KeyMap<Action>([
+        KeyBinding([.left, .character("h")], "← → ↑ ↓ (h l)", "move the unit cursor", hint: ("←→↑↓", "unit"), .unit(.left)),
+        KeyBinding([.right, .character("l")], "", "", .unit(.right)),
+        KeyBinding([.up], "", "", .unit(.up)),
+        KeyBinding([.down], "", "", .unit(.down)),
+        KeyBinding([.pageUp], "PgUp PgDn", "previous / next channel", .channel(.left)),
+        KeyBinding([.pageDown], "", "", .channel(.right)),
+    ])
+
+    /// The keys while an explanation is shown, before the maps' own.
+    public static let explanationKeys = KeyMap<Action>([
+        KeyBinding([.escape], "Esc", "back to the maps", hint: ("Esc", "maps"), .closeExplanation),
+        KeyBinding(.characters("+="), "+ / -", "occlusion: a larger / smaller square", .patch(1)),
+        KeyBinding(.characters("-"), "", "", .patch(-1)),
     ])
 
     /// The keys while the input picture has the focus; the others act as on the maps.
@@ -154,17 +195,23 @@ public struct FeatureMapsState {
     /// The action of `key` in the current focus.
     public func action(for key: Key) -> Action? {
         if focus == .input, let action = Self.inputKeys.action(for: key) { return action }
+        if explanation != nil, let action = Self.explanationKeys.action(for: key) { return action }
+        if view == .zoomed, explanation == nil, let action = Self.zoomKeys.action(for: key) { return action }
         return Self.mapKeys.action(for: key)
     }
 
     /// The rows of the help overlay, the focus's own first.
     public var help: [KeyHelp.Entry] {
-        (focus == .input ? Self.inputKeys.help + [("", "")] : []) + Self.mapKeys.help
+        (focus == .input ? Self.inputKeys.help + [("", "")] : []) + (explanation != nil ? Self.explanationKeys.help + [("", "")] : [])
+            + (view == .zoomed ? Self.zoomKeys.help + [("", "")] : []) + Self.mapKeys.help
     }
 
     /// The hint line's entries for the current focus.
     public var hints: [KeyHelp.Entry] {
-        focus == .input ? Self.inputKeys.hints + [("n/p", "layer")] : Self.mapKeys.hints
+        if focus == .input { return Self.inputKeys.hints + [("n/p", "layer")] }
+        if explanation != nil { return Self.explanationKeys.hints + Self.mapKeys.hints }
+        // Zoomed, the arrows move the unit, not the channel.
+        return view == .zoomed ? Self.zoomKeys.hints + Self.mapKeys.hints.filter { $0.0 != "←→" } : Self.mapKeys.hints
     }
 
     /// Performs `action` on `layer` of `analysis`, the grid laid out as `grid` (nil when the
@@ -206,6 +253,18 @@ public struct FeatureMapsState {
         case .openFile: pathPrompt = ""
         case .focusInput: focus = .input
         case .focusMaps: focus = .maps
+        case .unit(let move):
+            let shape = analysis.layers[layer].outputShape
+            switch move {
+            case .left: unitX = max(unitX - 1, 0)
+            case .right: unitX = min(unitX + 1, max(shape.width - 1, 0))
+            case .up: unitY = max(unitY - 1, 0)
+            case .down: unitY = min(unitY + 1, max(shape.height - 1, 0))
+            case .pageUp, .pageDown: break
+            }
+        case .explain(let method): explanation = method
+        case .closeExplanation: explanation = nil
+        case .patch(let step): occlusionPatch = min(max(occlusionPatch + 2 * step, 2), 64)
         }
         return nil
     }

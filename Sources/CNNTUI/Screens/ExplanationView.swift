@@ -1,0 +1,128 @@
+import CNNData
+import CNNModel
+import CNNRuntime
+
+/// The feature-map screen's explanations, drawn where the maps go: the result as a heatmap over
+/// the input (or the layer's grid, or the occlusion positions), the unit's theoretical field as
+/// a box on it, the method's numbers in the info line; progress while the session computes.
+enum ExplanationView {
+    static func title(_ method: ExplainRun.Method) -> String {
+        switch method {
+        case .erf: "Effective receptive field"
+        case .gradcam: "Grad-CAM"
+        case .guided: "Guided backpropagation"
+        case .occlusion: "Occlusion"
+        case .topPatches: "Top patches"
+        }
+    }
+
+    /// Draws the explanation into `area`; returns the info line's text.
+    static func render(_ state: AppState, method: ExplainRun.Method, area: Rect, into canvas: inout Canvas) -> String {
+        let theme = state.theme
+        guard let snapshot = state.featureMaps.explanations?.snapshot else {
+            canvas.put("no sample to explain", x: area.x, y: area.y, style: theme.bad, clip: area)
+            return "Esc back"
+        }
+        let (heading, body) = area.splitTop(1)
+        var line = title(method)
+        if let r = snapshot.result {
+            if let layer = r.layer { line += " · \(layer)" }
+            if let channel = r.channel { line += " #\(channel)" }
+            if let unit = r.unit { line += " unit (\(unit.y), \(unit.x))" }
+            if let k = r.classIndex {
+                let name = r.className.flatMap { $0 == String(k) ? nil : " \($0)" } ?? ""
+                line += " · class \(k)\(name), p \(formatFixed(Double(r.probability ?? 0), digits: 3))"
+            }
+            if method == .occlusion { line += " · \(state.featureMaps.occlusionPatch)-pixel square" }
+        }
+        canvas.put(truncate(line, to: heading.width), x: heading.x, y: heading.y, style: theme.title, clip: heading)
+        switch snapshot.phase {
+        case .idle, .preparing:
+            say("preparing the gradients' buffers…", theme.accent, in: body, &canvas)
+            return "Esc back"
+        case .computing(let done, let total):
+            say(total > 0 ? "computing… \(done) of \(total)" : "computing…", theme.accent, in: body, &canvas)
+            return "Esc back"
+        case .failed(let message):
+            say(message, theme.bad, in: body, &canvas)
+            return "Esc back"
+        case .done:
+            break
+        }
+        guard let result = snapshot.result else { return "Esc back" }
+        if method == .topPatches { return renderPatches(result, theme: theme, area: body, into: &canvas) }
+        let (map, height, width) = Self.map(result)
+        let scale: HeatmapScale = method == .occlusion ? .signed : .linear
+        let heatmap = Heatmap(values: map, width: width, height: height, scale: scale)
+        let (picture, legend) = body.splitBottom(2)
+        let drawn = heatmap.render(area: picture, into: &canvas, theme: theme)
+        HeatmapLegend(range: heatmap.range, scale: heatmap.scale).render(area: legend, into: &canvas, theme: theme)
+        var info = "Esc back"
+        if method == .erf, let unit = result.unit, let field = result.field {
+            let box = ExplainRun.box(field, y: unit.y, x: unit.x, input: state.analysis.input)
+            outline(box, source: Size2(height, width), on: drawn, theme: theme, into: &canvas)
+            // The ERF papers' measure: how much of the theoretical field holds 20, 50, 90, 99% of the gradient.
+            let fractions = result.fieldShares.map { String(Int($0.fraction * 100)) }.joined(separator: "/")
+            let shares = result.fieldShares.map { String(Int(($0.share * 100).rounded())) }.joined(separator: "/")
+            info = "\(fractions)% of |gradient| in \(shares)% of the \(field.size.h)x\(field.size.w) field (box) · Esc back"
+        } else if method == .occlusion {
+            info = "largest drop \(formatFixed(Double(map.max() ?? 0), digits: 3)) · +/- square size · Esc back"
+        } else if method == .gradcam {
+            info =
+                "\(height)x\(width) map, field of a unit \(result.layer.flatMap { state.analysis.graph.layer(named: $0) }.map { state.analysis.layers[$0.id].receptiveField.size.h } ?? 0) pixels · Esc back"
+        }
+        return info
+    }
+
+    /// The result as one map: a gradient's magnitude summed over the input's channels, or the
+    /// method's own map.
+    static func map(_ r: ExplainRun.Result) -> (values: [Float], height: Int, width: Int) {
+        if r.shape.count == 3 {
+            let (c, h, w) = (r.shape[0], r.shape[1], r.shape[2])
+            var out = [Float](repeating: 0, count: h * w)
+            for ch in 0..<c { for p in 0..<(h * w) { out[p] += abs(r.values[ch * h * w + p]) } }
+            return (out, h, w)
+        }
+        return (r.values, r.shape.first ?? 0, r.shape.count > 1 ? r.shape[1] : 1)
+    }
+
+    static func renderPatches(_ r: ExplainRun.Result, theme: Theme, area: Rect, into canvas: inout Canvas) -> String {
+        var y = area.y
+        for (rank, p) in r.patches.enumerated() where y < area.maxY {
+            let text =
+                "\(rank + 1). \(p.sample)  unit (\(p.y), \(p.x))  \(formatFixed(Double(p.value), digits: 4))  "
+                + "sees rows \(p.rows.lowerBound)-\(p.rows.upperBound), columns \(p.columns.lowerBound)-\(p.columns.upperBound)"
+            canvas.put(truncate(text, to: area.width), x: area.x, y: y, style: theme.text, clip: area)
+            y += 1
+        }
+        return "the samples of this data set that excite the channel most · Esc back"
+    }
+
+    static func say(_ text: String, _ style: Style, in area: Rect, _ canvas: inout Canvas) {
+        canvas.put(
+            truncate(text, to: area.width), x: area.x + max(0, (area.width - displayWidth(text)) / 2), y: area.y + area.height / 2, style: style, clip: area)
+    }
+
+    /// Outlines source pixels `box` (rows, columns of a `source`-sized map) on the cells `drawn`.
+    static func outline(
+        _ box: (rows: ClosedRange<Int>, columns: ClosedRange<Int>), source: Size2, on drawn: Rect, theme: Theme, into canvas: inout Canvas
+    ) {
+        guard drawn.width > 0, drawn.height > 0, source.h > 0, source.w > 0 else { return }
+        func row(_ y: Int) -> Int { drawn.y + min(drawn.height - 1, y * drawn.height / source.h) }
+        func column(_ x: Int) -> Int { drawn.x + min(drawn.width - 1, x * drawn.width / source.w) }
+        let (top, bottom) = (row(box.rows.lowerBound), row(box.rows.upperBound))
+        let (left, right) = (column(box.columns.lowerBound), column(box.columns.upperBound))
+        let g = theme.glyphs, style = theme.key
+        for x in left...right {
+            canvas.put(String(g.horizontal), x: x, y: top, style: style, clip: drawn)
+            canvas.put(String(g.horizontal), x: x, y: bottom, style: style, clip: drawn)
+        }
+        for y in top...bottom {
+            canvas.put(String(g.vertical), x: left, y: y, style: style, clip: drawn)
+            canvas.put(String(g.vertical), x: right, y: y, style: style, clip: drawn)
+        }
+        for (x, y, c) in [(left, top, g.topLeft), (right, top, g.topRight), (left, bottom, g.bottomLeft), (right, bottom, g.bottomRight)] {
+            canvas.put(String(c), x: x, y: y, style: style, clip: drawn)
+        }
+    }
+}

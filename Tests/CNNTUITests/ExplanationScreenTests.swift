@@ -1,0 +1,85 @@
+import CNNData
+import CNNModel
+import CNNRuntime
+import CNNZoo
+import Foundation
+import TestSupport
+import XCTest
+
+@testable import CNNTUI
+
+/// What a unit sees, in the browser: LeNet-5 with its trained weights on the first held-out
+/// digit (a 6), a channel zoomed, the unit cursor moved, each explanation opened.
+final class ExplanationScreenTests: XCTestCase {
+    static let catalog = SampleCache(files: SampleFiles(root: Repository.assets.path))
+
+    private func press(_ keys: [Key], _ s: inout AppState) {
+        for key in keys { s.handle(key) }
+        s.featureMaps.session?.waitUntilIdle()
+        s.featureMaps.explanations?.waitUntilIdle()
+    }
+
+    private func lenet5(_ width: Int = 120, _ height: Int = 40) throws -> AppState {
+        var s = try AppState(model: Zoo.model(named: "lenet5")!, theme: Theme(ascii: false), size: (width, height), samples: Self.catalog)
+        press([.character("4"), .character("n"), .character("n"), .enter], &s)  // s2, zoomed on #0
+        return s
+    }
+
+    /// The cursor starts at the map's centre and moves with the arrows; the info line says what
+    /// the unit is and what part of the input it sees.
+    func testTheUnitCursorSaysWhatItSees() throws {
+        var s = try lenet5()
+        var text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("unit (7, 7)"), text)
+        press([.right, .right, .down], &s)
+        text = s.render().lines.joined(separator: "\n")
+        XCTAssertEqual([s.featureMaps.unitY, s.featureMaps.unitX], [8, 9])
+        XCTAssertTrue(text.contains("unit (8, 9) = "), text)
+        XCTAssertTrue(text.contains("◆"), "the cursor on the map")
+        press([.pageDown], &s)
+        XCTAssertEqual(s.featureMaps.channel, 1, "PgDn: the next channel")
+    }
+
+    /// e, c, g, x and t each compute in the background and show their result; Esc goes back.
+    func testEachExplanation() throws {
+        var s = try lenet5()
+        press([.character("e")], &s)
+        var text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Effective receptive field · s2 #0 unit (7, 7)"), text)
+        XCTAssertTrue(text.contains("of the 6x6 field (box)"), text)
+        // The gradient of s2's unit (7, 7) is the session's own result: the same as `explain`.
+        let erf = try XCTUnwrap(s.featureMaps.explanations?.snapshot.result)
+        XCTAssertEqual(erf.shape, [1, 32, 32])
+        XCTAssertGreaterThan(erf.values.map(abs).max() ?? 0, 0)
+        press([.escape, .character("c")], &s)
+        text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Grad-CAM · s2 · class 6, p 1.000"), text)
+        press([.escape, .character("x")], &s)
+        text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Occlusion · class 6, p 1.000 · 8-pixel square"), text)
+        XCTAssertTrue(text.contains("largest drop 0.956"), text)
+        press([.character("+")], &s)
+        XCTAssertTrue(s.render().lines.joined(separator: "\n").contains("10-pixel square"))
+        press([.escape, .character("g")], &s)
+        XCTAssertTrue(s.render().lines.joined(separator: "\n").contains("Guided backpropagation · class 6"))
+        press([.escape, .character("t")], &s)
+        text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Top patches · s2 #0"), text)
+        XCTAssertTrue(text.contains("1. mnist:"), text)
+        press([.escape], &s)
+        XCTAssertNil(s.featureMaps.explanation)
+        XCTAssertTrue(s.render().lines.joined(separator: "\n").contains("#0 of 6: 14x14"), "the zoomed map again")
+    }
+
+    /// At 80x24 the views fit, and a model the gradients cannot run through says why.
+    func testSmallTerminalAndAModelWithoutGradients() throws {
+        var s = try lenet5(80, 24)
+        press([.character("e")], &s)
+        let lines = s.render().lines
+        XCTAssertEqual(lines.count, 24)
+        XCTAssertTrue(lines.joined(separator: "\n").contains("Effective receptive field"), lines.joined(separator: "\n"))
+        var alexnet = try AppState(model: Zoo.model(named: "alexnet")!, theme: Theme(ascii: false), size: (120, 40), samples: Self.catalog)
+        press([.character("4"), .character("x")], &alexnet)
+        XCTAssertTrue(alexnet.render().lines.joined(separator: "\n").contains("cannot take gradients"), "AlexNet's LRN has no backward yet")
+    }
+}
