@@ -71,7 +71,7 @@ final class ScreenTests: XCTestCase {
         }
         XCTAssertTrue(seen.contains("ImageNet)"), "the data sets' row goes on below")
         XCTAssertTrue(seen.contains("the maps"), "and so does the input's")
-        XCTAssertTrue(seen.contains("│ q              quit"), "the last row comes into view")
+        XCTAssertTrue(seen.contains("│ q               quit"), "the last row comes into view")
     }
 
     func testCollapseAndExpand() throws {
