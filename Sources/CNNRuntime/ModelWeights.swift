@@ -97,7 +97,7 @@ public struct ModelWeights {
         -> ModelWeights
     {
         let fresh = Weights.heInitialized(analysis, seed: seed)
-        guard let originalAnalysis = try? original.analysis(input: analysis.input) ?? original.analysis(),
+        guard let originalAnalysis = (try? original.analysis(input: analysis.input)) ?? (try? original.analysis()),
             let before = try? load(original, analysis: originalAnalysis, seed: seed, assets: assets)
         else {
             return ModelWeights(weights: fresh, source: .random(seed: seed))
