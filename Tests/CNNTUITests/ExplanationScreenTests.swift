@@ -54,6 +54,9 @@ final class ExplanationScreenTests: XCTestCase {
         press([.escape, .character("c")], &s)
         text = s.render().lines.joined(separator: "\n")
         XCTAssertTrue(text.contains("Grad-CAM · s2 · class 6, p 1.000"), text)
+        press([.down], &s)
+        text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Grad-CAM · s2 · class 5, p 0.000"), "↓: the second of the top 5 (5 at 0.02%):\n\(text)")
         press([.escape, .character("x")], &s)
         text = s.render().lines.joined(separator: "\n")
         XCTAssertTrue(text.contains("Occlusion · class 6, p 1.000 · 8-pixel square"), text)
@@ -69,6 +72,14 @@ final class ExplanationScreenTests: XCTestCase {
         press([.escape], &s)
         XCTAssertNil(s.featureMaps.explanation)
         XCTAssertTrue(s.render().lines.joined(separator: "\n").contains("#0 of 6: 14x14"), "the zoomed map again")
+    }
+
+    /// Random weights are said before anything else: their explanations mean little.
+    func testRandomWeightsAreSaid() throws {
+        var nin = try AppState(model: Zoo.model(named: "nin")!, theme: Theme(ascii: false), size: (120, 40), samples: Self.catalog)
+        press([.character("4"), .character("c")], &nin)
+        let text = nin.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("random weights: this explains noise"), text)
     }
 
     /// At 80x24 the views fit, and a model the gradients cannot run through says why.

@@ -24,6 +24,11 @@ extension AppState {
         }
         settings.channel = min(maps.channel, max(shape.channels - 1, 0))
         settings.unit = maps.view == .zoomed ? (maps.unitY, maps.unitX) : nil
+        // The class: the prediction, or the one ↑ ↓ picked among the top 5.
+        if let scores = maps.engine?.output(analysis.graph.layers.count - 1)?.values, maps.explainedRank > 0 {
+            let ranked = scores.indices.sorted { scores[$0] > scores[$1] }
+            settings.classIndex = ranked[min(maps.explainedRank, ranked.count - 1)]
+        }
         settings.patch = maps.occlusionPatch
         settings.stride = max(1, maps.occlusionPatch / 2)
         return ExplanationSession.Request(settings: settings, input: input)
@@ -35,7 +40,7 @@ extension AppState {
         let s = request.settings
         let key =
             "\(model.name) \(s.method) \(s.layer ?? "-") \(s.channel ?? 0) \(s.unit.map { "\($0.y),\($0.x)" } ?? "centre") "
-            + "\(s.patch) \(featureMaps.sample?.name ?? "")"
+            + "\(s.patch) \(s.classIndex.map(String.init) ?? "top") \(featureMaps.sample?.name ?? "")"
         guard key != featureMaps.explanationKey else { return }
         featureMaps.explanationKey = key
         if featureMaps.explanations == nil {

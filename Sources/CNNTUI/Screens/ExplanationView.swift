@@ -50,7 +50,9 @@ enum ExplanationView {
             break
         }
         guard let result = snapshot.result else { return "Esc back" }
-        if method == .topPatches { return renderPatches(result, theme: theme, area: body, into: &canvas) }
+        // An untrained network's explanations look like something and mean little: say so first.
+        let untrained = state.featureMaps.engine?.isTrained == false ? "random weights: this explains noise · " : ""
+        if method == .topPatches { return untrained + renderPatches(result, theme: theme, area: body, into: &canvas) }
         let (map, height, width) = Self.map(result)
         let scale: HeatmapScale = method == .occlusion ? .signed : .linear
         let heatmap = Heatmap(values: map, width: width, height: height, scale: scale)
@@ -66,12 +68,12 @@ enum ExplanationView {
             let shares = result.fieldShares.map { String(Int(($0.share * 100).rounded())) }.joined(separator: "/")
             info = "\(fractions)% of |gradient| in \(shares)% of the \(field.size.h)x\(field.size.w) field (box) · Esc back"
         } else if method == .occlusion {
-            info = "largest drop \(formatFixed(Double(map.max() ?? 0), digits: 3)) · +/- square size · Esc back"
+            info = "↑↓ class · largest drop \(formatFixed(Double(map.max() ?? 0), digits: 3)) · +/- square size · Esc back"
         } else if method == .gradcam {
             info =
-                "\(height)x\(width) map, field of a unit \(result.layer.flatMap { state.analysis.graph.layer(named: $0) }.map { state.analysis.layers[$0.id].receptiveField.size.h } ?? 0) pixels · Esc back"
+                "↑↓ class · \(height)x\(width) map, field of a unit \(result.layer.flatMap { state.analysis.graph.layer(named: $0) }.map { state.analysis.layers[$0.id].receptiveField.size.h } ?? 0) pixels · Esc back"
         }
-        return info
+        return untrained + info
     }
 
     /// The result as one map: a gradient's magnitude summed over the input's channels, or the

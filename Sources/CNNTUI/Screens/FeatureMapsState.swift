@@ -54,6 +54,9 @@ public struct FeatureMapsState {
     public var occlusionPatch = 8
     /// What the explanation shown was asked for with, to ask again only when that changes.
     var explanationKey = ""
+    /// Which of the top-5 classes Grad-CAM, guided backprop and occlusion explain (↑ ↓): 0, the
+    /// predicted one.
+    public var explainedRank = 0
 
     public init(samples: SampleCache?, input: TensorShape) {
         self.samples = samples
@@ -125,6 +128,8 @@ public struct FeatureMapsState {
         case unit(Move)
         case explain(ExplainRun.Method)
         case closeExplanation
+        /// Another of the top-5 classes to explain.
+        case rank(Int)
         /// The occlusion square, larger or smaller.
         case patch(Int)
     }
@@ -181,6 +186,8 @@ public struct FeatureMapsState {
         KeyBinding([.escape], "Esc", "back to the maps", hint: ("Esc", "maps"), .closeExplanation),
         KeyBinding(.characters("+="), "+ / -", "occlusion: a larger / smaller square", .patch(1)),
         KeyBinding(.characters("-"), "", "", .patch(-1)),
+        KeyBinding([.down], "↑ ↓", "explain the next / previous of the top-5 classes (Grad-CAM, guided, occlusion)", .rank(1)),
+        KeyBinding([.up], "", "", .rank(-1)),
     ])
 
     /// The keys while the input picture has the focus; the others act as on the maps.
@@ -262,7 +269,10 @@ public struct FeatureMapsState {
             case .down: unitY = min(unitY + 1, max(shape.height - 1, 0))
             case .pageUp, .pageDown: break
             }
-        case .explain(let method): explanation = method
+        case .explain(let method):
+            explanation = method
+            explainedRank = 0
+        case .rank(let step): explainedRank = min(max(explainedRank + step, 0), 4)
         case .closeExplanation: explanation = nil
         case .patch(let step): occlusionPatch = min(max(occlusionPatch + 2 * step, 2), 64)
         }
