@@ -116,7 +116,12 @@ public struct ExplainRun {
             model: model, analysis: analysis, settings: InferenceRun.Settings(input: settings.input), assets: assets)
         let (input, description) = try inference.loadInput()
         let explainer: Explainer
-        do { explainer = try Explainer(analysis: analysis, weights: loaded.weights) } catch { throw ExplainRunError.cannotExplain(error) }
+        // Every layer's activations and gradients are kept for each sample of a batch: one sample
+        // but for occlusion, whose copies go a few at a time (VGG-16 took 5 GB at 16).
+        let batch = settings.method == .occlusion ? 4 : 1
+        do { explainer = try Explainer(analysis: analysis, weights: loaded.weights, batchSize: batch) } catch {
+            throw ExplainRunError.cannotExplain(error)
+        }
         explainer.run(input.values)
         var result = try compute(explainer, progress: progress)!
         if let destination, !result.values.isEmpty {
