@@ -38,7 +38,11 @@ extension ModelAnalysis {
     /// The receptive field of the last feature map larger than 1x1 (before a global pool): how
     /// far the network looks. Global already for a network that pools globally inside its
     /// blocks (SE-ResNet's squeeze-and-excitation).
-    public var lastMapField: ReceptiveField? {
-        layers.last { $0.outputShape.isSpatial && ($0.outputShape.height > 1 || $0.outputShape.width > 1) }?.receptiveField
+    public var lastMapField: ReceptiveField? { lastMapLayer.map { layers[$0].receptiveField } }
+
+    /// The last layer whose output is a map larger than 1x1: where a network still sees in
+    /// parts, and Grad-CAM's usual layer.
+    public var lastMapLayer: Int? {
+        layers.last { $0.outputShape.isSpatial && $0.outputShape.height * $0.outputShape.width > 1 }?.id
     }
 }

@@ -32,6 +32,22 @@ public struct ReceptiveField: Hashable, Sendable {
 
     public var isMultiPath: Bool { size != minSize }
 
+    /// The centre, in input pixel coordinates, of the field of unit (`y`, `x`).
+    public func centre(ofUnit y: Int, _ x: Int) -> (h: Double, w: Double) {
+        (startH + Double(y * jump.h), startW + Double(x * jump.w))
+    }
+
+    /// The input pixels the (largest) field of unit (`y`, `x`) covers, clipped to an input of
+    /// `height` x `width`.
+    public func inputPixels(ofUnit y: Int, _ x: Int, height: Int, width: Int) -> (rows: ClosedRange<Int>, columns: ClosedRange<Int>) {
+        func span(_ centre: Double, _ size: Int, _ limit: Int) -> ClosedRange<Int> {
+            let low = Int((centre - Double(size - 1) / 2).rounded(.up)), high = Int((centre + Double(size - 1) / 2).rounded(.down))
+            return max(0, low)...min(limit - 1, max(high, max(0, low)))
+        }
+        let c = centre(ofUnit: y, x)
+        return (span(c.h, size.h, height), span(c.w, size.w, width))
+    }
+
     /// Through a sliding window. Sizes saturate at `Int.max` instead of overflowing.
     func through(_ window: Window, extent: Size2) -> ReceptiveField {
         var rf = self

@@ -98,13 +98,8 @@ public struct ExplainRun {
     /// The layer `name` names, or a block's last layer.
     public static func layer(named name: String, in graph: Graph) throws -> Int {
         if let layer = graph.layer(named: name) { return layer.id }
-        if let block = graph.blocks.first(where: { $0.name == name }), let last = graph.lastLayer(ofBlock: block.id) { return last.id }
-        throw UnknownLayerError(name, in: graph)
-    }
-
-    /// Grad-CAM's usual layer: the last one whose output is still a map larger than 1x1.
-    public static func lastMapLayer(_ analysis: ModelAnalysis) -> Int? {
-        analysis.layers.last { $0.outputShape.isSpatial && $0.outputShape.height * $0.outputShape.width > 1 }?.id
+        if let block = graph.block(named: name), let last = graph.lastLayer(ofBlock: block.id) { return last.id }
+        throw UnknownLayerError(name, in: graph, blocks: true)
     }
 
     public func run(progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
@@ -159,9 +154,10 @@ public struct ExplainRun {
             shape = analysis.input.dims
             unit = u
             field = analysis.layers[id].receptiveField
-            shares = Self.fieldShares(values, input: analysis.input, box: Self.box(field!, y: u.y, x: u.x, input: analysis.input))
+            let box = field!.inputPixels(ofUnit: u.y, u.x, height: analysis.input.height, width: analysis.input.width)
+            shares = Self.fieldShares(values, input: analysis.input, box: box)
         case .gradcam:
-            guard let id = layer ?? Self.lastMapLayer(analysis) else { throw ExplainRunError.needsLayer(settings.method) }
+            guard let id = layer ?? analysis.lastMapLayer else { throw ExplainRunError.needsLayer(settings.method) }
             explained = id
             values = explainer.gradCAM(layer: id, classIndex: classIndex)
             let s = analysis.layers[id].outputShape
@@ -209,16 +205,6 @@ public struct ExplainRun {
         return (channel, y, x)
     }
 
-    /// The input pixels a unit's theoretical field covers, clipped to the input.
-    public static func box(_ rf: ReceptiveField, y: Int, x: Int, input: TensorShape) -> (rows: ClosedRange<Int>, columns: ClosedRange<Int>) {
-        func span(_ start: Double, _ jump: Int, _ size: Int, _ i: Int, _ limit: Int) -> ClosedRange<Int> {
-            let centre = start + Double(i * jump)
-            let low = Int((centre - Double(size - 1) / 2).rounded(.up)), high = Int((centre + Double(size - 1) / 2).rounded(.down))
-            return max(0, low)...min(limit - 1, max(high, max(0, low)))
-        }
-        return (span(rf.startH, rf.jump.h, rf.size.h, y, input.height), span(rf.startW, rf.jump.w, rf.size.w, x, input.width))
-    }
-
     /// How much of the theoretical field holds `fraction` of the gradient: the fewest pixels
     /// (largest |gradient| summed over channels first) whose magnitudes reach that fraction of
     /// the total, over the field's area inside the input. The ERF papers' measure.
@@ -262,7 +248,7 @@ public struct ExplainRun {
             let map = explainer.output(of: layer)[channel * pixels..<(channel + 1) * pixels]
             guard let (offset, value) = map.enumerated().max(by: { $0.element < $1.element }).map({ ($0.offset, $0.element) }) else { continue }
             let (y, x) = (offset / s.width, offset % s.width)
-            let box = Self.box(analysis.layers[layer].receptiveField, y: y, x: x, input: analysis.input)
+            let box = analysis.layers[layer].receptiveField.inputPixels(ofUnit: y, x, height: analysis.input.height, width: analysis.input.width)
             best.append(Patch(sample: sample.name, y: y, x: x, value: value, rows: box.rows, columns: box.columns))
             best = Array(best.sorted { $0.value > $1.value }.prefix(settings.top))
             progress(index + 1, count)

@@ -145,7 +145,7 @@ final class ExplainerPyTorchTests: XCTestCase {
 enum ExplainLayer {
     static func id(_ name: String, in graph: Graph) throws -> Int {
         if let layer = graph.layer(named: name) { return layer.id }
-        let block = try XCTUnwrap(graph.blocks.first { $0.name == name }, name)
+        let block = try XCTUnwrap(graph.block(named: name), name)
         return try XCTUnwrap(graph.lastLayer(ofBlock: block.id)).id
     }
 }

@@ -61,7 +61,8 @@ enum ExplanationView {
         HeatmapLegend(range: heatmap.range, scale: heatmap.scale).render(area: legend, into: &canvas, theme: theme)
         var info = "Esc back"
         if method == .erf, let unit = result.unit, let field = result.field {
-            let box = ExplainRun.box(field, y: unit.y, x: unit.x, input: state.analysis.input)
+            let input = state.analysis.input
+            let box = field.inputPixels(ofUnit: unit.y, unit.x, height: input.height, width: input.width)
             outline(box, source: Size2(height, width), on: drawn, theme: theme, into: &canvas)
             // The ERF papers' measure: how much of the theoretical field holds 20, 50, 90, 99% of the gradient.
             let fractions = result.fieldShares.map { String(Int($0.fraction * 100)) }.joined(separator: "/")

@@ -62,7 +62,7 @@ public enum FeatureMapsScreen {
                 if shape.isSpatial {
                     let (uy, ux) = (min(maps.unitY, shape.height - 1), min(maps.unitX, shape.width - 1))
                     let input = state.analysis.input
-                    let box = ExplainRun.box(state.analysis.layers[layer].receptiveField, y: uy, x: ux, input: input)
+                    let box = state.analysis.layers[layer].receptiveField.inputPixels(ofUnit: uy, ux, height: input.height, width: input.width)
                     ExplanationView.outline(box, source: Size2(input.height, input.width), on: drawn, theme: theme, into: &canvas)
                 }
             }
@@ -328,7 +328,7 @@ public enum FeatureMapsScreen {
             canvas.put("◆", x: cellX, y: cellY, style: state.theme.key, clip: drawn)
         }
         let field = state.analysis.layers[layer].receptiveField
-        let box = ExplainRun.box(field, y: uy, x: ux, input: state.analysis.input)
+        let box = field.inputPixels(ofUnit: uy, ux, height: state.analysis.input.height, width: state.analysis.input.width)
         let value = output.values[(channel * shape.height + uy) * shape.width + ux]
         let unitText =
             "unit (\(uy), \(ux)) = \(formatFixed(Double(value), digits: 4)) · sees rows \(box.rows.lowerBound)-\(box.rows.upperBound), "

@@ -113,8 +113,7 @@ public enum ReceptiveFieldScreen {
         let out = a.outputShape
         // The centre unit of the output map, and the input pixels its field covers.
         let unitH = (out.height - 1) / 2, unitW = (out.width - 1) / 2
-        let centreH = field.startH + Double(unitH * field.jump.h)
-        let centreW = field.startW + Double(unitW * field.jump.w)
+        let (centreH, centreW) = field.centre(ofUnit: unitH, unitW)
         let outer = PixelBox(centreH: centreH, centreW: centreW, size: field.size)
         let inner = PixelBox(centreH: centreH, centreW: centreW, size: field.minSize)
 
