@@ -13,7 +13,9 @@ extension ExplainRun.Result {
         switch method {
         case .erf:
             guard let unit, let field, let layer else { break }
-            lines.append("effective receptive field of \(layer), channel \(unit.channel), unit (\(unit.y), \(unit.x)): its gradient over the input")
+            lines.append(
+                "effective receptive field of \(layer), channel \(unit.channel), unit (\(unit.y), \(unit.x)): "
+                    + (averagedOver > 1 ? "its gradient's magnitude over the input, averaged over \(averagedOver) samples" : "its gradient over the input"))
             lines.append("theoretical field: \(field.size.h)x\(field.size.w), jump \(field.jump.h)")
             if !fieldShares.isEmpty {
                 let parts = fieldShares.map { String(format: "%.0f%% of it in %.1f%%", $0.fraction * 100, $0.share * 100) }
@@ -87,6 +89,8 @@ public struct ExplanationJSON: Encodable, Sendable {
     public let values: [Float]
     public let fieldSize: [Int]?
     public let fieldShares: [Share]
+    /// erf: how many samples the gradient's magnitude is averaged over (1: the input's gradient).
+    public let averagedOver: Int
     public let patches: [ExplainRun.Patch]
     public let wrote: String?
 
@@ -98,6 +102,7 @@ public struct ExplanationJSON: Encodable, Sendable {
         (shape, values) = (r.shape, r.values)
         fieldSize = r.field.map { [$0.size.h, $0.size.w] }
         fieldShares = r.fieldShares.map { Share(fraction: $0.fraction, share: $0.share) }
+        averagedOver = r.averagedOver
         (patches, wrote) = (r.patches, r.wrote)
     }
 }

@@ -38,6 +38,12 @@ public struct ExplainRun {
         public var outputFile: String?
         /// How many patches `top-patches` keeps.
         public var top = 9
+        /// `erf`: more than 1 averages the unit's gradient magnitude over the first this many
+        /// bundled samples of the input's data set (Luo et al. average over inputs too).
+        public var samples = 1
+        /// The bundled data set of `top-patches` and an averaged `erf`; nil: the input's own (the
+        /// model's for an image or a tensor).
+        public var dataset: BundledDataset?
 
         public init(input: InferenceRun.Input, method: Method) {
             self.input = input
@@ -79,6 +85,9 @@ public struct ExplainRun {
         /// and 99% of the gradient's total magnitude.
         public let field: ReceptiveField?
         public let fieldShares: [(fraction: Double, share: Double)]
+        /// `erf`: how many inputs the gradient's magnitude is averaged over (1: the input's own,
+        /// signed gradient).
+        public let averagedOver: Int
         public let patches: [Patch]
         public internal(set) var wrote: String?
     }
@@ -129,9 +138,11 @@ public struct ExplainRun {
     }
 
     /// The method's numbers for the input `explainer` ran last (for `cnn-tui explain` and the
-    /// browser alike); nil when `isCancelled` stopped it.
+    /// browser alike); nil when `isCancelled` stopped it. `cache` keeps each layer's top patches
+    /// (every channel's) for the explainer's weights.
     public func compute(
-        _ explainer: Explainer, isCancelled: () -> Bool = { false }, progress: (Int, Int) -> Void = { _, _ in }
+        _ explainer: Explainer, cache: TopPatchCache? = nil, isCancelled: () -> Bool = { false },
+        progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> Result? {
         let input = explainer.input
         let layer = try settings.layer.map { try Self.layer(named: $0, in: analysis.graph) }
@@ -150,7 +161,14 @@ public struct ExplainRun {
         case .erf:
             let id = try layer ?? { throw ExplainRunError.needsLayer(settings.method) }()
             let u = try self.unit(of: id)
-            values = explainer.inputGradient(ofUnit: id, channel: u.channel, y: u.y, x: u.x)
+            if settings.samples > 1 {
+                guard let mean = try meanGradient(explainer, ofUnit: u, layer: id, isCancelled: isCancelled, progress: progress) else {
+                    return nil
+                }
+                values = mean
+            } else {
+                values = explainer.inputGradient(ofUnit: id, channel: u.channel, y: u.y, x: u.x)
+            }
             shape = analysis.input.dims
             unit = u
             field = analysis.layers[id].receptiveField
@@ -182,17 +200,22 @@ public struct ExplainRun {
             guard channel < analysis.layers[id].outputShape.channels else {
                 throw ExplainRunError.noSuchUnit(layer: analysis.graph.layers[id].name, shape: analysis.layers[id].outputShape)
             }
-            guard let found = try topPatches(explainer, layer: id, channel: channel, isCancelled: isCancelled, progress: progress) else {
-                return nil
+            let key = TopPatchCache.Key(dataset: inputDataset, layer: id, top: settings.top)
+            if let found = cache?.patches[key] {
+                patches = found[channel]
+            } else {
+                guard let found = try topPatches(explainer, layer: id, isCancelled: isCancelled, progress: progress) else { return nil }
+                cache?.patches[key] = found
+                patches = found[channel]
+                explainer.run(input)  // back on the image itself
             }
-            patches = found
-            explainer.run(input)  // back on the image itself
         }
         return Result(
             method: settings.method, layer: explained.map { analysis.graph.layers[$0].name },
             classIndex: settings.method == .erf || settings.method == .topPatches ? nil : classIndex, className: className,
             probability: probability, unit: unit, channel: settings.method == .topPatches ? settings.channel ?? 0 : unit?.channel,
-            values: values, shape: shape, field: field, fieldShares: shares, patches: patches)
+            values: values, shape: shape, field: field, fieldShares: shares,
+            averagedOver: settings.method == .erf ? max(settings.samples, 1) : 1, patches: patches)
     }
 
     /// The unit asked for, checked against the layer's map; the centre by default.
@@ -228,33 +251,85 @@ public struct ExplainRun {
         }
     }
 
-    /// The bundled samples of the input's data set (the model's own by default) that excite
-    /// `channel` of `layer` most: each sample's strongest unit, the best `top` of them.
-    private func topPatches(
-        _ explainer: Explainer, layer: Int, channel: Int, isCancelled: () -> Bool, progress: (Int, Int) -> Void
-    ) throws -> [Patch]? {
+    /// The data set the bundled samples come from: the input's, or the one suited to the model.
+    private var inputDataset: BundledDataset {
+        if let dataset = settings.dataset { return dataset }
+        if case .sample(let id) = settings.input { return id.dataset }
+        return .suited(for: analysis.input)
+    }
+
+    /// The bundled samples `body` goes through, first to last; false when cancelled.
+    private func forEachSample(
+        limit: Int = .max, isCancelled: () -> Bool, progress: (Int, Int) -> Void, _ body: (Sample, [Float]) throws -> Void
+    ) throws -> Bool {
         guard let assets else { throw InferenceRunError.noBundledSamples }
-        let dataset: BundledDataset
-        if case .sample(let id) = settings.input { dataset = id.dataset } else { dataset = .suited(for: analysis.input) }
         let cache = SampleCache(files: assets)
-        let count = cache.count(dataset)
-        let s = analysis.layers[layer].outputShape
-        let pixels = s.height * s.width
-        var best: [Patch] = []
+        let count = min(cache.count(inputDataset), limit)
         for index in 0..<count {
-            if isCancelled() { return nil }
-            let sample = try cache.sample(SampleID(dataset, index))
-            explainer.run(ModelInput.tensor(sample.image, shape: analysis.input, labels: model.labels).values)
-            let map = explainer.output(of: layer)[channel * pixels..<(channel + 1) * pixels]
-            guard let (offset, value) = map.enumerated().max(by: { $0.element < $1.element }).map({ ($0.offset, $0.element) }) else { continue }
-            let (y, x) = (offset / s.width, offset % s.width)
-            let box = analysis.layers[layer].receptiveField.inputPixels(ofUnit: y, x, height: analysis.input.height, width: analysis.input.width)
-            best.append(Patch(sample: sample.name, y: y, x: x, value: value, rows: box.rows, columns: box.columns))
-            best = Array(best.sorted { $0.value > $1.value }.prefix(settings.top))
+            if isCancelled() { return false }
+            let sample = try cache.sample(SampleID(inputDataset, index))
+            try body(sample, ModelInput.tensor(sample.image, shape: analysis.input, labels: model.labels).values)
             progress(index + 1, count)
         }
-        return best
+        return true
     }
+
+    /// The unit's gradient magnitude `|∂u/∂x|` averaged over the first `settings.samples`
+    /// bundled samples; the explainer is left on the input it had.
+    private func meanGradient(
+        _ explainer: Explainer, ofUnit u: (channel: Int, y: Int, x: Int), layer: Int, isCancelled: () -> Bool,
+        progress: (Int, Int) -> Void
+    ) throws -> [Float]? {
+        let original = explainer.input
+        var sum = [Double](repeating: 0, count: original.count), n = 0
+        let finished = try forEachSample(limit: settings.samples, isCancelled: isCancelled, progress: progress) { _, input in
+            explainer.run(input)
+            let g = explainer.inputGradient(ofUnit: layer, channel: u.channel, y: u.y, x: u.x)
+            for i in g.indices { sum[i] += Double(abs(g[i])) }
+            n += 1
+        }
+        explainer.run(original)
+        guard finished else { return nil }
+        return sum.map { Float($0 / Double(max(n, 1))) }
+    }
+
+    /// For every channel of `layer`, the bundled samples of the input's data set (the model's own
+    /// by default) that excite it most: each sample's strongest unit, the best `top` of them.
+    private func topPatches(_ explainer: Explainer, layer: Int, isCancelled: () -> Bool, progress: (Int, Int) -> Void) throws -> [[Patch]]? {
+        let s = analysis.layers[layer].outputShape
+        let pixels = s.height * s.width
+        let field = analysis.layers[layer].receptiveField
+        var best = [[Patch]](repeating: [], count: s.channels)
+        let finished = try forEachSample(isCancelled: isCancelled, progress: progress) { sample, input in
+            explainer.run(input)
+            let output = explainer.output(of: layer)
+            for channel in 0..<s.channels {
+                var (offset, value) = (0, -Float.infinity)
+                for p in 0..<pixels where output[channel * pixels + p] > value { (offset, value) = (p, output[channel * pixels + p]) }
+                // Only a value that would enter the channel's list is worth a patch.
+                if best[channel].count == settings.top, let last = best[channel].last, value <= last.value { continue }
+                let (y, x) = (offset / max(s.width, 1), offset % max(s.width, 1))
+                let box = field.inputPixels(ofUnit: y, x, height: analysis.input.height, width: analysis.input.width)
+                best[channel].append(Patch(sample: sample.name, y: y, x: x, value: value, rows: box.rows, columns: box.columns))
+                best[channel] = Array(best[channel].sorted { $0.value > $1.value }.prefix(settings.top))
+            }
+        }
+        return finished ? best : nil
+    }
+}
+
+/// Each layer's top patches for every channel, kept for one set of weights (the browser's
+/// session): switching channels then costs nothing. Used by one thread.
+public final class TopPatchCache {
+    struct Key: Hashable {
+        let dataset: BundledDataset
+        let layer: Int
+        let top: Int
+    }
+
+    var patches: [Key: [[ExplainRun.Patch]]] = [:]
+
+    public init() {}
 }
 
 /// Why an explanation cannot be made, in one line.

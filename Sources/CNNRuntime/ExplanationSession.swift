@@ -92,6 +92,8 @@ private final class ExplanationWorker: @unchecked Sendable {
     var stopped = false
     /// Made and used by the worker's thread alone (read under the lock only to say whether it exists).
     var explainer: Explainer?
+    /// Top patches already found with these weights (the worker's thread alone).
+    let topPatches = TopPatchCache()
 
     init(model: ZooModel, analysis: ModelAnalysis, assets: SampleFiles?, weightsFile: String?, seed: UInt64) {
         (self.model, self.analysis, self.assets, self.weightsFile, self.seed) = (model, analysis, assets, weightsFile, seed)
@@ -135,7 +137,7 @@ private final class ExplanationWorker: @unchecked Sendable {
                 explainer.run(request.input)
                 let run = ExplainRun(model: model, analysis: analysis, settings: request.settings, assets: assets)
                 let result = try run.compute(
-                    explainer, isCancelled: { locked { stopped || generation != current } },
+                    explainer, cache: topPatches, isCancelled: { locked { stopped || generation != current } },
                     progress: { done, total in publish(current) { $0.phase = .computing(done: done, total: total) } })
                 guard let result else { continue }
                 publish(current) {

@@ -30,6 +30,9 @@ extension CNNTUICommand {
         @Option(name: .customLong("class"), help: "The class to explain (gradcam, guided, occlusion; default the predicted one).")
         var classIndex: Int?
 
+        @Option(help: "erf: average the gradient's magnitude over the first N bundled samples of the input's data set.")
+        var samples: Int = 1
+
         @Option(help: "Occlusion: the grey square's size in input pixels.")
         var patch: Int = 8
 
@@ -60,6 +63,8 @@ extension CNNTUICommand {
             }
             if let unit, parsedUnit(unit) == nil { throw ValidationError("--unit takes Y,X with whole numbers, e.g. 7,7; got '\(unit)'") }
             if patch < 1 || stride < 1 { throw ValidationError("--patch and --stride must be at least 1") }
+            if samples < 1 { throw ValidationError("--samples must be at least 1") }
+            if samples > 1 && method != .erf { throw ValidationError("--samples averages erf only") }
         }
 
         func parsedUnit(_ text: String) -> (y: Int, x: Int)? {
@@ -80,6 +85,7 @@ extension CNNTUICommand {
             settings.classIndex = classIndex
             settings.patch = patch
             settings.stride = stride
+            settings.samples = samples
             settings.outputFile = output
             let assets = SampleFiles.locate(executable: CommandLine.arguments[0], environment: ProcessInfo.processInfo.environment)
             let result = try ExplainRun(model: model, analysis: analysis, settings: settings, assets: assets).run()

@@ -365,6 +365,14 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(Double(c3[(2 * 10 + y) * 10 + x]), try XCTUnwrap(best["value"] as? Double), accuracy: 1e-4)
         XCTAssertEqual(try XCTUnwrap(best["rows"] as? [Int]).count, 2)
 
+        // The README's figures for c3's centre unit, on the digit and over all 1,000 digits.
+        let erf = try run("explain", "lenet5", "--sample", "mnist:0", "--method", "erf", "--layer", "c3")
+        XCTAssertTrue(erf.stdout.contains("20% of it in 5.6%, 50% of it in 18.4%, 90% of it in 56.6%, 99% of it in 84.7%"), erf.stdout)
+        let mean = try run("explain", "lenet5", "--sample", "mnist:0", "--method", "erf", "--layer", "c3", "--samples", "1000")
+        XCTAssertTrue(mean.stdout.contains("averaged over 1000 samples"), mean.stdout)
+        XCTAssertTrue(mean.stdout.contains("20% of it in 9.7%, 50% of it in 31.1%, 90% of it in 75.5%, 99% of it in 95.4%"), mean.stdout)
+        XCTAssertEqual(try run("explain", "lenet5", "--sample", "mnist:0", "--method", "gradcam", "--samples", "3").status, 64)
+
         let unknown = try run("explain", "lenet5", "--sample", "mnist:0", "--method", "erf", "--layer", "c9")
         XCTAssertEqual(unknown.status, 1)
         XCTAssertTrue(unknown.stderr.hasPrefix("Error: no layer or block named 'c9'") || unknown.stderr.contains("c9"), unknown.stderr)

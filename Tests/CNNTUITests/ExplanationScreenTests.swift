@@ -74,6 +74,36 @@ final class ExplanationScreenTests: XCTestCase {
         XCTAssertTrue(s.render().lines.joined(separator: "\n").contains("#0 of 6: 14x14"), "the zoomed map again")
     }
 
+    /// `t` on c1: nine crops in a 3x3 grid, each the 5x5 input its unit sees; → another
+    /// channel's, from the cache. `a` in the effective receptive field averages over 32 digits.
+    func testTopPatchCropsAndAnAveragedField() throws {
+        var s = try lenet5()
+        press([.escape, .character("p"), .character("p"), .character("t")], &s)  // c1, all channels
+        var lines = s.render().lines
+        var text = lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Top patches · c1 #0"), text)
+        let captions = try XCTUnwrap(lines.first { $0.contains("1. mnist:") })
+        XCTAssertTrue(captions.contains("2. mnist:") && captions.contains("3. mnist:"), "three crops a row:\n\(text)")
+        XCTAssertTrue(lines.contains { $0.contains("7. mnist:") && $0.contains("9. mnist:") }, text)
+        let patches = try XCTUnwrap(s.featureMaps.explanations?.snapshot.result?.patches)
+        XCTAssertEqual(patches.count, 9)
+        XCTAssertTrue(patches.allSatisfy { $0.rows.count == 5 && $0.columns.count == 5 }, "c1 sees 5x5")
+        XCTAssertTrue(text.contains("MNIST samples exciting #0 most"), text)
+        press([.right], &s)
+        text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Top patches · c1 #1"), text)
+        XCTAssertNotEqual(s.featureMaps.explanations?.snapshot.result?.patches.map(\.sample), patches.map(\.sample))
+        press([.escape, .character("n"), .character("n"), .enter, .character("e")], &s)  // s2's centre unit
+        XCTAssertEqual(s.featureMaps.explanations?.snapshot.result?.averagedOver, 1)
+        press([.character("a")], &s)
+        lines = s.render().lines
+        text = lines.joined(separator: "\n")
+        XCTAssertEqual(s.featureMaps.explanations?.snapshot.result?.averagedOver, 32)
+        XCTAssertTrue(text.contains("mean over 32 samples"), text)
+        press([.character("a")], &s)
+        XCTAssertEqual(s.featureMaps.explanations?.snapshot.result?.averagedOver, 1, "a again: the sample's own")
+    }
+
     /// Random weights are said before anything else: their explanations mean little.
     func testRandomWeightsAreSaid() throws {
         var nin = try AppState(model: Zoo.model(named: "nin")!, theme: Theme(ascii: false), size: (120, 40), samples: Self.catalog)

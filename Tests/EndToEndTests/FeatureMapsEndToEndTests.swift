@@ -52,6 +52,8 @@ final class FeatureMapsEndToEndTests: XCTestCase {
         try tmux.waitFor("unit (8, 8)")
         try tmux.send("e")
         try tmux.waitFor("field (box)")
+        try tmux.send("a")
+        try tmux.waitFor("mean over 32 samples")
         try tmux.send("Escape", "c")
         try tmux.waitFor("Grad-CAM · s2 · class 6")
         try tmux.send("Escape", "g")
@@ -59,7 +61,8 @@ final class FeatureMapsEndToEndTests: XCTestCase {
         try tmux.send("Escape", "x")
         try tmux.waitFor("largest drop")
         try tmux.send("Escape", "t")
-        try tmux.waitFor("1. mnist:")
+        let patches = try tmux.waitFor("9. mnist:")
+        XCTAssertTrue(patches.contains("1. mnist:") && patches.contains("5. mnist:"), "a 3x3 grid of crops:\n\(patches)")
         try tmux.send("Escape", "q")
         try tmux.waitFor("EXITED:0")
     }

@@ -14,6 +14,7 @@ extension AppState {
         let input = ModelInput.tensor(sample.image, shape: analysis.input, labels: model.labels).values
         let source: InferenceRun.Input = maps.fileSample == nil ? .sample(SampleID(maps.dataset, maps.index)) : .random(seed: 0)
         var settings = ExplainRun.Settings(input: source, method: method)
+        settings.dataset = maps.dataset
         let shape = analysis.layers[layer].outputShape
         let isMap = shape.isSpatial && shape.height * shape.width > 1
         let name = analysis.graph.layers[layer].name
@@ -30,6 +31,7 @@ extension AppState {
             settings.classIndex = ranked[min(maps.explainedRank, ranked.count - 1)]
         }
         settings.patch = maps.occlusionPatch
+        if method == .erf { settings.samples = maps.erfSamples }
         settings.stride = max(1, maps.occlusionPatch / 2)
         return ExplanationSession.Request(settings: settings, input: input)
     }
@@ -40,7 +42,7 @@ extension AppState {
         let s = request.settings
         let key =
             "\(model.name) \(s.method) \(s.layer ?? "-") \(s.channel ?? 0) \(s.unit.map { "\($0.y),\($0.x)" } ?? "centre") "
-            + "\(s.patch) \(s.classIndex.map(String.init) ?? "top") \(featureMaps.sample?.name ?? "")"
+            + "\(s.patch) \(s.samples) \(s.classIndex.map(String.init) ?? "top") \(featureMaps.sample?.name ?? "") \(s.dataset?.rawValue ?? "")"
         guard key != featureMaps.explanationKey else { return }
         featureMaps.explanationKey = key
         if featureMaps.explanations == nil {

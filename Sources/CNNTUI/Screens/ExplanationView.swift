@@ -52,7 +52,7 @@ enum ExplanationView {
         guard let result = snapshot.result else { return "Esc back" }
         // An untrained network's explanations look like something and mean little: say so first.
         let untrained = state.featureMaps.engine?.isTrained == false ? "random weights: this explains noise · " : ""
-        if method == .topPatches { return untrained + renderPatches(result, theme: theme, area: body, into: &canvas) }
+        if method == .topPatches { return untrained + renderPatches(state, result, area: body, into: &canvas) }
         let (map, height, width) = Self.map(result)
         let scale: HeatmapScale = method == .occlusion ? .signed : .linear
         let heatmap = Heatmap(values: map, width: width, height: height, scale: scale)
@@ -67,7 +67,10 @@ enum ExplanationView {
             // The ERF papers' measure: how much of the theoretical field holds 20, 50, 90, 99% of the gradient.
             let fractions = result.fieldShares.map { String(Int($0.fraction * 100)) }.joined(separator: "/")
             let shares = result.fieldShares.map { String(Int(($0.share * 100).rounded())) }.joined(separator: "/")
-            info = "\(fractions)% of |gradient| in \(shares)% of the \(field.size.h)x\(field.size.w) field (box) · Esc back"
+            let averaged = result.averagedOver > 1 ? "mean over \(result.averagedOver) samples · " : ""
+            info =
+                "\(averaged)\(fractions)% of |gradient| in \(shares)% of the \(field.size.h)x\(field.size.w) field (box) · "
+                + "a \(result.averagedOver > 1 ? "this sample" : "average \(FeatureMapsState.averagedSamples)") · Esc back"
         } else if method == .occlusion {
             info = "↑↓ class · largest drop \(formatFixed(Double(map.max() ?? 0), digits: 3)) · +/- square size · Esc back"
         } else if method == .gradcam {
@@ -89,16 +92,37 @@ enum ExplanationView {
         return (r.values, r.shape.first ?? 0, r.shape.count > 1 ? r.shape[1] : 1)
     }
 
-    static func renderPatches(_ r: ExplainRun.Result, theme: Theme, area: Rect, into canvas: inout Canvas) -> String {
-        var y = area.y
-        for (rank, p) in r.patches.enumerated() where y < area.maxY {
-            let text =
-                "\(rank + 1). \(p.sample)  unit (\(p.y), \(p.x))  \(formatFixed(Double(p.value), digits: 4))  "
-                + "sees rows \(p.rows.lowerBound)-\(p.rows.upperBound), columns \(p.columns.lowerBound)-\(p.columns.upperBound)"
-            canvas.put(truncate(text, to: area.width), x: area.x, y: y, style: theme.text, clip: area)
-            y += 1
+    /// The top patches as a grid of crops, each the input its unit sees (as fed), with its rank,
+    /// sample and value; a list when the cells are too small for pictures.
+    static func renderPatches(_ state: AppState, _ r: ExplainRun.Result, area: Rect, into canvas: inout Canvas) -> String {
+        let theme = state.theme
+        let dataset = state.featureMaps.dataset.displayName
+        let info = "\(dataset) samples exciting #\(r.channel ?? 0) most, cropped to its unit's field · ←→ channel · Esc back"
+        guard !r.patches.isEmpty else {
+            say("no samples in \(dataset)", theme.bad, in: area, &canvas)
+            return info
         }
-        return "the samples of this data set that excite the channel most · Esc back"
+        let columns = 3, rows = (r.patches.count + columns - 1) / columns
+        let (cellWidth, cellHeight) = (area.width / columns, area.height / max(rows, 1))
+        func caption(_ rank: Int, _ p: ExplainRun.Patch) -> String { "\(rank + 1). \(p.sample) \(formatFixed(Double(p.value), digits: 3))" }
+        guard cellHeight >= 4, cellWidth >= 8 else {
+            for (rank, p) in r.patches.enumerated() where area.y + rank < area.maxY {
+                let text =
+                    caption(rank, p)
+                    + "  unit (\(p.y), \(p.x))  rows \(p.rows.lowerBound)-\(p.rows.upperBound), columns \(p.columns.lowerBound)-\(p.columns.upperBound)"
+                canvas.put(truncate(text, to: area.width), x: area.x, y: area.y + rank, style: theme.text, clip: area)
+            }
+            return info
+        }
+        for (rank, p) in r.patches.enumerated() {
+            let cell = Rect(x: area.x + (rank % columns) * cellWidth, y: area.y + (rank / columns) * cellHeight, width: cellWidth - 1, height: cellHeight)
+            let (title, picture) = cell.splitTop(1)
+            canvas.put(truncate(caption(rank, p), to: title.width), x: title.x, y: title.y, style: theme.text, clip: title)
+            guard let id = try? SampleID(parsing: p.sample), let sample = try? state.featureMaps.samples?.sample(id) else { continue }
+            let fed = FeatureMapsScreen.fedImage(nil, sample: sample.image, shape: state.analysis.input, labels: state.model.labels)
+            fed.cropped(rows: p.rows, columns: p.columns).render(area: picture, into: &canvas, theme: theme)
+        }
+        return info
     }
 
     static func say(_ text: String, _ style: Style, in area: Rect, _ canvas: inout Canvas) {

@@ -57,6 +57,10 @@ public struct FeatureMapsState {
     /// Which of the top-5 classes Grad-CAM, guided backprop and occlusion explain (↑ ↓): 0, the
     /// predicted one.
     public var explainedRank = 0
+    /// How many of the data set's samples the effective receptive field averages over (`a`):
+    /// 1, the sample's own gradient, or `averagedSamples`.
+    public var erfSamples = 1
+    public static let averagedSamples = 32
 
     public init(samples: SampleCache?, input: TensorShape) {
         self.samples = samples
@@ -132,6 +136,8 @@ public struct FeatureMapsState {
         case rank(Int)
         /// The occlusion square, larger or smaller.
         case patch(Int)
+        /// The effective receptive field of the sample, or averaged over samples.
+        case average
     }
 
     /// A move over the channel grid: by cells, rows or pages.
@@ -186,6 +192,9 @@ public struct FeatureMapsState {
         KeyBinding([.escape], "Esc", "back to the maps", hint: ("Esc", "maps"), .closeExplanation),
         KeyBinding(.characters("+="), "+ / -", "occlusion: a larger / smaller square", .patch(1)),
         KeyBinding(.characters("-"), "", "", .patch(-1)),
+        KeyBinding(
+            .characters("a"), "a", "effective receptive field: averaged over \(averagedSamples) samples of the data set, and back",
+            .average),
         KeyBinding([.down], "↑ ↓", "explain the next / previous of the top-5 classes (Grad-CAM, guided, occlusion)", .rank(1)),
         KeyBinding([.up], "", "", .rank(-1)),
     ])
@@ -275,6 +284,7 @@ public struct FeatureMapsState {
         case .rank(let step): explainedRank = min(max(explainedRank + step, 0), 4)
         case .closeExplanation: explanation = nil
         case .patch(let step): occlusionPatch = min(max(occlusionPatch + 2 * step, 2), 64)
+        case .average: erfSamples = erfSamples > 1 ? 1 : Self.averagedSamples
         }
         return nil
     }

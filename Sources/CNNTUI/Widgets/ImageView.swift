@@ -25,6 +25,16 @@ public struct ImageView: Sendable {
 
     public var size: Size2 { Size2(height, width) }
 
+    /// The pixels of `rows` and `columns` (clamped to the picture).
+    public func cropped(rows: ClosedRange<Int>, columns: ClosedRange<Int>) -> ImageView {
+        let rows = max(rows.lowerBound, 0)..<min(rows.upperBound + 1, height)
+        let columns = max(columns.lowerBound, 0)..<min(columns.upperBound + 1, width)
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.count * columns.count * channels)
+        for r in rows { out += pixels[(r * width + columns.lowerBound) * channels..<(r * width + columns.upperBound) * channels] }
+        return ImageView(width: columns.count, height: rows.count, channels: channels, pixels: out)
+    }
+
     /// The colour shown at pixel (`row`, `column`) of the picture shown at `shown` pixels: the
     /// nearest source pixel when enlarged, the rounded mean of its box when shrunk.
     public func sample(row: Int, column: Int, shown: Size2) -> (red: UInt8, green: UInt8, blue: UInt8) {
