@@ -104,6 +104,26 @@ final class ExplanationScreenTests: XCTestCase {
         XCTAssertEqual(s.featureMaps.explanations?.snapshot.result?.averagedOver, 1, "a again: the sample's own")
     }
 
+    /// An edit in the graph screen makes a new explanation session on the edited network: the
+    /// old one's layers are not the new graph's.
+    func testAnEditStartsTheExplanationsAgain() throws {
+        var s = try lenet5()
+        press([.character("e")], &s)
+        let before = try XCTUnwrap(s.featureMaps.explanations)
+        press([.character("1")], &s)
+        let row = try XCTUnwrap(
+            s.graph.rows.firstIndex { row in
+                if case .layer(let id) = row.kind { return s.analysis.graph.layers[id].name == "act1" }
+                return false
+            })
+        s.graph.select(row)
+        press([.character("d"), .character("4")], &s)
+        XCTAssertNil(s.analysis.graph.layer(named: "act1"))
+        XCTAssertFalse(s.featureMaps.explanations === before)
+        let text = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Effective receptive field"), text)
+    }
+
     /// Random weights are said before anything else: their explanations mean little.
     func testRandomWeightsAreSaid() throws {
         var nin = try AppState(model: Zoo.model(named: "nin")!, theme: Theme(ascii: false), size: (120, 40), samples: Self.catalog)

@@ -142,7 +142,10 @@ extension AppState {
         let selected = receptiveField.selected
         receptiveField = ReceptiveFieldScreenState(analysis: nextAnalysis)
         receptiveField.select(row: selected)
-        featureMaps.session = nil  // the engine starts again on the edited graph when its screen shows
+        // The engine and the explanations start again on the edited graph (their layers are its).
+        featureMaps.session = nil
+        featureMaps.explanations = nil
+        featureMaps.explanationKey = ""
         if screen == .featureMaps { startEngine() }
     }
 

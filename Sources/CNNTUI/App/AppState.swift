@@ -117,6 +117,7 @@ public struct AppState {
     /// first shows); a no-op when it runs already.
     public mutating func startEngine() {
         featureMaps.start(model: model, analysis: analysis)
+        refreshExplanation()  // the layer may have changed on another screen
     }
 
     /// Chooses the bundled sample the feature maps run; one that does not exist is an error.
