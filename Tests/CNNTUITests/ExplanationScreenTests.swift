@@ -124,6 +124,26 @@ final class ExplanationScreenTests: XCTestCase {
         XCTAssertTrue(text.contains("Effective receptive field"), text)
     }
 
+    /// The field's box goes around its pixels' cells, hiding none: a 4x4 map on 8x4 cells (two
+    /// cells a pixel), pixels 1-2 by 1-2 cover columns 12-15 and rows 6-7; the box is one cell
+    /// out. At the picture's edge it stays on the edge.
+    func testTheFieldBoxSurroundsItsPixels() {
+        let theme = Theme(ascii: true)
+        var canvas = Canvas(width: 30, height: 12)
+        let drawn = Rect(x: 10, y: 5, width: 8, height: 4)
+        ExplanationView.outline((1...2, 1...2), source: Size2(4, 4), on: drawn, within: Rect(x: 0, y: 0, width: 30, height: 12), theme: theme, into: &canvas)
+        var lines = canvas.lines
+        XCTAssertEqual(Array(lines[5]).map(String.init)[11...16].joined(), "+----+")
+        XCTAssertEqual(Array(lines[8]).map(String.init)[11...16].joined(), "+----+")
+        XCTAssertEqual(Array(lines[6])[11], "|")
+        XCTAssertEqual(Array(lines[7])[16], "|")
+        canvas = Canvas(width: 30, height: 12)
+        ExplanationView.outline((0...3, 0...3), source: Size2(4, 4), on: drawn, within: drawn, theme: theme, into: &canvas)
+        lines = canvas.lines
+        XCTAssertEqual(Array(lines[5]).map(String.init)[10...17].joined(), "+------+", "clamped to the edge")
+        XCTAssertEqual(Array(lines[8]).map(String.init)[10...17].joined(), "+------+")
+    }
+
     /// Random weights are said before anything else: their explanations mean little.
     func testRandomWeightsAreSaid() throws {
         var nin = try AppState(model: Zoo.model(named: "nin")!, theme: Theme(ascii: false), size: (120, 40), samples: Self.catalog)

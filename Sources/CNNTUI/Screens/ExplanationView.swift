@@ -63,7 +63,7 @@ enum ExplanationView {
         if method == .erf, let unit = result.unit, let field = result.field {
             let input = state.analysis.input
             let box = field.inputPixels(ofUnit: unit.y, unit.x, height: input.height, width: input.width)
-            outline(box, source: Size2(height, width), on: drawn, theme: theme, into: &canvas)
+            outline(box, source: Size2(height, width), on: drawn, within: picture, theme: theme, into: &canvas)
             // The ERF papers' measure: how much of the theoretical field holds 20, 50, 90, 99% of the gradient.
             let fractions = result.fieldShares.map { String(Int($0.fraction * 100)) }.joined(separator: "/")
             let shares = result.fieldShares.map { String(Int(($0.share * 100).rounded())) }.joined(separator: "/")
@@ -130,26 +130,33 @@ enum ExplanationView {
             truncate(text, to: area.width), x: area.x + max(0, (area.width - displayWidth(text)) / 2), y: area.y + area.height / 2, style: style, clip: area)
     }
 
-    /// Outlines source pixels `box` (rows, columns of a `source`-sized map) on the cells `drawn`.
+    /// Outlines source pixels `box` (rows, columns of a `source`-sized map drawn on the cells
+    /// `drawn`) with a line just outside their cells, so that the box hides none of them; where
+    /// the picture reaches the edge of `clip`, the line stays on that edge.
     static func outline(
-        _ box: (rows: ClosedRange<Int>, columns: ClosedRange<Int>), source: Size2, on drawn: Rect, theme: Theme, into canvas: inout Canvas
+        _ box: (rows: ClosedRange<Int>, columns: ClosedRange<Int>), source: Size2, on drawn: Rect, within clip: Rect, theme: Theme,
+        into canvas: inout Canvas
     ) {
-        guard drawn.width > 0, drawn.height > 0, source.h > 0, source.w > 0 else { return }
-        func row(_ y: Int) -> Int { drawn.y + min(drawn.height - 1, y * drawn.height / source.h) }
-        func column(_ x: Int) -> Int { drawn.x + min(drawn.width - 1, x * drawn.width / source.w) }
-        let (top, bottom) = (row(box.rows.lowerBound), row(box.rows.upperBound))
-        let (left, right) = (column(box.columns.lowerBound), column(box.columns.upperBound))
+        guard drawn.width > 0, drawn.height > 0, source.h > 0, source.w > 0, clip.width > 1, clip.height > 1 else { return }
+        // The first and last cell a pixel covers (one cell holds several pixels when shrunk).
+        func first(_ p: Int, _ cells: Int, _ pixels: Int) -> Int { p * cells / pixels }
+        func last(_ p: Int, _ cells: Int, _ pixels: Int) -> Int { max(first(p, cells, pixels), ((p + 1) * cells - 1) / pixels) }
+        let top = max(drawn.y + first(box.rows.lowerBound, drawn.height, source.h) - 1, clip.y)
+        let bottom = min(drawn.y + last(box.rows.upperBound, drawn.height, source.h) + 1, clip.maxY - 1)
+        let left = max(drawn.x + first(box.columns.lowerBound, drawn.width, source.w) - 1, clip.x)
+        let right = min(drawn.x + last(box.columns.upperBound, drawn.width, source.w) + 1, clip.maxX - 1)
+        guard top < bottom, left < right else { return }
         let g = theme.glyphs, style = theme.key
         for x in left...right {
-            canvas.put(String(g.horizontal), x: x, y: top, style: style, clip: drawn)
-            canvas.put(String(g.horizontal), x: x, y: bottom, style: style, clip: drawn)
+            canvas.put(String(g.horizontal), x: x, y: top, style: style, clip: clip)
+            canvas.put(String(g.horizontal), x: x, y: bottom, style: style, clip: clip)
         }
         for y in top...bottom {
-            canvas.put(String(g.vertical), x: left, y: y, style: style, clip: drawn)
-            canvas.put(String(g.vertical), x: right, y: y, style: style, clip: drawn)
+            canvas.put(String(g.vertical), x: left, y: y, style: style, clip: clip)
+            canvas.put(String(g.vertical), x: right, y: y, style: style, clip: clip)
         }
         for (x, y, c) in [(left, top, g.topLeft), (right, top, g.topRight), (left, bottom, g.bottomLeft), (right, bottom, g.bottomRight)] {
-            canvas.put(String(c), x: x, y: y, style: style, clip: drawn)
+            canvas.put(String(c), x: x, y: y, style: style, clip: clip)
         }
     }
 }

@@ -63,7 +63,8 @@ public enum FeatureMapsScreen {
                     let (uy, ux) = (min(maps.unitY, shape.height - 1), min(maps.unitX, shape.width - 1))
                     let input = state.analysis.input
                     let box = state.analysis.layers[layer].receptiveField.inputPixels(ofUnit: uy, ux, height: input.height, width: input.width)
-                    ExplanationView.outline(box, source: Size2(input.height, input.width), on: drawn, theme: theme, into: &canvas)
+                    ExplanationView.outline(
+                        box, source: Size2(input.height, input.width), on: drawn, within: picture, theme: theme, into: &canvas)
                 }
             }
             let position = maps.fileSample == nil && maps.sampleCount > 0 ? "  (\((maps.index + 1).grouped) of \(maps.sampleCount.grouped))" : ""
