@@ -32,7 +32,7 @@ extension AppState {
         }
         settings.patch = maps.occlusionPatch
         if method == .erf { settings.samples = maps.erfSamples }
-        settings.stride = max(1, maps.occlusionPatch / 2)
+        settings.stride = maps.occlusionStride
         return ExplanationSession.Request(settings: settings, input: input)
     }
 
@@ -42,7 +42,7 @@ extension AppState {
         let s = request.settings
         let key =
             "\(model.name) \(s.method) \(s.layer ?? "-") \(s.channel ?? 0) \(s.unit.map { "\($0.y),\($0.x)" } ?? "centre") "
-            + "\(s.patch) \(s.samples) \(s.classIndex.map(String.init) ?? "top") \(featureMaps.sample?.name ?? "") \(s.dataset?.rawValue ?? "")"
+            + "\(s.patch) \(s.stride) \(s.samples) \(s.classIndex.map(String.init) ?? "top") \(featureMaps.sample?.name ?? "") \(s.dataset?.rawValue ?? "")"
         guard key != featureMaps.explanationKey else { return }
         featureMaps.explanationKey = key
         if featureMaps.explanations == nil {

@@ -33,7 +33,9 @@ enum ExplanationView {
                 let name = r.className.flatMap { $0 == String(k) ? nil : " \($0)" } ?? ""
                 line += " · class \(k)\(name), p \(formatFixed(Double(r.probability ?? 0), digits: 3))"
             }
-            if method == .occlusion { line += " · \(state.featureMaps.occlusionPatch)-pixel square" }
+            if method == .occlusion {
+                line += " · \(state.featureMaps.occlusionPatch)-pixel square, step \(state.featureMaps.occlusionStride)"
+            }
         }
         canvas.put(truncate(line, to: heading.width), x: heading.x, y: heading.y, style: theme.title, clip: heading)
         switch snapshot.phase {
@@ -72,7 +74,7 @@ enum ExplanationView {
                 "\(averaged)\(fractions)% of |gradient| in \(shares)% of the \(field.size.h)x\(field.size.w) field (box) · "
                 + "a \(result.averagedOver > 1 ? "this sample" : "average \(FeatureMapsState.averagedSamples)") · Esc back"
         } else if method == .occlusion {
-            info = "↑↓ class · largest drop \(formatFixed(Double(map.max() ?? 0), digits: 3)) · +/- square size · Esc back"
+            info = "↑↓ class · largest drop \(formatFixed(Double(map.max() ?? 0), digits: 3)) · +/- square · </> step · Esc back"
         } else if method == .gradcam {
             info =
                 "↑↓ class · \(height)x\(width) map, field of a unit \(result.layer.flatMap { state.analysis.graph.layer(named: $0) }.map { state.analysis.layers[$0.id].receptiveField.size.h } ?? 0) pixels · Esc back"

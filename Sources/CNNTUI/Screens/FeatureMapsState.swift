@@ -52,6 +52,8 @@ public struct FeatureMapsState {
     public var explanations: ExplanationSession?
     /// The occlusion square's side in input pixels (`+` / `-`); it moves by half of it.
     public var occlusionPatch = 8
+    /// How far the occlusion square moves each step (`<` / `>`).
+    public var occlusionStride = 4
     /// What the explanation shown was asked for with, to ask again only when that changes.
     var explanationKey = ""
     /// Which of the top-5 classes Grad-CAM, guided backprop and occlusion explain (↑ ↓): 0, the
@@ -136,6 +138,8 @@ public struct FeatureMapsState {
         case rank(Int)
         /// The occlusion square, larger or smaller.
         case patch(Int)
+        /// The occlusion square's step, longer or shorter.
+        case stride(Int)
         /// The effective receptive field of the sample, or averaged over samples.
         case average
     }
@@ -192,6 +196,8 @@ public struct FeatureMapsState {
         KeyBinding([.escape], "Esc", "back to the maps", hint: ("Esc", "maps"), .closeExplanation),
         KeyBinding(.characters("+="), "+ / -", "occlusion: a larger / smaller square", .patch(1)),
         KeyBinding(.characters("-"), "", "", .patch(-1)),
+        KeyBinding(.characters(">"), "< / >", "occlusion: a shorter / longer step", .stride(1)),
+        KeyBinding(.characters("<"), "", "", .stride(-1)),
         KeyBinding(
             .characters("a"), "a", "effective receptive field: averaged over \(averagedSamples) samples of the data set, and back",
             .average),
@@ -284,6 +290,7 @@ public struct FeatureMapsState {
         case .rank(let step): explainedRank = min(max(explainedRank + step, 0), 4)
         case .closeExplanation: explanation = nil
         case .patch(let step): occlusionPatch = min(max(occlusionPatch + 2 * step, 2), 64)
+        case .stride(let step): occlusionStride = min(max(occlusionStride + step, 1), 64)
         case .average: erfSamples = erfSamples > 1 ? 1 : Self.averagedSamples
         }
         return nil
