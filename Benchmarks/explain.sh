@@ -16,7 +16,7 @@ printf '%-13s %-44s %10s %10s\n' method settings seconds "RSS MB"
 # The last feature map larger than 1x1 is Grad-CAM's default; the ERF and top patches take the
 # middle of the network (VGG-16: features.15, 256x56x56).
 mid="${EXPLAIN_LAYER:-features.15}"
-for spec in "erf|--layer $mid" "gradcam|" "guided|" "occlusion|--patch 32 --stride 16" "top-patches|--layer $mid --channel 0"; do
+for spec in "erf|--layer $mid" "erf|--layer $mid --samples 20" "gradcam|" "guided|" "occlusion|--patch 32 --stride 16" "top-patches|--layer $mid --channel 0"; do
   method="${spec%%|*}"
   settings="${spec#*|}"
   start=$(date +%s.%N)
