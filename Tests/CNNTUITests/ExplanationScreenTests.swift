@@ -161,6 +161,9 @@ final class ExplanationScreenTests: XCTestCase {
         let lines = s.render().lines
         XCTAssertEqual(lines.count, 24)
         XCTAssertTrue(lines.joined(separator: "\n").contains("Effective receptive field"), lines.joined(separator: "\n"))
+        press([.escape, .character("t")], &s)
+        let patches = s.render().lines.joined(separator: "\n")
+        XCTAssertTrue(patches.contains("1. #") && patches.contains("9. #"), "narrow cells drop the data set's name:\n\(patches)")
         var alexnet = try AppState(model: Zoo.model(named: "alexnet")!, theme: Theme(ascii: false), size: (120, 40), samples: Self.catalog)
         press([.character("4"), .character("x")], &alexnet)
         XCTAssertTrue(alexnet.render().lines.joined(separator: "\n").contains("cannot take gradients"), "AlexNet's LRN has no backward yet")

@@ -119,7 +119,12 @@ enum ExplanationView {
         for (rank, p) in r.patches.enumerated() {
             let cell = Rect(x: area.x + (rank % columns) * cellWidth, y: area.y + (rank / columns) * cellHeight, width: cellWidth - 1, height: cellHeight)
             let (title, picture) = cell.splitTop(1)
-            canvas.put(truncate(caption(rank, p), to: title.width), x: title.x, y: title.y, style: theme.text, clip: title)
+            // Narrow cells drop the data set's name (the info line says it): "1. #187 4.60".
+            var text = caption(rank, p)
+            if displayWidth(text) > title.width, let id = try? SampleID(parsing: p.sample) {
+                text = "\(rank + 1). #\(id.index) \(formatFixed(Double(p.value), digits: 2))"
+            }
+            canvas.put(truncate(text, to: title.width), x: title.x, y: title.y, style: theme.text, clip: title)
             guard let id = try? SampleID(parsing: p.sample), let sample = try? state.featureMaps.samples?.sample(id) else { continue }
             let fed = FeatureMapsScreen.fedImage(nil, sample: sample.image, shape: state.analysis.input, labels: state.model.labels)
             fed.cropped(rows: p.rows, columns: p.columns).render(area: picture, into: &canvas, theme: theme)
