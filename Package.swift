@@ -7,6 +7,8 @@ let package = Package(
         .executable(name: "cnn-tui", targets: ["cnn-tui"]),
         .library(name: "CNNModel", targets: ["CNNModel"]),
         .library(name: "CNNZoo", targets: ["CNNZoo"]),
+        // The readers as the libFuzzer harnesses of Fuzz/ (a package of its own) run them.
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -86,6 +88,14 @@ let package = Package(
             ]
         ),
 
+        // MARK: - Fuzzing (Scripts/fuzz.sh)
+
+        /// Every reader of a user's file, run on bytes as the program runs it: for the libFuzzer
+        /// harnesses in Fuzz/ and the regression tests that replay their corpus.
+        .target(
+            name: "FuzzTargets", dependencies: ["CNNData", "CNNEngine", "CNNImport", "CNNModel", "CNNReport", "CNNRuntime", "CNNZoo"],
+            path: "Fuzz/Targets"),
+
         // MARK: - Benchmarks (release build; Benchmarks/ui.sh)
 
         .executableTarget(name: "cnn-tui-ui-bench", dependencies: ["CNNModel", "CNNZoo", "CNNTUI", "CNNData", "CNNRuntime"], path: "Benchmarks/UIBenchmark"),
@@ -105,6 +115,8 @@ let package = Package(
         /// Runs the built `cnn-tui` binary as a user would and reads what it prints.
         .testTarget(name: "CLITests", dependencies: ["cnn-tui", "CNNData", "CNNEngine", "TestSupport"]),
         .testTarget(name: "CNNRuntimeTests", dependencies: ["CNNModel", "CNNZoo", "CNNEngine", "CNNData", "CNNRuntime", "TestSupport"]),
+        /// Every reader on the fuzzers' seeds and on each input that once crashed one.
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["CNNModel", "FuzzTargets", "TestSupport"]),
         /// The full-screen browser driven through tmux, as a user would.
         .testTarget(name: "EndToEndTests", dependencies: ["cnn-tui", "TestSupport"]),
     ]

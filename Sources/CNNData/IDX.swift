@@ -75,6 +75,7 @@ public enum MNISTFiles {
         guard images.dims.count == 3 else { throw DataError(imagesFile, "images must be N x H x W, found \(images.dims)") }
         guard labels.dims.count == 1 else { throw DataError(labelsFile, "labels must be one dimension, found \(labels.dims)") }
         let (n, h, w) = (images.dims[0], images.dims[1], images.dims[2])
+        guard h > 0, w > 0 else { throw DataError(imagesFile, "images of \(h)x\(w) pixels: an image has at least one") }
         guard labels.dims[0] == n else {
             throw DataError(labelsFile, "\(labels.dims[0]) labels for the \(n) images of \(imagesFile)")
         }

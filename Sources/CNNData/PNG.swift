@@ -18,8 +18,9 @@ public enum PNG {
         var isColor: Int32 = 0
         var message = [CChar](repeating: 0, count: 64)
         let ok = data.withUnsafeBytes { bytes in
-            cnn_png_decode_rgba(bytes.baseAddress, bytes.count, &rgba, &width, &height, &isColor, &message)
+            cnn_png_decode_rgba(bytes.baseAddress, bytes.count, Image.maxPixels, &rgba, &width, &height, &isColor, &message)
         }
+        if ok == 2 { throw DataError(file, Image.tooLarge(width: Int(width), height: Int(height))) }
         guard ok == 1, let rgba else {
             throw DataError(file, "corrupt PNG: " + String(cString: message))
         }

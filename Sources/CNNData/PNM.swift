@@ -38,14 +38,18 @@ public enum PNM {
         }
         let width = try number("width"), height = try number("height"), maxval = try number("maximum value")
         let channels = (magic == "P3" || magic == "P6") ? 3 : 1
+        guard width * height <= Image.maxPixels else { throw DataError(file, Image.tooLarge(width: width, height: height)) }
         let count = width * height * channels
+        // The data must be there before anything the size of the image is allocated: binary
+        // samples take 1 or 2 bytes each, text ones at least 2 (a digit and a space).
+        let binary = magic == "P5" || magic == "P6"
+        if binary { i += 1 }  // the single whitespace after maxval
+        let bytesPerSample = binary ? (maxval > 255 ? 2 : 1) : 2
+        guard b.count - i >= count * bytesPerSample - (binary ? 0 : 1) else {
+            throw DataError(file, "truncated: \(width)x\(height)x\(channels) needs \(count * bytesPerSample) bytes, \(max(b.count - i, 0)) left")
+        }
         var samples = [Int](repeating: 0, count: count)
-        if magic == "P5" || magic == "P6" {
-            i += 1  // the single whitespace after maxval
-            let bytesPerSample = maxval > 255 ? 2 : 1
-            guard b.count - i >= count * bytesPerSample else {
-                throw DataError(file, "truncated: \(width)x\(height)x\(channels) needs \(count * bytesPerSample) bytes, \(max(b.count - i, 0)) left")
-            }
+        if binary {
             for s in 0..<count {
                 samples[s] = bytesPerSample == 2 ? Int(b[i + 2 * s]) << 8 | Int(b[i + 2 * s + 1]) : Int(b[i + s])
             }

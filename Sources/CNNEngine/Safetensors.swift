@@ -1,3 +1,4 @@
+import CNNModel
 import Foundation
 
 /// The safetensors format (what `safetensors.torch.save_file(model.state_dict(), path)` writes):
@@ -33,21 +34,34 @@ public enum Safetensors {
         }
         let body = data.subdata(in: headerEnd..<data.count)
         var tensors: [String: Tensor] = [:]
+        var regions: [(range: Range<Int>, name: String)] = []
+        // Whole numbers only: `2.5`, `true` or `"4"` in a shape is a broken header, not 2, 1 or 4.
+        func integers(_ value: Any?) -> [Int]? {
+            guard let list = value as? [Any] else { return nil }
+            var out: [Int] = []
+            for item in list {
+                // JSONSerialization gives `true` as an NSNumber of type char ("c").
+                guard type(of: item) != Bool.self, let n = item as? NSNumber, String(cString: n.objCType) != "c",
+                    let i = Int(exactly: n.doubleValue)
+                else { return nil }
+                out.append(i)
+            }
+            return out
+        }
         for (name, value) in header.sorted(by: { $0.key < $1.key }) where name != "__metadata__" {
-            guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-                let shape = (entry["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                let offsets = (entry["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                offsets.count == 2, shape.allSatisfy({ $0 >= 0 })
+            guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String, let shape = integers(entry["shape"]),
+                let offsets = integers(entry["data_offsets"]), offsets.count == 2, shape.allSatisfy({ $0 >= 0 })
             else { throw fail("tensor \(name) has a malformed entry") }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, begin <= end, end <= body.count else {
                 throw fail("tensor \(name) lies outside the data (\(begin)..<\(end) of \(body.count) bytes)")
             }
-            let count = shape.reduce(1, *)
+            guard SizeLimits.allows(shape), let count = checkedProduct(shape) else { throw fail("tensor \(name): " + SizeLimits.tooLarge(shape)) }
             guard let width = Self.byteWidth[dtype] else { throw fail("tensor \(name) has unknown dtype \(dtype)") }
             guard end - begin == count * width else {
                 throw fail("tensor \(name) \(shape) of \(dtype) needs \(count * width) bytes, has \(end - begin)")
             }
+            regions.append((begin..<end, name))
             guard ["F32", "F16", "BF16", "F64"].contains(dtype) else { continue }  // integer buffers
             let tensor = Tensor(shape: shape)
             body.withUnsafeBytes { raw in
@@ -57,6 +71,12 @@ public enum Safetensors {
                 }
             }
             tensors[name] = tensor
+        }
+        // Each tensor has bytes of its own (the format's rule): overlapping regions would let a
+        // small file stand for many large tensors.
+        let ordered = regions.filter { !$0.range.isEmpty }.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        for (a, b) in zip(ordered, ordered.dropFirst()) where b.range.lowerBound < a.range.upperBound {
+            throw fail("tensors \(a.name) and \(b.name) share bytes \(b.range.lowerBound)..<\(min(a.range.upperBound, b.range.upperBound))")
         }
         return tensors
     }

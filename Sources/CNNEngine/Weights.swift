@@ -118,12 +118,34 @@ public final class Weights {
     }
 }
 
+extension Weights {
+    /// Whether the engine can hold `analysis` for batches of `batch`: every layer's output and
+    /// all the parameters within `SizeLimits.tensorElements`. Checked before anything of the
+    /// model's size is allocated (weights drawn, buffers planned), so that a file asking for a
+    /// 3x1048576x1048576 input is an error, not a machine out of memory.
+    public static func checkSizes(_ analysis: ModelAnalysis, batch: Int = 1) throws(EngineError) {
+        let params = analysis.totalParams
+        guard params <= SizeLimits.tensorElements else {
+            throw .tooLarge("its \(params.grouped) parameters are more than \(SizeLimits.tensorElements.grouped) (cnn-tui's limit, 8 GiB of float32)")
+        }
+        for layer in analysis.graph.layers {
+            let dims = [batch] + analysis.layers[layer.id].outputShape.dims
+            guard SizeLimits.allows(dims) else {
+                if case .input = layer.op { throw .tooLarge("the input: " + SizeLimits.tooLarge(dims)) }
+                throw .tooLarge("\(layer.name)'s output: " + SizeLimits.tooLarge(dims))
+            }
+        }
+    }
+}
+
 /// What the engine reports instead of crashing.
 public enum EngineError: Error, Hashable, Sendable, CustomStringConvertible, LocalizedError {
     case missingTensor(String, expected: [Int])
     case wrongShape(String, expected: [Int], got: [Int])
     case unexpectedTensor(String)
     case wrongInput(expected: [Int], got: [Int])
+    /// The model is too large to run (what, in words).
+    case tooLarge(String)
 
     public var description: String {
         switch self {
@@ -131,6 +153,7 @@ public enum EngineError: Error, Hashable, Sendable, CustomStringConvertible, Loc
         case .wrongShape(let name, let expected, let got): return "weights: tensor \(name) has shape \(got), the model needs \(expected)"
         case .unexpectedTensor(let name): return "weights: tensor \(name) does not belong to this model"
         case .wrongInput(let expected, let got): return "input has shape \(got), the model takes \(expected)"
+        case .tooLarge(let what): return "too large to run: \(what)"
         }
     }
 

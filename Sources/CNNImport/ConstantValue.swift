@@ -29,15 +29,29 @@ struct ConstantValue: Sendable {
     var count: Int { floats?.count ?? ints?.count ?? 0 }
 
     /// The values as integers (floats truncated), for shapes, axes and indices.
-    var intValues: [Int] { ints ?? (floats ?? []).map { $0.isFinite ? Int($0) : 0 } }
+    var intValues: [Int] { ints ?? (floats ?? []).map { Self.integer(Double($0)) } }
+
+    /// `value` truncated to an integer, saturating at Int's ends (INT64_MAX, the exporters'
+    /// "to the end" of a slice, comes back from Double as itself); 0 for NaN.
+    static func integer(_ value: Double) -> Int {
+        guard !value.isNaN else { return 0 }
+        if value >= 9.223_372_036_854_775_807e18 { return .max }
+        if value <= -9.223_372_036_854_775_808e18 { return .min }
+        return Int(value)
+    }
     /// The values as floats.
     var floatValues: [Float] { floats ?? (ints ?? []).map(Float.init) }
 
     var isInteger: Bool { ints != nil }
 
+    /// Whether every dimension is at least 1, so that each is at most the element count (which
+    /// the reader bounds) and the strides over them cannot overflow: `[0, 2^32, 2^32]` holds no
+    /// values, yet its strides would. Gather, slice and transpose take only such tensors.
+    var isNonEmpty: Bool { dims.allSatisfy { $0 >= 1 } && checkedProduct(dims) == count }
+
     /// Values as this tensor's own kind, from doubles.
     func sameKind(dims: [Int], _ values: [Double]) -> ConstantValue {
-        isInteger ? ConstantValue(dims: dims, ints: values.map { Int($0) }) : ConstantValue(dims: dims, floats: values.map(Float.init))
+        isInteger ? ConstantValue(dims: dims, ints: values.map(Self.integer)) : ConstantValue(dims: dims, floats: values.map(Float.init))
     }
 
     var doubles: [Double] { ints.map { $0.map(Double.init) } ?? (floats ?? []).map(Double.init) }
@@ -47,7 +61,7 @@ struct ConstantValue: Sendable {
     func gather(_ indices: ConstantValue, axis: Int) -> ConstantValue? {
         let rank = dims.count
         let axis = axis < 0 ? axis + rank : axis
-        guard axis >= 0, axis < max(rank, 1), rank > 0 else { return nil }
+        guard axis >= 0, axis < max(rank, 1), rank > 0, isNonEmpty else { return nil }
         let outer = dims[..<axis].reduce(1, *), size = dims[axis], inner = dims[(axis + 1)...].reduce(1, *)
         let values = doubles
         var out: [Double] = []
@@ -68,7 +82,7 @@ struct ConstantValue: Sendable {
         let axes = (axes ?? Array(0..<starts.count)).map { $0 < 0 ? $0 + rank : $0 }
         let steps = steps ?? Array(repeating: 1, count: starts.count)
         guard axes.count == starts.count, ends.count == starts.count, steps.count == starts.count,
-            axes.allSatisfy({ $0 >= 0 && $0 < rank }), !steps.contains(0)
+            axes.allSatisfy({ $0 >= 0 && $0 < rank }), !steps.contains(0), isNonEmpty
         else { return nil }
         var ranges = dims.map { Array(0..<$0) }
         for (k, axis) in axes.enumerated() {
@@ -89,7 +103,7 @@ struct ConstantValue: Sendable {
     func transposed(_ perm: [Int]?) -> ConstantValue? {
         let rank = dims.count
         let perm = perm ?? Array((0..<rank).reversed())
-        guard perm.sorted() == Array(0..<rank) else { return nil }
+        guard perm.sorted() == Array(0..<rank), isNonEmpty else { return nil }
         if rank == 2, perm == [1, 0], let floats {
             // A weight matrix (MatMul's [in, out] to Linear's [out, in]), millions of elements in
             // ConvNeXt: straight loops, no detour through Double.
@@ -167,6 +181,6 @@ struct ConstantValue: Sendable {
         }
         let out = (0..<count).map { op(va[offset($0, da)], vb[offset($0, db)]) }
         let integer = a.isInteger && b.isInteger
-        return integer ? ConstantValue(dims: dims, ints: out.map { Int($0) }) : ConstantValue(dims: dims, floats: out.map(Float.init))
+        return integer ? ConstantValue(dims: dims, ints: out.map(Self.integer)) : ConstantValue(dims: dims, floats: out.map(Float.init))
     }
 }

@@ -20,6 +20,10 @@ struct ONNXFunctionInliner {
     private var taken: Set<String> = []
     /// Calls deeper than this are taken for recursion.
     static let maxDepth = 64
+    /// The most nodes inlining may make: functions that each call the last twice double the
+    /// graph at every level (40 levels, 2^40 nodes). ConvNeXt-Tiny's dynamo export inlines to a
+    /// few thousand.
+    static let maxNodes = 1_000_000
 
     init(reader: ONNXModelReader, functions: [Onnx_FunctionProto], graph: Onnx_GraphProto) throws(ImportError) {
         self.reader = reader
@@ -40,6 +44,13 @@ struct ONNXFunctionInliner {
     /// `nodes` with every function call replaced by the function's nodes (recursively).
     mutating func inline(_ nodes: [Onnx_NodeProto]) throws(ImportError) -> [Onnx_NodeProto] {
         if functions.isEmpty { return nodes }
+        // Counted before anything is expanded (each function once): 2^40 nodes are refused at once.
+        var counts: [Key: Int] = [:]
+        var total = 0
+        for node in nodes { total = min(total + expandedCount(node, depth: 0, &counts), Self.maxNodes + 1) }
+        guard total <= Self.maxNodes else {
+            throw reader.failure("has more than \(Self.maxNodes.grouped) nodes once its functions are inlined (cnn-tui's limit)")
+        }
         var result: [Onnx_NodeProto] = []
         for node in nodes {
             try expand(node, depth: 0, into: &result)
@@ -47,8 +58,24 @@ struct ONNXFunctionInliner {
         return result
     }
 
+    /// How many nodes `node` becomes once inlined, saturating just above `maxNodes`; calls too
+    /// deep count as one (expanding them reports the recursion).
+    private func expandedCount(_ node: Onnx_NodeProto, depth: Int, _ counts: inout [Key: Int]) -> Int {
+        let key = Key(domain: node.domain, name: node.opType, overload: node.overload)
+        guard let function = functions[key], depth < Self.maxDepth else { return 1 }
+        if let known = counts[key] { return known }
+        counts[key] = 1  // a function that calls itself: the expansion says so
+        var total = 0
+        for inner in function.node { total = min(total + expandedCount(inner, depth: depth + 1, &counts), Self.maxNodes + 1) }
+        counts[key] = total
+        return total
+    }
+
     private mutating func expand(_ node: Onnx_NodeProto, depth: Int, into result: inout [Onnx_NodeProto]) throws(ImportError) {
         guard let function = functions[Key(domain: node.domain, name: node.opType, overload: node.overload)] else {
+            guard result.count < Self.maxNodes else {
+                throw reader.failure("has more than \(Self.maxNodes.grouped) nodes once its functions are inlined (cnn-tui's limit)")
+            }
             result.append(node)
             return
         }

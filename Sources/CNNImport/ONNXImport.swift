@@ -193,7 +193,7 @@ struct ONNXImporter {
         guard let dims = info.dims, dims.count == 4 else { return nil }
         var sizes: [Int] = []
         for dim in dims.dropFirst() {
-            guard case .value(let n) = dim, n > 0 else { return nil }
+            guard case .value(let n) = dim, n > 0, n <= ONNXImporter.largest else { return nil }
             sizes.append(n)
         }
         return channelsLast ? TensorShape(channels: sizes[2], height: sizes[0], width: sizes[1]) : TensorShape(sizes)

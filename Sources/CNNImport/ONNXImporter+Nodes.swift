@@ -423,6 +423,7 @@ extension ONNXImporter {
         guard let pads = constantInput(1)?.intValues ?? ints("pads"), pads.count == 8,
             pads[0] == 0, pads[1] == 0, pads[4] == 0, pads[5] == 0, pads.allSatisfy({ $0 >= 0 })
         else { return fail("padding other than zeros around height and width") }
+        guard pads.allSatisfy({ $0 <= Self.largest }) else { return fail("padding \(pads) (each at most \(Self.largest.grouped))") }
         addLayer(.zeroPad(Pad4(top: pads[2], bottom: pads[6], left: pads[3], right: pads[7])), [x])
     }
 

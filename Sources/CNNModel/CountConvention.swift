@@ -227,7 +227,8 @@ extension CountConvention {
             // F.local_response_norm: two Tensor.mul and a Tensor.add over the input, and
             // F.avg_pool3d over the input padded to C + size - 1 channels.
             let input = a.inputShapes.first ?? a.outputShape
-            return LayerCount(macs: 3 * inCount + (input.channels + lrn.size - 1) * input.height * input.width)
+            guard let padded = checkedProduct([input.channels + lrn.size - 1, input.height, input.width]), padded < Self.limit else { return nil }
+            return LayerCount(macs: 3 * inCount + padded)
         // Python operators (`+`, `+=`, `*`), torch.cat and views are not patched.
         case .input, .concat, .add, .multiply, .dropout, .flatten, .reshape, .identity, .stochasticDepth: return .zero
         default: return nil
@@ -245,7 +246,9 @@ extension CountConvention {
         case .adaptiveAvgPool, .globalAvgPool:
             // int((Hin/Hout · Win/Wout + 1) · out), in doubles as thop computes it.
             let kernel = Double(input.height) / Double(a.outputShape.height) * (Double(input.width) / Double(a.outputShape.width))
-            return LayerCount(macs: Int((kernel + 1) * Double(outCount)))
+            let macs = (kernel + 1) * Double(outCount)
+            guard macs < Double(Self.limit) else { return nil }
+            return LayerCount(macs: Int(macs))
         case .activation(.softmax):
             let n = input.channels
             return LayerCount(macs: inCount / n * (3 * n - 1))
@@ -292,13 +295,15 @@ extension CountConvention {
             // The kernel as torch-scan reads it: an int kernel_size (PyTorch keeps `3` as given) is
             // not squared in FLOPs and MACs, only in DMAs.
             let k = p.kernel.h == p.kernel.w ? p.kernel.h : p.kernel.h * p.kernel.w
-            let count = outCount * (k - 1 + (p.kind == .average ? 2 : 0))
-            return LayerCount(macs: count, flops: count, dmas: p.kernel.h * p.kernel.w * outCount + outCount)
+            guard let count = checkedProduct([outCount, k - 1 + (p.kind == .average ? 2 : 0)]), count < Self.limit,
+                let read = checkedProduct([p.kernel.h, p.kernel.w, outCount]), read < Self.limit
+            else { return nil }
+            return LayerCount(macs: count, flops: count, dmas: read + outCount)
         case .adaptiveAvgPool, .globalAvgPool:
             func side(_ i: Int, _ o: Int) -> Int { i % o == 0 ? i / o : i % o + 1 }
             let k = side(input.height, a.outputShape.height) * side(input.width, a.outputShape.width)
-            let count = outCount * (k - 1 + 2)
-            return LayerCount(macs: count, flops: count, dmas: k * outCount + outCount)
+            guard let count = checkedProduct([outCount, k + 1]), count < Self.limit else { return nil }
+            return LayerCount(macs: count, flops: count, dmas: count)
         case .dropout(let p):
             return LayerCount(flops: p > 0 ? inCount : 0, dmas: inCount + 1 + (inplace ? 0 : outCount))
         case .identity: return LayerCount(dmas: inCount)

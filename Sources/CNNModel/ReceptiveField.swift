@@ -34,15 +34,19 @@ public struct ReceptiveField: Hashable, Sendable {
 
     /// The centre, in input pixel coordinates, of the field of unit (`y`, `x`).
     public func centre(ofUnit y: Int, _ x: Int) -> (h: Double, w: Double) {
-        (startH + Double(y * jump.h), startW + Double(x * jump.w))
+        (startH + Double(y) * Double(jump.h), startW + Double(x) * Double(jump.w))
     }
 
     /// The input pixels the (largest) field of unit (`y`, `x`) covers, clipped to an input of
     /// `height` x `width`.
     public func inputPixels(ofUnit y: Int, _ x: Int, height: Int, width: Int) -> (rows: ClosedRange<Int>, columns: ClosedRange<Int>) {
+        // Saturated sizes and far-off centres (absurd strides and paddings) stay representable.
+        func integer(_ value: Double) -> Int { value.isNaN ? 0 : Int(min(max(value, -0x1p62), 0x1p62)) }
         func span(_ centre: Double, _ size: Int, _ limit: Int) -> ClosedRange<Int> {
-            let low = Int((centre - Double(size - 1) / 2).rounded(.up)), high = Int((centre + Double(size - 1) / 2).rounded(.down))
-            return max(0, low)...min(limit - 1, max(high, max(0, low)))
+            let low = integer((centre - Double(size - 1) / 2).rounded(.up)), high = integer((centre + Double(size - 1) / 2).rounded(.down))
+            // A field wholly in the padding (a kernel of 1 with padding 5) keeps the nearest edge pixel.
+            let first = min(max(0, low), max(limit - 1, 0))
+            return first...max(first, min(limit - 1, high))
         }
         let c = centre(ofUnit: y, x)
         return (span(c.h, size.h, height), span(c.w, size.w, width))

@@ -1,4 +1,5 @@
 import CNNModel
+import Foundation
 
 /// How analysis values read on screen and in reports, in one place.
 public enum Display {
@@ -42,7 +43,10 @@ public enum Display {
 
     /// A number without a needless `.0`.
     public static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : formatFixed(value, digits: 1)
+        // Whole numbers as integers while they are exact ones; beyond 2^53 (absurd strides and
+        // paddings from a file) in exponent form.
+        guard abs(value) < 0x1p53 else { return value.isNaN ? "nan" : String(format: "%.3g", value) }
+        return value == value.rounded() ? String(Int(value)) : formatFixed(value, digits: 1)
     }
 
     /// Mult-adds with a unit: `4.09 G`, `152`.

@@ -43,6 +43,8 @@ public final class InferenceSession {
 
     /// Runs `sample`, fitted to the model's input, cancelling the pass in progress.
     public func run(_ sample: Sample) {
+        // An input too large for the engine: preparing says why (`Weights.checkSizes`).
+        guard SizeLimits.allows([1] + analysis.input.dims) else { return }
         let input = ModelInput.tensor(sample.image, shape: analysis.input, labels: model.labels)
         worker.locked {
             worker.generation += 1

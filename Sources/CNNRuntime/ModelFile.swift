@@ -28,16 +28,21 @@ public enum ModelFile {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ImportError(file: path, "cannot be opened (no such file, or not readable)")
             }
-            guard let text = String(data: data, encoding: .utf8) else { throw ImportError(file: path, "is not UTF-8 text") }
-            let (graph, declared) = try ModelText.read(text, file: path)
-            network = ImportedNetwork(
-                graph: graph, input: declared, weights: [:], notes: ["a model file holds no weights: the engine starts from random ones"],
-                producer: "cnn-tui model file", title: graph.name)
+            network = try modelText(data, file: path)
         default:
             throw ImportError(
                 file: path, "not a file cnn-tui reads (it reads ONNX files, *.onnx, Keras files, *.keras and *.json, and model files, *.cnn)")
         }
         return ZooModel(imported: network, file: path, input: input)
+    }
+
+    /// The network of a model file (`.cnn`, `ModelText`), which holds no weights.
+    public static func modelText(_ data: Data, file: String) throws(ImportError) -> ImportedNetwork {
+        guard let text = String(data: data, encoding: .utf8) else { throw ImportError(file: file, "is not UTF-8 text") }
+        let (graph, declared) = try ModelText.read(text, file: file)
+        return ImportedNetwork(
+            graph: graph, input: declared, weights: [:], notes: ["a model file holds no weights: the engine starts from random ones"],
+            producer: "cnn-tui model file", title: graph.name)
     }
 
     /// The model as an ONNX file with its weights (`ModelWeights.load`: the model's own where

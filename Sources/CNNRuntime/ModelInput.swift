@@ -21,8 +21,10 @@ public enum ModelInput {
 
     /// Labelled images fitted for training; images without a label are an error.
     public static func samples(_ images: [Image], shape: TensorShape, labels: LabelSet?, file: String) throws -> LabeledSamples {
+        let dims = [images.count] + shape.dims
+        guard SizeLimits.allows(dims) else { throw DataError(file, "its images fitted to \(shape): " + SizeLimits.tooLarge(dims)) }
         var inputs: [Float] = []
-        inputs.reserveCapacity(images.count * (shape.elementCount ?? 0))
+        inputs.reserveCapacity(checkedProduct(dims) ?? 0)
         var classes: [Int] = []
         for (i, image) in images.enumerated() {
             guard let label = image.label else { throw DataError(file, "image \(i) has no label") }

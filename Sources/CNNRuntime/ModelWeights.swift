@@ -59,6 +59,7 @@ public struct ModelWeights {
     public static func load(
         _ model: ZooModel, analysis: ModelAnalysis, file: String? = nil, seed: UInt64 = defaultSeed, assets: SampleFiles? = nil
     ) throws -> ModelWeights {
+        try Weights.checkSizes(analysis)  // before drawing or reading anything of the model's size
         if file == nil, let original = model.editedFrom {
             return try edited(model, from: original, analysis: analysis, seed: seed, assets: assets)
         }

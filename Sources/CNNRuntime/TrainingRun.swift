@@ -43,6 +43,7 @@ public final class TrainingRun {
         }
         self.analysis = analysis
         self.settings = settings
+        try Weights.checkSizes(analysis, batch: settings.batchSize)
         train = try ModelInput.samples(data.train, shape: analysis.input, labels: model.labels, file: data.path)
         test = try ModelInput.samples(data.test, shape: analysis.input, labels: model.labels, file: data.path)
         trainer = try Trainer(

@@ -11,8 +11,9 @@ static inline png_uint_32 cnn_png_flag_color(void) { return PNG_FORMAT_FLAG_COLO
 static inline png_uint_32 cnn_png_image_version(void) { return PNG_IMAGE_VERSION; }
 
 /// Decodes a PNG held in memory into 8-bit RGBA. Returns 0 and fills `message` (at least 64
-/// bytes) on failure; `is_color` tells whether the file was in color.
-static inline int cnn_png_decode_rgba(const void *data, size_t size, png_bytep *out, png_uint_32 *width,
+/// bytes) on failure, 2 (with the size) for an image of more than `max_pixels` pixels, which
+/// is not decoded; `is_color` tells whether the file was in color.
+static inline int cnn_png_decode_rgba(const void *data, size_t size, size_t max_pixels, png_bytep *out, png_uint_32 *width,
                                       png_uint_32 *height, int *is_color, char *message) {
     png_image image;
     memset(&image, 0, sizeof image);
@@ -22,6 +23,12 @@ static inline int cnn_png_decode_rgba(const void *data, size_t size, png_bytep *
         return 0;
     }
     *is_color = (image.format & PNG_FORMAT_FLAG_COLOR) != 0;
+    if ((size_t)image.width * image.height > max_pixels) {
+        *width = image.width;
+        *height = image.height;
+        png_image_free(&image);
+        return 2;
+    }
     // 16-bit files: libpng would gamma-encode them on the way to 8 bits; read them as 16-bit
     // values (no alpha) and scale, so a sample v becomes round(v * 255 / 65535).
     int sixteen = (image.format & PNG_FORMAT_FLAG_LINEAR) != 0;

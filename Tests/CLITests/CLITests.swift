@@ -19,6 +19,10 @@ final class CLITests: XCTestCase {
     }
 
     func launch(_ arguments: [String]) throws -> Run {
+        try Self.launch(arguments)
+    }
+
+    static func launch(_ arguments: [String]) throws -> Run {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments

@@ -50,9 +50,29 @@ final class SafetensorsTests: XCTestCase {
             (handMade(header: #"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,8]}}"#, body: [UInt8](repeating: 0, count: 8)), "needs 16 bytes, has 8"),
             (handMade(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, body: [0, 0]), "lies outside the data"),
             (handMade(header: #"{"a":{"dtype":"Q4","shape":[1],"data_offsets":[0,1]}}"#, body: [0]), "unknown dtype Q4"),
+            // The issue's crash: a 2^40 x 2^40 shape overflowed the element count and trapped.
+            (
+                handMade(header: #"{"a":{"dtype":"F32","shape":[1099511627776,1099511627776],"data_offsets":[0,0]}}"#, body: []),
+                "tensor a: shape [1099511627776, 1099511627776] has more than 2,147,483,648 elements (cnn-tui's limit for one tensor"
+            ),
+            (
+                handMade(header: #"{"a":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,0]}}"#, body: []),
+                "has more than 2,147,483,648 elements"
+            ),
+            (handMade(header: #"{"a":{"dtype":"F32","shape":[2147483649],"data_offsets":[0,0]}}"#, body: []), "has more than 2,147,483,648"),
+            (handMade(header: #"{"a":{"dtype":"F32","shape":[true],"data_offsets":[0,4]}}"#, body: [0, 0, 0, 0]), "tensor a has a malformed entry"),
+            (handMade(header: #"{"a":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}}"#, body: [0, 0, 0, 0]), "tensor a has a malformed entry"),
+            (handMade(header: #"{"a":{"dtype":"F32","shape":["1"],"data_offsets":[0,4]}}"#, body: [0, 0, 0, 0]), "tensor a has a malformed entry"),
+            // Two names for the same bytes: a small file standing for many large tensors.
+            (
+                handMade(
+                    header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F16","shape":[2],"data_offsets":[4,8]}}"#,
+                    body: [UInt8](repeating: 0, count: 8)),
+                "tensors a and b share bytes 4..<8"
+            ),
         ]
         for (data, expected) in cases {
-            XCTAssertThrowsError(try Safetensors.decode(data, path: "w.safetensors")) { error in
+            XCTAssertThrowsError(try Safetensors.decode(data, path: "w.safetensors"), expected) { error in
                 XCTAssertTrue("\(error)".hasPrefix("w.safetensors: not a valid safetensors file: "), "\(error)")
                 XCTAssertTrue("\(error)".contains(expected), "\(error)")
             }

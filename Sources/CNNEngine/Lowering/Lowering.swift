@@ -66,6 +66,7 @@ public struct Lowering {
 
     /// Lowers `analysis`'s graph over `weights`, after checking that they are the graph's.
     public init(analysis: ModelAnalysis, weights: Weights) throws(EngineError) {
+        try Weights.checkSizes(analysis)
         try weights.validate(for: analysis)
         self.analysis = analysis
         steps = analysis.graph.layers.map { layer in

@@ -71,6 +71,7 @@ public final class Trainer {
 
     public init(analysis: ModelAnalysis, weights: Weights, batchSize: Int, seed: UInt64 = 0) throws(TrainingError) {
         precondition(batchSize > 0, "batch size must be positive")
+        do { try Weights.checkSizes(analysis, batch: batchSize) } catch { throw .engine(error) }
         _ = BLASKernels.selection  // before the first product
         let lowering: Lowering
         do { lowering = try Lowering(analysis: analysis, weights: weights) } catch { throw .engine(error) }

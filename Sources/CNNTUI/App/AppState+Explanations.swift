@@ -10,7 +10,9 @@ extension AppState {
     /// when no explanation is shown.
     func explanationRequest() -> ExplanationSession.Request? {
         let maps = featureMaps
-        guard let method = maps.explanation, let sample = maps.sample, let layer = selectedLayer else { return nil }
+        guard let method = maps.explanation, let sample = maps.sample, let layer = selectedLayer,
+            SizeLimits.allows([1] + analysis.input.dims)
+        else { return nil }
         let input = ModelInput.tensor(sample.image, shape: analysis.input, labels: model.labels).values
         let source: InferenceRun.Input = maps.fileSample == nil ? .sample(SampleID(maps.dataset, maps.index)) : .random(seed: 0)
         var settings = ExplainRun.Settings(input: source, method: method)

@@ -50,7 +50,7 @@ public enum FeatureMapsScreen {
             focused: focused
         ).render(area: inputArea, into: &canvas, theme: theme)
         let (picture, text) = inputInner.splitTop(imageRows)
-        if let sample = maps.sample {
+        if let sample = maps.sample, state.analysis.input.height * state.analysis.input.width <= Image.maxPixels {
             let image = sample.image
             // What the model was fed (fitted and normalized, undone for display) once the engine has
             // it; the sample itself until then.
