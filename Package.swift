@@ -58,7 +58,7 @@ let package = Package(
         /// libpng through pkg-config.
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         /// Data set readers (IDX, CIFAR binary, PNG, PGM/PPM) and the bundled samples.
-        .target(name: "CNNData", dependencies: ["CZlibSystem", "CPNG"]),
+        .target(name: "CNNData", dependencies: ["CNNModel", "CZlibSystem", "CPNG"]),
 
         // MARK: - Runtime
 

@@ -11,7 +11,7 @@ public enum CIFARFiles {
     }
 
     public static func read(path: String, variant: Variant) throws -> [Image] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError(path, "cannot read the file") }
+        let data = try DataError.contents(of: path)
         return try decode(data, variant: variant, file: path)
     }
 

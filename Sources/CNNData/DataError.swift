@@ -1,3 +1,4 @@
+import CNNModel
 import Foundation
 
 /// A data file that cannot be read, with the file and the problem in one line.
@@ -12,4 +13,14 @@ public struct DataError: Error, Hashable, Sendable, CustomStringConvertible, Loc
 
     public var description: String { "\(file): \(problem)" }
     public var errorDescription: String? { description }
+}
+
+extension DataError {
+    /// The bytes of the file at `path`; a missing, unreadable or folder path is an error that
+    /// says which.
+    static func contents(of path: String) throws -> Data {
+        if let reason = unreadableFileReason(path) { throw DataError(path, reason) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw DataError(path, "cannot be read") }
+        return data
+    }
 }

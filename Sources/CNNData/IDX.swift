@@ -9,7 +9,7 @@ public struct IDXArray: Hashable, Sendable {
 
     /// Reads `path`, decompressing it if it is gzip.
     public static func read(path: String) throws -> IDXArray {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError(path, "cannot read the file") }
+        let data = try DataError.contents(of: path)
         return try decode(data, file: path)
     }
 

@@ -5,7 +5,7 @@ import Foundation
 /// 8-bit gray or RGB (alpha is dropped: a network sees the colour).
 public enum PNG {
     public static func read(path: String) throws -> Image {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError(path, "cannot read the file") }
+        let data = try DataError.contents(of: path)
         return try decode(data, file: path)
     }
 
@@ -22,7 +22,7 @@ public enum PNG {
         }
         if ok == 2 { throw DataError(file, Image.tooLarge(width: Int(width), height: Int(height))) }
         guard ok == 1, let rgba else {
-            throw DataError(file, "corrupt PNG: " + String(cString: message))
+            throw DataError(file, Self.sentence(libpng: String(cString: message)))
         }
         defer { free(rgba) }
         let count = Int(width) * Int(height)
@@ -32,5 +32,28 @@ public enum PNG {
             for c in 0..<channels { pixels[p * channels + c] = rgba[4 * p + c] }
         }
         return Image(width: Int(width), height: Int(height), channels: channels, pixels: pixels)
+    }
+
+    /// What is wrong with the file, from libpng's terse message ("IHDR: CRC error", "Not
+    /// enough image data"), which stays in parentheses for a bug report.
+    static func sentence(libpng message: String) -> String {
+        let m = message.lowercased()
+        let what: String
+        if m.contains("crc") {
+            what = "a chunk's checksum is wrong: the file is damaged"
+        } else if m.contains("not enough") || m.contains("read error") || m.contains("eof") || m.contains("truncat") || m.contains("end of") {
+            what = "the file ends before its image does: truncated?"
+        } else if m.contains("zlib") || m.contains("header check") || m.contains("distance") || m.contains("block type") || m.contains("compressed")
+            || m.contains("filter")
+        {
+            what = "its compressed pixel data is corrupt"
+        } else if m.contains("ihdr") || m.contains("invalid") || m.contains("out of range") || m.contains("too large") || m.contains("bad") {
+            what = "its header or a chunk has an impossible value"
+        } else if m.contains("memory") {
+            what = "there is not enough memory to decode it"
+        } else {
+            what = "libpng cannot decode it"
+        }
+        return "corrupt PNG, \(what) (libpng: \(message))"
     }
 }

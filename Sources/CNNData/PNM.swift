@@ -4,7 +4,7 @@ import Foundation
 /// comments, and 16-bit samples (maxval above 255) scaled to 8 bits.
 public enum PNM {
     public static func read(path: String) throws -> Image {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError(path, "cannot read the file") }
+        let data = try DataError.contents(of: path)
         return try decode(data, file: path)
     }
 

@@ -15,9 +15,8 @@ public enum Safetensors {
 
     /// Reads every floating-point tensor of the file at `path`.
     public static func read(path: String) throws -> [String: Tensor] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FormatError(path: path, reason: "cannot read the file")  // missing or unreadable
-        }
+        if let reason = unreadableFileReason(path) { throw FormatError(path: path, reason: reason) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw FormatError(path: path, reason: "cannot be read") }
         return try decode(data, path: path)
     }
 

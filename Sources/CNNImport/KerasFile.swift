@@ -1,3 +1,4 @@
+import CNNModel
 import Foundation
 import ZIPFoundation
 
@@ -22,8 +23,9 @@ public enum KerasFile {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             size = (attributes[.size] as? NSNumber)?.intValue ?? 0
         } catch {
-            throw ImportError(file: path, "cannot be opened (no such file, or not readable)")
+            throw ImportError(file: path, unreadableFileReason(path) ?? "cannot be opened")
         }
+        if let reason = unreadableFileReason(path) { throw ImportError(file: path, reason) }
         if path.lowercased().hasSuffix(".keras") { return try readArchive(path: path) }
         if size > maxBytes {
             throw ImportError(file: path, "is \(size) bytes, more than the Keras reader's limit of \(maxBytes) (64 MiB)")

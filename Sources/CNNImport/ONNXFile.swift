@@ -1,3 +1,4 @@
+import CNNModel
 import Foundation
 import SwiftProtobuf
 
@@ -18,8 +19,9 @@ public enum ONNXFile {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             size = (attributes[.size] as? NSNumber)?.intValue ?? 0
         } catch {
-            throw ImportError(file: path, "cannot be opened (no such file, or not readable)")
+            throw ImportError(file: path, unreadableFileReason(path) ?? "cannot be opened")
         }
+        if let reason = unreadableFileReason(path) { throw ImportError(file: path, reason) }
         if size > maxBytes {
             throw ImportError(file: path, "is \(size) bytes, more than the reader's limit of \(maxBytes) (4 GiB)")
         }
@@ -27,7 +29,7 @@ public enum ONNXFile {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw ImportError(file: path, "cannot be read (\(error.localizedDescription))")
+            throw ImportError(file: path, "cannot be read (\(systemReason(error)))")
         }
         return try decode(data, folder: url.deletingLastPathComponent().path, fileName: path)
     }

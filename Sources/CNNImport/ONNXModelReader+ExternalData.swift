@@ -64,7 +64,7 @@ extension ONNXModelReader {
         } catch let error as ImportError {
             throw error
         } catch {
-            throw failure("\(label): '\(location)' cannot be read (\(error.localizedDescription))")
+            throw failure("\(label): '\(location)' cannot be read (\(systemReason(error)))")
         }
     }
 }

@@ -18,6 +18,8 @@ public enum ModelFile {
     /// The network in `path` as a model, at `input` (C x H x W) or the size the file declares:
     /// an ONNX file, or a Keras architecture (`.keras`, or the `.json` of `model.to_json()`).
     public static func load(_ path: String, input: TensorShape? = nil) throws -> ZooModel {
+        // A folder named like a model (`x.keras/`) is said to be one, not handed to a reader.
+        if let reason = unreadableFileReason(path) { throw ImportError(file: path, reason) }
         let network: ImportedNetwork
         switch fileExtension(path) {
         case "onnx":
@@ -26,7 +28,7 @@ public enum ModelFile {
             network = try KerasImport.network(try KerasFile.read(path: path), file: path, input: input)
         case "cnn":
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw ImportError(file: path, "cannot be opened (no such file, or not readable)")
+                throw ImportError(file: path, "cannot be read")
             }
             network = try modelText(data, file: path)
         default:

@@ -1,3 +1,4 @@
+import CNNModel
 import Foundation
 
 /// A file a command is about to write: checked before the work that fills it (an epoch, a
@@ -31,30 +32,32 @@ public struct OutputFile: Hashable, Sendable {
         }
     }
 
-    /// Calls `body` with a temporary path beside the file, then moves what it wrote over the
-    /// file, so that an interruption or a failure never leaves half a file. The file system's
-    /// failures become `OutputFileError`s; `body`'s own errors pass through. The temporary file
-    /// outlives neither.
+    /// Calls `body` with a temporary path beside the file, flushes what it wrote to the disk,
+    /// then renames it over the file in one step (`rename(2)`), so that whenever the program
+    /// stops (an error, Ctrl-C, SIGKILL, a power cut) the file is the old one or the new one,
+    /// never half of one and never missing. The file system's failures become
+    /// `OutputFileError`s; `body`'s own errors pass through. The temporary file outlives neither.
     public func write(_ body: (_ temporary: String) throws -> Void) throws {
         try check()
         let temporary = path + ".partial"
         do {
             try body(temporary)
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: path)
+            try Self.flush(temporary)
+            guard rename(temporary, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             guard error is CocoaError || error is POSIXError else { throw error }
-            throw OutputFileError(path, Self.reason(error))
+            throw OutputFileError(path, systemReason(error))
         }
     }
 
-    /// The system's reason (`no space left on device`) rather than Foundation's sentence.
-    private static func reason(_ error: Error) -> String {
-        let underlying = (error as? CocoaError)?.underlying ?? error
-        let ns = underlying as NSError
-        guard ns.domain == NSPOSIXErrorDomain else { return "the file system refused it" }
-        return String(cString: strerror(Int32(ns.code))).lowercased()
+    /// Waits until the file's bytes are on the disk (else a crash of the machine right after the
+    /// rename could leave the new name on an empty file).
+    private static func flush(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
     }
 }
 

@@ -74,7 +74,9 @@ extension CNNTUICommand {
             state.switchScreen(to: screen.id)
             let backend = NCursesBackend(colors: colors)
             defer { backend.shutdown() }
-            let runner = AppRunner(state: state, backend: backend, ascii: ascii)
+            // The soak test's window on the loop: keys read and frames drawn, in a file.
+            let log = ProcessInfo.processInfo.environment["CNN_TUI_FRAME_LOG"].map { FrameLog(backend, path: $0) }
+            let runner = AppRunner(state: state, backend: log ?? backend, ascii: ascii)
             if firstFrameOnly {
                 runner.draw()
             } else {

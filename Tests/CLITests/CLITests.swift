@@ -164,7 +164,7 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(header.hasSuffix("Connected to"), String(header))
         XCTAssertTrue(naive.stdout.contains("  branch1_relu, branch2_relu, branch3_relu, branch4\n"), naive.stdout)
         let missing = try run("summary", "/no/such/net.keras")
-        XCTAssertEqual(missing.stderr, "Error: /no/such/net.keras: cannot be opened (no such file, or not readable)\n")
+        XCTAssertEqual(missing.stderr, "Error: /no/such/net.keras: no such file\n")
     }
 
     func testABrokenONNXFileIsOneLineNamingIt() throws {
@@ -178,7 +178,7 @@ final class CLITests: XCTestCase {
             XCTAssertTrue(r.stderr.hasPrefix("Error: \(file): ") && r.stderr.contains(problem), r.stderr)
         }
         let missing = try run("summary", "/no/such/net.onnx")
-        XCTAssertEqual(missing.stderr, "Error: /no/such/net.onnx: cannot be opened (no such file, or not readable)\n")
+        XCTAssertEqual(missing.stderr, "Error: /no/such/net.onnx: no such file\n")
     }
 
     func testAuxOnAModelWithoutAuxiliaryHeadsIsAnError() throws {

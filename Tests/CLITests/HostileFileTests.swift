@@ -44,6 +44,19 @@ final class HostileFileTests: XCTestCase {
         assertRefused(try run("summary", fixture("modeltext/huge-input.cnn")), "huge-input.cnn cannot take input 3x16777216x16777216: layer c")
     }
 
+    /// A folder where a file goes: `summary x.keras/` spun forever in the zip reader.
+    func testAFolderForAFileIsSaidToBeOne() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-folder-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["net.keras", "net.onnx", "net.cnn", "net.json"] {
+            let path = folder.appendingPathComponent(name).path
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            assertRefused(try run("summary", path), "\(path): is a folder, not a file")
+        }
+        assertRefused(try run("run", "lenet5", "--weights", folder.path), "\(folder.path): is a folder, not a file")
+        assertRefused(try run("run", "lenet5", "--image", folder.path), "\(folder.path): is a folder, not a file")
+    }
+
     func testHostileONNXFilesAreOneLineErrors() throws {
         for (name, text) in [
             ("pad-int64-max", "padding [0, 0, 9223372036854775807, 0, 0, 0, 1, 0] (each at most 16,777,216)"),

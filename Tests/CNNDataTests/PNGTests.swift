@@ -41,13 +41,19 @@ final class PNGTests: XCTestCase {
         XCTAssertThrowsError(try PNG.decode(Data("GIF89a".utf8), file: "x.png")) { error in
             XCTAssertEqual("\(error)", "x.png: not a PNG file (wrong signature)")
         }
+        // libpng's terse messages come with a sentence first.
         XCTAssertThrowsError(try PNG.decode(valid.prefix(valid.count / 2), file: "half.png")) { error in
-            XCTAssertTrue("\(error)".hasPrefix("half.png: corrupt PNG: "), "\(error)")
+            XCTAssertTrue("\(error)".hasPrefix("half.png: corrupt PNG, the file ends before its image does: truncated? (libpng: "), "\(error)")
         }
         for length in stride(from: 8, to: valid.count, by: 3) {
             _ = try? PNG.decode(valid.prefix(length), file: "t")
         }
         var flipped = valid
+        flipped[20] ^= 0xFF  // in IHDR: its checksum no longer matches
+        XCTAssertThrowsError(try PNG.decode(flipped, file: "f.png")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("f.png: corrupt PNG, a chunk's checksum is wrong: the file is damaged (libpng: "), "\(error)")
+        }
+        flipped = valid
         flipped[40] ^= 0xFF
         _ = try? PNG.decode(flipped, file: "f")
     }

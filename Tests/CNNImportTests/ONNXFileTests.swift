@@ -220,7 +220,7 @@ final class ONNXFileTests: XCTestCase {
     }
 
     func testAMissingFileIsOneLine() {
-        XCTAssertEqual(readError("no-such-model.onnx"), "\(Self.path("no-such-model.onnx")): cannot be opened (no such file, or not readable)")
+        XCTAssertEqual(readError("no-such-model.onnx"), "\(Self.path("no-such-model.onnx")): no such file")
     }
 
     func testTextIsNotAnONNXFile() {

@@ -179,7 +179,7 @@ final class EditingTests: XCTestCase {
         s.handle(.character("m"))
         s.type("/no/such.onnx")
         s.handle(.enter)
-        XCTAssertEqual(s.status, "/no/such.onnx: cannot be opened (no such file, or not readable)")
+        XCTAssertEqual(s.status, "/no/such.onnx: no such file")
         XCTAssertEqual(s.model.name, "tiny-cnn-opset13.onnx", "the model stays")
     }
 

@@ -16,15 +16,21 @@ final class TmuxSession {
 
     /// Starts `cnn-tui ARGUMENTS` in a width x height window; after it exits the window shows
     /// `EXITED:<status>`.
-    init(arguments: [String], width: Int = 120, height: Int = 40) throws {
-        socket = "cnn-tui-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    convenience init(arguments: [String], width: Int = 120, height: Int = 40) throws {
         let command = ([Self.binary.path] + arguments).map(Self.shellQuoted).joined(separator: " ")
+        try self.init(shell: "env TERM=xterm-256color \(command); echo EXITED:$?; sleep 30", width: width, height: height)
+    }
+
+    /// Runs the shell command `shell` in a width x height window.
+    init(shell: String, width: Int, height: Int) throws {
+        socket = "cnn-tui-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         // The server this starts outlives the call; it must not inherit a pipe we wait on.
-        try tmux(
-            [
-                "new-session", "-d", "-s", name, "-x", String(width), "-y", String(height),
-                "env TERM=xterm-256color \(command); echo EXITED:$?; sleep 30",
-            ], captureOutput: false)
+        try tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), shell], captureOutput: false)
+    }
+
+    /// Gives the window a new size (the program gets SIGWINCH).
+    func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", name, "-x", String(width), "-y", String(height)], captureOutput: false)
     }
 
     deinit {
