@@ -27,6 +27,12 @@ let package = Package(
         /// tables, the parameter calculator and the stacked-kernel comparison.
         .target(name: "CNNReport", dependencies: ["CNNModel", "CNNZoo"]),
 
+        // MARK: - Files
+
+        /// What is wrong with a file, in words: missing, a folder, unreadable, the system's
+        /// reason for a failed read or write (not Foundation's sentences).
+        .target(name: "CNNFiles"),
+
         // MARK: - Import
 
         /// Readers of users' networks: ONNX files (through the committed, generated
@@ -35,7 +41,7 @@ let package = Package(
         .target(
             name: "CNNImport",
             dependencies: [
-                "CNNModel", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "CNNModel", "CNNFiles", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
@@ -48,7 +54,7 @@ let package = Package(
         /// epilogues), each compiled for AVX-512, AVX2 and baseline x86-64 and picked at run time.
         .target(name: "CKernels"),
         /// Float32 NCHW tensors and the kernels of every op, run over a CNNModel graph.
-        .target(name: "CNNEngine", dependencies: ["CNNModel", "CBLAS", "CKernels"]),
+        .target(name: "CNNEngine", dependencies: ["CNNModel", "CNNFiles", "CBLAS", "CKernels"]),
 
         // MARK: - Data
 
@@ -58,13 +64,13 @@ let package = Package(
         /// libpng through pkg-config.
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         /// Data set readers (IDX, CIFAR binary, PNG, PGM/PPM) and the bundled samples.
-        .target(name: "CNNData", dependencies: ["CNNModel", "CZlibSystem", "CPNG"]),
+        .target(name: "CNNData", dependencies: ["CNNFiles", "CZlibSystem", "CPNG"]),
 
         // MARK: - Runtime
 
         /// A zoo model with its weights (file, shipped, fixed or random) and sample images fitted
         /// to its input: what `run`, `train` and the feature-map screen share.
-        .target(name: "CNNRuntime", dependencies: ["CNNModel", "CNNZoo", "CNNImport", "CNNEngine", "CNNData"]),
+        .target(name: "CNNRuntime", dependencies: ["CNNModel", "CNNFiles", "CNNZoo", "CNNImport", "CNNEngine", "CNNData"]),
 
         // MARK: - Terminal UI
 

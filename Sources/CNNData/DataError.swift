@@ -1,4 +1,4 @@
-import CNNModel
+import CNNFiles
 import Foundation
 
 /// A data file that cannot be read, with the file and the problem in one line.

@@ -1,3 +1,4 @@
+import CNNFiles
 import CNNModel
 import Foundation
 

@@ -1,4 +1,4 @@
-import CNNModel
+import CNNFiles
 import Foundation
 import SwiftProtobuf
 

@@ -1,4 +1,5 @@
 import CNNData
+import CNNFiles
 import CNNImport
 import CNNModel
 import CNNZoo

@@ -1,4 +1,4 @@
-import CNNModel
+import CNNFiles
 import Foundation
 
 /// A file a command is about to write: checked before the work that fills it (an epoch, a
