@@ -14,8 +14,13 @@ shift || true
 readers=("$@")
 [ ${#readers[@]} -gt 0 ] || readers=(safetensors idx cifar png pnm onnx keras modeltext)
 scratch="$root/.build-fuzz"
+mkdir -p "$scratch"
 echo "building the harnesses (debug, -sanitize=fuzzer,address)…"
-(cd Fuzz && swift build --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -E "error|warning: unre|Compiling fuzz|Build complete" || true)
+if ! (cd Fuzz && swift build --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address >"$scratch.build.log" 2>&1); then
+  grep -E "error" "$scratch.build.log" | sort -u | head -20
+  echo "the harnesses did not build (log: $scratch.build.log)"
+  exit 1
+fi
 run_one() {
   local reader=$1
   local corpus="$scratch/corpus/$reader" artifacts="$scratch/artifacts/$reader"
@@ -40,9 +45,12 @@ run_one() {
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); ${seconds}s per reader"
 failed=0
 jobs_at_once="${FUZZ_JOBS:-1}"
+pids=()
 for reader in "${readers[@]}"; do
   run_one "$reader" &
-  while [ "$(jobs -rp | wc -l)" -ge "$jobs_at_once" ]; do wait -n || failed=1; done
+  pids+=($!)
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs_at_once" ]; do sleep 1; done
 done
-while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n || failed=1; done
+# Every reader's status, however close together they ended.
+for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
 exit $failed

@@ -37,6 +37,7 @@ public enum PNM {
             throw DataError(file, "magic '\(magic.prefix(8))' is not a PGM or PPM image (P2, P3, P5, P6)")
         }
         let width = try number("width"), height = try number("height"), maxval = try number("maximum value")
+        guard maxval <= 65535 else { throw DataError(file, "maximum value \(maxval) is above the format's 65535") }
         let channels = (magic == "P3" || magic == "P6") ? 3 : 1
         guard width * height <= Image.maxPixels else { throw DataError(file, Image.tooLarge(width: width, height: height)) }
         let count = width * height * channels
@@ -48,19 +49,20 @@ public enum PNM {
         guard b.count - i >= count * bytesPerSample - (binary ? 0 : 1) else {
             throw DataError(file, "truncated: \(width)x\(height)x\(channels) needs \(count * bytesPerSample) bytes, \(max(b.count - i, 0)) left")
         }
-        var samples = [Int](repeating: 0, count: count)
+        var samples = [UInt16](repeating: 0, count: count)  // 2 bytes a sample: maxval is at most 65535
         if binary {
             for s in 0..<count {
-                samples[s] = bytesPerSample == 2 ? Int(b[i + 2 * s]) << 8 | Int(b[i + 2 * s + 1]) : Int(b[i + s])
+                samples[s] = bytesPerSample == 2 ? UInt16(b[i + 2 * s]) << 8 | UInt16(b[i + 2 * s + 1]) : UInt16(b[i + s])
             }
         } else {
             for s in 0..<count {
                 guard let v = Int(try token()) else { throw DataError(file, "sample \(s) is not a number") }
-                samples[s] = v
+                guard v >= 0 && v <= maxval else { throw DataError(file, "a sample exceeds the maximum value \(maxval)") }
+                samples[s] = UInt16(v)
             }
         }
-        guard samples.allSatisfy({ $0 >= 0 && $0 <= maxval }) else { throw DataError(file, "a sample exceeds the maximum value \(maxval)") }
-        let pixels = samples.map { UInt8((($0 * 255) + maxval / 2) / maxval) }
+        guard samples.allSatisfy({ Int($0) <= maxval }) else { throw DataError(file, "a sample exceeds the maximum value \(maxval)") }
+        let pixels = samples.map { UInt8((Int($0) * 255 + maxval / 2) / maxval) }
         return Image(width: width, height: height, channels: channels, pixels: pixels)
     }
 }

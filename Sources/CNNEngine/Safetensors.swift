@@ -33,8 +33,6 @@ public enum Safetensors {
             throw fail("the header is not a JSON object")
         }
         let body = data.subdata(in: headerEnd..<data.count)
-        var tensors: [String: Tensor] = [:]
-        var regions: [(range: Range<Int>, name: String)] = []
         // Whole numbers only: `2.5`, `true` or `"4"` in a shape is a broken header, not 2, 1 or 4.
         func integers(_ value: Any?) -> [Int]? {
             guard let list = value as? [Any] else { return nil }
@@ -48,6 +46,8 @@ public enum Safetensors {
             }
             return out
         }
+        // Every entry checked first, so that nothing is allocated for a header that lies.
+        var entries: [(name: String, dtype: String, shape: [Int], count: Int, width: Int, begin: Int)] = []
         for (name, value) in header.sorted(by: { $0.key < $1.key }) where name != "__metadata__" {
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String, let shape = integers(entry["shape"]),
                 let offsets = integers(entry["data_offsets"]), offsets.count == 2, shape.allSatisfy({ $0 >= 0 })
@@ -61,22 +61,24 @@ public enum Safetensors {
             guard end - begin == count * width else {
                 throw fail("tensor \(name) \(shape) of \(dtype) needs \(count * width) bytes, has \(end - begin)")
             }
-            regions.append((begin..<end, name))
-            guard ["F32", "F16", "BF16", "F64"].contains(dtype) else { continue }  // integer buffers
-            let tensor = Tensor(shape: shape)
-            body.withUnsafeBytes { raw in
-                let bytes = raw.baseAddress! + begin
-                for i in 0..<count {
-                    tensor[i] = Self.float(at: bytes + i * width, dtype: dtype)
-                }
-            }
-            tensors[name] = tensor
+            entries.append((name, dtype, shape, count, width, begin))
         }
         // Each tensor has bytes of its own (the format's rule): overlapping regions would let a
         // small file stand for many large tensors.
-        let ordered = regions.filter { !$0.range.isEmpty }.sorted { $0.range.lowerBound < $1.range.lowerBound }
-        for (a, b) in zip(ordered, ordered.dropFirst()) where b.range.lowerBound < a.range.upperBound {
-            throw fail("tensors \(a.name) and \(b.name) share bytes \(b.range.lowerBound)..<\(min(a.range.upperBound, b.range.upperBound))")
+        let ordered = entries.filter { $0.count > 0 }.sorted { $0.begin < $1.begin }
+        for (a, b) in zip(ordered, ordered.dropFirst()) where b.begin < a.begin + a.count * a.width {
+            throw fail("tensors \(a.name) and \(b.name) share bytes \(b.begin)..<\(min(a.begin + a.count * a.width, b.begin + b.count * b.width))")
+        }
+        var tensors: [String: Tensor] = [:]
+        for e in entries where ["F32", "F16", "BF16", "F64"].contains(e.dtype) {  // integer buffers are skipped
+            let tensor = Tensor(shape: e.shape)
+            body.withUnsafeBytes { raw in
+                let bytes = raw.baseAddress! + e.begin
+                for i in 0..<e.count {
+                    tensor[i] = Self.float(at: bytes + i * e.width, dtype: e.dtype)
+                }
+            }
+            tensors[e.name] = tensor
         }
         return tensors
     }

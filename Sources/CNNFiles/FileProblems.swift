@@ -28,5 +28,8 @@ public func unreadableFileReason(_ path: String) -> String? {
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return "no such file" }
     if isFolder.boolValue { return "is a folder, not a file" }
+    // A device or a pipe (`/dev/zero`, a FIFO) would be read forever or block.
+    let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+    if type != .typeRegular { return "is not a regular file (a device or a pipe?)" }
     return FileManager.default.isReadableFile(atPath: path) ? nil : "is not readable (permission denied)"
 }

@@ -7,8 +7,6 @@ public enum ONNXFile {
     /// The largest model file or external data read for one tensor: 4 GiB, refused before
     /// anything is allocated.
     public static let maxBytes = 4 << 30
-    /// The most elements one tensor may have (2^31), refused before its data is read.
-    public static let maxTensorElements = 1 << 31
 
     /// Reads and validates `path` (external data files resolved relative to its folder).
     /// Errors name `path` as given.

@@ -14,9 +14,7 @@ extension ONNXModelReader {
         if dims.contains(where: { $0 < 0 }) {
             throw failure("\(label) has a negative dimension (\(shape))")
         }
-        guard let count = checkedProduct(dims), count <= ONNXFile.maxTensorElements else {
-            throw failure("\(label) has dims \(shape), more than the reader's limit of 2^31 elements")
-        }
+        guard SizeLimits.allows(dims), let count = checkedProduct(dims) else { throw failure("\(label): " + SizeLimits.tooLarge(dims)) }
         if proto.hasSegment {
             throw failure("\(label) is a segment of a larger tensor, which the reader does not support")
         }

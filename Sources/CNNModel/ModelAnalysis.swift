@@ -74,11 +74,13 @@ public struct ModelAnalysis: Sendable {
         self.depth = depths.max() ?? 0
         guard let inputBytes = input.elementCount.flatMap({ checkedProduct([$0, Self.bytesPerElement]) }),
             let paramBytes = checkedProduct([trainable, Self.bytesPerElement]),
-            checkedSum([inputBytes, forwardBackward, paramBytes]) != nil,
-            // Every layer's and the model's parameter count (trainable and not) must be a number too.
-            checkedSum([trainable, nonTrainable]) != nil
+            checkedSum([inputBytes, forwardBackward, paramBytes]) != nil
         else {
             throw AnalysisError(layer: nil, op: nil, reason: "the input \(input) is too large: sizes overflow 64-bit integers")
+        }
+        // Every layer's and the model's parameter count (trainable and not) must be a number too.
+        guard checkedSum([trainable, nonTrainable]) != nil else {
+            throw AnalysisError(layer: nil, op: nil, reason: "its parameters, trainable and not, overflow 64-bit integers")
         }
         self.memory = MemoryEstimate(inputBytes: inputBytes, forwardBackwardBytes: forwardBackward, paramBytes: paramBytes)
     }

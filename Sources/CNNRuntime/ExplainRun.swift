@@ -156,6 +156,7 @@ public struct ExplainRun {
         var field: ReceptiveField?
         var shares: [(Double, Double)] = []
         var patches: [Patch] = []
+        var averaged = 1
         var explained = layer
         switch settings.method {
         case .erf:
@@ -165,7 +166,7 @@ public struct ExplainRun {
                 guard let mean = try meanGradient(explainer, ofUnit: u, layer: id, isCancelled: isCancelled, progress: progress) else {
                     return nil
                 }
-                values = mean
+                (values, averaged) = mean
             } else {
                 values = explainer.inputGradient(ofUnit: id, channel: u.channel, y: u.y, x: u.x)
             }
@@ -215,7 +216,7 @@ public struct ExplainRun {
             classIndex: settings.method == .erf || settings.method == .topPatches ? nil : classIndex, className: className,
             probability: probability, unit: unit, channel: settings.method == .topPatches ? settings.channel ?? 0 : unit?.channel,
             values: values, shape: shape, field: field, fieldShares: shares,
-            averagedOver: settings.method == .erf ? max(settings.samples, 1) : 1, patches: patches)
+            averagedOver: averaged, patches: patches)
     }
 
     /// The unit asked for, checked against the layer's map; the centre by default.
@@ -275,11 +276,12 @@ public struct ExplainRun {
     }
 
     /// The unit's gradient magnitude `|∂u/∂x|` averaged over the first `settings.samples`
-    /// bundled samples; the explainer is left on the input it had.
+    /// bundled samples (fewer when the data set has fewer: ImageNet's 20), and how many; the
+    /// explainer is left on the input it had.
     private func meanGradient(
         _ explainer: Explainer, ofUnit u: (channel: Int, y: Int, x: Int), layer: Int, isCancelled: () -> Bool,
         progress: (Int, Int) -> Void
-    ) throws -> [Float]? {
+    ) throws -> (values: [Float], samples: Int)? {
         let original = explainer.input
         var sum = [Double](repeating: 0, count: original.count), n = 0
         let finished = try forEachSample(limit: settings.samples, isCancelled: isCancelled, progress: progress) { _, input in
@@ -290,7 +292,8 @@ public struct ExplainRun {
         }
         explainer.run(original)
         guard finished else { return nil }
-        return sum.map { Float($0 / Double(max(n, 1))) }
+        guard n > 0 else { throw InferenceRunError.noBundledSamples }
+        return (sum.map { Float($0 / Double(n)) }, n)
     }
 
     /// For every channel of `layer`, the bundled samples of the input's data set (the model's own

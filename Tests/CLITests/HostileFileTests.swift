@@ -55,6 +55,9 @@ final class HostileFileTests: XCTestCase {
         }
         assertRefused(try run("run", "lenet5", "--weights", folder.path), "\(folder.path): is a folder, not a file")
         assertRefused(try run("run", "lenet5", "--image", folder.path), "\(folder.path): is a folder, not a file")
+        // A device would be read forever.
+        assertRefused(try run("run", "lenet5", "--image", "/dev/zero"), "/dev/zero: is not a regular file (a device or a pipe?)")
+        assertRefused(try run("summary", "/dev/null.cnn"), "no such file")
     }
 
     func testHostileONNXFilesAreOneLineErrors() throws {

@@ -13,14 +13,14 @@ final class ONNXModelReaderTests: XCTestCase {
     func testAHugeTensorIsRefusedBeforeItsDataIsRead() {
         XCTAssertEqual(
             initializerError(ONNXProto.tensor("w", dims: [65536, 65536, 2])),
-            "initializer 'w' has dims 65536x65536x2, more than the reader's limit of 2^31 elements"
+            "initializer 'w': shape [65536, 65536, 2] has more than 2,147,483,648 elements (cnn-tui's limit for one tensor, 8 GiB of float32)"
         )
     }
 
     func testDimsWhoseProductOverflowsAreRefused() {
         XCTAssertEqual(
             initializerError(ONNXProto.tensor("w", dims: [Int64.max, 2])),
-            "initializer 'w' has dims 9223372036854775807x2, more than the reader's limit of 2^31 elements"
+            "initializer 'w': shape [9223372036854775807, 2] has more than 2,147,483,648 elements (cnn-tui's limit for one tensor, 8 GiB of float32)"
         )
         XCTAssertEqual(initializerError(ONNXProto.tensor("w", dims: [2, -1])), "initializer 'w' has a negative dimension (2x-1)")
     }

@@ -89,8 +89,8 @@ final class SoakTests: XCTestCase {
                 try tmux.type(key)
             }
             history = Array((history + [key.debugDescription]).suffix(12))
-            // A key the decoder keeps (half an escape sequence) draws nothing: a resize then
-            // proves the loop is alive.
+            // A key the program has no use for (F1-F12, an escape sequence it does not know)
+            // draws nothing: a resize then proves the loop is alive.
             if let next = try? waitForFrame(after: last.frames, log: log, what: "", timeout: 1, failing: false) {
                 last = next
                 slowest = max(slowest, Date().timeIntervalSince(started))
@@ -109,6 +109,8 @@ final class SoakTests: XCTestCase {
         let before = try String(contentsOf: folder.appendingPathComponent("stty-before"), encoding: .utf8)
         let after = try String(contentsOf: folder.appendingPathComponent("stty-after"), encoding: .utf8)
         XCTAssertEqual(before, after, "\(model): the terminal settings are restored")
+        // About one key in nine is an F-key or an unknown sequence; far more would mean keys lost.
+        XCTAssertLessThan(swallowed, keys / 5, "\(model): \(swallowed) of \(keys) keys drew nothing")
         print(
             "soak \(model): \(keys) keys, \(resizes) resizes, \(last.frames) frames; \(swallowed) keys drew nothing; slowest key to frame \(String(format: "%.3f", slowest)) s"
         )
@@ -137,11 +139,14 @@ final class SoakTests: XCTestCase {
             try tmux.waitFor("forward pass:", timeout: 120)
             let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
             func kilobytes(_ field: String) -> Int {
-                status.split(separator: "\n").first { $0.hasPrefix(field) }.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+                // "VmHWM:\t  123456 kB": the number after the name, whatever the spacing.
+                let line = status.split(separator: "\n").first { $0.hasPrefix(field) }
+                return line.flatMap { Int($0.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") } ?? 0
             }
             return (kilobytes("VmHWM:"), kilobytes("VmRSS:"))
         }
         let after20 = try peak(afterChanges: 20)
+        XCTAssertGreaterThan(after20.peak, 100_000, "VGG-16's peak RSS read from /proc/\(pid)/status")
         let after200 = try peak(afterChanges: 180)
         print(
             "soak memory vgg16: peak RSS \(after20.peak / 1024) MB after 20 sample changes, \(after200.peak / 1024) MB after 200; "

@@ -50,7 +50,7 @@ public struct FeatureMapsState {
     public var explanation: ExplainRun.Method?
     /// Computes the explanations in the background, made at the first one.
     public var explanations: ExplanationSession?
-    /// The occlusion square's side in input pixels (`+` / `-`); it moves by half of it.
+    /// The occlusion square's side in input pixels (`+` / `-`).
     public var occlusionPatch = 8
     /// How far the occlusion square moves each step (`<` / `>`).
     public var occlusionStride = 4

@@ -27,8 +27,9 @@ public struct ImageView: Sendable {
 
     /// The pixels of `rows` and `columns` (clamped to the picture).
     public func cropped(rows: ClosedRange<Int>, columns: ClosedRange<Int>) -> ImageView {
-        let rows = max(rows.lowerBound, 0)..<min(rows.upperBound + 1, height)
-        let columns = max(columns.lowerBound, 0)..<min(columns.upperBound + 1, width)
+        let top = min(max(rows.lowerBound, 0), height), left = min(max(columns.lowerBound, 0), width)
+        let rows = top..<max(top, min(rows.upperBound + 1, height))
+        let columns = left..<max(left, min(columns.upperBound + 1, width))
         var out: [UInt8] = []
         out.reserveCapacity(rows.count * columns.count * channels)
         for r in rows { out += pixels[(r * width + columns.lowerBound) * channels..<(r * width + columns.upperBound) * channels] }
