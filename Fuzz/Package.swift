@@ -12,11 +12,12 @@ let main = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
 let package = Package(
     name: "cnn-tui-fuzz",
     dependencies: [.package(path: "..")],
-    targets: [.target(name: "CFuzzDriver")]
+    targets: [
+        .target(name: "CFuzzDriver"),
+        /// libFuzzer's entry and the driver call, shared by the harnesses.
+        .target(name: "FuzzDriver", dependencies: ["CFuzzDriver", .product(name: "FuzzTargets", package: main)]),
+    ]
         + readers.map { reader in
-            .executableTarget(
-                name: "fuzz-\(reader)",
-                dependencies: ["CFuzzDriver", .product(name: "FuzzTargets", package: main)],
-                path: "Sources/\(reader)")
+            .executableTarget(name: "fuzz-\(reader)", dependencies: ["FuzzDriver"], path: "Sources/\(reader)")
         }
 )

@@ -51,17 +51,21 @@ final class SoakTests: XCTestCase {
         for model in models { try soak(model, keys: keys, random: &random) }
     }
 
-    private func soak(_ model: String, keys: Int, random: inout SeededGenerator) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-soak-\(getpid())-\(model)")
+    /// `cnn-tui ARGUMENTS` in tmux, in a folder of its own (a save the keys stumble into writes
+    /// there), reporting its frames in FOLDER/frames, with `stty -g` written before and after.
+    private func launch(_ arguments: [String], name: String) throws -> (tmux: TmuxSession, folder: URL, log: String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-soak-\(getpid())-\(name)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let log = folder.appendingPathComponent("frames").path
-        // In its own folder, so that a save the keys stumble into writes there.
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let command = ([TmuxSession.binary.path] + arguments).map(TmuxSession.shellQuoted).joined(separator: " ")
         let shell =
             "cd \(TmuxSession.shellQuoted(folder.path)) && stty -g > stty-before; "
-            + "env TERM=xterm-256color CNN_TUI_FRAME_LOG=frames \(TmuxSession.shellQuoted(TmuxSession.binary.path)) open \(model); "
-            + "echo EXITED:$?; stty -g > stty-after; sleep 60"
-        let tmux = try TmuxSession(shell: shell, width: 120, height: 40)
+            + "env TERM=xterm-256color CNN_TUI_FRAME_LOG=frames \(command); echo EXITED:$?; stty -g > stty-after; sleep 60"
+        return (try TmuxSession(shell: shell, width: 120, height: 40), folder, folder.appendingPathComponent("frames").path)
+    }
+
+    private func soak(_ model: String, keys: Int, random: inout SeededGenerator) throws {
+        let (tmux, folder, log) = try launch(["open", model], name: model)
         var last = try waitForFrame(after: -1, log: log, what: "\(model): the first frame", timeout: 60)
         var swallowed = 0, slowest = 0.0, resizes = 0
         var history: [String] = []
@@ -121,14 +125,7 @@ final class SoakTests: XCTestCase {
     /// (`CNN_TUI_SOAK_MEMORY=1`, the release build); too long for `swift test`.
     func testMemoryDoesNotGrowWithSampleChanges() throws {
         try XCTSkipUnless(ProcessInfo.processInfo.environment["CNN_TUI_SOAK_MEMORY"] == "1", "Scripts/soak.sh runs it")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnn-tui-soak-memory-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let log = folder.appendingPathComponent("frames").path
-        let shell =
-            "cd \(TmuxSession.shellQuoted(folder.path)) && env TERM=xterm-256color CNN_TUI_FRAME_LOG=frames "
-            + "\(TmuxSession.shellQuoted(TmuxSession.binary.path)) open vgg16 --screen maps; echo EXITED:$?; sleep 60"
-        let tmux = try TmuxSession(shell: shell, width: 120, height: 40)
+        let (tmux, _, log) = try launch(["open", "vgg16", "--screen", "maps"], name: "memory")
         try tmux.waitFor("forward pass:", timeout: 120)
         let pid = try waitForFrame(after: -1, log: log, what: "the first frame").pid
         func peak(afterChanges count: Int) throws -> (peak: Int, now: Int) {
