@@ -25,6 +25,11 @@ struct ONNXFunctionInliner {
     /// few thousand.
     static let maxNodes = 1_000_000
 
+    /// Why a file whose functions inline to more than `maxNodes` nodes is refused.
+    private var tooManyNodes: ImportError {
+        reader.failure("has more than \(Self.maxNodes.grouped) nodes once its functions are inlined (cnn-tui's limit)")
+    }
+
     init(reader: ONNXModelReader, functions: [Onnx_FunctionProto], graph: Onnx_GraphProto) throws(ImportError) {
         self.reader = reader
         for function in functions {
@@ -49,7 +54,7 @@ struct ONNXFunctionInliner {
         var total = 0
         for node in nodes { total = min(total + expandedCount(node, depth: 0, &counts), Self.maxNodes + 1) }
         guard total <= Self.maxNodes else {
-            throw reader.failure("has more than \(Self.maxNodes.grouped) nodes once its functions are inlined (cnn-tui's limit)")
+            throw tooManyNodes
         }
         var result: [Onnx_NodeProto] = []
         for node in nodes {
@@ -74,7 +79,7 @@ struct ONNXFunctionInliner {
     private mutating func expand(_ node: Onnx_NodeProto, depth: Int, into result: inout [Onnx_NodeProto]) throws(ImportError) {
         guard let function = functions[Key(domain: node.domain, name: node.opType, overload: node.overload)] else {
             guard result.count < Self.maxNodes else {
-                throw reader.failure("has more than \(Self.maxNodes.grouped) nodes once its functions are inlined (cnn-tui's limit)")
+                throw tooManyNodes
             }
             result.append(node)
             return
