@@ -66,6 +66,12 @@ def machine_ceiling(rounds=3):
 
 
 def main():
+    # `engine.sh MODEL ...` times only those models (and skips the machine's ceiling and VGG-16's memory).
+    chosen = sys.argv[1:]
+    unknown = [name for name in chosen if name not in {case[0] for case in CASES}]
+    if unknown:
+        sys.exit(f"unknown model(s): {', '.join(unknown)}; choose from {', '.join(case[0] for case in CASES)}")
+    cases = [case for case in CASES if not chosen or case[0] in chosen]
     torch.set_num_threads(1)
     torch.set_grad_enabled(False)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
@@ -73,7 +79,7 @@ def main():
           f"median of {ROUNDS} interleaved rounds, each a median of repeated passes")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, make, shape, repeat in CASES:
+        for name, make, shape, repeat in cases:
             torch.manual_seed(0)
             model = make().eval()
             for m in model.modules():
@@ -130,6 +136,8 @@ def main():
     print(f"{'model':16}{'1 thread':>12}{'2 threads':>12}{'speed-up':>10}")
     for name, e, _, _, _, _, e2 in rows:
         print(f"{name:16}{e * 1e3:10.3f}ms{e2 * 1e3:10.3f}ms{e / e2:10.2f}")
+    if chosen:
+        return
     alone, together = machine_ceiling()
     print(f"what two cores give here: two `cnn-tui run resnet50 --threads 1` at once took {together * 1e3:.1f} ms a pass "
           f"against {alone * 1e3:.1f} ms alone, {2 * alone / together:.2f}x the work per second (a shared or virtual "

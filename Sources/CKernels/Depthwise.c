@@ -1,3 +1,6 @@
+#include <immintrin.h>
+#include <stdlib.h>
+
 #include "Dispatch.h"
 
 // With scratch space (column strides 1 and 2), each channel's plane is copied into a
@@ -77,14 +80,22 @@ static cnn_dw_layout cnn_dw_layout_of(long height, long width, long outHeight, l
     return l;
 }
 
+// The AVX-512 kernel's scratch at stride 2 (below).
+static size_t cnn_depthwise_rows_scratch(long outHeight, long outWidth, long kernelHeight, long kernelWidth,
+                                         long stride);
+
 // Scratch: the phase planes, sW CNN_DW_BLOCK zeros after them (a block's reads past the last
 // pixel), and Q. None (the direct loop) for column strides above 2.
 size_t cnn_depthwise_scratch(long outHeight, long outWidth, long kernelHeight, long kernelWidth, long strideHeight,
                              long strideWidth, long dilationHeight, long dilationWidth) {
-    if (strideWidth > 2) return 0;
+    const size_t rows = strideHeight == strideWidth && strideWidth == 2 && dilationHeight == 1 && dilationWidth == 1
+        ? cnn_depthwise_rows_scratch(outHeight, outWidth, kernelHeight, kernelWidth, 2)
+        : 0;
+    if (strideWidth > 2) return rows;
     const cnn_dw_layout l = cnn_dw_layout_of(0, 0, outHeight, outWidth, kernelHeight, kernelWidth, strideHeight,
                                              strideWidth, 0, 0, dilationHeight, dilationWidth);
-    return (size_t)(l.phases * l.phaseSize + strideWidth * CNN_DW_BLOCK + l.wideLength);
+    const size_t padded = (size_t)(l.phases * l.phaseSize + strideWidth * CNN_DW_BLOCK + l.wideLength);
+    return padded > rows ? padded : rows;
 }
 
 // Sums taps t0 ..< t0 + n into Q, over the whole plane (STEP: the column stride, 1 or 2).
@@ -164,7 +175,7 @@ CNN_INLINE void cnn_depthwise_plane_body(float *out, const float *plane, const f
     }
 }
 
-CNN_INLINE void cnn_depthwise_conv2d_body(float *out, const float *in, const float *weight, const float *bias,
+CNN_INLINE void cnn_depthwise_conv2d_portable_body(float *out, const float *in, const float *weight, const float *bias,
                                           size_t channels, long height, long width, long outHeight, long outWidth,
                                           long kernelHeight, long kernelWidth, long strideHeight, long strideWidth,
                                           long padTop, long padLeft, long dilationHeight, long dilationWidth,
@@ -218,10 +229,340 @@ CNN_INLINE void cnn_depthwise_conv2d_body(float *out, const float *in, const flo
         }
     }
 }
-CNN_KERNEL(cnn_depthwise_conv2d,
+CNN_KERNEL(cnn_depthwise_conv2d_portable,
            (float *out, const float *in, const float *weight, const float *bias, size_t channels, long height,
             long width, long outHeight, long outWidth, long kernelHeight, long kernelWidth, long strideHeight,
             long strideWidth, long padTop, long padLeft, long dilationHeight, long dilationWidth, float lower,
             float upper, float *scratch),
            (out, in, weight, bias, channels, height, width, outHeight, outWidth, kernelHeight, kernelWidth,
             strideHeight, strideWidth, padTop, padLeft, dilationHeight, dilationWidth, lower, upper, scratch))
+
+// MARK: AVX-512, row by row
+
+// With AVX-512 (the same stride, 1 or 2, in both directions, no dilation), no padded copy: four
+// output rows at a time, 16 columns of each (four independent sums: one would wait on each
+// multiply-add's latency), read from the input rows in place. A row above or below the map
+// reads a row of zeros; loads at the left and right edges go through masks that read zeros
+// outside the map (the same for every row and channel, made once per call). The sums are
+// written with the bias and clamp, masked past the row's end. No lane is spent on padding, and
+// the rows read stay in L1 between the tiles that share them. Measured on an AMD EPYC (Zen 4)
+// against the padded-plane kernel above, on MobileNetV2's depthwise layers: 1.7x in all, 2-3x
+// at stride 2.
+//
+// The filters of MobileNetV2 and EfficientNet (3x3 and 5x5 at strides 1 and 2, padded by half
+// the filter) go through cnn_dw_shared_tile, which reads each input row of the tile once
+// and uses it for every output row whose taps fall on it. The others (other sizes, one-sided
+// padding) go through cnn_dw_tile, one load per tap and output row; at stride 2 their input
+// rows are first split into even and odd columns (in scratch), so that tap j of output column x
+// (input column 2x - padLeft + j) is column x + floor((j - padLeft) / 2) of one half: contiguous.
+
+// The lanes l < 16 with 0 <= start + l < width.
+static __mmask16 cnn_dw_inside(long start, long width) {
+    const long lo = start < 0 ? -start : 0, hi = width - start;
+    if (hi <= lo || lo >= 16) return 0;
+    const unsigned top = hi >= 16 ? 0xFFFFu : (1u << hi) - 1;
+    return (__mmask16)(top & ~((1u << lo) - 1));
+}
+
+enum { CNN_DW_R = 4 };
+
+// What is read where, the same for every channel.
+typedef struct {
+    long vectors, rowCount;
+    // Stride 2: each split row holds `half` even columns, then `half` odd ones.
+    long half, splitRows;
+    const float **rows;  // rowCount pointers: the tile's input rows, row r S + i for tap row i of output row r
+    const float *zeros;  // a row of zeros as long as any row read
+    const long *offsets; // tap column j reads rows[..] + x0 + offsets[j]
+    const __mmask16 *masks;  // masks[v KW + j]: the lanes of vector v that tap j reads inside the map
+    const unsigned char *plain;  // plain[v]: every mask of vector v is full
+} cnn_dw_rows_plan;
+
+// Four output rows, the 16 columns from x0. PLAIN: load without masks.
+CNN_TARGET_AVX512 CNN_INLINE void cnn_dw_tile(float *out, long outWidth, long rowsLeft, const cnn_dw_rows_plan *l,
+                                             long x0, const float *filter, __m512 bias, const __mmask16 *m,
+                                             const int PLAIN, const long KH, const long KW, const long S,
+                                             __m512 lower, __m512 upper) {
+    __m512 acc[CNN_DW_R];
+    for (int r = 0; r < CNN_DW_R; r++) acc[r] = bias;
+    for (long i = 0; i < KH; i++)
+        for (long j = 0; j < KW; j++) {
+            const __m512 w = _mm512_set1_ps(filter[i * KW + j]);
+            const long offset = x0 + l->offsets[j];
+            for (int r = 0; r < CNN_DW_R; r++) {
+                const float *s = l->rows[r * S + i] + offset;
+                const __m512 x = PLAIN ? _mm512_loadu_ps(s) : _mm512_maskz_loadu_ps(m[j], s);
+                acc[r] = _mm512_fmadd_ps(w, x, acc[r]);
+            }
+        }
+    const long left = outWidth - x0;
+    const __mmask16 store = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+    for (int r = 0; r < CNN_DW_R && r < rowsLeft; r++)
+        _mm512_mask_storeu_ps(out + r * outWidth + x0, store, _mm512_min_ps(_mm512_max_ps(acc[r], lower), upper));
+}
+
+// The common filters (3x3 and 5x5, padded by half the filter). Stride 1: each input row of the
+// tile is loaded once per tap column (one unaligned load, masked at the edges) and used by up to
+// K output rows. Stride 2: the input row's 32 floats from 2 x0 and the vectors on either side are
+// loaded once; the taps' columns are the even and odd floats of the 32, moved by a lane for the
+// columns left and right of them; each row serves up to 2 (3x3) or 3 (5x5) output rows.
+#define CNN_DW_ALIGN(hi, lo, n) _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(hi), _mm512_castps_si512(lo), n))
+
+// rows: the (R - 1) S + K input rows of the tile. m: stride 2, m[0..3], the masks of the vectors
+// at 2 x0 - 16, 2 x0, 2 x0 + 16 and 2 x0 + 32; stride 1, m[j], of tap column j's vector at
+// x0 + j - K / 2.
+CNN_TARGET_AVX512 CNN_INLINE void cnn_dw_shared_tile(float *out, long outWidth, long rowsLeft,
+                                                    const float *const *rows, long x0, const __mmask16 *m,
+                                                    const float *filter, __m512 bias, const long K, const long S,
+                                                    __m512 lower, __m512 upper) {
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    __m512 acc[CNN_DW_R];
+    for (int r = 0; r < CNN_DW_R; r++) acc[r] = bias;
+    for (long k = 0; k < (CNN_DW_R - 1) * S + K; k++) {
+        const float *s = rows[k] + S * x0;
+        __m512 x[5];
+        if (S == 1) {
+            for (long j = 0; j < K; j++) x[j] = _mm512_maskz_loadu_ps(m[j], s + j - K / 2);
+        } else {
+            // Columns 2x - K/2 ..< 2x + K/2 of output column x, from the even and odd floats of
+            // the 32 from 2 x0 moved by a lane, with the vector before (and at 5x5, after) them.
+            const __m512 left = _mm512_maskz_loadu_ps(m[0], s - 16), centre = _mm512_maskz_loadu_ps(m[1], s),
+                         right = _mm512_maskz_loadu_ps(m[2], s + 16);
+            const __m512 e = _mm512_permutex2var_ps(centre, even, right), o = _mm512_permutex2var_ps(centre, odd, right);
+            if (K == 3) {
+                x[0] = CNN_DW_ALIGN(o, left, 15);  // 2x - 1: lane 0 is column 2 x0 - 1, left[15]
+                x[1] = e;
+                x[2] = o;
+            } else {
+                const __m512 far = _mm512_maskz_loadu_ps(m[3], s + 32);
+                x[0] = CNN_DW_ALIGN(e, CNN_DW_ALIGN(left, left, 15), 15);  // 2x - 2: lane 0 is left[14]
+                x[1] = CNN_DW_ALIGN(o, left, 15);
+                x[2] = e;
+                x[3] = o;
+                x[4] = CNN_DW_ALIGN(far, e, 1);  // 2x + 2: lane 15 is column 2 x0 + 32, far[0]
+            }
+        }
+        for (int r = 0; r < CNN_DW_R; r++) {
+            const long i = k - r * S;
+            if (i < 0 || i >= K) continue;
+            for (long j = 0; j < K; j++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(filter[i * K + j]), x[j], acc[r]);
+        }
+    }
+    const __mmask16 store = outWidth - x0 >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (outWidth - x0)) - 1);
+    for (int r = 0; r < CNN_DW_R && r < rowsLeft; r++)
+        _mm512_mask_storeu_ps(out + r * outWidth + x0, store, _mm512_min_ps(_mm512_max_ps(acc[r], lower), upper));
+}
+
+CNN_TARGET_AVX512 CNN_INLINE void cnn_dw_shared_channel(float *out, const float *plane, const float *filter, float b,
+                                                       const __mmask16 *masks, const float **rows,
+                                                       const float *zeros, long height, long width, long outHeight,
+                                                       long outWidth, const long K, const long S, long padTop,
+                                                       __m512 lower, __m512 upper) {
+    const __m512 bias = _mm512_set1_ps(b);
+    const long count = (CNN_DW_R - 1) * S + K, vectors = (outWidth + 15) / 16;
+    for (long y = 0; y < outHeight; y += CNN_DW_R) {
+        for (long k = 0; k < count; k++) {
+            const long iy = y * S - padTop + k;
+            rows[k] = iy < 0 || iy >= height ? zeros : plane + iy * width;
+        }
+        for (long v = 0; v < vectors; v++)
+            cnn_dw_shared_tile(out + y * outWidth, outWidth, outHeight - y, rows, 16 * v, masks + 8 * v, filter, bias, K,
+                               S, lower, upper);
+    }
+}
+
+// One channel; at stride 2, split: the plane's rows split (row iy at split + iy * 2 half).
+CNN_TARGET_AVX512 CNN_INLINE void cnn_dw_rows_channel(float *out, const float *plane, const float *split,
+                                                     const float *filter, float b, const cnn_dw_rows_plan *l,
+                                                     long height, long width, long outHeight, long outWidth,
+                                                     const long KH, const long KW, const long S, long padTop,
+                                                     __m512 lower, __m512 upper) {
+    const __m512 bias = _mm512_set1_ps(b);
+    for (long y = 0; y < outHeight; y += CNN_DW_R) {
+        for (long k = 0; k < l->rowCount; k++) {
+            const long iy = y * S - padTop + k;
+            // At stride 2 only the rows the outputs read are split; a tile's rows past the last
+            // output row read zeros.
+            l->rows[k] = iy < 0 || iy >= (S == 1 ? height : l->splitRows) ? l->zeros
+                : S == 1                                                   ? plane + iy * width
+                                                                           : split + iy * 2 * l->half;
+        }
+        float *o = out + y * outWidth;
+        const long rowsLeft = outHeight - y;
+        for (long v = 0; v < l->vectors; v++) {
+            const __mmask16 *m = l->masks + v * KW;
+            if (l->plain[v]) cnn_dw_tile(o, outWidth, rowsLeft, l, 16 * v, filter, bias, m, 1, KH, KW, S, lower, upper);
+            else cnn_dw_tile(o, outWidth, rowsLeft, l, 16 * v, filter, bias, m, 0, KH, KW, S, lower, upper);
+        }
+    }
+}
+
+// Splits rows 0 ..< rows of a plane into even and odd columns, the first `half` of each.
+// Vectors of the split row that read and write whole vectors go without masks.
+CNN_TARGET_AVX512 static void cnn_dw_split_rows(float *split, const float *plane, long rows, long width, long half) {
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const long columns = 2 * half < width ? 2 * half : width;
+    long whole = 0;  // vectors 0 ..< whole: 32 columns inside the row, 16 of each half inside it
+    while (16 * (whole + 1) <= half && 32 * (whole + 1) <= columns) whole++;
+    const long vectors = (half + 15) / 16;
+    for (long iy = 0; iy < rows; iy++) {
+        const float *source = plane + iy * width;
+        float *e = split + iy * 2 * half, *o = e + half;
+        for (long v = 0; v < whole; v++) {
+            const __m512 lo = _mm512_loadu_ps(source + 32 * v), hi = _mm512_loadu_ps(source + 32 * v + 16);
+            _mm512_storeu_ps(e + 16 * v, _mm512_permutex2var_ps(lo, even, hi));
+            _mm512_storeu_ps(o + 16 * v, _mm512_permutex2var_ps(lo, odd, hi));
+        }
+        for (long v = whole; v < vectors; v++) {
+            const long x = 16 * v, left = half - x;
+            const __mmask16 store = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+            const __m512 lo = _mm512_maskz_loadu_ps(cnn_dw_inside(2 * x, columns), source + 2 * x);
+            const __m512 hi = _mm512_maskz_loadu_ps(cnn_dw_inside(2 * x + 16, columns), source + 2 * x + 16);
+            _mm512_mask_storeu_ps(e + x, store, _mm512_permutex2var_ps(lo, even, hi));
+            _mm512_mask_storeu_ps(o + x, store, _mm512_permutex2var_ps(lo, odd, hi));
+        }
+    }
+}
+
+// Stride 2: the half width and the rows read.
+static long cnn_dw_half(long outWidth, long kernelWidth) { return outWidth + kernelWidth / 2 + 1; }
+static long cnn_dw_rows_read(long outHeight, long kernelHeight, long stride) {
+    return (outHeight - 1) * stride + kernelHeight;
+}
+
+static size_t cnn_depthwise_rows_scratch(long outHeight, long outWidth, long kernelHeight, long kernelWidth, long stride) {
+    if (stride != 2) return 0;
+    return (size_t)(cnn_dw_rows_read(outHeight, kernelHeight, stride) * 2 * cnn_dw_half(outWidth, kernelWidth));
+}
+
+CNN_TARGET_AVX512 static void cnn_dw_rows_avx512(float *out, const float *in, const float *weight, const float *bias,
+                                                 size_t channels, long height, long width, long outHeight,
+                                                 long outWidth, long kernelHeight, long kernelWidth, long stride,
+                                                 long padTop, long padLeft, float lower, float upper,
+                                                 float *split) {
+    const long K = kernelWidth;
+    if (kernelHeight == K && padLeft == K / 2 && (K == 3 || K == 5)) {
+        const long vectors = (outWidth + 15) / 16;
+        const size_t bytes = (size_t)(8 * vectors) * sizeof(__mmask16) + 16 * sizeof(float *) + (size_t)width * sizeof(float);
+        _Alignas(64) unsigned char stack[4096];
+        unsigned char *space = bytes <= sizeof stack ? stack : malloc(bytes);
+        if (space) {
+            const float **rows = (const float **)space;
+            float *zeros = (float *)(space + 16 * sizeof(float *));
+            __mmask16 *masks = (__mmask16 *)(zeros + width);
+            for (long k = 0; k < width; k++) zeros[k] = 0.0f;
+            for (long v = 0; v < vectors; v++)
+                for (long h = 0; h < 8; h++)
+                    masks[8 * v + h] = cnn_dw_inside(stride == 2 ? 32 * v + 16 * (h - 1) : 16 * v + h - K / 2, width);
+            const __m512 lo = _mm512_set1_ps(lower), hi = _mm512_set1_ps(upper);
+            const size_t planeSize = (size_t)(height * width), outSize = (size_t)(outHeight * outWidth);
+            for (size_t c = 0; c < channels; c++) {
+                float *o = out + c * outSize;
+                const float *p = in + c * planeSize, *f = weight + c * (size_t)(K * K);
+                const float b = bias ? bias[c] : 0.0f;
+                if (stride == 2 && K == 3) cnn_dw_shared_channel(o, p, f, b, masks, rows, zeros, height, width, outHeight, outWidth, 3, 2, padTop, lo, hi);
+                else if (stride == 2) cnn_dw_shared_channel(o, p, f, b, masks, rows, zeros, height, width, outHeight, outWidth, 5, 2, padTop, lo, hi);
+                else if (K == 3) cnn_dw_shared_channel(o, p, f, b, masks, rows, zeros, height, width, outHeight, outWidth, 3, 1, padTop, lo, hi);
+                else cnn_dw_shared_channel(o, p, f, b, masks, rows, zeros, height, width, outHeight, outWidth, 5, 1, padTop, lo, hi);
+            }
+            if (space != stack) free(space);
+            return;
+        }
+    }
+    cnn_dw_rows_plan l;
+    l.vectors = (outWidth + 15) / 16;
+    l.rowCount = (CNN_DW_R - 1) * stride + kernelHeight;
+    l.half = stride == 2 ? cnn_dw_half(outWidth, kernelWidth) : 0;
+    const long splitRows = cnn_dw_rows_read(outHeight, kernelHeight, stride) - padTop;
+    l.splitRows = splitRows < height ? splitRows : height;
+    const long zeroCount = stride == 2 ? 2 * l.half : width;
+    // One allocation: the row pointers, the row of zeros, the offsets, the masks, plain.
+    const size_t bytes = (size_t)l.rowCount * sizeof(float *) + (size_t)zeroCount * sizeof(float)
+        + (size_t)kernelWidth * sizeof(long) + (size_t)(l.vectors * kernelWidth) * sizeof(__mmask16)
+        + (size_t)l.vectors + 64;
+    _Alignas(64) unsigned char stack[4096];
+    unsigned char *space = bytes <= sizeof stack ? stack : malloc(bytes);
+    if (!space || (stride == 2 && !split)) {
+        if (space && space != stack) free(space);
+        cnn_depthwise_conv2d_portable(out, in, weight, bias, channels, height, width, outHeight, outWidth,
+                                      kernelHeight, kernelWidth, stride, stride, padTop, padLeft, 1, 1, lower, upper,
+                                      NULL);
+        return;
+    }
+    unsigned char *next = space;
+    l.rows = (const float **)next;
+    next += (size_t)l.rowCount * sizeof(float *);
+    float *zeros = (float *)next;
+    l.zeros = zeros;
+    next += (size_t)zeroCount * sizeof(float);
+    long *offsets = (long *)next;
+    l.offsets = offsets;
+    next += (size_t)kernelWidth * sizeof(long);
+    __mmask16 *masks = (__mmask16 *)next;
+    l.masks = masks;
+    next += (size_t)(l.vectors * kernelWidth) * sizeof(__mmask16);
+    unsigned char *plain = next;
+    l.plain = plain;
+    for (long k = 0; k < zeroCount; k++) zeros[k] = 0.0f;
+    // Tap j, lane x: input column stride x - padLeft + j; at stride 2 that is column
+    // x + floor((j - padLeft) / 2) of the even (j - padLeft even) or odd half.
+    const long evenWidth = (width + 1) / 2 < l.half ? (width + 1) / 2 : l.half;
+    const long oddWidth = width / 2 < l.half ? width / 2 : l.half;
+    long widths[2] = {width, width};
+    for (long j = 0; j < kernelWidth; j++) {
+        const long a = j - padLeft;
+        if (stride == 1) {
+            offsets[j] = a;
+        } else {
+            const long phase = a & 1, shift = (a - phase) / 2;
+            offsets[j] = phase * l.half + shift;
+            widths[0] = evenWidth;
+            widths[1] = oddWidth;
+        }
+    }
+    for (long v = 0; v < l.vectors; v++) {
+        plain[v] = 1;
+        for (long j = 0; j < kernelWidth; j++) {
+            const long a = j - padLeft, phase = stride == 2 ? (a & 1) : 0;
+            const long start = 16 * v + offsets[j] - phase * l.half;
+            masks[v * kernelWidth + j] = cnn_dw_inside(start, widths[phase]);
+            if (masks[v * kernelWidth + j] != 0xFFFF) plain[v] = 0;
+        }
+    }
+    const __m512 lo = _mm512_set1_ps(lower), hi = _mm512_set1_ps(upper);
+    const size_t planeSize = (size_t)(height * width), outSize = (size_t)(outHeight * outWidth);
+    const long taps = kernelHeight * kernelWidth;
+    for (size_t c = 0; c < channels; c++) {
+        float *o = out + c * outSize;
+        const float *p = in + c * planeSize, *f = weight + c * (size_t)taps;
+        const float b = bias ? bias[c] : 0.0f;
+        if (stride == 2) cnn_dw_split_rows(split, p, l.splitRows, width, l.half);
+#define CNN_DW_ROWS(KH, KW, S) \
+    cnn_dw_rows_channel(o, p, split, f, b, &l, height, width, outHeight, outWidth, KH, KW, S, padTop, lo, hi)
+        if (kernelHeight == 3 && kernelWidth == 3 && stride == 1) CNN_DW_ROWS(3, 3, 1);
+        else if (kernelHeight == 3 && kernelWidth == 3) CNN_DW_ROWS(3, 3, 2);
+        else if (kernelHeight == 5 && kernelWidth == 5 && stride == 1) CNN_DW_ROWS(5, 5, 1);
+        else if (kernelHeight == 5 && kernelWidth == 5) CNN_DW_ROWS(5, 5, 2);
+        else if (stride == 1) CNN_DW_ROWS(kernelHeight, kernelWidth, 1);
+        else CNN_DW_ROWS(kernelHeight, kernelWidth, 2);
+#undef CNN_DW_ROWS
+    }
+    if (space != stack) free(space);
+}
+
+void cnn_depthwise_conv2d(float *out, const float *in, const float *weight, const float *bias, size_t channels,
+                          long height, long width, long outHeight, long outWidth, long kernelHeight, long kernelWidth,
+                          long strideHeight, long strideWidth, long padTop, long padLeft, long dilationHeight,
+                          long dilationWidth, float lower, float upper, float *scratch) {
+    if (cnn_kernels_level() >= 2 && strideHeight == strideWidth && strideWidth <= 2 && dilationHeight == 1
+        && dilationWidth == 1) {
+        cnn_dw_rows_avx512(out, in, weight, bias, channels, height, width, outHeight, outWidth, kernelHeight,
+                           kernelWidth, strideWidth, padTop, padLeft, lower, upper, scratch);
+        return;
+    }
+    cnn_depthwise_conv2d_portable(out, in, weight, bias, channels, height, width, outHeight, outWidth, kernelHeight,
+                                  kernelWidth, strideHeight, strideWidth, padTop, padLeft, dilationHeight,
+                                  dilationWidth, lower, upper, scratch);
+}

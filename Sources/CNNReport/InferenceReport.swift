@@ -62,12 +62,18 @@ public enum InferenceReport {
                 percent(t.seconds / max(total, 1e-12), digits: 1), Display.count(macs), gflops, t.kernel,
             ])
         }
-        var byType: [String: Double] = [:]
-        for t in timings { byType[analysis.graph.layers[t.layer].op.typeName, default: 0] += t.seconds }
-        let types = byType.sorted { $0.value > $1.value }.map {
-            "\($0.key) \(formatFixed($0.value * 1e3, digits: 2)) ms (\(percent($0.value / max(total, 1e-12), digits: 1)))"
+        // Time summed by a key, largest first: "key 1.23 ms (45.6%)".
+        func shares(_ key: (LayerTiming) -> String?) -> String {
+            var sums: [String: Double] = [:]
+            for t in timings { if let k = key(t) { sums[k, default: 0] += t.seconds } }
+            return sums.sorted { $0.value > $1.value }.map {
+                "\($0.key) \(formatFixed($0.value * 1e3, digits: 2)) ms (\(percent($0.value / max(total, 1e-12), digits: 1)))"
+            }.joined(separator: ", ")
         }
-        return table.render() + ["By type: " + types.joined(separator: ", ")] + [
+        let types = shares { analysis.graph.layers[$0.layer].op.typeName }
+        // Layers merged into another take no time of their own.
+        let kernels = shares { $0.kernel.isEmpty || $0.seconds == 0 ? nil : $0.kernel }
+        return table.render() + ["By type: " + types] + (kernels.isEmpty ? [] : ["By kernel: " + kernels]) + [
             "Total \(formatFixed(total * 1e3, digits: 2)) ms for \(timings.count) layers; "
                 + "\(formatFixed(2 * Double(analysis.macs) / max(total, 1e-12) / 1e9, digits: 1)) GFLOP/s overall"
                 + (timings.count > limit ? " (the \(limit) slowest layers shown)" : "")

@@ -81,6 +81,20 @@ final class ConvolutionTests: XCTestCase {
                 seed: 14)
             try check(Conv2D(filters: 2, kernel: 7, padding: .symmetric(3), groups: 2), input: TensorShape(channels: 2, height: 4, width: 3), seed: 15)
             try check(Conv2D(filters: 2, kernel: 3, padding: .symmetric(1), groups: 2), input: TensorShape(channels: 2, height: 5, width: 1), seed: 16)
+            // Several vectors per row (edge, plain and edge vectors), a last tile of fewer than four
+            // rows, and rows too long for the kernel's stack space (its tables then go on the heap).
+            try check(
+                Conv2D(filters: 3, kernel: 3, stride: 2, padding: .symmetric(1), groups: 3), input: TensorShape(channels: 3, height: 21, width: 70),
+                seed: 26, clamp: .relu6)
+            try check(Conv2D(filters: 2, kernel: 5, padding: .symmetric(2), groups: 2), input: TensorShape(channels: 2, height: 9, width: 40), seed: 27)
+            try check(
+                Conv2D(filters: 2, kernel: 5, stride: 2, padding: .symmetric(2), groups: 2), input: TensorShape(channels: 2, height: 13, width: 70),
+                seed: 31)
+            try check(Conv2D(filters: 2, kernel: 3, padding: .symmetric(1), groups: 2), input: TensorShape(channels: 2, height: 3, width: 1100), seed: 28)
+            try check(
+                Conv2D(filters: 2, kernel: 3, stride: 2, padding: .symmetric(1), groups: 2), input: TensorShape(channels: 2, height: 6, width: 1100),
+                seed: 29)
+            try check(Conv2D(filters: 2, kernel: 7, padding: .symmetric(3), groups: 2), input: TensorShape(channels: 2, height: 6, width: 1100), seed: 30)
             // Over a padded copy of each plane (by row phase at stride 2), and without the space for
             // one; with ReLU and ReLU6 fused (81 taps put some sums above 6).
             for workspace in [true, false] {
