@@ -12,7 +12,8 @@ extension Executor {
             let id = computedThrough + 1
             let start = monotonicSeconds()
             run(through: id)
-            timings.append(LayerTiming(layer: id, seconds: monotonicSeconds() - start, kernel: kernel(of: id)))
+            timings.append(
+                LayerTiming(layer: id, seconds: monotonicSeconds() - start, kernel: kernel(of: id), mergedInto: mergedRoot(of: id)))
         }
         return timings
     }

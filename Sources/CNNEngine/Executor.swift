@@ -164,12 +164,17 @@ public final class Executor {
             let product = conv.narrowWeight != nil ? "narrow GEMM" : conv.packedWeight != nil ? "packed GEMM" : "SGEMM"
             return g.isPointwise ? product : "im2col + " + product
         case .alias:
-            var root = layer
-            while case .alias = steps[root], let input = analysis.graph.layers[root].inputs.first { root = input }
-            return root == layer ? "" : "merged into \(analysis.graph.layers[root].name)"
+            return mergedRoot(of: layer).map { "merged into \(analysis.graph.layers[$0].name)" } ?? ""
         case .add, .lowered:
             return ""
         }
+    }
+
+    /// The layer whose kernel computes `layer`, when `layer` was merged into the one before it.
+    public func mergedRoot(of layer: Int) -> Int? {
+        var root = layer
+        while case .alias = steps[root], let input = analysis.graph.layers[root].inputs.first { root = input }
+        return root == layer ? nil : root
     }
 
     /// The layers that run as Winograd F(2x2, 3x3).

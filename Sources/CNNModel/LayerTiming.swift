@@ -6,10 +6,14 @@ public struct LayerTiming: Hashable, Sendable {
     public let seconds: Double
     /// How the engine computed it (`Winograd, narrow GEMM`, `merged into conv1`), or "".
     public let kernel: String
+    /// The layer whose kernel computed this one, when it was merged into it (its own time is
+    /// only the bookkeeping).
+    public let mergedInto: Int?
 
-    public init(layer: Int, seconds: Double, kernel: String = "") {
+    public init(layer: Int, seconds: Double, kernel: String = "", mergedInto: Int? = nil) {
         self.layer = layer
         self.seconds = seconds
         self.kernel = kernel
+        self.mergedInto = mergedInto
     }
 }

@@ -71,8 +71,8 @@ public enum InferenceReport {
             }.joined(separator: ", ")
         }
         let types = shares { analysis.graph.layers[$0.layer].op.typeName }
-        // Layers merged into another take no time of their own.
-        let kernels = shares { $0.kernel.isEmpty || $0.seconds == 0 ? nil : $0.kernel }
+        // A layer merged into another is that one's kernel's work.
+        let kernels = shares { $0.kernel.isEmpty || $0.mergedInto != nil ? nil : $0.kernel }
         return table.render() + ["By type: " + types] + (kernels.isEmpty ? [] : ["By kernel: " + kernels]) + [
             "Total \(formatFixed(total * 1e3, digits: 2)) ms for \(timings.count) layers; "
                 + "\(formatFixed(2 * Double(analysis.macs) / max(total, 1e-12) / 1e9, digits: 1)) GFLOP/s overall"
