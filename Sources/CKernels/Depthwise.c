@@ -362,6 +362,14 @@ CNN_TARGET_AVX512 CNN_INLINE void cnn_dw_shared_channel(float *out, const float 
     const __m512 bias = _mm512_set1_ps(b);
     const long count = (CNN_DW_R - 1) * S + K, vectors = (outWidth + 15) / 16;
     for (long y = 0; y < outHeight; y += CNN_DW_R) {
+        // The rows that the tile after next reads first, asked for now: a tile reads many short
+        // rows at once, which the hardware's prefetchers do not follow, so that the input (often
+        // just written by the layer before and gone from the caches) came at memory's latency.
+        // Past the last row these are the next channel's first rows.
+        const long ahead = (y + CNN_DW_R) * S - padTop + count;
+        const char *first = (const char *)(plane + (ahead < 0 ? 0 : ahead) * width);
+        const char *end = (const char *)(plane + (ahead + CNN_DW_R * S < 0 ? 0 : ahead + CNN_DW_R * S) * width);
+        for (const char *line = first; line < end; line += 64) _mm_prefetch(line, _MM_HINT_T0);
         for (long k = 0; k < count; k++) {
             const long iy = y * S - padTop + k;
             rows[k] = iy < 0 || iy >= height ? zeros : plane + iy * width;
