@@ -354,6 +354,22 @@ CNN_TARGET_AVX512 CNN_INLINE void cnn_dw_shared_tile(float *out, long outWidth, 
         _mm512_mask_storeu_ps(out + r * outWidth + x0, store, _mm512_min_ps(_mm512_max_ps(acc[r], lower), upper));
 }
 
+// The masks of cnn_dw_shared_tile, 8 per vector.
+static void cnn_dw_shared_masks(__mmask16 *masks, long vectors, long width, long K, long stride) {
+    for (long v = 0; v < vectors; v++)
+        for (long h = 0; h < 8; h++)
+            masks[8 * v + h] = cnn_dw_inside(stride == 2 ? 32 * v + 16 * (h - 1) : 16 * v + h - K / 2, width);
+}
+
+// Whether cnn_dw_shared_tile computes a filter: square, 3x3 or 5x5, stride 1 or 2 both ways, no
+// dilation, padded by half the filter on the left.
+static int cnn_dw_shared_suits(long kernelHeight, long kernelWidth, long strideHeight, long strideWidth,
+                               long dilationHeight, long dilationWidth, long padLeft) {
+    return kernelHeight == kernelWidth && (kernelWidth == 3 || kernelWidth == 5) && strideHeight == strideWidth
+        && (strideWidth == 1 || strideWidth == 2) && dilationHeight == 1 && dilationWidth == 1
+        && padLeft == kernelWidth / 2;
+}
+
 CNN_TARGET_AVX512 CNN_INLINE void cnn_dw_shared_channel(float *out, const float *plane, const float *filter, float b,
                                                        const __mmask16 *masks, const float **rows,
                                                        const float *zeros, long height, long width, long outHeight,
@@ -451,7 +467,7 @@ CNN_TARGET_AVX512 static void cnn_dw_rows_avx512(float *out, const float *in, co
                                                  long padTop, long padLeft, float lower, float upper,
                                                  float *split) {
     const long K = kernelWidth;
-    if (kernelHeight == K && padLeft == K / 2 && (K == 3 || K == 5)) {
+    if (cnn_dw_shared_suits(kernelHeight, kernelWidth, stride, stride, 1, 1, padLeft)) {
         const long vectors = (outWidth + 15) / 16;
         const size_t bytes = (size_t)(8 * vectors) * sizeof(__mmask16) + 16 * sizeof(float *) + (size_t)width * sizeof(float);
         _Alignas(64) unsigned char stack[4096];
@@ -461,9 +477,7 @@ CNN_TARGET_AVX512 static void cnn_dw_rows_avx512(float *out, const float *in, co
             float *zeros = (float *)(space + 16 * sizeof(float *));
             __mmask16 *masks = (__mmask16 *)(zeros + width);
             for (long k = 0; k < width; k++) zeros[k] = 0.0f;
-            for (long v = 0; v < vectors; v++)
-                for (long h = 0; h < 8; h++)
-                    masks[8 * v + h] = cnn_dw_inside(stride == 2 ? 32 * v + 16 * (h - 1) : 16 * v + h - K / 2, width);
+            cnn_dw_shared_masks(masks, vectors, width, K, stride);
             const __m512 lo = _mm512_set1_ps(lower), hi = _mm512_set1_ps(upper);
             const size_t planeSize = (size_t)(height * width), outSize = (size_t)(outHeight * outWidth);
             for (size_t c = 0; c < channels; c++) {
@@ -573,4 +587,93 @@ void cnn_depthwise_conv2d(float *out, const float *in, const float *weight, cons
     cnn_depthwise_conv2d_portable(out, in, weight, bias, channels, height, width, outHeight, outWidth, kernelHeight,
                                   kernelWidth, strideHeight, strideWidth, padTop, padLeft, dilationHeight,
                                   dilationWidth, lower, upper, scratch);
+}
+
+// MARK: A 1x1 convolution and the depthwise convolution that reads it, fused (AVX-512)
+
+// The expanded map (MobileNetV2's 96x112x112 is 4.8 MB) is never written whole: the rows each
+// tile of four output rows reads are made by the packed GEMM just before, into a ring of
+// `count` rows per channel (slot iy mod count; a tile's rows overwrite only rows that no later
+// tile reads), so the depthwise filter reads them from L2 instead of from memory.
+
+static long cnn_pd_ring_rows(long kernel, long stride) { return (CNN_DW_R - 1) * stride + kernel; }
+
+int cnn_pointwise_depthwise_suits(long kernelHeight, long kernelWidth, long strideHeight, long strideWidth,
+                                  long dilationHeight, long dilationWidth, long padTop, long padLeft) {
+    return cnn_kernels_level() >= 2 && cnn_packed_gemm_is_fast()
+        && cnn_dw_shared_suits(kernelHeight, kernelWidth, strideHeight, strideWidth, dilationHeight, dilationWidth,
+                               padLeft)
+        && padTop == kernelHeight / 2;
+}
+
+size_t cnn_pointwise_depthwise_scratch(size_t channels, long width, long kernel, long stride) {
+    return channels * (size_t)(cnn_pd_ring_rows(kernel, stride) * width) + (size_t)width;
+}
+
+CNN_TARGET_AVX512 CNN_INLINE void cnn_pd_body(float *out, const float *in, size_t inChannels, long height, long width,
+                                             const float *packed, const float *pointwiseBias, float pointwiseLower,
+                                             float pointwiseUpper, size_t channels, const float *weight,
+                                             const float *bias, long outHeight, long outWidth, float lower,
+                                             float upper, float *scratch, const __mmask16 *masks, const long K,
+                                             const long S) {
+    const long count = cnn_pd_ring_rows(K, S), pitch = count * width, pad = K / 2;
+    float *ring = scratch, *zeros = scratch + channels * (size_t)pitch;
+    for (long k = 0; k < width; k++) zeros[k] = 0.0f;
+    const __m512 lo = _mm512_set1_ps(lower), hi = _mm512_set1_ps(upper);
+    const long vectors = (outWidth + 15) / 16;
+    const float *rows[(CNN_DW_R - 1) * 2 + 5];
+    long made = 0;  // the expanded rows 0 ..< made are (or were) in the ring
+    for (long y = 0; y < outHeight; y += CNN_DW_R) {
+        const long top = y * S - pad, need = top + count < height ? top + count : height;
+        while (made < need) {
+            // A run of rows whose slots do not wrap around the ring.
+            const long slot = made % count, run = need - made < count - slot ? need - made : count - slot;
+            cnn_packed_gemm(channels, (size_t)(run * width), inChannels, packed, in + made * width,
+                            (size_t)(height * width), ring + slot * width, (size_t)pitch, pointwiseBias,
+                            pointwiseLower, pointwiseUpper);
+            made += run;
+        }
+        for (size_t c = 0; c < channels; c++) {
+            const float *plane = ring + c * (size_t)pitch;
+            for (long k = 0; k < count; k++) {
+                const long iy = top + k;
+                rows[k] = iy < 0 || iy >= height ? zeros : plane + (iy % count) * width;
+            }
+            const __m512 b = _mm512_set1_ps(bias ? bias[c] : 0.0f);
+            float *o = out + c * (size_t)(outHeight * outWidth) + y * outWidth;
+            for (long v = 0; v < vectors; v++)
+                cnn_dw_shared_tile(o, outWidth, outHeight - y, rows, 16 * v, masks + 8 * v, weight + c * (size_t)(K * K),
+                                   b, K, S, lo, hi);
+        }
+    }
+}
+
+CNN_TARGET_AVX512 static void cnn_pd_avx512(float *out, const float *in, size_t inChannels, long height, long width,
+                                            const float *packed, const float *pointwiseBias, float pointwiseLower,
+                                            float pointwiseUpper, size_t channels, const float *weight,
+                                            const float *bias, long outHeight, long outWidth, long kernel,
+                                            long stride, float lower, float upper, float *scratch) {
+    const long vectors = (outWidth + 15) / 16;
+    __mmask16 stack[512];
+    __mmask16 *masks = vectors * 8 <= 512 ? stack : malloc((size_t)(vectors * 8) * sizeof(__mmask16));
+    if (!masks) abort();
+    cnn_dw_shared_masks(masks, vectors, width, kernel, stride);
+#define CNN_PD(K, S)                                                                                                \
+    cnn_pd_body(out, in, inChannels, height, width, packed, pointwiseBias, pointwiseLower, pointwiseUpper, channels, \
+                weight, bias, outHeight, outWidth, lower, upper, scratch, masks, K, S)
+    if (kernel == 3 && stride == 1) CNN_PD(3, 1);
+    else if (kernel == 3) CNN_PD(3, 2);
+    else if (stride == 1) CNN_PD(5, 1);
+    else CNN_PD(5, 2);
+#undef CNN_PD
+    if (masks != stack) free(masks);
+}
+
+void cnn_pointwise_depthwise(float *out, const float *in, size_t inChannels, long height, long width,
+                             const float *packed, const float *pointwiseBias, float pointwiseLower,
+                             float pointwiseUpper, size_t channels, const float *weight, const float *bias,
+                             long outHeight, long outWidth, long kernel, long stride, float lower, float upper,
+                             float *scratch) {
+    cnn_pd_avx512(out, in, inChannels, height, width, packed, pointwiseBias, pointwiseLower, pointwiseUpper, channels,
+                  weight, bias, outHeight, outWidth, kernel, stride, lower, upper, scratch);
 }

@@ -32,7 +32,12 @@ extension Executor {
     static func planBuffers(_ analysis: ModelAnalysis, steps: [Step], sharing: Bool, pinned: Set<Int>) -> [Tensor] {
         let layers = analysis.graph.layers
         let consumers = analysis.graph.consumers
-        func isAlias(_ id: Int) -> Bool { if case .alias = steps[id] { return true } else { return false } }
+        func isAlias(_ id: Int) -> Bool {
+            switch steps[id] {
+            case .alias, .computedBy: return true
+            default: return false
+            }
+        }
         var root = [Int](layers.indices)
         for layer in layers where isAlias(layer.id) { root[layer.id] = root[layer.inputs[0]] }
         // The last layer that reads each root buffer, through any of its aliases.
@@ -67,6 +72,29 @@ extension Executor {
             }
         }
         return outputs
+    }
+
+    /// Lets each depthwise convolution compute the 1x1 convolution before it (through the folded
+    /// batchnorm and fused activation between them) where `PointwiseInput.suits` them and every
+    /// link is read only by the next and not kept. Returns the workspace the fused steps need.
+    static func fusePointwiseDepthwise(_ steps: inout [Step], graph: Graph, mergeable: (Int) -> Bool) -> Int {
+        var maxWorkspace = 1
+        for layer in graph.layers {
+            guard case .conv(var depthwise) = steps[layer.id], depthwise.geometry.isDepthwise, let source = layer.inputs.first
+            else { continue }
+            var root = source
+            while case .alias = steps[root], mergeable(root), let input = graph.layers[root].inputs.first { root = input }
+            guard mergeable(root), case .conv(let pointwise) = steps[root], let packed = pointwise.packedWeight,
+                pointwise.winogradWeight == nil, pointwise.narrowWeight == nil, pointwise.pointwise == nil,
+                PointwiseInput.suits(pointwise.geometry, packed: true, depthwise.geometry)
+            else { continue }
+            depthwise.pointwise = PointwiseInput(
+                geometry: pointwise.geometry, packedWeight: packed, bias: pointwise.bias, clamp: pointwise.clamp)
+            steps[layer.id] = .conv(depthwise)
+            steps[root] = .computedBy(reader: layer.id)
+            maxWorkspace = max(maxWorkspace, depthwise.workspaceCount)
+        }
+        return maxWorkspace
     }
 
     /// The convolution or residual add that can apply an activation reading `source`: `source`

@@ -55,8 +55,12 @@ public final class Executor {
         var narrowWeight: Tensor?
         /// The weights packed for the packed-weight GEMM (AVX-512), when it runs that way.
         var packedWeight: Tensor?
+        /// A depthwise convolution's 1x1 expansion, when it computes that too (its input is then
+        /// the expansion's).
+        var pointwise: PointwiseInput?
 
         var workspaceCount: Int {
+            if let pointwise { return PointwiseInput.workspaceCount(channels: pointwise.geometry.outChannels, depthwise: geometry) }
             if winogradWeight != nil { return geometry.winogradWorkspaceCount }
             if narrowWeight != nil { return geometry.narrowWorkspaceCount }
             return geometry.workspaceCount
@@ -70,6 +74,9 @@ public final class Executor {
         /// Output shares the buffer of the first input (dropout, identity, a folded batchnorm,
         /// a fused activation).
         case alias
+        /// A 1x1 convolution that the depthwise convolution reading it computes (`reader`); as
+        /// an alias, its output is its input's buffer, which the reader reads.
+        case computedBy(reader: Int)
         /// Runs as lowered, through `Lowering.Step.forward`.
         case lowered(Lowering.Step)
     }
@@ -117,7 +124,8 @@ public final class Executor {
                 steps.append(.lowered(step))
             }
         }
-        let maxWorkspace = Self.prepareKernels(&steps)
+        var maxWorkspace = Self.prepareKernels(&steps)
+        if fuse { maxWorkspace = max(maxWorkspace, Self.fusePointwiseDepthwise(&steps, graph: graph, mergeable: mergeable)) }
         outputs = Self.planBuffers(analysis, steps: steps, sharing: fuse, pinned: kept)
         let buffers = outputs.map(\.data)
         for layer in graph.layers {
@@ -159,11 +167,12 @@ public final class Executor {
         case .conv(let conv):
             let g = conv.geometry
             if conv.winogradWeight != nil { return "Winograd, " + conv.winogradProducts.rawValue }
+            if conv.pointwise != nil { return "1x1 + depthwise" }
             if g.isDepthwise { return "depthwise" }
             if g.coversWholeInput { return "SGEMV" }
             let product = conv.narrowWeight != nil ? "narrow GEMM" : conv.packedWeight != nil ? "packed GEMM" : "SGEMM"
             return g.isPointwise ? product : "im2col + " + product
-        case .alias:
+        case .alias, .computedBy:
             return mergedRoot(of: layer).map { "merged into \(analysis.graph.layers[$0].name)" } ?? ""
         case .add, .lowered:
             return ""
@@ -174,6 +183,7 @@ public final class Executor {
     public func mergedRoot(of layer: Int) -> Int? {
         var root = layer
         while case .alias = steps[root], let input = analysis.graph.layers[root].inputs.first { root = input }
+        if case .computedBy(let reader) = steps[root] { root = reader }
         return root == layer ? nil : root
     }
 
@@ -223,11 +233,16 @@ public final class Executor {
         let o = operands[id]
         let out = o.output
         switch steps[id] {
-        case .alias:
+        case .alias, .computedBy:
             return
         case .conv(let conv):
             let bias = conv.bias.map { UnsafePointer($0.data) }
-            if let transformed = conv.winogradWeight {
+            if let pointwise = conv.pointwise {
+                pointwiseDepthwiseForward(
+                    output: out, input: o.inputs[0], pointwise: pointwise, depthwiseWeight: conv.weight.data,
+                    depthwiseBias: bias, depthwise: conv.geometry, clamp: conv.clamp, workspace: workspace,
+                    workspacePerShare: workspaceCount, shares: shares)
+            } else if let transformed = conv.winogradWeight {
                 winogradConv2dForward(
                     output: out, input: o.inputs[0], transformedWeight: transformed.data, bias: bias,
                     geometry: conv.geometry, clamp: conv.clamp, workspace: workspace, shares: shares,

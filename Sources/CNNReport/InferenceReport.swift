@@ -46,17 +46,21 @@ public enum InferenceReport {
     }
 
     /// Per-layer time, GFLOP/s (2 FLOPs per mult-add) and the kernel that ran, slowest layers
-    /// first, and the total.
+    /// first, and the total. A layer that computed others merged into it (a 1x1 convolution run
+    /// by the depthwise one after it) counts their mult-adds in its GFLOP/s; theirs is blank.
     public static func renderProfile(_ timings: [LayerTiming], analysis: ModelAnalysis, limit: Int = 25) -> [String] {
         var table = TextTable([
             .init("Layer"), .init("Type"), .init("Time (ms)", .right), .init("Share", .right),
             .init("Mult-adds", .right), .init("GFLOP/s", .right), .init("Kernel"),
         ])
         let total = timings.map(\.seconds).reduce(0, +)
+        var mergedMACs: [Int: Int] = [:]
+        for t in timings { if let root = t.mergedInto { mergedMACs[root, default: 0] += analysis.layers[t.layer].macs } }
         for t in timings.sorted(by: { $0.seconds > $1.seconds }).prefix(limit) {
             let layer = analysis.graph.layers[t.layer]
             let macs = analysis.layers[t.layer].macs
-            let gflops = macs > 0 && t.seconds > 0 ? formatFixed(2 * Double(macs) / t.seconds / 1e9, digits: 1) : ""
+            let work = macs + mergedMACs[t.layer, default: 0]
+            let gflops = work > 0 && t.seconds > 0 && t.mergedInto == nil ? formatFixed(2 * Double(work) / t.seconds / 1e9, digits: 1) : ""
             table.append([
                 layer.name, layer.op.typeName, formatFixed(t.seconds * 1e3, digits: 3),
                 percent(t.seconds / max(total, 1e-12), digits: 1), Display.count(macs), gflops, t.kernel,

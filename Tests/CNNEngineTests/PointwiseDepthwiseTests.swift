@@ -1,0 +1,100 @@
+import CKernels
+import CNNModel
+import CNNZoo
+import TestSupport
+import XCTest
+
+@testable import CNNEngine
+
+/// A 1x1 convolution computed by the depthwise convolution that reads it (AVX-512 only: where the
+/// CPU has none, the executor never fuses them and these tests are skipped).
+final class PointwiseDepthwiseTests: XCTestCase {
+    private func requireFusion() throws {
+        try XCTSkipUnless(cnn_pointwise_depthwise_suits(3, 3, 1, 1, 1, 1, 1, 1) != 0, "the fused kernel needs AVX-512")
+    }
+
+    /// The fused pair against the 1x1 convolution and the depthwise one by the definition, with
+    /// ReLU6 after each: strides 1 and 2, 3x3 and 5x5, channel counts that are not multiples of
+    /// the packed weights' 8, maps of several vectors per row and heights that are not multiples
+    /// of a tile's 4 rows; on one thread and split into two and three shares, the workspace full
+    /// of NaNs.
+    func testFusedPairMatchesTheTwoConvolutions() throws {
+        try requireFusion()
+        let cases: [(inChannels: Int, channels: Int, size: Int, kernel: Int, stride: Int)] = [
+            (5, 20, 13, 3, 1), (3, 19, 37, 3, 2), (4, 16, 34, 5, 1), (6, 11, 21, 5, 2), (2, 8, 1, 3, 1), (3, 24, 70, 3, 2),
+        ]
+        for (seed, c) in cases.enumerated() {
+            let input = TensorShape(channels: c.inChannels, height: c.size, width: c.size + 3)
+            let pointwise = try convGeometry(Conv2D(filters: c.channels, kernel: 1), input)
+            let expanded = TensorShape(channels: c.channels, height: c.size, width: c.size + 3)
+            let depthwise = try convGeometry(
+                Conv2D(
+                    filters: c.channels, kernel: Size2(c.kernel, c.kernel), stride: Size2(c.stride, c.stride), padding: .symmetric(c.kernel / 2),
+                    groups: c.channels),
+                expanded)
+            var rng = SeededGenerator(seed: UInt64(seed + 40))
+            let x = rng.values(input.elementCount!)
+            let (w1, b1) = (rng.values(c.channels * c.inChannels), rng.values(c.channels))
+            let (w2, b2) = (rng.values(depthwise.weightCount), rng.values(c.channels))
+            let relu6 = ActivationClamp.relu6
+            // The definition: each convolution by its loops, then the clamp.
+            var middle = [Float](repeating: .nan, count: expanded.elementCount!)
+            conv2dReference(output: &middle, input: x, weight: w1, bias: b1, geometry: pointwise)
+            middle = middle.map { min(max($0, relu6.lower), relu6.upper) }
+            var expected = [Float](repeating: .nan, count: depthwise.outChannels * depthwise.outputPixels)
+            conv2dReference(output: &expected, input: middle, weight: w2, bias: b2, geometry: depthwise)
+            expected = expected.map { min(max($0, relu6.lower), relu6.upper) }
+
+            let packed = Tensor(shape: [pointwise.packedWeightCount])
+            packWeights(packed.data, weight: w1, geometry: pointwise)
+            let p = PointwiseInput(geometry: pointwise, packedWeight: packed, bias: Tensor(shape: [c.channels], values: b1), clamp: relu6)
+            let perShare = PointwiseInput.workspaceCount(channels: c.channels, depthwise: depthwise)
+            try forEachShareCount { shares in
+                var workspace = [Float](repeating: .nan, count: perShare * shares)
+                var fused = [Float](repeating: .nan, count: expected.count)
+                workspace.withUnsafeMutableBufferPointer { ws in
+                    pointwiseDepthwiseForward(
+                        output: &fused, input: x, pointwise: p, depthwiseWeight: w2, depthwiseBias: b2, depthwise: depthwise,
+                        clamp: relu6, workspace: ws.baseAddress!, workspacePerShare: perShare, shares: shares)
+                }
+                assertMatches(expected, fused, "\(c), \(shares) shares")
+            }
+        }
+    }
+
+    /// In MobileNetV2 at 112x112, the expansion on a 56x56 map is computed by the depthwise
+    /// convolutions after them, to the same output as the network unfused; a kept expansion is
+    /// not fused, and keeps its own output.
+    func testMobileNetV2FusesItsLargeExpansions() throws {
+        try requireFusion()
+        let analysis = try Zoo.model(named: "mobilenet_v2")!.analysis(input: TensorShape(channels: 3, height: 112, width: 112))
+        let weights = Weights.heInitialized(analysis, seed: 3)
+        let graph = analysis.graph
+        let id = { (name: String) in graph.layer(named: name)!.id }
+        let plain = try Executor(analysis: analysis, weights: weights, fuse: false)
+        let fused = try Executor(analysis: analysis, weights: weights)
+        XCTAssertEqual(fused.kernel(of: id("features.2.conv.1.0")), "1x1 + depthwise", "96 channels of 56x56")
+        XCTAssertEqual(fused.kernel(of: id("features.2.conv.0.0")), "merged into features.2.conv.1.0")
+        XCTAssertEqual(fused.kernel(of: id("features.2.conv.0.2")), "merged into features.2.conv.1.0", "its ReLU6")
+        XCTAssertEqual(fused.kernel(of: id("features.3.conv.1.0")), "depthwise", "28x28: the expanded map stays in the caches")
+        XCTAssertEqual(fused.kernel(of: id("features.1.conv.0.0")), "depthwise", "no expansion before it")
+        let keep = id("features.2.conv.0.0")
+        let keeping = try Executor(analysis: analysis, weights: weights, keeping: [keep])
+        XCTAssertEqual(keeping.kernel(of: id("features.2.conv.1.0")), "depthwise")
+        XCTAssertLessThan(fused.activationFloats, plain.activationFloats)
+
+        var rng = SeededGenerator(seed: 4)
+        let input = Tensor(shape: [1] + analysis.input.dims, values: rng.values(analysis.input.elementCount!))
+        for e in [plain, fused, keeping] {
+            try e.setInput(input)
+            e.run()
+        }
+        let last = graph.layers.count - 1
+        // Against the network unfused and unfolded (batchnorm on its own), and with the expansion
+        // kept (and so run on its own, its batchnorm not folded): within rounding.
+        let scale = plain.output(last).values.map(abs).max() ?? 1
+        assertMatches(plain.output(last).values, fused.output(last).values, relative: 1e-4, absolute: 1e-4 * scale, "logits")
+        assertMatches(keeping.output(last).values, fused.output(last).values, relative: 1e-4, absolute: 1e-4 * scale, "logits, kept")
+        assertMatches(plain.output(keep).values, keeping.output(keep).values, relative: 1e-4, absolute: 1e-5, "the kept expansion")
+    }
+}
