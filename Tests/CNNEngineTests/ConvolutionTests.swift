@@ -95,6 +95,15 @@ final class ConvolutionTests: XCTestCase {
                 Conv2D(filters: 2, kernel: 3, stride: 2, padding: .symmetric(1), groups: 2), input: TensorShape(channels: 2, height: 6, width: 1100),
                 seed: 29)
             try check(Conv2D(filters: 2, kernel: 7, padding: .symmetric(3), groups: 2), input: TensorShape(channels: 2, height: 6, width: 1100), seed: 30)
+            // Rows of at most 8 outputs (8-lane vectors with AVX-512): 7x7 and 8-wide maps, strides 1 and 2.
+            try check(Conv2D(filters: 3, kernel: 3, padding: .symmetric(1), groups: 3), input: TensorShape(channels: 3, height: 7, width: 7), seed: 32)
+            try check(Conv2D(filters: 3, kernel: 5, padding: .symmetric(2), groups: 3), input: TensorShape(channels: 3, height: 9, width: 8), seed: 33)
+            try check(
+                Conv2D(filters: 3, kernel: 3, stride: 2, padding: .symmetric(1), groups: 3), input: TensorShape(channels: 3, height: 14, width: 16),
+                seed: 34)
+            try check(
+                Conv2D(filters: 3, kernel: 5, stride: 2, padding: .symmetric(2), groups: 3), input: TensorShape(channels: 3, height: 14, width: 14),
+                seed: 35, clamp: .relu6)
             // Over a padded copy of each plane (by row phase at stride 2), and without the space for
             // one; with ReLU and ReLU6 fused (81 taps put some sums above 6).
             for workspace in [true, false] {
