@@ -664,10 +664,10 @@ size_t cnn_pointwise_depthwise_scratch(size_t channels, long width, long kernel,
 
 CNN_TARGET_AVX512 CNN_INLINE void cnn_pd_body(float *out, const float *in, size_t inChannels, long height, long width,
                                              const float *packed, const float *pointwiseBias, float pointwiseLower,
-                                             float pointwiseUpper, size_t channels, const float *weight,
-                                             const float *bias, long outHeight, long outWidth, float lower,
-                                             float upper, float *scratch, const __mmask16 *masks, const long K,
-                                             const long S) {
+                                             float pointwiseUpper, int pointwiseSiLU, size_t channels,
+                                             const float *weight, const float *bias, long outHeight, long outWidth,
+                                             float lower, float upper, float *scratch, const __mmask16 *masks,
+                                             const long K, const long S) {
     const long count = cnn_pd_ring_rows(K, S), pitch = count * width, pad = K / 2;
     float *ring = scratch, *zeros = scratch + channels * (size_t)pitch;
     for (long k = 0; k < width; k++) zeros[k] = 0.0f;
@@ -683,6 +683,11 @@ CNN_TARGET_AVX512 CNN_INLINE void cnn_pd_body(float *out, const float *in, size_
             cnn_packed_gemm(channels, (size_t)(run * width), inChannels, packed, in + made * width,
                             (size_t)(height * width), ring + slot * width, (size_t)pitch, pointwiseBias,
                             pointwiseLower, pointwiseUpper);
+            if (pointwiseSiLU)
+                for (size_t c = 0; c < channels; c++) {
+                    float *rowsMade = ring + c * (size_t)pitch + slot * width;
+                    cnn_silu(rowsMade, rowsMade, (size_t)(run * width));
+                }
             made += run;
         }
         for (size_t c = 0; c < channels; c++) {
@@ -702,7 +707,7 @@ CNN_TARGET_AVX512 CNN_INLINE void cnn_pd_body(float *out, const float *in, size_
 
 CNN_TARGET_AVX512 static void cnn_pd_avx512(float *out, const float *in, size_t inChannels, long height, long width,
                                             const float *packed, const float *pointwiseBias, float pointwiseLower,
-                                            float pointwiseUpper, size_t channels, const float *weight,
+                                            float pointwiseUpper, int pointwiseSiLU, size_t channels, const float *weight,
                                             const float *bias, long outHeight, long outWidth, long kernel,
                                             long stride, float lower, float upper, float *scratch) {
     const long vectors = (outWidth + 15) / 16;
@@ -711,8 +716,8 @@ CNN_TARGET_AVX512 static void cnn_pd_avx512(float *out, const float *in, size_t 
     if (!masks) abort();
     cnn_dw_shared_masks(masks, vectors, width, kernel, stride);
 #define CNN_PD(K, S)                                                                                                \
-    cnn_pd_body(out, in, inChannels, height, width, packed, pointwiseBias, pointwiseLower, pointwiseUpper, channels, \
-                weight, bias, outHeight, outWidth, lower, upper, scratch, masks, K, S)
+    cnn_pd_body(out, in, inChannels, height, width, packed, pointwiseBias, pointwiseLower, pointwiseUpper,          \
+                pointwiseSiLU, channels, weight, bias, outHeight, outWidth, lower, upper, scratch, masks, K, S)
     if (kernel == 3 && stride == 1) CNN_PD(3, 1);
     else if (kernel == 3) CNN_PD(3, 2);
     else if (stride == 1) CNN_PD(5, 1);
@@ -723,9 +728,9 @@ CNN_TARGET_AVX512 static void cnn_pd_avx512(float *out, const float *in, size_t 
 
 void cnn_pointwise_depthwise(float *out, const float *in, size_t inChannels, long height, long width,
                              const float *packed, const float *pointwiseBias, float pointwiseLower,
-                             float pointwiseUpper, size_t channels, const float *weight, const float *bias,
-                             long outHeight, long outWidth, long kernel, long stride, float lower, float upper,
-                             float *scratch) {
-    cnn_pd_avx512(out, in, inChannels, height, width, packed, pointwiseBias, pointwiseLower, pointwiseUpper, channels,
-                  weight, bias, outHeight, outWidth, kernel, stride, lower, upper, scratch);
+                             float pointwiseUpper, int pointwiseSiLU, size_t channels, const float *weight,
+                             const float *bias, long outHeight, long outWidth, long kernel, long stride, float lower,
+                             float upper, float *scratch) {
+    cnn_pd_avx512(out, in, inChannels, height, width, packed, pointwiseBias, pointwiseLower, pointwiseUpper,
+                  pointwiseSiLU, channels, weight, bias, outHeight, outWidth, kernel, stride, lower, upper, scratch);
 }

@@ -1,5 +1,7 @@
 #include <math.h>
 
+#include <immintrin.h>
+
 #include "Dispatch.h"
 
 // tanh as Eigen and MLAS compute it: an odd 13th-degree numerator over an even 6th-degree
@@ -42,22 +44,70 @@ CNN_INLINE float cnn_exp(float x) {
     return p * __builtin_bit_cast(float, bits);
 }
 
-CNN_INLINE void cnn_sigmoid_body(float *out, const float *in, size_t count) {
+CNN_INLINE void cnn_sigmoid_portable_body(float *out, const float *in, size_t count) {
     for (size_t i = 0; i < count; i++) out[i] = 1.0f / (1.0f + cnn_exp(-in[i]));
 }
-CNN_KERNEL(cnn_sigmoid, (float *out, const float *in, size_t count), (out, in, count))
+CNN_KERNEL(cnn_sigmoid_portable, (float *out, const float *in, size_t count), (out, in, count))
 
 // In place (out == in) through a loop of one pointer: the compiler vectorizes the two-pointer loop
 // only behind a check that the arrays do not overlap, so in place it ran one float at a time, 10x
 // slower.
-CNN_INLINE void cnn_silu_body(float *out, const float *in, size_t count) {
+CNN_INLINE void cnn_silu_portable_body(float *out, const float *in, size_t count) {
     if (out == in) {
         for (size_t i = 0; i < count; i++) out[i] = out[i] / (1.0f + cnn_exp(-out[i]));
         return;
     }
     for (size_t i = 0; i < count; i++) out[i] = in[i] / (1.0f + cnn_exp(-in[i]));
 }
-CNN_KERNEL(cnn_silu, (float *out, const float *in, size_t count), (out, in, count))
+CNN_KERNEL(cnn_silu_portable, (float *out, const float *in, size_t count), (out, in, count))
+
+// With AVX-512, the logistic in fewer operations than the portable loop compiles to (0.20 ns a
+// float against 0.30 on AMD's Zen 4, where these loops are bound by the floating-point units):
+// e^-x = 2^n e^-q with n = round(-x log2 e) and q = x + n ln 2 (ln 2 in two parts, as above),
+// e^-q from a degree-5 polynomial fitted for relative error on |q| <= ln2 / 2 (2.2e-7 in float),
+// 2^n applied by vscalefps. x is clamped below at -88 as the portable code clamps -x above (e^88
+// is finite); above, e^-x underflows to 0 as it should.
+CNN_TARGET_AVX512 static inline __m512 cnn_exp_negative_avx512(__m512 x) {
+    x = _mm512_max_ps(x, _mm512_set1_ps(-88.0f));
+    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(-1.44269504088896341f)),
+                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 q = _mm512_fmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+    q = _mm512_fmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), q);
+    // e^-q = sum c_k (-q)^k: the fitted c_k with alternating signs, in q.
+    __m512 p = _mm512_set1_ps(-0.008291716687381268f);
+    p = _mm512_fmadd_ps(p, q, _mm512_set1_ps(0.04191502928733826f));
+    p = _mm512_fmadd_ps(p, q, _mm512_set1_ps(-0.1666766256093979f));
+    p = _mm512_fmadd_ps(p, q, _mm512_set1_ps(0.49998900294303894f));
+    p = _mm512_fmadd_ps(p, q, _mm512_set1_ps(-0.9999996423721313f));
+    p = _mm512_fmadd_ps(p, q, _mm512_set1_ps(1.0000001192092896f));
+    return _mm512_scalef_ps(p, n);
+}
+
+// out = (timesInput ? in : 1) / (1 + e^-in).
+CNN_TARGET_AVX512 static void cnn_logistic_avx512(float *out, const float *in, size_t count, const int timesInput) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16) {
+        const __m512 x = _mm512_loadu_ps(in + i);
+        _mm512_storeu_ps(out + i, _mm512_div_ps(timesInput ? x : one, _mm512_add_ps(one, cnn_exp_negative_avx512(x))));
+    }
+    if (i < count) {
+        const __mmask16 m = (__mmask16)((1u << (count - i)) - 1);
+        const __m512 x = _mm512_maskz_loadu_ps(m, in + i);
+        _mm512_mask_storeu_ps(out + i, m,
+                              _mm512_div_ps(timesInput ? x : one, _mm512_add_ps(one, cnn_exp_negative_avx512(x))));
+    }
+}
+
+void cnn_sigmoid(float *out, const float *in, size_t count) {
+    if (cnn_kernels_level() >= 2) cnn_logistic_avx512(out, in, count, 0);
+    else cnn_sigmoid_portable(out, in, count);
+}
+
+void cnn_silu(float *out, const float *in, size_t count) {
+    if (cnn_kernels_level() >= 2) cnn_logistic_avx512(out, in, count, 1);
+    else cnn_silu_portable(out, in, count);
+}
 
 // Sixteen running sums, one per lane, so that the loop vectorizes without reordering a single
 // sum; they are added at the end.

@@ -34,7 +34,7 @@ extension Executor {
         let consumers = analysis.graph.consumers
         func isAlias(_ id: Int) -> Bool {
             switch steps[id] {
-            case .alias, .computedBy: return true
+            case .alias, .computedBy, .inPlace: return true
             default: return false
             }
         }
@@ -75,26 +75,54 @@ extension Executor {
     }
 
     /// Lets each depthwise convolution compute the 1x1 convolution before it (through the folded
-    /// batchnorm and fused activation between them) where `PointwiseInput.suits` them and every
+    /// batchnorm, fused activation or SiLU between them) where `PointwiseInput.suits` them and every
     /// link is read only by the next and not kept. Returns the workspace the fused steps need.
     static func fusePointwiseDepthwise(_ steps: inout [Step], graph: Graph, mergeable: (Int) -> Bool) -> Int {
         var maxWorkspace = 1
         for layer in graph.layers {
             guard case .conv(var depthwise) = steps[layer.id], depthwise.geometry.isDepthwise, let source = layer.inputs.first
             else { continue }
+            // Back through aliases and at most one SiLU computed in place.
             var root = source
-            while case .alias = steps[root], mergeable(root), let input = graph.layers[root].inputs.first { root = input }
+            var silu: Int?
+            while mergeable(root), let input = graph.layers[root].inputs.first {
+                if case .alias = steps[root] {
+                    root = input
+                } else if case .inPlace(let step) = steps[root], case .activation(.silu, _, _) = step.kernel, silu == nil {
+                    silu = root
+                    root = input
+                } else {
+                    break
+                }
+            }
             guard mergeable(root), case .conv(let pointwise) = steps[root], let packed = pointwise.packedWeight,
                 pointwise.winogradWeight == nil, pointwise.narrowWeight == nil, pointwise.pointwise == nil,
                 PointwiseInput.suits(pointwise.geometry, packed: true, depthwise.geometry)
             else { continue }
             depthwise.pointwise = PointwiseInput(
-                geometry: pointwise.geometry, packedWeight: packed, bias: pointwise.bias, clamp: pointwise.clamp)
+                geometry: pointwise.geometry, packedWeight: packed, bias: pointwise.bias, clamp: pointwise.clamp, silu: silu != nil)
             steps[layer.id] = .conv(depthwise)
             steps[root] = .computedBy(reader: layer.id)
+            if let silu { steps[silu] = .computedBy(reader: layer.id) }
             maxWorkspace = max(maxWorkspace, depthwise.workspaceCount)
         }
         return maxWorkspace
+    }
+
+    /// Whether a layer reading `source` may overwrite it: `source` and every alias between it
+    /// and the layer whose buffer it is are read by one layer only and not kept, and that buffer
+    /// is not the input's.
+    static func ownsBuffer(_ source: Int, graph: Graph, steps: [Step], mergeable: (Int) -> Bool) -> Bool {
+        var layer = source
+        while true {
+            guard layer != 0, mergeable(layer) else { return false }
+            switch steps[layer] {
+            case .alias, .computedBy, .inPlace:
+                layer = graph.layers[layer].inputs[0]
+            default:
+                return true
+            }
+        }
     }
 
     /// The convolution or residual add that can apply an activation reading `source`: `source`

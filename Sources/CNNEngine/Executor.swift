@@ -77,6 +77,10 @@ public final class Executor {
         /// A 1x1 convolution that the depthwise convolution reading it computes (`reader`); as
         /// an alias, its output is its input's buffer, which the reader reads.
         case computedBy(reader: Int)
+        /// An element-wise activation (SiLU, sigmoid, ...) that overwrites its input, which
+        /// nothing else reads: its output is its input's buffer (EfficientNet's SiLUs would
+        /// otherwise need a second buffer as large as each map, 4.8 MB at the second block).
+        case inPlace(Lowering.Step)
         /// Runs as lowered, through `Lowering.Step.forward`.
         case lowered(Lowering.Step)
     }
@@ -115,6 +119,8 @@ public final class Executor {
                         steps[producer] = .add(clamp)
                     }
                     steps.append(.alias)
+                } else if kind != .softmax, Self.ownsBuffer(step.inputs[0], graph: graph, steps: steps, mergeable: mergeable) {
+                    steps.append(.inPlace(step))
                 } else {
                     steps.append(.lowered(step))
                 }
@@ -176,6 +182,8 @@ public final class Executor {
             return mergedRoot(of: layer).map { "merged into \(analysis.graph.layers[$0].name)" } ?? ""
         case .add, .lowered:
             return ""
+        case .inPlace:
+            return "in place"
         }
     }
 
@@ -269,7 +277,7 @@ public final class Executor {
                 addForward(output: out, inputs: o.inputs, count: o.count)
                 if !clamp.isIdentity { cnn_bias_clamp(out, o.count, nil, 1, o.count, clamp.lower, clamp.upper) }
             }
-        case .lowered(let step):
+        case .lowered(let step), .inPlace(let step):
             step.forward(output: out, inputs: o.inputs, workspace: workspace, shares: shares)
         }
     }

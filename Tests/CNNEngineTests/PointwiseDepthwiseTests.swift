@@ -14,14 +14,15 @@ final class PointwiseDepthwiseTests: XCTestCase {
     }
 
     /// The fused pair against the 1x1 convolution and the depthwise one by the definition, with
-    /// ReLU6 after each: strides 1 and 2, 3x3 and 5x5, channel counts that are not multiples of
+    /// ReLU6 after each (and SiLU after the first, as EfficientNet's SiLU would be): strides 1 and 2, 3x3 and 5x5, channel counts that are not multiples of
     /// the packed weights' 8, maps of several vectors per row and heights that are not multiples
     /// of a tile's 4 rows; on one thread and split into two and three shares, the workspace full
     /// of NaNs.
     func testFusedPairMatchesTheTwoConvolutions() throws {
         try requireFusion()
-        let cases: [(inChannels: Int, channels: Int, size: Int, kernel: Int, stride: Int)] = [
-            (5, 20, 13, 3, 1), (3, 19, 37, 3, 2), (4, 16, 34, 5, 1), (6, 11, 21, 5, 2), (2, 8, 1, 3, 1), (3, 24, 70, 3, 2),
+        let cases: [(inChannels: Int, channels: Int, size: Int, kernel: Int, stride: Int, silu: Bool)] = [
+            (5, 20, 13, 3, 1, false), (3, 19, 37, 3, 2, false), (4, 16, 34, 5, 1, true), (6, 11, 21, 5, 2, true), (2, 8, 1, 3, 1, false),
+            (3, 24, 70, 3, 2, true),
         ]
         for (seed, c) in cases.enumerated() {
             let input = TensorShape(channels: c.inChannels, height: c.size, width: c.size + 3)
@@ -41,13 +42,15 @@ final class PointwiseDepthwiseTests: XCTestCase {
             var middle = [Float](repeating: .nan, count: expanded.elementCount!)
             conv2dReference(output: &middle, input: x, weight: w1, bias: b1, geometry: pointwise)
             middle = middle.map { min(max($0, relu6.lower), relu6.upper) }
+            if c.silu { middle = middle.map { Float(Double($0) / (1 + exp(-Double($0)))) } }
             var expected = [Float](repeating: .nan, count: depthwise.outChannels * depthwise.outputPixels)
             conv2dReference(output: &expected, input: middle, weight: w2, bias: b2, geometry: depthwise)
             expected = expected.map { min(max($0, relu6.lower), relu6.upper) }
 
             let packed = Tensor(shape: [pointwise.packedWeightCount])
             packWeights(packed.data, weight: w1, geometry: pointwise)
-            let p = PointwiseInput(geometry: pointwise, packedWeight: packed, bias: Tensor(shape: [c.channels], values: b1), clamp: relu6)
+            let p = PointwiseInput(
+                geometry: pointwise, packedWeight: packed, bias: Tensor(shape: [c.channels], values: b1), clamp: relu6, silu: c.silu)
             let perShare = PointwiseInput.workspaceCount(channels: c.channels, depthwise: depthwise)
             try forEachShareCount { shares in
                 var workspace = [Float](repeating: .nan, count: perShare * shares)
@@ -96,5 +99,40 @@ final class PointwiseDepthwiseTests: XCTestCase {
         assertMatches(plain.output(last).values, fused.output(last).values, relative: 1e-4, absolute: 1e-4 * scale, "logits")
         assertMatches(keeping.output(last).values, fused.output(last).values, relative: 1e-4, absolute: 1e-4 * scale, "logits, kept")
         assertMatches(plain.output(keep).values, keeping.output(keep).values, relative: 1e-4, absolute: 1e-5, "the kept expansion")
+    }
+
+    /// EfficientNet-B0 at 112x112: its SiLUs overwrite their input where nothing else reads it; the expansion on a 56x56 map,
+    /// with its SiLU, is computed by the depthwise convolution after it; the logits are those of
+    /// the network unfused and unfolded, and with the expansion kept.
+    func testEfficientNetFusesItsExpansionWithItsSiLU() throws {
+        try requireFusion()
+        let analysis = try Zoo.model(named: "efficientnet_b0")!.analysis(input: TensorShape(channels: 3, height: 112, width: 112))
+        let weights = Weights.heInitialized(analysis, seed: 5)
+        let graph = analysis.graph
+        let id = { (name: String) in graph.layer(named: name)!.id }
+        let plain = try Executor(analysis: analysis, weights: weights, fuse: false)
+        let fused = try Executor(analysis: analysis, weights: weights)
+        XCTAssertEqual(fused.kernel(of: id("features.2.0.block.1.0")), "1x1 + depthwise")
+        XCTAssertEqual(fused.kernel(of: id("features.2.0.block.0.2")), "merged into features.2.0.block.1.0", "the expansion's SiLU")
+        XCTAssertEqual(fused.kernel(of: id("features.0.2")), "in place", "the stem's SiLU")
+        XCTAssertEqual(plain.kernel(of: id("features.0.2")), "", "unfused, a buffer of its own")
+        XCTAssertEqual(fused.kernel(of: id("features.2.0.block.1.2")), "in place", "its output is read twice, its input once")
+        let keep = id("features.2.0.block.0.2")
+        let keeping = try Executor(analysis: analysis, weights: weights, keeping: [keep])
+        XCTAssertEqual(keeping.kernel(of: id("features.2.0.block.1.0")), "depthwise")
+        XCTAssertEqual(keeping.kernel(of: keep), "in place", "kept, its output is still its own")
+        XCTAssertLessThan(fused.activationFloats * 3, plain.activationFloats * 2)
+
+        var rng = SeededGenerator(seed: 6)
+        let input = Tensor(shape: [1] + analysis.input.dims, values: rng.values(analysis.input.elementCount!))
+        for e in [plain, fused, keeping] {
+            try e.setInput(input)
+            e.run()
+        }
+        let last = graph.layers.count - 1
+        let scale = plain.output(last).values.map(abs).max() ?? 1
+        assertMatches(plain.output(last).values, fused.output(last).values, relative: 1e-4, absolute: 1e-4 * scale, "logits")
+        assertMatches(keeping.output(last).values, fused.output(last).values, relative: 1e-4, absolute: 1e-4 * scale, "logits, kept")
+        assertMatches(plain.output(keep).values, keeping.output(keep).values, relative: 1e-4, absolute: 1e-5, "the kept SiLU")
     }
 }

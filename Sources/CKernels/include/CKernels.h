@@ -86,8 +86,9 @@ void cnn_depthwise_conv2d(float *out, const float *in, const float *weight, cons
 size_t cnn_depthwise_scratch(long outHeight, long outWidth, long kernelHeight, long kernelWidth, long strideHeight,
                              long strideWidth, long dilationHeight, long dilationWidth);
 
-/// A 1x1 convolution (the packed GEMM's weights `packed`, its bias and clamp) and the depthwise
-/// convolution that reads its output, at once: out[c] = depthwise(clamp(W_c · in + b_c)) for the
+/// A 1x1 convolution (the packed GEMM's weights `packed`, its bias and clamp, then SiLU where
+/// pointwiseSiLU is not 0: EfficientNet's) and the depthwise convolution that reads its output, at
+/// once: out[c] = depthwise(act(clamp(W_c · in + b_c))) for the
 /// `channels` expanded channels whose packed panels start at `packed` (a multiple of 8 channels
 /// in). The depthwise filter is kernel x kernel (3 or 5) at `stride` (1 or 2) both ways, padded
 /// by kernel / 2; `in` is [inChannels][height][width]. The expanded map is made a few rows at a
@@ -98,9 +99,9 @@ int cnn_pointwise_depthwise_suits(long kernelHeight, long kernelWidth, long stri
 size_t cnn_pointwise_depthwise_scratch(size_t channels, long width, long kernel, long stride);
 void cnn_pointwise_depthwise(float *out, const float *in, size_t inChannels, long height, long width,
                              const float *packed, const float *pointwiseBias, float pointwiseLower,
-                             float pointwiseUpper, size_t channels, const float *weight, const float *bias,
-                             long outHeight, long outWidth, long kernel, long stride, float lower, float upper,
-                             float *scratch);
+                             float pointwiseUpper, int pointwiseSiLU, size_t channels, const float *weight,
+                             const float *bias, long outHeight, long outWidth, long kernel, long stride, float lower,
+                             float upper, float *scratch);
 
 // MARK: im2col
 

@@ -11,6 +11,8 @@ struct PointwiseInput {
     var packedWeight: Tensor
     var bias: Tensor?
     var clamp: ActivationClamp
+    /// SiLU after the clamp (EfficientNet's expansions).
+    var silu = false
 
     /// The smallest expanded map (height x width) worth it: on MobileNetV2's and EfficientNet's
     /// 112x112 and 56x56 maps; at 28x28 and less the map stays in the caches anyway, and the
@@ -58,7 +60,7 @@ func pointwiseDepthwiseForward(
         cnn_pointwise_depthwise(
             output + first * d.outHeight * d.outWidth, input, p.geometry.inChannels, d.inHeight, d.inWidth,
             p.packedWeight.data + first * p.geometry.inChannels, p.bias.map { UnsafePointer($0.data) + first },
-            p.clamp.lower, p.clamp.upper, end - first, depthwiseWeight + first * taps, depthwiseBias.map { $0 + first },
+            p.clamp.lower, p.clamp.upper, p.silu ? 1 : 0, end - first, depthwiseWeight + first * taps, depthwiseBias.map { $0 + first },
             d.outHeight, d.outWidth, d.kernelWidth, d.strideWidth, clamp.lower, clamp.upper,
             workspace + share * workspacePerShare)
     }
