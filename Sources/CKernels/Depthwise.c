@@ -641,12 +641,15 @@ void cnn_depthwise_conv2d(float *out, const float *in, const float *weight, cons
                                   dilationWidth, lower, upper, scratch);
 }
 
-// MARK: A 1x1 convolution and the depthwise convolution that reads it, fused (AVX-512)
+// MARK: An inverted residual block's convolutions, fused (AVX-512)
 
-// The expanded map (MobileNetV2's 96x112x112 is 4.8 MB) is never written whole: the rows each
-// tile of four output rows reads are made by the packed GEMM just before, into a ring of
-// `count` rows per channel (slot iy mod count; a tile's rows overwrite only rows that no later
-// tile reads), so the depthwise filter reads them from L2 instead of from memory.
+// A depthwise convolution with the 1x1 convolution before it (MobileNetV2's and EfficientNet's
+// expansion), the one after it (the projection), or both. Neither the expanded map (4.8 MB at
+// MobileNetV2's second block) nor the depthwise output is written whole. For each tile of four
+// output rows: the expanded rows it reads are made by the packed GEMM into a ring of `count`
+// rows per channel (slot iy mod count; a tile's new rows overwrite only rows no later tile
+// reads); the depthwise filter writes the tile's rows of every channel into a band; the packed
+// GEMM projects the band into the output. Each stays in L2 between the steps.
 
 static long cnn_pd_ring_rows(long kernel, long stride) { return (CNN_DW_R - 1) * stride + kernel; }
 
@@ -658,79 +661,88 @@ int cnn_pointwise_depthwise_suits(long kernelHeight, long kernelWidth, long stri
         && padTop == kernelHeight / 2;
 }
 
-size_t cnn_pointwise_depthwise_scratch(size_t channels, long width, long kernel, long stride) {
-    return channels * (size_t)(cnn_pd_ring_rows(kernel, stride) * width) + (size_t)width;
+size_t cnn_inverted_residual_scratch(size_t channels, long width, long outWidth, long kernel, long stride, int expand,
+                                     int project) {
+    return (expand ? channels * (size_t)(cnn_pd_ring_rows(kernel, stride) * width) : 0) + (size_t)width
+        + (project ? channels * (size_t)(CNN_DW_R * outWidth) : 0);
 }
 
-CNN_TARGET_AVX512 CNN_INLINE void cnn_pd_body(float *out, const float *in, size_t inChannels, long height, long width,
-                                             const float *packed, const float *pointwiseBias, float pointwiseLower,
-                                             float pointwiseUpper, int pointwiseSiLU, size_t channels,
-                                             const float *weight, const float *bias, long outHeight, long outWidth,
-                                             float lower, float upper, float *scratch, const __mmask16 *masks,
-                                             const long K, const long S) {
-    const long count = cnn_pd_ring_rows(K, S), pitch = count * width, pad = K / 2;
-    float *ring = scratch, *zeros = scratch + channels * (size_t)pitch;
+CNN_TARGET_AVX512 CNN_INLINE void cnn_ir_body(float *out, const float *in, size_t inChannels, long height, long width,
+                                             const cnn_pointwise *expand, size_t channels, const float *weight,
+                                             const float *bias, long outHeight, long outWidth, float lower,
+                                             float upper, const cnn_pointwise *project, long firstRow, long endRow,
+                                             float *scratch, const __mmask16 *masks, const long K, const long S) {
+    const long count = cnn_pd_ring_rows(K, S), pitch = expand ? count * width : height * width, pad = K / 2;
+    float *ring = scratch, *zeros = scratch + (expand ? channels * (size_t)pitch : 0), *band = zeros + width;
     for (long k = 0; k < width; k++) zeros[k] = 0.0f;
     const __m512 lo = _mm512_set1_ps(lower), hi = _mm512_set1_ps(upper);
     const long vectors = (outWidth + 15) / 16;
     const float *rows[(CNN_DW_R - 1) * 2 + 5];
-    long made = 0;  // the expanded rows 0 ..< made are (or were) in the ring
-    for (long y = 0; y < outHeight; y += CNN_DW_R) {
+    long made = firstRow * S - pad < 0 ? 0 : firstRow * S - pad;  // expanded rows before it are not read
+    for (long y = firstRow; y < endRow; y += CNN_DW_R) {
         const long top = y * S - pad, need = top + count < height ? top + count : height;
-        while (made < need) {
+        while (expand && made < need) {
             // A run of rows whose slots do not wrap around the ring.
             const long slot = made % count, run = need - made < count - slot ? need - made : count - slot;
-            cnn_packed_gemm(channels, (size_t)(run * width), inChannels, packed, in + made * width,
-                            (size_t)(height * width), ring + slot * width, (size_t)pitch, pointwiseBias,
-                            pointwiseLower, pointwiseUpper);
-            if (pointwiseSiLU)
+            cnn_packed_gemm(channels, (size_t)(run * width), inChannels, expand->packed, in + made * width,
+                            (size_t)(height * width), ring + slot * width, (size_t)pitch, expand->bias, expand->lower,
+                            expand->upper);
+            if (expand->silu)
                 for (size_t c = 0; c < channels; c++) {
                     float *rowsMade = ring + c * (size_t)pitch + slot * width;
                     cnn_silu(rowsMade, rowsMade, (size_t)(run * width));
                 }
             made += run;
         }
+        const long rowsLeft = endRow - y < CNN_DW_R ? endRow - y : CNN_DW_R;
         for (size_t c = 0; c < channels; c++) {
-            const float *plane = ring + c * (size_t)pitch;
+            const float *plane = (expand ? ring : in) + c * (size_t)pitch;
             for (long k = 0; k < count; k++) {
                 const long iy = top + k;
-                rows[k] = iy < 0 || iy >= height ? zeros : plane + (iy % count) * width;
+                rows[k] = iy < 0 || iy >= height ? zeros : plane + (expand ? iy % count : iy) * width;
             }
             const __m512 b = _mm512_set1_ps(bias ? bias[c] : 0.0f);
-            float *o = out + c * (size_t)(outHeight * outWidth) + y * outWidth;
+            float *o = project ? band + c * (size_t)(CNN_DW_R * outWidth) : out + c * (size_t)(outHeight * outWidth) + y * outWidth;
+            const float *f = weight + c * (size_t)(K * K);
+            if (outWidth <= 8) {
+                cnn_dw_small_tile(o, outWidth, rowsLeft, rows, masks, f, bias ? bias[c] : 0.0f, K, S, lo, hi);
+                continue;
+            }
             for (long v = 0; v < vectors; v++)
-                cnn_dw_shared_tile(o, outWidth, outHeight - y, rows, 16 * v, masks + 8 * v, weight + c * (size_t)(K * K),
-                                   b, K, S, lo, hi);
+                cnn_dw_shared_tile(o, outWidth, rowsLeft, rows, 16 * v, masks + 8 * v, f, b, K, S, lo, hi);
         }
+        if (project)
+            cnn_packed_gemm(project->channels, (size_t)(rowsLeft * outWidth), channels, project->packed, band,
+                            (size_t)(CNN_DW_R * outWidth), out + y * outWidth, (size_t)(outHeight * outWidth),
+                            project->bias, project->lower, project->upper);
     }
 }
 
-CNN_TARGET_AVX512 static void cnn_pd_avx512(float *out, const float *in, size_t inChannels, long height, long width,
-                                            const float *packed, const float *pointwiseBias, float pointwiseLower,
-                                            float pointwiseUpper, int pointwiseSiLU, size_t channels, const float *weight,
-                                            const float *bias, long outHeight, long outWidth, long kernel,
-                                            long stride, float lower, float upper, float *scratch) {
+CNN_TARGET_AVX512 static void cnn_ir_avx512(float *out, const float *in, size_t inChannels, long height, long width,
+                                            const cnn_pointwise *expand, size_t channels, const float *weight,
+                                            const float *bias, long kernel, long stride, float lower, float upper,
+                                            long outHeight, long outWidth, const cnn_pointwise *project,
+                                            long firstRow, long endRow, float *scratch) {
     const long vectors = (outWidth + 15) / 16;
     __mmask16 stack[512];
     __mmask16 *masks = vectors * 8 <= 512 ? stack : malloc((size_t)(vectors * 8) * sizeof(__mmask16));
     if (!masks) abort();
     cnn_dw_shared_masks(masks, vectors, width, kernel, stride);
-#define CNN_PD(K, S)                                                                                                \
-    cnn_pd_body(out, in, inChannels, height, width, packed, pointwiseBias, pointwiseLower, pointwiseUpper,          \
-                pointwiseSiLU, channels, weight, bias, outHeight, outWidth, lower, upper, scratch, masks, K, S)
-    if (kernel == 3 && stride == 1) CNN_PD(3, 1);
-    else if (kernel == 3) CNN_PD(3, 2);
-    else if (stride == 1) CNN_PD(5, 1);
-    else CNN_PD(5, 2);
-#undef CNN_PD
+#define CNN_IR(K, S)                                                                                                 \
+    cnn_ir_body(out, in, inChannels, height, width, expand, channels, weight, bias, outHeight, outWidth, lower, upper, \
+                project, firstRow, endRow, scratch, masks, K, S)
+    if (kernel == 3 && stride == 1) CNN_IR(3, 1);
+    else if (kernel == 3) CNN_IR(3, 2);
+    else if (stride == 1) CNN_IR(5, 1);
+    else CNN_IR(5, 2);
+#undef CNN_IR
     if (masks != stack) free(masks);
 }
 
-void cnn_pointwise_depthwise(float *out, const float *in, size_t inChannels, long height, long width,
-                             const float *packed, const float *pointwiseBias, float pointwiseLower,
-                             float pointwiseUpper, int pointwiseSiLU, size_t channels, const float *weight,
-                             const float *bias, long outHeight, long outWidth, long kernel, long stride, float lower,
-                             float upper, float *scratch) {
-    cnn_pd_avx512(out, in, inChannels, height, width, packed, pointwiseBias, pointwiseLower, pointwiseUpper,
-                  pointwiseSiLU, channels, weight, bias, outHeight, outWidth, kernel, stride, lower, upper, scratch);
+void cnn_inverted_residual(float *out, const float *in, size_t inChannels, long height, long width,
+                           const cnn_pointwise *expand, size_t channels, const float *weight, const float *bias,
+                           long kernel, long stride, float lower, float upper, long outHeight, long outWidth,
+                           const cnn_pointwise *project, long firstRow, long endRow, float *scratch) {
+    cnn_ir_avx512(out, in, inChannels, height, width, expand, channels, weight, bias, kernel, stride, lower, upper,
+                  outHeight, outWidth, project, firstRow, endRow, scratch);
 }

@@ -74,15 +74,20 @@ extension Executor {
         return outputs
     }
 
-    /// Lets each depthwise convolution compute the 1x1 convolution before it (through the folded
-    /// batchnorm, fused activation or SiLU between them) where `PointwiseInput.suits` them and every
-    /// link is read only by the next and not kept. Returns the workspace the fused steps need.
-    static func fusePointwiseDepthwise(_ steps: inout [Step], graph: Graph, mergeable: (Int) -> Bool) -> Int {
+    /// Fuses each inverted residual block whose depthwise convolution `InvertedResidual.suits`:
+    /// the 1x1 expansion before it (through a folded batchnorm, a fused activation or a SiLU
+    /// computed in place) and the 1x1 projection after it (through a folded batchnorm or fused
+    /// activation), where each is a packed-GEMM 1x1 convolution and every link is read only by the
+    /// next and not kept. The block's last layer computes it; the others are `computedBy` it.
+    /// Returns the workspace the fused steps need.
+    static func fuseInvertedResiduals(_ steps: inout [Step], graph: Graph, mergeable: (Int) -> Bool) -> Int {
+        let consumers = graph.consumers
         var maxWorkspace = 1
         for layer in graph.layers {
-            guard case .conv(var depthwise) = steps[layer.id], depthwise.geometry.isDepthwise, let source = layer.inputs.first
+            guard case .conv(let depthwise) = steps[layer.id], depthwise.block == nil, InvertedResidual.suits(depthwise.geometry),
+                let source = layer.inputs.first
             else { continue }
-            // Back through aliases and at most one SiLU computed in place.
+            // Back through aliases and at most one SiLU computed in place, to an expansion.
             var root = source
             var silu: Int?
             while mergeable(root), let input = graph.layers[root].inputs.first {
@@ -95,16 +100,35 @@ extension Executor {
                     break
                 }
             }
-            guard mergeable(root), case .conv(let pointwise) = steps[root], let packed = pointwise.packedWeight,
-                pointwise.winogradWeight == nil, pointwise.narrowWeight == nil, pointwise.pointwise == nil,
-                PointwiseInput.suits(pointwise.geometry, packed: true, depthwise.geometry)
-            else { continue }
-            depthwise.pointwise = PointwiseInput(
-                geometry: pointwise.geometry, packedWeight: packed, bias: pointwise.bias, clamp: pointwise.clamp, silu: silu != nil)
-            steps[layer.id] = .conv(depthwise)
-            steps[root] = .computedBy(reader: layer.id)
-            if let silu { steps[silu] = .computedBy(reader: layer.id) }
-            maxWorkspace = max(maxWorkspace, depthwise.workspaceCount)
+            var expand: FusedPointwise?
+            if mergeable(root), case .conv(let step) = steps[root], let e = FusedPointwise.of(step, silu: silu != nil),
+                e.geometry.outChannels == depthwise.geometry.inChannels
+            {
+                expand = e
+            }
+            // Forward through aliases to a projection.
+            var last = layer.id
+            while mergeable(last), consumers[last].count == 1, case .alias = steps[consumers[last][0]] { last = consumers[last][0] }
+            var project: (id: Int, step: FusedPointwise)?
+            if mergeable(last), consumers[last].count == 1, case .conv(let step) = steps[consumers[last][0]],
+                let p = FusedPointwise.of(step), p.geometry.inChannels == depthwise.geometry.outChannels
+            {
+                project = (consumers[last][0], p)
+            }
+            guard expand != nil || project != nil else { continue }
+            let block = InvertedResidual(
+                expand: expand, depthwise: depthwise.geometry, weight: depthwise.weight, bias: depthwise.bias,
+                clamp: depthwise.clamp, project: project?.step)
+            let owner = project?.id ?? layer.id
+            guard case .conv(var step) = steps[owner] else { continue }
+            step.block = block
+            steps[owner] = .conv(step)
+            if owner != layer.id { steps[layer.id] = .computedBy(reader: owner) }
+            if expand != nil {
+                steps[root] = .computedBy(reader: owner)
+                if let silu { steps[silu] = .computedBy(reader: owner) }
+            }
+            maxWorkspace = max(maxWorkspace, block.workspaceCount)
         }
         return maxWorkspace
     }

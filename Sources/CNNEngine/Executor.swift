@@ -55,12 +55,13 @@ public final class Executor {
         var narrowWeight: Tensor?
         /// The weights packed for the packed-weight GEMM (AVX-512), when it runs that way.
         var packedWeight: Tensor?
-        /// A depthwise convolution's 1x1 expansion, when it computes that too (its input is then
-        /// the expansion's).
-        var pointwise: PointwiseInput?
+        /// The inverted residual block this step computes whole, when fused: a depthwise
+        /// convolution with its expansion, or a projection with the depthwise convolution (and
+        /// expansion) before it. Its input is then the block's.
+        var block: InvertedResidual?
 
         var workspaceCount: Int {
-            if let pointwise { return PointwiseInput.workspaceCount(channels: pointwise.geometry.outChannels, depthwise: geometry) }
+            if let block { return block.workspaceCount }
             if winogradWeight != nil { return geometry.winogradWorkspaceCount }
             if narrowWeight != nil { return geometry.narrowWorkspaceCount }
             return geometry.workspaceCount
@@ -74,8 +75,8 @@ public final class Executor {
         /// Output shares the buffer of the first input (dropout, identity, a folded batchnorm,
         /// a fused activation).
         case alias
-        /// A 1x1 convolution that the depthwise convolution reading it computes (`reader`); as
-        /// an alias, its output is its input's buffer, which the reader reads.
+        /// A layer of an inverted residual block that a later layer computes (`reader`: the
+        /// block's fused step); as an alias, its output is its input's buffer.
         case computedBy(reader: Int)
         /// An element-wise activation (SiLU, sigmoid, ...) that overwrites its input, which
         /// nothing else reads: its output is its input's buffer (EfficientNet's SiLUs would
@@ -131,7 +132,7 @@ public final class Executor {
             }
         }
         var maxWorkspace = Self.prepareKernels(&steps)
-        if fuse { maxWorkspace = max(maxWorkspace, Self.fusePointwiseDepthwise(&steps, graph: graph, mergeable: mergeable)) }
+        if fuse { maxWorkspace = max(maxWorkspace, Self.fuseInvertedResiduals(&steps, graph: graph, mergeable: mergeable)) }
         outputs = Self.planBuffers(analysis, steps: steps, sharing: fuse, pinned: kept)
         let buffers = outputs.map(\.data)
         for layer in graph.layers {
@@ -173,7 +174,10 @@ public final class Executor {
         case .conv(let conv):
             let g = conv.geometry
             if conv.winogradWeight != nil { return "Winograd, " + conv.winogradProducts.rawValue }
-            if conv.pointwise != nil { return "1x1 + depthwise" }
+            if let block = conv.block {
+                return [block.expand.map { _ in "1x1" }, "depthwise", block.project.map { _ in "1x1" }].compactMap { $0 }
+                    .joined(separator: " + ")
+            }
             if g.isDepthwise { return "depthwise" }
             if g.coversWholeInput { return "SGEMV" }
             let product = conv.narrowWeight != nil ? "narrow GEMM" : conv.packedWeight != nil ? "packed GEMM" : "SGEMM"
@@ -190,8 +194,15 @@ public final class Executor {
     /// The layer whose kernel computes `layer`, when `layer` was merged into the one before it.
     public func mergedRoot(of layer: Int) -> Int? {
         var root = layer
-        while case .alias = steps[root], let input = analysis.graph.layers[root].inputs.first { root = input }
-        if case .computedBy(let reader) = steps[root] { root = reader }
+        while true {
+            if case .alias = steps[root], let input = analysis.graph.layers[root].inputs.first {
+                root = input
+            } else if case .computedBy(let reader) = steps[root] {
+                root = reader
+            } else {
+                break
+            }
+        }
         return root == layer ? nil : root
     }
 
@@ -245,11 +256,9 @@ public final class Executor {
             return
         case .conv(let conv):
             let bias = conv.bias.map { UnsafePointer($0.data) }
-            if let pointwise = conv.pointwise {
-                pointwiseDepthwiseForward(
-                    output: out, input: o.inputs[0], pointwise: pointwise, depthwiseWeight: conv.weight.data,
-                    depthwiseBias: bias, depthwise: conv.geometry, clamp: conv.clamp, workspace: workspace,
-                    workspacePerShare: workspaceCount, shares: shares)
+            if let block = conv.block {
+                block.forward(
+                    output: out, input: o.inputs[0], workspace: workspace, workspacePerShare: workspaceCount, shares: shares)
             } else if let transformed = conv.winogradWeight {
                 winogradConv2dForward(
                     output: out, input: o.inputs[0], transformedWeight: transformed.data, bias: bias,

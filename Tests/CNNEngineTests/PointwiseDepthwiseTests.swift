@@ -13,61 +13,80 @@ final class PointwiseDepthwiseTests: XCTestCase {
         try XCTSkipUnless(cnn_pointwise_depthwise_suits(3, 3, 1, 1, 1, 1, 1, 1) != 0, "the fused kernel needs AVX-512")
     }
 
-    /// The fused pair against the 1x1 convolution and the depthwise one by the definition, with
-    /// ReLU6 after each (and SiLU after the first, as EfficientNet's SiLU would be): strides 1 and 2, 3x3 and 5x5, channel counts that are not multiples of
-    /// the packed weights' 8, maps of several vectors per row and heights that are not multiples
-    /// of a tile's 4 rows; on one thread and split into two and three shares, the workspace full
-    /// of NaNs.
-    func testFusedPairMatchesTheTwoConvolutions() throws {
+    /// The fused block against the 1x1 convolutions and the depthwise one by the definition, ReLU6
+    /// after the expansion and the depthwise convolution (and SiLU after the expansion where
+    /// EfficientNet has it), the projection linear: with an expansion, a projection or both;
+    /// strides 1 and 2, 3x3 and 5x5, channel counts that are not multiples of the packed weights'
+    /// 8, maps of several vectors per row, of at most 8 outputs, and heights that are not multiples
+    /// of a tile's 4 rows; on one thread and split into two and three shares, the workspace full of
+    /// NaNs.
+    func testFusedBlockMatchesItsConvolutions() throws {
         try requireFusion()
-        let cases: [(inChannels: Int, channels: Int, size: Int, kernel: Int, stride: Int, silu: Bool)] = [
-            (5, 20, 13, 3, 1, false), (3, 19, 37, 3, 2, false), (4, 16, 34, 5, 1, true), (6, 11, 21, 5, 2, true), (2, 8, 1, 3, 1, false),
-            (3, 24, 70, 3, 2, true),
+        let cases: [(inChannels: Int, channels: Int, out: Int, size: Int, kernel: Int, stride: Int, silu: Bool, expand: Bool, project: Bool)] = [
+            (5, 20, 0, 13, 3, 1, false, true, false), (3, 19, 0, 37, 3, 2, false, true, false), (4, 16, 0, 34, 5, 1, true, true, false),
+            (6, 11, 0, 21, 5, 2, true, true, false), (2, 8, 0, 1, 3, 1, false, true, false), (3, 24, 0, 70, 3, 2, true, true, false),
+            (7, 7, 5, 23, 3, 1, false, false, true), (12, 12, 9, 30, 5, 2, false, false, true), (4, 24, 6, 19, 3, 2, false, true, true),
+            (5, 17, 11, 12, 5, 1, true, true, true), (3, 10, 4, 40, 3, 1, false, true, true),
         ]
         for (seed, c) in cases.enumerated() {
             let input = TensorShape(channels: c.inChannels, height: c.size, width: c.size + 3)
-            let pointwise = try convGeometry(Conv2D(filters: c.channels, kernel: 1), input)
             let expanded = TensorShape(channels: c.channels, height: c.size, width: c.size + 3)
+            let expandGeometry = try convGeometry(Conv2D(filters: c.channels, kernel: 1), input)
             let depthwise = try convGeometry(
                 Conv2D(
                     filters: c.channels, kernel: Size2(c.kernel, c.kernel), stride: Size2(c.stride, c.stride), padding: .symmetric(c.kernel / 2),
-                    groups: c.channels),
-                expanded)
+                    groups: c.channels), c.expand ? expanded : input)
+            let reduced = TensorShape(channels: c.channels, height: depthwise.outHeight, width: depthwise.outWidth)
+            let projectGeometry = try convGeometry(Conv2D(filters: max(c.out, 1), kernel: 1), reduced)
             var rng = SeededGenerator(seed: UInt64(seed + 40))
             let x = rng.values(input.elementCount!)
             let (w1, b1) = (rng.values(c.channels * c.inChannels), rng.values(c.channels))
             let (w2, b2) = (rng.values(depthwise.weightCount), rng.values(c.channels))
+            let (w3, b3) = (rng.values(projectGeometry.weightCount), rng.values(projectGeometry.outChannels))
             let relu6 = ActivationClamp.relu6
-            // The definition: each convolution by its loops, then the clamp.
-            var middle = [Float](repeating: .nan, count: expanded.elementCount!)
-            conv2dReference(output: &middle, input: x, weight: w1, bias: b1, geometry: pointwise)
-            middle = middle.map { min(max($0, relu6.lower), relu6.upper) }
-            if c.silu { middle = middle.map { Float(Double($0) / (1 + exp(-Double($0)))) } }
+            // The definition: each convolution by its loops, then its activation.
+            var middle = x
+            if c.expand {
+                middle = [Float](repeating: .nan, count: expanded.elementCount!)
+                conv2dReference(output: &middle, input: x, weight: w1, bias: b1, geometry: expandGeometry)
+                middle = middle.map { min(max($0, relu6.lower), relu6.upper) }
+                if c.silu { middle = middle.map { Float(Double($0) / (1 + exp(-Double($0)))) } }
+            }
             var expected = [Float](repeating: .nan, count: depthwise.outChannels * depthwise.outputPixels)
             conv2dReference(output: &expected, input: middle, weight: w2, bias: b2, geometry: depthwise)
             expected = expected.map { min(max($0, relu6.lower), relu6.upper) }
+            if c.project {
+                let reducedValues = expected
+                expected = [Float](repeating: .nan, count: projectGeometry.outChannels * projectGeometry.outputPixels)
+                conv2dReference(output: &expected, input: reducedValues, weight: w3, bias: b3, geometry: projectGeometry)
+            }
 
-            let packed = Tensor(shape: [pointwise.packedWeightCount])
-            packWeights(packed.data, weight: w1, geometry: pointwise)
-            let p = PointwiseInput(
-                geometry: pointwise, packedWeight: packed, bias: Tensor(shape: [c.channels], values: b1), clamp: relu6, silu: c.silu)
-            let perShare = PointwiseInput.workspaceCount(channels: c.channels, depthwise: depthwise)
+            func packed(_ w: [Float], _ g: ConvGeometry, _ b: [Float], _ clamp: ActivationClamp, silu: Bool = false) -> FusedPointwise {
+                let p = Tensor(shape: [g.packedWeightCount])
+                packWeights(p.data, weight: w, geometry: g)
+                return FusedPointwise(geometry: g, packedWeight: p, bias: Tensor(shape: [b.count], values: b), clamp: clamp, silu: silu)
+            }
+            let block = InvertedResidual(
+                expand: c.expand ? packed(w1, expandGeometry, b1, relu6, silu: c.silu) : nil, depthwise: depthwise,
+                weight: Tensor(shape: [w2.count], values: w2), bias: Tensor(shape: [b2.count], values: b2), clamp: relu6,
+                project: c.project ? packed(w3, projectGeometry, b3, .identity) : nil)
+            let perShare = block.workspaceCount
             try forEachShareCount { shares in
                 var workspace = [Float](repeating: .nan, count: perShare * shares)
                 var fused = [Float](repeating: .nan, count: expected.count)
                 workspace.withUnsafeMutableBufferPointer { ws in
-                    pointwiseDepthwiseForward(
-                        output: &fused, input: x, pointwise: p, depthwiseWeight: w2, depthwiseBias: b2, depthwise: depthwise,
-                        clamp: relu6, workspace: ws.baseAddress!, workspacePerShare: perShare, shares: shares)
+                    fused.withUnsafeMutableBufferPointer { out in
+                        block.forward(output: out.baseAddress!, input: x, workspace: ws.baseAddress!, workspacePerShare: perShare, shares: shares)
+                    }
                 }
                 assertMatches(expected, fused, "\(c), \(shares) shares")
             }
         }
     }
 
-    /// In MobileNetV2 at 112x112, the expansion on a 56x56 map is computed by the depthwise
-    /// convolutions after them, to the same output as the network unfused; a kept expansion is
-    /// not fused, and keeps its own output.
+    /// In MobileNetV2 at 112x112, the blocks on 56x56 maps are computed whole by their last 1x1
+    /// convolution, to the network's output unfused; a kept expansion is not fused, and keeps its
+    /// own output.
     func testMobileNetV2FusesItsLargeExpansions() throws {
         try requireFusion()
         let analysis = try Zoo.model(named: "mobilenet_v2")!.analysis(input: TensorShape(channels: 3, height: 112, width: 112))
@@ -76,14 +95,15 @@ final class PointwiseDepthwiseTests: XCTestCase {
         let id = { (name: String) in graph.layer(named: name)!.id }
         let plain = try Executor(analysis: analysis, weights: weights, fuse: false)
         let fused = try Executor(analysis: analysis, weights: weights)
-        XCTAssertEqual(fused.kernel(of: id("features.2.conv.1.0")), "1x1 + depthwise", "96 channels of 56x56")
-        XCTAssertEqual(fused.kernel(of: id("features.2.conv.0.0")), "merged into features.2.conv.1.0")
-        XCTAssertEqual(fused.kernel(of: id("features.2.conv.0.2")), "merged into features.2.conv.1.0", "its ReLU6")
-        XCTAssertEqual(fused.kernel(of: id("features.3.conv.1.0")), "depthwise", "28x28: the expanded map stays in the caches")
-        XCTAssertEqual(fused.kernel(of: id("features.1.conv.0.0")), "depthwise", "no expansion before it")
+        XCTAssertEqual(fused.kernel(of: id("features.2.conv.2")), "1x1 + depthwise + 1x1", "96 channels of 56x56")
+        for merged in ["features.2.conv.0.0", "features.2.conv.0.2", "features.2.conv.1.0", "features.2.conv.1.2"] {
+            XCTAssertEqual(fused.kernel(of: id(merged)), "merged into features.2.conv.2", merged)
+        }
+        XCTAssertEqual(fused.kernel(of: id("features.1.conv.1")), "depthwise + 1x1", "no expansion before it")
+        XCTAssertEqual(fused.kernel(of: id("features.3.conv.1.0")), "depthwise", "28x28: the maps stay in the caches")
         let keep = id("features.2.conv.0.0")
         let keeping = try Executor(analysis: analysis, weights: weights, keeping: [keep])
-        XCTAssertEqual(keeping.kernel(of: id("features.2.conv.1.0")), "depthwise")
+        XCTAssertEqual(keeping.kernel(of: id("features.2.conv.2")), "depthwise + 1x1")
         XCTAssertLessThan(fused.activationFloats, plain.activationFloats)
 
         var rng = SeededGenerator(seed: 4)
@@ -112,7 +132,7 @@ final class PointwiseDepthwiseTests: XCTestCase {
         let id = { (name: String) in graph.layer(named: name)!.id }
         let plain = try Executor(analysis: analysis, weights: weights, fuse: false)
         let fused = try Executor(analysis: analysis, weights: weights)
-        XCTAssertEqual(fused.kernel(of: id("features.2.0.block.1.0")), "1x1 + depthwise")
+        XCTAssertEqual(fused.kernel(of: id("features.2.0.block.1.0")), "1x1 + depthwise", "its SiLU is read twice: not projected")
         XCTAssertEqual(fused.kernel(of: id("features.2.0.block.0.2")), "merged into features.2.0.block.1.0", "the expansion's SiLU")
         XCTAssertEqual(fused.kernel(of: id("features.0.2")), "in place", "the stem's SiLU")
         XCTAssertEqual(plain.kernel(of: id("features.0.2")), "", "unfused, a buffer of its own")

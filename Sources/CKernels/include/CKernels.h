@@ -86,22 +86,34 @@ void cnn_depthwise_conv2d(float *out, const float *in, const float *weight, cons
 size_t cnn_depthwise_scratch(long outHeight, long outWidth, long kernelHeight, long kernelWidth, long strideHeight,
                              long strideWidth, long dilationHeight, long dilationWidth);
 
-/// A 1x1 convolution (the packed GEMM's weights `packed`, its bias and clamp, then SiLU where
-/// pointwiseSiLU is not 0: EfficientNet's) and the depthwise convolution that reads its output, at
-/// once: out[c] = depthwise(act(clamp(W_c · in + b_c))) for the
-/// `channels` expanded channels whose packed panels start at `packed` (a multiple of 8 channels
-/// in). The depthwise filter is kernel x kernel (3 or 5) at `stride` (1 or 2) both ways, padded
-/// by kernel / 2; `in` is [inChannels][height][width]. The expanded map is made a few rows at a
-/// time into scratch (cnn_pointwise_depthwise_scratch floats), never whole. Call only where
+/// A 1x1 convolution as the packed GEMM runs it: weights packed by cnn_packed_gemm_pack (from the
+/// panel of its first channel, a multiple of 8), bias (or NULL), clamp, then SiLU where `silu` is
+/// not 0; `channels` outputs.
+typedef struct {
+    const float *packed;
+    const float *bias;
+    float lower, upper;
+    int silu;
+    size_t channels;
+} cnn_pointwise;
+
+/// An inverted residual block's convolutions at once: out = project(depthwise(expand(in))), the
+/// expansion and the projection each optional (NULL). `in` is [inChannels][height][width] (with no
+/// expansion, inChannels = channels); the depthwise filters (weight [channels][kernel][kernel],
+/// bias optional, clamped to [lower, upper]) are kernel x kernel (3 or 5) at `stride` (1 or 2)
+/// both ways, padded by kernel / 2, giving outHeight x outWidth; output rows firstRow ..< endRow
+/// (firstRow a multiple of 4) of out ([project->channels or channels][outHeight][outWidth]). The
+/// expanded map and the depthwise output are made a few rows at a time in scratch
+/// (cnn_inverted_residual_scratch floats), never whole. Call only where
 /// cnn_pointwise_depthwise_suits (AVX-512, such a filter).
 int cnn_pointwise_depthwise_suits(long kernelHeight, long kernelWidth, long strideHeight, long strideWidth,
                                   long dilationHeight, long dilationWidth, long padTop, long padLeft);
-size_t cnn_pointwise_depthwise_scratch(size_t channels, long width, long kernel, long stride);
-void cnn_pointwise_depthwise(float *out, const float *in, size_t inChannels, long height, long width,
-                             const float *packed, const float *pointwiseBias, float pointwiseLower,
-                             float pointwiseUpper, int pointwiseSiLU, size_t channels, const float *weight,
-                             const float *bias, long outHeight, long outWidth, long kernel, long stride, float lower,
-                             float upper, float *scratch);
+size_t cnn_inverted_residual_scratch(size_t channels, long width, long outWidth, long kernel, long stride, int expand,
+                                     int project);
+void cnn_inverted_residual(float *out, const float *in, size_t inChannels, long height, long width,
+                           const cnn_pointwise *expand, size_t channels, const float *weight, const float *bias,
+                           long kernel, long stride, float lower, float upper, long outHeight, long outWidth,
+                           const cnn_pointwise *project, long firstRow, long endRow, float *scratch);
 
 // MARK: im2col
 
