@@ -84,7 +84,7 @@ final class PointwiseDepthwiseTests: XCTestCase {
         }
     }
 
-    /// In MobileNetV2 at 112x112, the blocks on 56x56 maps are computed whole by their last 1x1
+    /// In MobileNetV2 at 112x112, the blocks on maps of 56x56 and 28x28 are computed whole by their last 1x1
     /// convolution, to the network's output unfused; a kept expansion is not fused, and keeps its
     /// own output.
     func testMobileNetV2FusesItsLargeExpansions() throws {
@@ -100,7 +100,8 @@ final class PointwiseDepthwiseTests: XCTestCase {
             XCTAssertEqual(fused.kernel(of: id(merged)), "merged into features.2.conv.2", merged)
         }
         XCTAssertEqual(fused.kernel(of: id("features.1.conv.1")), "depthwise + 1x1", "no expansion before it")
-        XCTAssertEqual(fused.kernel(of: id("features.3.conv.1.0")), "depthwise", "28x28: the maps stay in the caches")
+        XCTAssertEqual(fused.kernel(of: id("features.3.conv.2")), "1x1 + depthwise + 1x1", "28x28")
+        XCTAssertEqual(fused.kernel(of: id("features.5.conv.1.0")), "depthwise", "14x14: the maps stay in the caches")
         let keep = id("features.2.conv.0.0")
         let keeping = try Executor(analysis: analysis, weights: weights, keeping: [keep])
         XCTAssertEqual(keeping.kernel(of: id("features.2.conv.2")), "depthwise + 1x1")
