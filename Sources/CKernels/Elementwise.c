@@ -13,14 +13,23 @@ CNN_INLINE void cnn_tanh_body(float *out, const float *in, size_t count) {
                 a13 = -2.76076847742355e-16f;
     const float b0 = 4.89352518554385e-03f, b2 = 2.26843463243900e-03f, b4 = 1.18534705686654e-04f,
                 b6 = 1.19825839466702e-06f;
-    for (size_t i = 0; i < count; i++) {
-        float x = in[i];
-        x = x < -9.0f ? -9.0f : (x > 9.0f ? 9.0f : x);
-        float x2 = x * x;
-        float p = ((((((a13 * x2 + a11) * x2 + a9) * x2 + a7) * x2 + a5) * x2 + a3) * x2 + a1) * x;
-        float q = ((b6 * x2 + b4) * x2 + b2) * x2 + b0;
-        out[i] = p / q;
+#define CNN_TANH_LOOP(OUT, IN)                                                                       \
+    for (size_t i = 0; i < count; i++) {                                                             \
+        float x = (IN)[i];                                                                           \
+        x = x < -9.0f ? -9.0f : (x > 9.0f ? 9.0f : x);                                               \
+        float x2 = x * x;                                                                            \
+        float p = ((((((a13 * x2 + a11) * x2 + a9) * x2 + a7) * x2 + a5) * x2 + a3) * x2 + a1) * x; \
+        float q = ((b6 * x2 + b4) * x2 + b2) * x2 + b0;                                              \
+        (OUT)[i] = p / q;                                                                            \
     }
+    // In place through a loop of one pointer (see cnn_silu: the two-pointer loop ran one float at
+    // a time when they overlapped, 8.6x slower).
+    if (out == in) {
+        CNN_TANH_LOOP(out, out)
+    } else {
+        CNN_TANH_LOOP(out, in)
+    }
+#undef CNN_TANH_LOOP
 }
 CNN_KERNEL(cnn_tanh, (float *out, const float *in, size_t count), (out, in, count))
 
@@ -45,6 +54,10 @@ CNN_INLINE float cnn_exp(float x) {
 }
 
 CNN_INLINE void cnn_sigmoid_portable_body(float *out, const float *in, size_t count) {
+    if (out == in) {  // one pointer, as in cnn_silu
+        for (size_t i = 0; i < count; i++) out[i] = 1.0f / (1.0f + cnn_exp(-out[i]));
+        return;
+    }
     for (size_t i = 0; i < count; i++) out[i] = 1.0f / (1.0f + cnn_exp(-in[i]));
 }
 CNN_KERNEL(cnn_sigmoid_portable, (float *out, const float *in, size_t count), (out, in, count))

@@ -120,7 +120,7 @@ public final class Executor {
                         steps[producer] = .add(clamp)
                     }
                     steps.append(.alias)
-                } else if kind != .softmax, Self.ownsBuffer(step.inputs[0], graph: graph, steps: steps, mergeable: mergeable) {
+                } else if Self.runsInPlace(kind), Self.ownsBuffer(step.inputs[0], graph: graph, steps: steps, mergeable: mergeable) {
                     steps.append(.inPlace(step))
                 } else {
                     steps.append(.lowered(step))

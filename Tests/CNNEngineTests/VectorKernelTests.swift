@@ -266,6 +266,9 @@ final class VectorKernelTests: XCTestCase {
             XCTAssertLessThan(worst, 2e-6, "relative error, \(level)")
             XCTAssertEqual(y.first, -1, level)
             XCTAssertEqual(y[x.count / 2 - 100], tanhf(x[x.count / 2 - 100]), accuracy: 1e-6, level)
+            var inPlace = x  // out == in: the loop of one pointer
+            inPlace.withUnsafeMutableBufferPointer { cnn_tanh($0.baseAddress, $0.baseAddress, $0.count) }
+            XCTAssertEqual(inPlace, y, "tanh in place, \(level)")
         }
     }
 
@@ -291,6 +294,9 @@ final class VectorKernelTests: XCTestCase {
             var inPlace = x  // out == in: the loop of one pointer
             inPlace.withUnsafeMutableBufferPointer { cnn_silu($0.baseAddress, $0.baseAddress, $0.count) }
             XCTAssertEqual(inPlace, silu, "SiLU in place, \(level)")
+            var sigmoidInPlace = x
+            sigmoidInPlace.withUnsafeMutableBufferPointer { cnn_sigmoid($0.baseAddress, $0.baseAddress, $0.count) }
+            XCTAssertEqual(sigmoidInPlace, sigmoid, "sigmoid in place, \(level)")
         }
     }
 
