@@ -133,6 +133,14 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// Unfolded rows longer than the 256 columns whose masks the AVX-512 im2col keeps on the
+    /// stack, at strides 1 and 2, with padding on both sides.
+    func testLongRowsAreUnfolded() throws {
+        try check(Conv2D(filters: 3, kernel: 3, padding: .symmetric(1)), input: TensorShape(channels: 2, height: 3, width: 301), seed: 36)
+        try check(
+            Conv2D(filters: 3, kernel: 5, stride: 2, padding: .symmetric(2)), input: TensorShape(channels: 2, height: 6, width: 603), seed: 37)
+    }
+
     func testLargeMapsAreUnfoldedBlockByBlock() throws {
         let conv = Conv2D(filters: 4, kernel: 3, padding: .symmetric(1))
         let input = TensorShape(channels: 64, height: 160, width: 160)
