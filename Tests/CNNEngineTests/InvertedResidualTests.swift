@@ -6,9 +6,10 @@ import XCTest
 
 @testable import CNNEngine
 
-/// A 1x1 convolution computed by the depthwise convolution that reads it (AVX-512 only: where the
-/// CPU has none, the executor never fuses them and these tests are skipped).
-final class PointwiseDepthwiseTests: XCTestCase {
+/// Inverted residual blocks computed whole: a depthwise convolution with the 1x1 expansion before
+/// it and the projection after it (AVX-512 only: where the CPU has none, the executor never fuses
+/// them and these tests are skipped).
+final class InvertedResidualTests: XCTestCase {
     private func requireFusion() throws {
         try XCTSkipUnless(cnn_pointwise_depthwise_suits(3, 3, 1, 1, 1, 1, 1, 1) != 0, "the fused kernel needs AVX-512")
     }
