@@ -1,14 +1,15 @@
 // C = W · B for maps of few pixels (ResNet's 7x7 stage: N = 49), where OpenBLAS's SGEMM runs
 // at about half its speed. The weights W [M x K] are packed once per model into panels of 64
-// rows ([M/64][K][64]); a tile of 64 output channels x 7 pixels keeps 28 AVX-512 accumulators,
-// each k adding a 64-channel column of W times 7 broadcast pixels of B. Measured against
-// OpenBLAS 0.3.21 (Cooperlake kernel, one thread) on ResNet-50's layer4 GEMMs: 1.3-1.7x.
+// rows ([M/64][K][64]); a tile of 64 output channels x 6 pixels keeps 24 AVX-512 accumulators,
+// each k adding a 64-channel column of W times 6 broadcast pixels of B. Tiles of 7 pixels (28
+// accumulators, the 4 vectors of W and a broadcast: 33 of the 32 registers) ran at 87-92 GFLOP/s
+// on an AMD EPYC (Zen 4) where these run at 100-115 (Benchmarks/gemm.sh, one core's peak 117).
 #include <immintrin.h>
 
 #include "Dispatch.h"
 #include "Panels.h"
 
-enum { PANEL = 64, TILE = 7, KBLOCK = 1024 };
+enum { PANEL = 64, TILE = 6, KBLOCK = 1024 };
 
 size_t cnn_narrow_gemm_packed_count(size_t m, size_t k) { return (m + PANEL - 1) / PANEL * PANEL * k; }
 
@@ -47,7 +48,6 @@ CNN_TARGET_AVX512 CNN_INLINE void narrow_tile(size_t kc, const float *a, const f
 CNN_TARGET_AVX512 static void narrow_tile_any(size_t kc, const float *a, const float *b, size_t ldb, float *t, int nr,
                                               int first) {
     switch (nr) {
-    case 7: narrow_tile(kc, a, b, ldb, t, 7, first); break;
     case 6: narrow_tile(kc, a, b, ldb, t, 6, first); break;
     case 5: narrow_tile(kc, a, b, ldb, t, 5, first); break;
     case 4: narrow_tile(kc, a, b, ldb, t, 4, first); break;
