@@ -372,8 +372,8 @@ static int cnn_dw_shared_suits(long kernelHeight, long kernelWidth, long strideH
 
 // Rows of at most 8 outputs (7x7 maps): the same tile in 8-lane vectors, which AMD's Zen 4 runs
 // at twice the rate of 16-lane ones, so that 7 columns do not leave 9 of 16 lanes idle. The
-// masks are those of vector 0; at stride 2 the 16 (5x5: 32) floats from column 0 are loaded as
-// 16-lane vectors and their even and odd floats taken, the columns left of 0 being padding.
+// masks are those of vector 0; at stride 2 the 32 floats from column 0 are loaded as 16-lane
+// vectors and their even and odd floats taken, the columns left of 0 being padding.
 CNN_TARGET_AVX512 CNN_INLINE void cnn_dw_small_tile(float *out, long outWidth, long rowsLeft, const float *const *rows,
                                                    const __mmask16 *m, const float *filter, float b, const long K,
                                                    const long S, __m512 lower, __m512 upper) {
@@ -552,7 +552,7 @@ CNN_TARGET_AVX512 static void cnn_dw_rows_avx512(float *out, const float *in, co
     const long splitRows = cnn_dw_rows_read(outHeight, kernelHeight, stride) - padTop;
     l.splitRows = splitRows < height ? splitRows : height;
     const long zeroCount = stride == 2 ? 2 * l.half : width;
-    // One allocation: the row pointers, the row of zeros, the offsets, the masks, plain.
+    // One allocation: the row pointers, the offsets, the row of zeros, the masks, plain.
     const size_t bytes = (size_t)l.rowCount * sizeof(float *) + (size_t)zeroCount * sizeof(float)
         + (size_t)kernelWidth * sizeof(long) + (size_t)(l.vectors * kernelWidth) * sizeof(__mmask16)
         + (size_t)l.vectors + 64;
@@ -565,15 +565,16 @@ CNN_TARGET_AVX512 static void cnn_dw_rows_avx512(float *out, const float *in, co
                                       NULL);
         return;
     }
+    // Longest alignment first: the pointers and offsets, then the floats, the masks, the bytes.
     unsigned char *next = space;
     l.rows = (const float **)next;
     next += (size_t)l.rowCount * sizeof(float *);
-    float *zeros = (float *)next;
-    l.zeros = zeros;
-    next += (size_t)zeroCount * sizeof(float);
     long *offsets = (long *)next;
     l.offsets = offsets;
     next += (size_t)kernelWidth * sizeof(long);
+    float *zeros = (float *)next;
+    l.zeros = zeros;
+    next += (size_t)zeroCount * sizeof(float);
     __mmask16 *masks = (__mmask16 *)next;
     l.masks = masks;
     next += (size_t)(l.vectors * kernelWidth) * sizeof(__mmask16);
@@ -711,10 +712,16 @@ CNN_TARGET_AVX512 CNN_INLINE void cnn_ir_body(float *out, const float *in, size_
             for (long v = 0; v < vectors; v++)
                 cnn_dw_shared_tile(o, outWidth, rowsLeft, rows, 16 * v, masks + 8 * v, f, b, K, S, lo, hi);
         }
-        if (project)
+        if (project) {
             cnn_packed_gemm(project->channels, (size_t)(rowsLeft * outWidth), channels, project->packed, band,
                             (size_t)(CNN_DW_R * outWidth), out + y * outWidth, (size_t)(outHeight * outWidth),
                             project->bias, project->lower, project->upper);
+            if (project->silu)
+                for (size_t c = 0; c < project->channels; c++) {
+                    float *rowsMade = out + c * (size_t)(outHeight * outWidth) + y * outWidth;
+                    cnn_silu(rowsMade, rowsMade, (size_t)(rowsLeft * outWidth));
+                }
+        }
     }
 }
 

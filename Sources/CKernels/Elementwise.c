@@ -78,10 +78,12 @@ CNN_KERNEL(cnn_silu_portable, (float *out, const float *in, size_t count), (out,
 // float against 0.30 on AMD's Zen 4, where these loops are bound by the floating-point units):
 // e^-x = 2^n e^-q with n = round(-x log2 e) and q = x + n ln 2 (ln 2 in two parts, as above),
 // e^-q from a degree-5 polynomial fitted for relative error on |q| <= ln2 / 2 (2.2e-7 in float),
-// 2^n applied by vscalefps. x is clamped below at -88 as the portable code clamps -x above (e^88
-// is finite); above, e^-x underflows to 0 as it should.
+// 2^n applied by vscalefps. The exponent is clamped to [-88, 88] as the portable code clamps it
+// (e^88 is finite), the x that multiplies it is not: SiLU(inf) = inf, sigmoid(1e20) = 1.
 CNN_TARGET_AVX512 static inline __m512 cnn_exp_negative_avx512(__m512 x) {
-    x = _mm512_max_ps(x, _mm512_set1_ps(-88.0f));
+    // Constants first: vmaxps and vminps return their second operand when either is NaN, so a
+    // NaN passes through.
+    x = _mm512_min_ps(_mm512_set1_ps(88.0f), _mm512_max_ps(_mm512_set1_ps(-88.0f), x));
     const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(-1.44269504088896341f)),
                                           _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m512 q = _mm512_fmadd_ps(n, _mm512_set1_ps(0.693359375f), x);

@@ -20,8 +20,9 @@ void cnn_packed_gemm_pack(float *packed, const float *weight, size_t m, size_t k
 // One tile: rows x width of C (rows <= 8, width <= 16 * vectors, the masks saying which columns).
 // A tile of at most 16 columns (the last of a 14x14 map's 196) takes one vector per row, not two.
 CNN_TARGET_AVX512 CNN_INLINE void packed_tile(size_t k, const float *a, const float *b, size_t ldb, float *c,
-                                              size_t ldc, const float *bias, size_t rows, __mmask16 mask0,
-                                              __mmask16 mask1, __m512 lower, __m512 upper, const int vectors) {
+                                              size_t ldc, const float *bias, const float *residual, size_t rows,
+                                              __mmask16 mask0, __mmask16 mask1, __m512 lower, __m512 upper,
+                                              const int vectors) {
     __m512 acc[ROWS][2];
     for (int r = 0; r < ROWS; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
     for (size_t kk = 0; kk < k; kk++) {
@@ -36,18 +37,20 @@ CNN_TARGET_AVX512 CNN_INLINE void packed_tile(size_t k, const float *a, const fl
     }
     for (size_t r = 0; r < rows; r++) {
         const __m512 add = _mm512_set1_ps(bias ? bias[r] : 0.0f);
-        const __m512 v0 = _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(acc[r][0], add), lower), upper);
-        _mm512_mask_storeu_ps(c + r * ldc, mask0, v0);
+        __m512 s0 = _mm512_add_ps(acc[r][0], add);
+        if (residual) s0 = _mm512_add_ps(s0, _mm512_maskz_loadu_ps(mask0, residual + r * ldc));
+        _mm512_mask_storeu_ps(c + r * ldc, mask0, _mm512_min_ps(_mm512_max_ps(s0, lower), upper));
         if (vectors == 2) {
-            const __m512 v1 = _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(acc[r][1], add), lower), upper);
-            _mm512_mask_storeu_ps(c + r * ldc + 16, mask1, v1);
+            __m512 s1 = _mm512_add_ps(acc[r][1], add);
+            if (residual) s1 = _mm512_add_ps(s1, _mm512_maskz_loadu_ps(mask1, residual + r * ldc + 16));
+            _mm512_mask_storeu_ps(c + r * ldc + 16, mask1, _mm512_min_ps(_mm512_max_ps(s1, lower), upper));
         }
     }
 }
 
 CNN_TARGET_AVX512 static void packed_gemm_avx512(size_t m, size_t n, size_t k, const float *packed, const float *b,
-                                                 size_t ldb, float *c, size_t ldc, const float *bias, float lower,
-                                                 float upper) {
+                                                 size_t ldb, float *c, size_t ldc, const float *bias,
+                                                 const float *residual, float lower, float upper) {
     const size_t panels = (m + ROWS - 1) / ROWS;
     size_t block = BLOCK_FLOATS / (k ? k : 1) / COLUMNS * COLUMNS;
     block = block < COLUMNS ? COLUMNS : block;
@@ -61,8 +64,9 @@ CNN_TARGET_AVX512 static void packed_gemm_avx512(size_t m, size_t n, size_t k, c
                 const __mmask16 mask0 = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
                 const __mmask16 mask1 = width >= 32 ? 0xFFFF : width > 16 ? (__mmask16)((1u << (width - 16)) - 1) : 0;
                 const float *panel = packed + p * k * ROWS, *add = bias ? bias + p * ROWS : 0;
-                if (width > 16) packed_tile(k, panel, b + x, ldb, c + p * ROWS * ldc + x, ldc, add, rows, mask0, mask1, lo, hi, 2);
-                else packed_tile(k, panel, b + x, ldb, c + p * ROWS * ldc + x, ldc, add, rows, mask0, mask1, lo, hi, 1);
+                const float *skip = residual ? residual + p * ROWS * ldc + x : 0;
+                if (width > 16) packed_tile(k, panel, b + x, ldb, c + p * ROWS * ldc + x, ldc, add, skip, rows, mask0, mask1, lo, hi, 2);
+                else packed_tile(k, panel, b + x, ldb, c + p * ROWS * ldc + x, ldc, add, skip, rows, mask0, mask1, lo, hi, 1);
             }
         }
     }
@@ -73,6 +77,25 @@ int cnn_packed_gemm_is_fast(void) { return cnn_kernels_level() >= 2; }
 
 void cnn_packed_gemm(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb, float *c,
                      size_t ldc, const float *bias, float lower, float upper) {
-    if (cnn_packed_gemm_is_fast()) packed_gemm_avx512(m, n, k, packed, b, ldb, c, ldc, bias, lower, upper);
-    else cnn_panel_gemm_portable(m, n, k, packed, ROWS, b, ldb, c, ldc, bias, lower, upper);
+    cnn_packed_gemm_residual(m, n, k, packed, b, ldb, c, ldc, bias, NULL, lower, upper);
+}
+
+void cnn_packed_gemm_residual(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb, float *c,
+                              size_t ldc, const float *bias, const float *residual, float lower, float upper) {
+    if (cnn_packed_gemm_is_fast()) {
+        packed_gemm_avx512(m, n, k, packed, b, ldb, c, ldc, bias, residual, lower, upper);
+        return;
+    }
+    if (!residual) {
+        cnn_panel_gemm_portable(m, n, k, packed, ROWS, b, ldb, c, ldc, bias, lower, upper);
+        return;
+    }
+    // The residual goes in before the clamp: the product and bias first, then one pass.
+    cnn_panel_gemm_portable(m, n, k, packed, ROWS, b, ldb, c, ldc, bias, -__builtin_inff(), __builtin_inff());
+    for (size_t r = 0; r < m; r++)
+        for (size_t x = 0; x < n; x++) {
+            float v = c[r * ldc + x] + residual[r * ldc + x];
+            v = v < lower ? lower : v;
+            c[r * ldc + x] = v > upper ? upper : v;
+        }
 }

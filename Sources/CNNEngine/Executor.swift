@@ -166,9 +166,10 @@ public final class Executor {
     public var packedGEMMLayers: [Int] { convolutions { $0.packedWeight != nil } }
 
     /// How the executor computes `layer`: a convolution's algorithm and product kernel
-    /// (`Winograd, packed GEMM`, `im2col + SGEMM`, `depthwise`), `merged into NAME` for a layer
-    /// fusion folded into the one before (a batchnorm, an activation) or that passes its input on,
-    /// "" for the others (their type says it).
+    /// (`Winograd, packed GEMM`, `im2col + SGEMM`, `depthwise`, `1x1 + depthwise + 1x1` for an
+    /// inverted residual block computed whole), `merged into NAME` for a layer fusion folded into
+    /// another (a batchnorm, an activation, a block's other layers) or that passes its input on,
+    /// `in place` for an activation that overwrites its input, "" for the others (their type says it).
     public func kernel(of layer: Int) -> String {
         switch steps[layer] {
         case .conv(let conv):
@@ -191,7 +192,9 @@ public final class Executor {
         }
     }
 
-    /// The layer whose kernel computes `layer`, when `layer` was merged into the one before it.
+    /// The layer whose kernel computes `layer`, when `layer` was merged into another: the one
+    /// before it (a folded batchnorm, a fused activation), or a later one (an inverted residual
+    /// block's step).
     public func mergedRoot(of layer: Int) -> Int? {
         var root = layer
         while true {

@@ -46,8 +46,8 @@ public enum InferenceReport {
     }
 
     /// Per-layer time, GFLOP/s (2 FLOPs per mult-add) and the kernel that ran, slowest layers
-    /// first, and the total. A layer that computed others merged into it (a 1x1 convolution run
-    /// by the depthwise one after it) counts their mult-adds in its GFLOP/s; theirs is blank.
+    /// first, and the total. A layer that computed convolutions merged into it (an inverted residual
+    /// block's 1x1 convolutions) counts their mult-adds in its GFLOP/s; a merged layer's is blank.
     public static func renderProfile(_ timings: [LayerTiming], analysis: ModelAnalysis, limit: Int = 25) -> [String] {
         var table = TextTable([
             .init("Layer"), .init("Type"), .init("Time (ms)", .right), .init("Share", .right),
@@ -55,7 +55,13 @@ public enum InferenceReport {
         ])
         let total = timings.map(\.seconds).reduce(0, +)
         var mergedMACs: [Int: Int] = [:]
-        for t in timings { if let root = t.mergedInto { mergedMACs[root, default: 0] += analysis.layers[t.layer].macs } }
+        // Only convolutions merged into a layer are work it did; a folded batchnorm's or fused
+        // activation's counted mult-adds are not.
+        for t in timings {
+            if let root = t.mergedInto, case .conv2d = analysis.graph.layers[t.layer].op {
+                mergedMACs[root, default: 0] += analysis.layers[t.layer].macs
+            }
+        }
         for t in timings.sorted(by: { $0.seconds > $1.seconds }).prefix(limit) {
             let layer = analysis.graph.layers[t.layer]
             let macs = analysis.layers[t.layer].macs

@@ -129,6 +129,10 @@ final class ConvolutionTests: XCTestCase {
                 try check(
                     Conv2D(filters: 4, kernel: 3, padding: .explicit(Pad4(top: 1, bottom: 0, left: 2, right: 0)), groups: 4),
                     input: TensorShape(channels: 4, height: 7, width: 9), seed: 18, workspace: workspace)
+                // Rows split into even and odd columns (stride 2, padding not half the filter) of an odd width.
+                try check(
+                    Conv2D(filters: 3, kernel: 5, stride: 2, padding: .explicit(Pad4(top: 2, bottom: 2, left: 1, right: 3)), groups: 3),
+                    input: TensorShape(channels: 3, height: 15, width: 15), seed: 38, workspace: workspace)
             }
         }
     }

@@ -28,6 +28,8 @@ final class InvertedResidualTests: XCTestCase {
             (6, 11, 0, 21, 5, 2, true, true, false), (2, 8, 0, 1, 3, 1, false, true, false), (3, 24, 0, 70, 3, 2, true, true, false),
             (7, 7, 5, 23, 3, 1, false, false, true), (12, 12, 9, 30, 5, 2, false, false, true), (4, 24, 6, 19, 3, 2, false, true, true),
             (5, 17, 11, 12, 5, 1, true, true, true), (3, 10, 4, 40, 3, 1, false, true, true),
+            // At most 8 outputs a row (8-lane vectors): 5x5 and 3x3 at stride 2, 5x5 at stride 1.
+            (3, 12, 0, 13, 5, 2, true, true, false), (4, 9, 5, 11, 3, 2, false, true, true), (2, 10, 3, 5, 5, 1, false, true, true),
         ]
         for (seed, c) in cases.enumerated() {
             let input = TensorShape(channels: c.inChannels, height: c.size, width: c.size + 3)

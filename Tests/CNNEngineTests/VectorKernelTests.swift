@@ -294,6 +294,16 @@ final class VectorKernelTests: XCTestCase {
             var inPlace = x  // out == in: the loop of one pointer
             inPlace.withUnsafeMutableBufferPointer { cnn_silu($0.baseAddress, $0.baseAddress, $0.count) }
             XCTAssertEqual(inPlace, silu, "SiLU in place, \(level)")
+            // Beyond the range swept: the exponent is clamped, the x that multiplies it is not.
+            let edges: [Float] = [.infinity, -.infinity, 1e20, -1e20, .nan]
+            var (sigmoidEdges, siluEdges) = ([Float](repeating: 0, count: 5), [Float](repeating: 0, count: 5))
+            cnn_sigmoid(&sigmoidEdges, edges, 5)
+            cnn_silu(&siluEdges, edges, 5)
+            XCTAssertEqual([sigmoidEdges[0], sigmoidEdges[2]], [1, 1], "sigmoid of inf and 1e20, \(level)")
+            XCTAssertLessThan(max(sigmoidEdges[1], sigmoidEdges[3]), 1e-38, "sigmoid of -inf and -1e20: 1 / (1 + e^88), \(level)")
+            XCTAssertEqual(siluEdges[0], .infinity, "SiLU(inf), \(level)")
+            XCTAssertEqual(siluEdges[2], 1e20, "SiLU(1e20), \(level)")
+            XCTAssertTrue(sigmoidEdges[4].isNaN && siluEdges[4].isNaN, "NaN passes through, \(level)")
             var sigmoidInPlace = x
             sigmoidInPlace.withUnsafeMutableBufferPointer { cnn_sigmoid($0.baseAddress, $0.baseAddress, $0.count) }
             XCTAssertEqual(sigmoidInPlace, sigmoid, "sigmoid in place, \(level)")

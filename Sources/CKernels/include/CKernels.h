@@ -76,9 +76,10 @@ size_t cnn_pool2d_scratch(long outWidth, long kernelWidth, long strideWidth);
 /// One kH x kW filter per channel (weight[C][1][kH][kW]), bias optional: out[c][y][x] = bias[c] +
 /// sum over taps of w[c][i][j] * in[c][y*sH - pT + i*dH][x*sW - pL + j*dW], zero outside the input.
 /// Each output is then clamped to [lower, upper] (-inf, inf: none; ReLU, ReLU6 fused).
-/// scratch: NULL, or `cnn_depthwise_scratch(...)` floats, with which it runs faster (a padded copy
-/// of each plane, split by row and column phase for strides above 1, and the taps summed in
-/// registers).
+/// With AVX-512 (equal strides of 1 or 2, no dilation) the input rows are read in place, four
+/// output rows at a time; scratch is used only to split rows into even and odd columns at
+/// stride 2 for filters other than 3x3 and 5x5 padded by half. Elsewhere scratch holds a padded
+/// copy of each plane, split by row and column phase for strides above 1. NULL: a direct loop.
 void cnn_depthwise_conv2d(float *out, const float *in, const float *weight, const float *bias, size_t channels,
                           long height, long width, long outHeight, long outWidth, long kernelHeight, long kernelWidth,
                           long strideHeight, long strideWidth, long padTop, long padLeft, long dilationHeight,
@@ -182,6 +183,10 @@ void cnn_packed_gemm_pack(float *packed, const float *weight, size_t m, size_t k
 int cnn_packed_gemm_is_fast(void);
 void cnn_packed_gemm(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb, float *c,
                      size_t ldc, const float *bias, float lower, float upper);
+/// The same, with `residual` ([M x N], leading dimension ldc, or NULL) added before the clamp:
+/// a residual block's add (and ReLU) applied as its last convolution stores.
+void cnn_packed_gemm_residual(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb, float *c,
+                              size_t ldc, const float *bias, const float *residual, float lower, float upper);
 
 // MARK: Narrow matrix products
 

@@ -227,8 +227,9 @@ func im2col(
         firstRow, rows, pitch ?? rows * g.outWidth)
 }
 
-/// One k x k filter per channel, applied directly (a C kernel per instruction set: each plane
-/// copied once, padded, and all taps of 64 outputs at a time summed in vector registers).
+/// One k x k filter per channel, applied directly (C kernels: with AVX-512 four output rows at a
+/// time straight from the input rows; elsewhere each plane copied once, padded, and all taps of
+/// 64 outputs at a time summed in vector registers).
 ///
 /// - Parameters:
 ///   - output: `[channels, Hout, Wout]`
