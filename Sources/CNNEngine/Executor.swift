@@ -59,6 +59,9 @@ public final class Executor {
         /// convolution with its expansion, or a projection with the depthwise convolution (and
         /// expansion) before it. Its input is then the block's.
         var block: InvertedResidual?
+        /// The layer whose output this convolution adds before its clamp (a residual block's
+        /// shortcut, computed before it), when the block's add was merged into it.
+        var residual: Int?
 
         var workspaceCount: Int {
             if let block { return block.workspaceCount }
@@ -132,7 +135,10 @@ public final class Executor {
             }
         }
         var maxWorkspace = Self.prepareKernels(&steps)
-        if fuse { maxWorkspace = max(maxWorkspace, Self.fuseInvertedResiduals(&steps, graph: graph, mergeable: mergeable)) }
+        if fuse {
+            maxWorkspace = max(maxWorkspace, Self.fuseInvertedResiduals(&steps, graph: graph, mergeable: mergeable))
+            Self.fuseResidualAdds(&steps, graph: graph, mergeable: mergeable)
+        }
         outputs = Self.planBuffers(analysis, steps: steps, sharing: fuse, pinned: kept)
         let buffers = outputs.map(\.data)
         for layer in graph.layers {
@@ -182,7 +188,7 @@ public final class Executor {
             if g.isDepthwise { return "depthwise" }
             if g.coversWholeInput { return "SGEMV" }
             let product = conv.narrowWeight != nil ? "narrow GEMM" : conv.packedWeight != nil ? "packed GEMM" : "SGEMM"
-            return g.isPointwise ? product : "im2col + " + product
+            return (g.isPointwise ? product : "im2col + " + product) + (conv.residual != nil ? " + add" : "")
         case .alias, .computedBy:
             return mergedRoot(of: layer).map { "merged into \(analysis.graph.layers[$0].name)" } ?? ""
         case .add, .lowered:
@@ -275,7 +281,8 @@ public final class Executor {
                 conv2dForward(
                     output: out, input: o.inputs[0], weight: conv.weight.data, bias: bias,
                     geometry: conv.geometry, clamp: conv.clamp, workspace: workspace, shares: shares,
-                    packedWeight: conv.packedWeight.map { UnsafePointer($0.data) })
+                    packedWeight: conv.packedWeight.map { UnsafePointer($0.data) },
+                    residual: conv.residual.map { UnsafePointer(outputs[$0].data) })
             }
         case .add(let clamp):
             if o.inputs.count == 2 {

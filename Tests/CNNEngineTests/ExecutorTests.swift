@@ -83,6 +83,41 @@ final class ExecutorTests: XCTestCase {
         XCTAssertEqual(depthwise.kernel(of: mobile.graph.layer(named: "features.2.conv.0.0")!.id), fast ? "packed GEMM" : "SGEMM")
     }
 
+    /// ResNet-50's identity shortcuts are added (with the block's ReLU) by the block's last
+    /// convolution as it stores, where it runs on the packed GEMM; the output is the unfused
+    /// network's; a block whose shortcut is a downsampling convolution (computed after the last
+    /// convolution) or whose last convolution is kept keeps its add.
+    func testResidualAddsMergeIntoTheLastConvolution() throws {
+        try XCTSkipUnless(cnn_packed_gemm_is_fast() != 0, "the merged add needs the packed GEMM (AVX-512)")
+        let analysis = try Zoo.model(named: "resnet50")!.analysis(input: TensorShape(channels: 3, height: 64, width: 64))
+        let weights = Weights.heInitialized(analysis, seed: 11)
+        let graph = analysis.graph
+        let id = { (name: String) in graph.layer(named: name)!.id }
+        let plain = try Executor(analysis: analysis, weights: weights, fuse: false)
+        let fused = try Executor(analysis: analysis, weights: weights)
+        let kept = try Executor(analysis: analysis, weights: weights, keeping: [id("layer1.1.conv3")])
+        // Kept, the block's output (after the add and ReLU) stays readable, and is still merged.
+        let block = id("layer1.1.relu:3")
+        let keepingBlock = try Executor(analysis: analysis, weights: weights, keeping: [block])
+        XCTAssertEqual(keepingBlock.kernel(of: id("layer1.1.conv3")), "packed GEMM + add")
+        XCTAssertEqual(fused.kernel(of: id("layer1.1.conv3")), "packed GEMM + add", "16x16: the packed GEMM")
+        XCTAssertEqual(fused.kernel(of: id("layer1.1.add")), "merged into layer1.1.conv3")
+        XCTAssertEqual(fused.kernel(of: id("layer1.1.relu:3")), "merged into layer1.1.conv3", "the ReLU after the add")
+        XCTAssertEqual(fused.kernel(of: id("layer1.0.conv3")), "packed GEMM", "its shortcut is computed after it")
+        XCTAssertEqual(fused.kernel(of: id("layer1.0.add")), "")
+        XCTAssertEqual(kept.kernel(of: id("layer1.1.conv3")), "packed GEMM")
+        let input = randomInput(analysis.input, seed: 12)
+        for e in [plain, fused, kept, keepingBlock] {
+            try e.setInput(input)
+            e.run()
+        }
+        let last = graph.layers.count - 1
+        let scale = plain.output(last).values.map(abs).max() ?? 1
+        assertMatches(plain.output(last).values, fused.output(last).values, relative: 1e-4, absolute: 1e-4 * scale, "logits")
+        assertMatches(plain.output(block).values, keepingBlock.output(block).values, relative: 1e-4, absolute: 1e-5, "the block's output")
+        assertMatches(plain.output(last).values, kept.output(last).values, relative: 1e-4, absolute: 1e-4 * scale, "logits, kept")
+    }
+
     func testFusionAndSharedBuffersChangeNoResultThatIsKept() throws {
         let analysis = try Zoo.model(named: "resnet18")!.analysis(input: TensorShape(channels: 3, height: 64, width: 64))
         let weights = Weights.heInitialized(analysis, seed: 9)

@@ -185,6 +185,22 @@ final class VectorKernelTests: XCTestCase {
                     assertMatches(expected, out, "\(conv) on \(input), \(level), \(shares) shares")
                 }
             }
+            // With a residual added before the clamp (a ResNet block's shortcut merged into its
+            // last convolution), in every variant (the portable one adds it in a pass of its own).
+            let plain = reference(g, bias: conv.bias, clamp: .identity, seed: 50 + UInt64(index)).expected
+            var rng = SeededGenerator(seed: 70 + UInt64(index))
+            let shortcut = rng.values(plain.count)
+            let withShortcut = zip(plain, shortcut).map { min(max($0 + $1, clamp.lower), clamp.upper) }
+            forEachLevel { level in
+                forEachShareCount { shares in
+                    workspace = [Float](repeating: .nan, count: workspace.count)
+                    var out = [Float](repeating: .nan, count: expected.count)
+                    conv2dForward(
+                        output: &out, input: x, weight: w, bias: bias, geometry: g, clamp: clamp, workspace: &workspace,
+                        shares: shares, packedWeight: packed, residual: shortcut)
+                    assertMatches(withShortcut, out, "\(conv) on \(input) with a residual, \(level), \(shares) shares")
+                }
+            }
         }
         let long = try convGeometry(Conv2D(filters: 64, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 128, height: 9, width: 9))
         XCTAssertFalse(long.suitsPackedGEMM, "1,152 weights per filter: SGEMM, which blocks K")

@@ -26,9 +26,11 @@ import CKernels
 public func conv2dForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, geometry g: ConvGeometry, clamp: ActivationClamp = .identity,
-    workspace: UnsafeMutablePointer<Float>?, shares: Int = 1, packedWeight: UnsafePointer<Float>? = nil
+    workspace: UnsafeMutablePointer<Float>?, shares: Int = 1, packedWeight: UnsafePointer<Float>? = nil,
+    residual: UnsafePointer<Float>? = nil
 ) {
     precondition(packedWeight == nil || g.groups == 1, "packed weights are for ungrouped convolutions")
+    precondition(residual == nil || (packedWeight != nil && !g.isDepthwise && !g.coversWholeInput), "a residual needs the packed GEMM")
     let wanted = worthwhileShares(multiplyAdds: g.multiplyAdds, limit: shares)
     let region = { (share: Int) in workspace.map { $0 + share * g.workspaceCount } }
     if g.isDepthwise {
@@ -70,7 +72,9 @@ public func conv2dForward(
     let span = g.isPointwise ? pixels : g.outHeight
     var size = g.isPointwise ? g.pointwiseColumnsPerBlock : g.rowsPerBlock
     var blocks = g.groups * ((span + size - 1) / size)
-    let product = FilterProduct(weight: weight, packed: packedWeight, bias: bias, clamp: clamp, k: k, outputPitch: pixels)
+    let product = FilterProduct(
+        weight: weight, packed: packedWeight, bias: bias, clamp: clamp, k: k, outputPitch: pixels, outputBase: output,
+        residual: residual)
     if g.splitsFilters(among: wanted) {
         return conv2dForwardByFilters(output: output, input: input, product: product, geometry: g, workspace: workspace, shares: wanted)
     }
@@ -178,6 +182,10 @@ private struct FilterProduct {
     let k: Int
     /// Floats from one output channel to the next (the output's pixels).
     let outputPitch: Int
+    /// The whole output, and a tensor of its shape added before the clamp (a residual block's
+    /// shortcut), or nil.
+    let outputBase: UnsafeMutablePointer<Float>
+    let residual: UnsafePointer<Float>?
 
     /// `output[f][x] = Σ_i weight[f][i] · columns[i][x] + bias[f]`, clamped, for the filters `filters`
     /// and `width` columns, `output` pointing at the first filter's first column.
@@ -187,9 +195,9 @@ private struct FilterProduct {
         let first = filters.lowerBound
         if let packed {
             precondition(first % 8 == 0, "the packed weights come in panels of 8 filters")
-            cnn_packed_gemm(
+            cnn_packed_gemm_residual(
                 filters.count, width, k, packed + first * k, columns, columnPitch, output, outputPitch, bias.map { $0 + first },
-                clamp.lower, clamp.upper)
+                residual.map { $0 + (output - outputBase) }, clamp.lower, clamp.upper)
             return
         }
         cblas_sgemm(
