@@ -110,18 +110,10 @@ final class InvertedResidualTests: XCTestCase {
         XCTAssertEqual(keeping.kernel(of: id("features.2.conv.2")), "depthwise + 1x1")
         XCTAssertLessThan(fused.activationFloats, plain.activationFloats)
 
-        var rng = SeededGenerator(seed: 4)
-        let input = Tensor(shape: [1] + analysis.input.dims, values: rng.values(analysis.input.elementCount!))
-        for e in [plain, fused, keeping] {
-            try e.setInput(input)
-            e.run()
-        }
-        let last = graph.layers.count - 1
+        try runAll([plain, fused, keeping], seed: 4)
         // Against the network unfused and unfolded (batchnorm on its own), and with the expansion
         // kept (and so run on its own, its batchnorm not folded): within rounding.
-        let scale = plain.output(last).values.map(abs).max() ?? 1
-        assertMatches(plain.output(last).values, fused.output(last).values, relative: 1e-4, absolute: 1e-4 * scale, "logits")
-        assertMatches(keeping.output(last).values, fused.output(last).values, relative: 1e-4, absolute: 1e-4 * scale, "logits, kept")
+        assertSameLogits(plain, [(fused, "fused"), (keeping, "the expansion kept")])
         assertMatches(plain.output(keep).values, keeping.output(keep).values, relative: 1e-4, absolute: 1e-5, "the kept expansion")
     }
 
@@ -147,16 +139,8 @@ final class InvertedResidualTests: XCTestCase {
         XCTAssertEqual(keeping.kernel(of: keep), "in place", "kept, its output is still its own")
         XCTAssertLessThan(fused.activationFloats * 3, plain.activationFloats * 2)
 
-        var rng = SeededGenerator(seed: 6)
-        let input = Tensor(shape: [1] + analysis.input.dims, values: rng.values(analysis.input.elementCount!))
-        for e in [plain, fused, keeping] {
-            try e.setInput(input)
-            e.run()
-        }
-        let last = graph.layers.count - 1
-        let scale = plain.output(last).values.map(abs).max() ?? 1
-        assertMatches(plain.output(last).values, fused.output(last).values, relative: 1e-4, absolute: 1e-4 * scale, "logits")
-        assertMatches(keeping.output(last).values, fused.output(last).values, relative: 1e-4, absolute: 1e-4 * scale, "logits, kept")
+        try runAll([plain, fused, keeping], seed: 6)
+        assertSameLogits(plain, [(fused, "fused"), (keeping, "the SiLU kept")])
         assertMatches(plain.output(keep).values, keeping.output(keep).values, relative: 1e-4, absolute: 1e-5, "the kept SiLU")
     }
 }

@@ -175,30 +175,23 @@ final class VectorKernelTests: XCTestCase {
             var packed = [Float](repeating: .nan, count: g.packedWeightCount)
             packWeights(&packed, weight: w, geometry: g)
             var workspace = [Float](repeating: .nan, count: max(1, 3 * g.workspaceCount))
-            forEachLevel { level in
-                forEachShareCount { shares in
-                    workspace = [Float](repeating: .nan, count: workspace.count)
-                    var out = [Float](repeating: .nan, count: expected.count)
-                    conv2dForward(
-                        output: &out, input: x, weight: w, bias: bias, geometry: g, clamp: clamp, workspace: &workspace,
-                        shares: shares, packedWeight: packed)
-                    assertMatches(expected, out, "\(conv) on \(input), \(level), \(shares) shares")
-                }
-            }
-            // With a residual added before the clamp (a ResNet block's shortcut merged into its
-            // last convolution), in every variant (the portable one adds it in a pass of its own).
+            // And with a residual added before the clamp (a ResNet block's shortcut merged into
+            // its last convolution; the portable variant adds it in a pass of its own).
             let plain = reference(g, bias: conv.bias, clamp: .identity, seed: 50 + UInt64(index)).expected
             var rng = SeededGenerator(seed: 70 + UInt64(index))
             let shortcut = rng.values(plain.count)
             let withShortcut = zip(plain, shortcut).map { min(max($0 + $1, clamp.lower), clamp.upper) }
-            forEachLevel { level in
-                forEachShareCount { shares in
-                    workspace = [Float](repeating: .nan, count: workspace.count)
-                    var out = [Float](repeating: .nan, count: expected.count)
-                    conv2dForward(
-                        output: &out, input: x, weight: w, bias: bias, geometry: g, clamp: clamp, workspace: &workspace,
-                        shares: shares, packedWeight: packed, residual: shortcut)
-                    assertMatches(withShortcut, out, "\(conv) on \(input) with a residual, \(level), \(shares) shares")
+            for (residual, wanted) in [(nil, expected), (shortcut, withShortcut)] {
+                forEachLevel { level in
+                    forEachShareCount { shares in
+                        workspace = [Float](repeating: .nan, count: workspace.count)
+                        var out = [Float](repeating: .nan, count: expected.count)
+                        conv2dForward(
+                            output: &out, input: x, weight: w, bias: bias, geometry: g, clamp: clamp, workspace: &workspace,
+                            shares: shares, packedWeight: packed, residual: residual)
+                        assertMatches(
+                            wanted, out, "\(conv) on \(input)\(residual == nil ? "" : " with a residual"), \(level), \(shares) shares")
+                    }
                 }
             }
         }
