@@ -88,17 +88,11 @@ extension Executor {
                 let source = layer.inputs.first
             else { continue }
             // Back through aliases and at most one SiLU computed in place, to an expansion.
-            var root = source
+            var root = behindAliases(source, graph: graph, steps: steps, mergeable: mergeable)
             var silu: Int?
-            while mergeable(root), let input = graph.layers[root].inputs.first {
-                if case .alias = steps[root] {
-                    root = input
-                } else if case .inPlace(let step) = steps[root], case .activation(.silu, _, _) = step.kernel, silu == nil {
-                    silu = root
-                    root = input
-                } else {
-                    break
-                }
+            if mergeable(root), case .inPlace(let step) = steps[root], case .activation(.silu, _, _) = step.kernel {
+                silu = root
+                root = behindAliases(graph.layers[root].inputs[0], graph: graph, steps: steps, mergeable: mergeable)
             }
             var expand: FusedPointwise?
             if mergeable(root), case .conv(let step) = steps[root], let e = FusedPointwise.of(step, silu: silu != nil),
@@ -133,6 +127,14 @@ extension Executor {
         return maxWorkspace
     }
 
+    /// The layer whose buffer `layer` shares, back through aliases (folded batchnorms, fused
+    /// activations) each read only by the next and not kept; `layer` itself when it is none.
+    static func behindAliases(_ layer: Int, graph: Graph, steps: [Step], mergeable: (Int) -> Bool) -> Int {
+        var root = layer
+        while mergeable(root), case .alias = steps[root], let input = graph.layers[root].inputs.first { root = input }
+        return root
+    }
+
     /// Merges each residual add (and the ReLU fused into it) into the convolution on its first
     /// input where that convolution runs on the packed GEMM, has no activation of its own and
     /// is read (through a folded batchnorm) only by the add, and the shortcut on its second input
@@ -143,8 +145,7 @@ extension Executor {
     static func fuseResidualAdds(_ steps: inout [Step], graph: Graph, mergeable: (Int) -> Bool) {
         for layer in graph.layers {
             guard case .add(let clamp) = steps[layer.id], layer.inputs.count == 2 else { continue }
-            var root = layer.inputs[0]
-            while mergeable(root), case .alias = steps[root], let input = graph.layers[root].inputs.first { root = input }
+            let root = behindAliases(layer.inputs[0], graph: graph, steps: steps, mergeable: mergeable)
             let shortcut = layer.inputs[1]
             guard mergeable(root), shortcut < root, case .conv(var conv) = steps[root], conv.packedWeight != nil,
                 conv.winogradWeight == nil, conv.narrowWeight == nil, conv.block == nil, conv.residual == nil,
