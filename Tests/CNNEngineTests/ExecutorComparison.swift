@@ -1,4 +1,5 @@
 import CNNModel
+import CNNZoo
 import TestSupport
 import XCTest
 
@@ -23,5 +24,25 @@ func assertSameLogits(_ reference: Executor, _ others: [(Executor, String)], fil
     let scale = expected.map(abs).max() ?? 1
     for (executor, what) in others {
         assertMatches(expected, executor.output(last).values, relative: 1e-4, absolute: 1e-4 * scale, "logits, \(what)", file: file, line: line)
+    }
+}
+
+/// A zoo model at a square RGB input with seeded He weights, and executors of it: unfused and
+/// unfolded (`plain`), or fused, keeping some layers.
+struct ZooExecutors {
+    let analysis: ModelAnalysis
+    let weights: Weights
+
+    init(_ name: String, size: Int, seed: UInt64) throws {
+        analysis = try XCTUnwrap(Zoo.model(named: name)).analysis(input: TensorShape(channels: 3, height: size, width: size))
+        weights = Weights.heInitialized(analysis, seed: seed)
+    }
+
+    func id(_ name: String) -> Int { analysis.graph.layer(named: name)!.id }
+
+    func plain() throws -> Executor { try Executor(analysis: analysis, weights: weights, fuse: false) }
+
+    func fused(keeping kept: Set<Int> = []) throws -> Executor {
+        try Executor(analysis: analysis, weights: weights, keeping: kept)
     }
 }

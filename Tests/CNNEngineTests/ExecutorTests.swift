@@ -89,16 +89,13 @@ final class ExecutorTests: XCTestCase {
     /// convolution) or whose last convolution is kept keeps its add.
     func testResidualAddsMergeIntoTheLastConvolution() throws {
         try XCTSkipUnless(cnn_packed_gemm_is_fast() != 0, "the merged add needs the packed GEMM (AVX-512)")
-        let analysis = try Zoo.model(named: "resnet50")!.analysis(input: TensorShape(channels: 3, height: 64, width: 64))
-        let weights = Weights.heInitialized(analysis, seed: 11)
-        let graph = analysis.graph
-        let id = { (name: String) in graph.layer(named: name)!.id }
-        let plain = try Executor(analysis: analysis, weights: weights, fuse: false)
-        let fused = try Executor(analysis: analysis, weights: weights)
-        let kept = try Executor(analysis: analysis, weights: weights, keeping: [id("layer1.1.conv3")])
+        let model = try ZooExecutors("resnet50", size: 64, seed: 11)
+        let id = model.id
+        let (plain, fused) = (try model.plain(), try model.fused())
+        let kept = try model.fused(keeping: [id("layer1.1.conv3")])
         // Kept, the block's output (after the add and ReLU) stays readable, and is still merged.
         let block = id("layer1.1.relu:3")
-        let keepingBlock = try Executor(analysis: analysis, weights: weights, keeping: [block])
+        let keepingBlock = try model.fused(keeping: [block])
         XCTAssertEqual(keepingBlock.kernel(of: id("layer1.1.conv3")), "packed GEMM + add")
         XCTAssertEqual(fused.kernel(of: id("layer1.1.conv3")), "packed GEMM + add", "16x16: the packed GEMM")
         XCTAssertEqual(fused.kernel(of: id("layer1.1.add")), "merged into layer1.1.conv3")

@@ -92,12 +92,9 @@ final class InvertedResidualTests: XCTestCase {
     /// own output.
     func testMobileNetV2FusesItsLargeExpansions() throws {
         try requireFusion()
-        let analysis = try Zoo.model(named: "mobilenet_v2")!.analysis(input: TensorShape(channels: 3, height: 112, width: 112))
-        let weights = Weights.heInitialized(analysis, seed: 3)
-        let graph = analysis.graph
-        let id = { (name: String) in graph.layer(named: name)!.id }
-        let plain = try Executor(analysis: analysis, weights: weights, fuse: false)
-        let fused = try Executor(analysis: analysis, weights: weights)
+        let model = try ZooExecutors("mobilenet_v2", size: 112, seed: 3)
+        let id = model.id
+        let (plain, fused) = (try model.plain(), try model.fused())
         XCTAssertEqual(fused.kernel(of: id("features.2.conv.2")), "1x1 + depthwise + 1x1", "96 channels of 56x56")
         for merged in ["features.2.conv.0.0", "features.2.conv.0.2", "features.2.conv.1.0", "features.2.conv.1.2"] {
             XCTAssertEqual(fused.kernel(of: id(merged)), "merged into features.2.conv.2", merged)
@@ -106,7 +103,7 @@ final class InvertedResidualTests: XCTestCase {
         XCTAssertEqual(fused.kernel(of: id("features.3.conv.2")), "1x1 + depthwise + 1x1", "28x28")
         XCTAssertEqual(fused.kernel(of: id("features.5.conv.1.0")), "depthwise", "14x14: the maps stay in the caches")
         let keep = id("features.2.conv.0.0")
-        let keeping = try Executor(analysis: analysis, weights: weights, keeping: [keep])
+        let keeping = try model.fused(keeping: [keep])
         XCTAssertEqual(keeping.kernel(of: id("features.2.conv.2")), "depthwise + 1x1")
         XCTAssertLessThan(fused.activationFloats, plain.activationFloats)
 
@@ -122,19 +119,16 @@ final class InvertedResidualTests: XCTestCase {
     /// the network unfused and unfolded, and with the expansion kept.
     func testEfficientNetFusesItsExpansionWithItsSiLU() throws {
         try requireFusion()
-        let analysis = try Zoo.model(named: "efficientnet_b0")!.analysis(input: TensorShape(channels: 3, height: 112, width: 112))
-        let weights = Weights.heInitialized(analysis, seed: 5)
-        let graph = analysis.graph
-        let id = { (name: String) in graph.layer(named: name)!.id }
-        let plain = try Executor(analysis: analysis, weights: weights, fuse: false)
-        let fused = try Executor(analysis: analysis, weights: weights)
+        let model = try ZooExecutors("efficientnet_b0", size: 112, seed: 5)
+        let id = model.id
+        let (plain, fused) = (try model.plain(), try model.fused())
         XCTAssertEqual(fused.kernel(of: id("features.2.0.block.1.0")), "1x1 + depthwise", "its SiLU is read twice: not projected")
         XCTAssertEqual(fused.kernel(of: id("features.2.0.block.0.2")), "merged into features.2.0.block.1.0", "the expansion's SiLU")
         XCTAssertEqual(fused.kernel(of: id("features.0.2")), "in place", "the stem's SiLU")
         XCTAssertEqual(plain.kernel(of: id("features.0.2")), "", "unfused, a buffer of its own")
         XCTAssertEqual(fused.kernel(of: id("features.2.0.block.1.2")), "in place", "its output is read twice, its input once")
         let keep = id("features.2.0.block.0.2")
-        let keeping = try Executor(analysis: analysis, weights: weights, keeping: [keep])
+        let keeping = try model.fused(keeping: [keep])
         XCTAssertEqual(keeping.kernel(of: id("features.2.0.block.1.0")), "depthwise")
         XCTAssertEqual(keeping.kernel(of: keep), "in place", "kept, its output is still its own")
         XCTAssertLessThan(fused.activationFloats * 3, plain.activationFloats * 2)
