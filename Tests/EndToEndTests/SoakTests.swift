@@ -60,7 +60,8 @@ final class SoakTests: XCTestCase {
         let command = ([TmuxSession.binary.path] + arguments).map(TmuxSession.shellQuoted).joined(separator: " ")
         let shell =
             "cd \(TmuxSession.shellQuoted(folder.path)) && stty -g > stty-before; "
-            + "env TERM=xterm-256color CNN_TUI_FRAME_LOG=frames \(command); echo EXITED:$?; stty -g > stty-after; sleep 60"
+            // The settings are written before the exit status is shown: the test reads them when it sees it.
+            + "env TERM=xterm-256color CNN_TUI_FRAME_LOG=frames \(command); rc=$?; stty -g > stty-after; echo EXITED:$rc; sleep 60"
         return (try TmuxSession(shell: shell, width: 120, height: 40), folder, folder.appendingPathComponent("frames").path)
     }
 
