@@ -165,6 +165,9 @@ final class VectorKernelTests: XCTestCase {
             (Conv2D(filters: 24, kernel: 1, bias: false), TensorShape(channels: 40, height: 1, width: 17), .identity),
             // ResNet's 7x7 stride-2 stem, unfolded block by block, ReLU.
             (Conv2D(filters: 20, kernel: 7, stride: 2, padding: .symmetric(3)), TensorShape(channels: 3, height: 45, width: 38), .relu),
+            // MobileNetV2's stem (3x3 stride 2, 3 inputs) on 100 rows of 200: unfolded and multiplied in
+            // bands of 24 output rows (256 KB of 27 x 100 columns), the last band of 2 rows.
+            (Conv2D(filters: 32, kernel: 3, stride: 2, padding: .symmetric(1)), TensorShape(channels: 3, height: 100, width: 200), .relu6),
             // A 3x3 stride 2 of 70 x 9 = 630 weights per filter on a small map: split by filters when shared.
             (Conv2D(filters: 48, kernel: 3, stride: 2, padding: .symmetric(1)), TensorShape(channels: 70, height: 9, width: 9), .relu),
         ]

@@ -188,6 +188,18 @@ void cnn_packed_gemm(size_t m, size_t n, size_t k, const float *packed, const fl
 void cnn_packed_gemm_residual(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb, float *c,
                               size_t ldc, const float *bias, const float *residual, float lower, float upper);
 
+/// A convolution's output rows firstRow ..< firstRow + rows through the packed GEMM, unfolded a
+/// band of rows at a time into `scratch` (cnn_im2col's arguments; bands of about 256 KB, at
+/// least one row, at most scratchFloats): each band is
+/// multiplied while it is still in L2, where unfolding the whole map first (1.4 MB for
+/// MobileNetV2's stem) made the product read it back from L3. c and residual point at the
+/// first row's first column (row pitch ldc); m filters from `packed`.
+void cnn_im2col_packed_gemm(float *scratch, size_t scratchFloats, const float *in, long channels, long height,
+                            long width, long outWidth, long kernelHeight, long kernelWidth, long strideHeight,
+                            long strideWidth, long padTop, long padLeft, long dilationHeight, long dilationWidth,
+                            long firstRow, long rows, size_t m, const float *packed, float *c, size_t ldc,
+                            const float *bias, const float *residual, float lower, float upper);
+
 // MARK: Narrow matrix products
 
 /// C[M x N] = W · B[K x N] + bias, clamped to [lower, upper], for small N (a 7x7 map's 49

@@ -96,6 +96,16 @@ public func conv2dForward(
                 // out[coutG x width] = W[coutG x k] · input[k x width], columns start ..< start + length
                 (firstColumn, width) = (start, length)
                 columns = input + group * inPerGroup + start
+            } else if let packed = product.packed {
+                // Unfolded and multiplied a band of rows at a time, each band still in L2.
+                let first = start * g.outWidth
+                cnn_im2col_packed_gemm(
+                    region(share)!, g.workspaceCount, input + group * inPerGroup, g.groupInChannels, g.inHeight,
+                    g.inWidth, g.outWidth, g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth, g.padTop,
+                    g.padLeft, g.dilationHeight, g.dilationWidth, start, length, filters, packed, output + first, pixels,
+                    bias, residual.map { $0 + first }, clamp.lower, clamp.upper)
+                item += count
+                continue
             } else {
                 // Unfold the block's rows, then multiply into those output columns.
                 (firstColumn, width) = (start * g.outWidth, length * g.outWidth)
