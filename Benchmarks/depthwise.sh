@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bin=$(mktemp -d)/depthwise_kernels
 trap 'rm -rf "$(dirname "$bin")"' EXIT
 clang -O2 -ISources/CKernels/include -ISources/CKernels Benchmarks/depthwise_kernels.c Sources/CKernels/Depthwise.c \
-  Sources/CKernels/PackedGEMM.c Sources/CKernels/Elementwise.c \
+  Sources/CKernels/PackedGEMM.c Sources/CKernels/Im2col.c Sources/CKernels/Elementwise.c \
   Sources/CKernels/Level.c -o "$bin" -lm
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); flags: $(grep -m1 -o -w -E 'avx2|avx512f' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 "$bin"

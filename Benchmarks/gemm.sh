@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 bin=$(mktemp -d)/gemm_kernels
 trap 'rm -rf "$(dirname "$bin")"' EXIT
 clang -O2 -ISources/CKernels/include -ISources/CKernels Benchmarks/gemm_kernels.c Sources/CKernels/NarrowGEMM.c \
-  Sources/CKernels/PackedGEMM.c Sources/CKernels/Elementwise.c Sources/CKernels/Level.c -o "$bin" -lopenblas -lm
+  Sources/CKernels/PackedGEMM.c Sources/CKernels/Im2col.c Sources/CKernels/Elementwise.c Sources/CKernels/Level.c -o "$bin" -lopenblas -lm
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "OpenBLAS kernel: $(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_VERBOSE=2 OPENBLAS_NUM_THREADS=1 "$bin" 2>&1 >/dev/null | sed -n 's/^Core: //p' | head -1)"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 "$bin"
