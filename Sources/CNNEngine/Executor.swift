@@ -186,7 +186,7 @@ public final class Executor {
                     .joined(separator: " + ")
             }
             if g.isDepthwise { return "depthwise" }
-            if g.coversWholeInput { return "SGEMV" }
+            if g.coversWholeInput { return cnn_gemv_is_fast() != 0 ? "GEMV" : "SGEMV" }
             let product = conv.narrowWeight != nil ? "narrow GEMM" : conv.packedWeight != nil ? "packed GEMM" : "SGEMM"
             return (g.isPointwise ? product : "im2col + " + product) + (conv.residual != nil ? " + add" : "")
         case .alias, .computedBy:

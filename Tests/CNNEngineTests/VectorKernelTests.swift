@@ -202,6 +202,23 @@ final class VectorKernelTests: XCTestCase {
         XCTAssertFalse(long.suitsPackedGEMM, "1,152 weights per filter: SGEMM, which blocks K")
     }
 
+    /// The matrix-vector product (fully connected layers, convolutions as large as their input) in
+    /// every variant: rows that leave the last block of 8 short or make none, filters shorter than
+    /// a vector, of 16 and 32 floats and just past them, and MobileNetV2's classifier; added to
+    /// what y held.
+    func testMatrixVectorProductMatchesTheDefinition() {
+        var rng = SeededGenerator(seed: 90)
+        for (m, k) in [(1, 1), (7, 4), (8, 16), (13, 31), (17, 32), (9, 33), (24, 47), (3, 100), (1000, 1280)] {
+            let w = rng.values(m * k), x = rng.values(k), start = rng.values(m)
+            let expected = (0..<m).map { i in start[i] + Float((0..<k).reduce(0.0) { $0 + Double(w[i * k + $1]) * Double(x[$1]) }) }
+            forEachLevel { level in
+                var y = start
+                cnn_gemv(m, k, w, x, &y)
+                assertMatches(expected, y, "\(m) x \(k), \(level)")
+            }
+        }
+    }
+
     func testIm2colConvolutionInEveryVariant() throws {
         let cases: [(Conv2D, TensorShape)] = [
             (Conv2D(filters: 4, kernel: 7, stride: 2, padding: .symmetric(3)), TensorShape(channels: 3, height: 23, width: 20)),

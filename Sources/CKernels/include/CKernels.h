@@ -200,6 +200,13 @@ void cnn_im2col_packed_gemm(float *scratch, size_t scratchFloats, const float *i
                             long firstRow, long rows, size_t m, const float *packed, float *c, size_t ldc,
                             const float *bias, const float *residual, float lower, float upper);
 
+// MARK: Matrix-vector products
+
+/// y [M] += W [M x K] (row-major) · x [K]. Fast with AVX-512 (cnn_gemv_is_fast: 8 rows at a time,
+/// as fast as memory delivers W); elsewhere a plain loop, correct but slow.
+int cnn_gemv_is_fast(void);
+void cnn_gemv(size_t m, size_t k, const float *w, const float *x, float *y);
+
 // MARK: Narrow matrix products
 
 /// C[M x N] = W · B[K x N] + bias, clamped to [lower, upper], for small N (a 7x7 map's 49

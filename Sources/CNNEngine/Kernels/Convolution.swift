@@ -4,11 +4,11 @@ import CKernels
 /// 2-D convolution of one sample, as im2col + one product per group and block of output rows
 /// (PyTorch's weight layout `[Cout, Cin/groups, kH, kW]`): SGEMM, or CKernels' packed-weight
 /// GEMM when `packedWeight` is given; 1x1 stride-1 convolutions skip im2col, a kernel as large as
-/// its input (LeNet-5's C5) is one SGEMV, depthwise ones use a direct kernel. The bias and
+/// its input (LeNet-5's C5) is one matrix-vector product, depthwise ones use a direct kernel. The bias and
 /// activation are applied to each block as the packed GEMM stores it, or right after SGEMM while
 /// the block is in the cache.
 ///
-/// With `shares` above 1 the blocks (depthwise: the channels; SGEMV: the filters) are split
+/// With `shares` above 1 the blocks (depthwise: the channels; matrix-vector: the filters) are split
 /// among up to that many threads (`forEachShare`), each with its own part of the workspace;
 /// OpenBLAS must then be single-threaded (`EngineThreads.withSingleThreadedBLAS`).
 ///
@@ -59,9 +59,10 @@ public func conv2dForward(
             while filter < end {
                 let group = filter / filters
                 let last = min(end, (group + 1) * filters)
-                cblas_sgemv(
-                    CblasRowMajor, CblasNoTrans, Int32(last - filter), Int32(k), 1, weight + filter * k, Int32(k),
-                    input + group * inPerGroup, 1, 0, output + filter, 1)
+                (output + filter).update(repeating: 0, count: last - filter)
+                accumulateMatrixVector(
+                    rows: last - filter, columns: k, weight: weight + filter * k, vector: input + group * inPerGroup,
+                    into: output + filter)
                 filter = last
             }
             if epilogue { cnn_bias_clamp(output + first, 1, bias.map { $0 + first }, end - first, 1, clamp.lower, clamp.upper) }
