@@ -78,6 +78,19 @@ CNN_TARGET_AVX512 static void packed_gemm_avx512(size_t m, size_t n, size_t k, c
 }
 
 
+CNN_INLINE void cnn_packed_gemm_scale_body(float *scaled, const float *packed, size_t m, size_t k, const float *scale) {
+    const size_t panels = (m + ROWS - 1) / ROWS;
+    for (size_t p = 0; p < panels; p++)
+        for (size_t i = 0; i < k; i++) {
+            const float s = scale[i];
+            const float *from = packed + (p * k + i) * ROWS;
+            float *to = scaled + (p * k + i) * ROWS;
+            for (int r = 0; r < ROWS; r++) to[r] = from[r] * s;
+        }
+}
+CNN_KERNEL(cnn_packed_gemm_scale, (float *scaled, const float *packed, size_t m, size_t k, const float *scale),
+           (scaled, packed, m, k, scale))
+
 int cnn_packed_gemm_is_fast(void) { return cnn_kernels_level() >= 2; }
 
 void cnn_packed_gemm(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb, float *c,

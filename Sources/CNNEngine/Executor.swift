@@ -62,9 +62,17 @@ public final class Executor {
         /// The layer whose output this convolution adds before its clamp (a residual block's
         /// shortcut, computed before it), when the block's add was merged into it.
         var residual: Int?
+        /// The layer whose `[Cin]` values scale this 1x1 convolution's input channels (a
+        /// squeeze-and-excitation's excitation), when the multiply was merged into it: the
+        /// packed weights are scaled instead, `W·diag(s)`, once per pass.
+        var channelScale: Int?
+
+        /// The layers this step reads besides its input: the merged shortcut and channel scale.
+        var mergedReads: [Int] { [residual, channelScale].compactMap { $0 } }
 
         var workspaceCount: Int {
             if let block { return block.workspaceCount }
+            if channelScale != nil { return geometry.packedWeightCount + geometry.workspaceCount }
             if winogradWeight != nil { return geometry.winogradWorkspaceCount }
             if narrowWeight != nil { return geometry.narrowWorkspaceCount }
             return geometry.workspaceCount
@@ -78,9 +86,10 @@ public final class Executor {
         /// Output shares the buffer of the first input (dropout, identity, a folded batchnorm,
         /// a fused activation).
         case alias
-        /// A layer of an inverted residual block that a later layer computes (`reader`: the
-        /// block's fused step); as an alias, its output is its input's buffer.
-        case computedBy(reader: Int)
+        /// A layer that a later layer computes (`reader`): an inverted residual block's, or a
+        /// squeeze-and-excitation's channel scale merged into the projection after it. As an
+        /// alias, its output is the buffer of its input number `passing`.
+        case computedBy(reader: Int, passing: Int = 0)
         /// An element-wise activation (SiLU, sigmoid, ...) that overwrites its input, which
         /// nothing else reads: its output is its input's buffer (EfficientNet's SiLUs would
         /// otherwise need a second buffer as large as each map, 4.8 MB at the second block).
@@ -138,6 +147,7 @@ public final class Executor {
         if fuse {
             maxWorkspace = max(maxWorkspace, Self.fuseInvertedResiduals(&steps, graph: graph, mergeable: mergeable))
             Self.fuseResidualAdds(&steps, graph: graph, mergeable: mergeable)
+            maxWorkspace = max(maxWorkspace, Self.fuseChannelScales(&steps, analysis: analysis, mergeable: mergeable))
         }
         outputs = Self.planBuffers(analysis, steps: steps, sharing: fuse, pinned: kept)
         let buffers = outputs.map(\.data)
@@ -188,7 +198,8 @@ public final class Executor {
             if g.isDepthwise { return "depthwise" }
             if g.coversWholeInput { return cnn_gemv_is_fast() != 0 ? "GEMV" : "SGEMV" }
             let product = conv.narrowWeight != nil ? "narrow GEMM" : conv.packedWeight != nil ? "packed GEMM" : "SGEMM"
-            return (g.isPointwise ? product : "im2col + " + product) + (conv.residual != nil ? " + add" : "")
+            return (g.isPointwise ? product : "im2col + " + product) + (conv.channelScale != nil ? ", scaled weights" : "")
+                + (conv.residual != nil ? " + add" : "")
         case .alias, .computedBy:
             return mergedRoot(of: layer).map { "merged into \(analysis.graph.layers[$0].name)" } ?? ""
         case .add, .lowered:
@@ -206,7 +217,7 @@ public final class Executor {
         while true {
             if case .alias = steps[root], let input = analysis.graph.layers[root].inputs.first {
                 root = input
-            } else if case .computedBy(let reader) = steps[root] {
+            } else if case .computedBy(let reader, _) = steps[root] {
                 root = reader
             } else {
                 break
@@ -214,6 +225,16 @@ public final class Executor {
         }
         return root == layer ? nil : root
     }
+
+    /// The layers `layer`'s step reads besides the graph's edges into it: a merged shortcut, a
+    /// merged channel scale.
+    func mergedReads(of layer: Int) -> [Int] {
+        guard case .conv(let conv) = steps[layer] else { return [] }
+        return conv.mergedReads
+    }
+
+    /// Whether `layer` passes on an input's buffer as its output rather than computing one.
+    func passesOnABuffer(_ layer: Int) -> Bool { Self.passedOn(layer, steps: steps) != nil }
 
     /// The layers that run as Winograd F(2x2, 3x3).
     public var winogradLayers: [Int] { convolutions { $0.winogradWeight != nil } }
@@ -278,11 +299,17 @@ public final class Executor {
                     output: out, input: o.inputs[0], packedWeight: packed.data, bias: bias,
                     geometry: conv.geometry, clamp: conv.clamp, workspace: workspace)
             } else {
+                var packed = conv.packedWeight.map { UnsafePointer($0.data) }
+                var scratch = workspace
+                if let scale = conv.channelScale, let unscaled = packed {
+                    let g = conv.geometry
+                    cnn_packed_gemm_scale(workspace, unscaled, g.outChannels, g.columnRows, outputs[scale].data)
+                    (packed, scratch) = (UnsafePointer(workspace), workspace + g.packedWeightCount)
+                }
                 conv2dForward(
                     output: out, input: o.inputs[0], weight: conv.weight.data, bias: bias,
-                    geometry: conv.geometry, clamp: conv.clamp, workspace: workspace, shares: shares,
-                    packedWeight: conv.packedWeight.map { UnsafePointer($0.data) },
-                    residual: conv.residual.map { UnsafePointer(outputs[$0].data) })
+                    geometry: conv.geometry, clamp: conv.clamp, workspace: scratch, shares: shares,
+                    packedWeight: packed, residual: conv.residual.map { UnsafePointer(outputs[$0].data) })
             }
         case .add(let clamp):
             if o.inputs.count == 2 {

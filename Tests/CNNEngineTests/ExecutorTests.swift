@@ -40,6 +40,26 @@ final class ExecutorTests: XCTestCase {
         }
     }
 
+    /// With buffers shared, no layer that computes its output writes a buffer it reads: neither
+    /// an input's nor a merged shortcut's or channel scale's, which the graph's edges do not show
+    /// (those must live until the merging convolution has run).
+    func testNoLayerWritesABufferItReads() throws {
+        let cases: [(String, Int)] = [
+            ("efficientnet_b0", 32), ("efficientnet_b0", 112), ("efficientnet_b0", 224), ("mobilenet_v2", 64), ("resnet50", 64),
+            ("se_resnet50", 64), ("densenet121", 32),
+        ]
+        for (name, size) in cases {
+            let e = try executor(name, input: TensorShape(channels: 3, height: size, width: size))
+            for layer in e.analysis.graph.layers where !e.passesOnABuffer(layer.id) {
+                let written = e.output(layer.id).data
+                for read in layer.inputs + e.mergedReads(of: layer.id) {
+                    XCTAssertNotEqual(
+                        e.output(read).data, written, "\(name) at \(size): \(layer.name) overwrites \(e.analysis.graph.layers[read].name)")
+                }
+            }
+        }
+    }
+
     func testFoldingBatchNormIntoTheConvolutionChangesNothing() throws {
         let shape = TensorShape(channels: 3, height: 32, width: 32)
         let folded = try executor("resnet18", input: shape, fold: true)

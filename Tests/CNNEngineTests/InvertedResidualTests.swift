@@ -137,4 +137,28 @@ final class InvertedResidualTests: XCTestCase {
         assertSameLogits(plain, [(fused, "fused"), (keeping, "the SiLU kept")])
         assertMatches(plain.output(keep).values, keeping.output(keep).values, relative: 1e-4, absolute: 1e-5, "the kept SiLU")
     }
+
+    /// EfficientNet-B0 at 112x112: each squeeze-and-excitation multiply whose projection has fewer
+    /// filters than pixels is merged into it (the packed weights scaled per pass), and the multiply
+    /// passes on the map it read; on the 4x4 maps (320 filters) it stays. The logits are those of
+    /// the network unfused, and with a multiply kept.
+    func testSqueezeExcitationScalesTheProjectionsWeights() throws {
+        try requireFusion()
+        let model = try ZooExecutors("efficientnet_b0", size: 112, seed: 7)
+        let id = model.id
+        let (plain, fused) = (try model.plain(), try model.fused())
+        let multiply = id("features.1.0.block.1.mul")
+        XCTAssertEqual(fused.kernel(of: id("features.1.0.block.2.0")), "packed GEMM, scaled weights")
+        XCTAssertEqual(fused.kernel(of: multiply), "merged into features.1.0.block.2.0")
+        XCTAssertEqual(fused.kernel(of: id("features.2.1.block.3.0")), "packed GEMM, scaled weights + add", "and the shortcut")
+        XCTAssertEqual(fused.kernel(of: id("features.7.0.block.2.mul")), "", "16 pixels, 320 filters: multiplied")
+        XCTAssertEqual(plain.kernel(of: multiply), "")
+        let keeping = try model.fused(keeping: [multiply])
+        XCTAssertEqual(keeping.kernel(of: multiply), "", "kept, its output is its own")
+        XCTAssertEqual(keeping.kernel(of: id("features.1.0.block.2.0")), "packed GEMM")
+
+        try runAll([plain, fused, keeping], seed: 8)
+        assertSameLogits(plain, [(fused, "fused"), (keeping, "a multiply kept")])
+        assertMatches(plain.output(multiply).values, keeping.output(multiply).values, relative: 1e-4, absolute: 1e-5, "the kept multiply")
+    }
 }

@@ -188,6 +188,11 @@ void cnn_packed_gemm(size_t m, size_t n, size_t k, const float *packed, const fl
 void cnn_packed_gemm_residual(size_t m, size_t n, size_t k, const float *packed, const float *b, size_t ldb, float *c,
                               size_t ldc, const float *bias, const float *residual, float lower, float upper);
 
+/// Weights packed by cnn_packed_gemm_pack with each column i (input channel) times scale[i], into
+/// `scaled` (cnn_packed_gemm_count(M, K) floats): W·diag(scale), for a 1x1 convolution whose
+/// input's channels are scaled first (a squeeze-and-excitation block's output, EfficientNet).
+void cnn_packed_gemm_scale(float *scaled, const float *packed, size_t m, size_t k, const float *scale);
+
 /// A convolution's output rows firstRow ..< firstRow + rows through the packed GEMM, unfolded a
 /// band of rows at a time into `scratch` (cnn_im2col's arguments; bands of about 256 KB, at
 /// least one row, at most scratchFloats): each band is
