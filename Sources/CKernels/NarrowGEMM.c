@@ -17,62 +17,72 @@ size_t cnn_narrow_gemm_scratch(size_t n) { return (n + TILE - 1) / TILE * TILE *
 
 void cnn_narrow_gemm_pack(float *packed, const float *weight, size_t m, size_t k) { cnn_pack_panels(packed, weight, m, k, PANEL); }
 
-// Accumulates kc steps of one tile into t[j][64] (j < nr); `first` starts from zero.
+// Accumulates kc steps of one tile into t[j][64] (j < nr); `first` starts from zero. Only the
+// first `vectors` 16-row vectors of the panel are computed: the last panel of a layer whose
+// filters are not a multiple of 64 (MobileNetV2's 960 -> 160 projections: 32 of its 64 rows).
 CNN_TARGET_AVX512 CNN_INLINE void narrow_tile(size_t kc, const float *a, const float *b, size_t ldb, float *t,
-                                              const int nr, int first) {
+                                              const int nr, int first, const int vectors) {
     __m512 acc[TILE][4];
     for (int j = 0; j < TILE; j++)
         for (int v = 0; v < 4; v++)
-            acc[j][v] = (j < nr && !first) ? _mm512_loadu_ps(t + j * PANEL + 16 * v) : _mm512_setzero_ps();
+            acc[j][v] = (j < nr && v < vectors && !first) ? _mm512_loadu_ps(t + j * PANEL + 16 * v) : _mm512_setzero_ps();
     for (size_t k = 0; k < kc; k++) {
         const float *ak = a + k * PANEL;
-        const __m512 a0 = _mm512_loadu_ps(ak), a1 = _mm512_loadu_ps(ak + 16), a2 = _mm512_loadu_ps(ak + 32),
-                     a3 = _mm512_loadu_ps(ak + 48);
+        __m512 av[4];
+        for (int v = 0; v < 4; v++) av[v] = v < vectors ? _mm512_loadu_ps(ak + 16 * v) : _mm512_setzero_ps();
         const float *bk = b + k * ldb;
         for (int j = 0; j < TILE; j++) {
             if (j < nr) {
                 const __m512 bj = _mm512_set1_ps(bk[j]);
-                acc[j][0] = _mm512_fmadd_ps(a0, bj, acc[j][0]);
-                acc[j][1] = _mm512_fmadd_ps(a1, bj, acc[j][1]);
-                acc[j][2] = _mm512_fmadd_ps(a2, bj, acc[j][2]);
-                acc[j][3] = _mm512_fmadd_ps(a3, bj, acc[j][3]);
+                for (int v = 0; v < 4; v++)
+                    if (v < vectors) acc[j][v] = _mm512_fmadd_ps(av[v], bj, acc[j][v]);
             }
         }
     }
     for (int j = 0; j < TILE; j++)
         if (j < nr)
-            for (int v = 0; v < 4; v++) _mm512_storeu_ps(t + j * PANEL + 16 * v, acc[j][v]);
+            for (int v = 0; v < 4; v++)
+                if (v < vectors) _mm512_storeu_ps(t + j * PANEL + 16 * v, acc[j][v]);
 }
 
-// One variant per tile width, so that the accumulators of each stay in registers.
+// One variant per tile width and panel height, so that the accumulators of each stay in registers.
+#define NARROW_WIDTHS(vectors)                                                     \
+    switch (nr) {                                                                  \
+    case 6: narrow_tile(kc, a, b, ldb, t, 6, first, vectors); break;               \
+    case 5: narrow_tile(kc, a, b, ldb, t, 5, first, vectors); break;               \
+    case 4: narrow_tile(kc, a, b, ldb, t, 4, first, vectors); break;               \
+    case 3: narrow_tile(kc, a, b, ldb, t, 3, first, vectors); break;               \
+    case 2: narrow_tile(kc, a, b, ldb, t, 2, first, vectors); break;               \
+    default: narrow_tile(kc, a, b, ldb, t, 1, first, vectors); break;              \
+    }
 CNN_TARGET_AVX512 static void narrow_tile_any(size_t kc, const float *a, const float *b, size_t ldb, float *t, int nr,
-                                              int first) {
-    switch (nr) {
-    case 6: narrow_tile(kc, a, b, ldb, t, 6, first); break;
-    case 5: narrow_tile(kc, a, b, ldb, t, 5, first); break;
-    case 4: narrow_tile(kc, a, b, ldb, t, 4, first); break;
-    case 3: narrow_tile(kc, a, b, ldb, t, 3, first); break;
-    case 2: narrow_tile(kc, a, b, ldb, t, 2, first); break;
-    default: narrow_tile(kc, a, b, ldb, t, 1, first); break;
+                                              int first, int vectors) {
+    switch (vectors) {
+    case 1: NARROW_WIDTHS(1) break;
+    case 2: NARROW_WIDTHS(2) break;
+    case 3: NARROW_WIDTHS(3) break;
+    default: NARROW_WIDTHS(4) break;
     }
 }
+#undef NARROW_WIDTHS
 
 CNN_TARGET_AVX512 static void narrow_gemm_avx512(size_t m, size_t n, size_t k, const float *packed, const float *b,
                                                  size_t ldb, float *c, size_t ldc, const float *bias, float lower,
                                                  float upper, float *scratch) {
     const size_t panels = (m + PANEL - 1) / PANEL, tiles = (n + TILE - 1) / TILE;
     for (size_t p = 0; p < panels; p++) {
+        const size_t rows = m - p * PANEL < PANEL ? m - p * PANEL : PANEL;
+        const int vectors = (int)((rows + 15) / 16);
         // K in blocks, so that a block of the panel (KBLOCK x 64) stays in L2 across the tiles.
         for (size_t k0 = 0; k0 < k; k0 += KBLOCK) {
             const size_t kc = k - k0 < KBLOCK ? k - k0 : KBLOCK;
             const float *a = packed + (p * k + k0) * PANEL;
             for (size_t t = 0; t < tiles; t++) {
                 const int nr = (int)(n - t * TILE < TILE ? n - t * TILE : TILE);
-                narrow_tile_any(kc, a, b + k0 * ldb + t * TILE, ldb, scratch + t * TILE * PANEL, nr, k0 == 0);
+                narrow_tile_any(kc, a, b + k0 * ldb + t * TILE, ldb, scratch + t * TILE * PANEL, nr, k0 == 0, vectors);
             }
         }
         // The tiles hold [pixel][channel]; C is [channel][pixel].
-        const size_t rows = m - p * PANEL < PANEL ? m - p * PANEL : PANEL;
         for (size_t r = 0; r < rows; r++) {
             float *target = c + (p * PANEL + r) * ldc;
             const float add = bias ? bias[p * PANEL + r] : 0.0f;

@@ -128,8 +128,11 @@ final class VectorKernelTests: XCTestCase {
             (Conv2D(filters: 64, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 130, height: 5, width: 5), .relu),
             // The strided 1x1 shortcut, 14x14 -> 7x7.
             (Conv2D(filters: 128, kernel: 1, stride: 2, bias: false), TensorShape(channels: 64, height: 14, width: 14), .identity),
-            // Four panels, the last one short, shared among threads.
+            // Four panels, the last one short (8 rows: one vector), shared among threads.
             (Conv2D(filters: 200, kernel: 1), TensorShape(channels: 64, height: 7, width: 7), .relu6),
+            // MobileNetV2's 960 -> 160 projection, narrower: the last panel's 32 rows in two vectors, and 48 in three.
+            (Conv2D(filters: 160, kernel: 1), TensorShape(channels: 96, height: 7, width: 7), .identity),
+            (Conv2D(filters: 112, kernel: 1, bias: false), TensorShape(channels: 80, height: 7, width: 7), .relu),
         ]
         for (conv, input, clamp) in cases {
             let g = try convGeometry(conv, input)
