@@ -252,9 +252,11 @@ extension Executor {
             case .conv(var conv):
                 if conv.geometry.suitsWinograd {
                     let g = conv.geometry
-                    conv.winogradProducts = g.winogradProducts
-                    let transformed = Tensor(shape: [g.winogradWeightCount(for: conv.winogradProducts)])
-                    packWinogradWeights(transformed.data, weight: conv.weight.data, geometry: g, products: conv.winogradProducts)
+                    conv.winogradTile = g.winogradTile
+                    conv.winogradProducts = g.winogradProducts(conv.winogradTile)
+                    let transformed = Tensor(shape: [g.winogradWeightCount(for: conv.winogradProducts, tile: conv.winogradTile)])
+                    packWinogradWeights(
+                        transformed.data, weight: conv.weight.data, geometry: g, products: conv.winogradProducts, tile: conv.winogradTile)
                     conv.winogradWeight = transformed
                     steps[id] = .conv(conv)
                 } else if conv.geometry.suitsNarrowGEMM && cnn_narrow_gemm_is_fast() != 0 {

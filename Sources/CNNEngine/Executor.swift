@@ -51,6 +51,7 @@ public final class Executor {
         /// `winogradProducts`.
         var winogradWeight: Tensor?
         var winogradProducts = WinogradProducts.sgemm
+        var winogradTile = WinogradTile.f2
         /// The weights packed for the narrow GEMM, when it runs that way.
         var narrowWeight: Tensor?
         /// The weights packed for the packed-weight GEMM (AVX-512), when it runs that way.
@@ -73,7 +74,7 @@ public final class Executor {
         var workspaceCount: Int {
             if let block { return block.workspaceCount }
             if channelScale != nil { return geometry.packedWeightCount + geometry.workspaceCount }
-            if winogradWeight != nil { return geometry.winogradWorkspaceCount }
+            if winogradWeight != nil { return geometry.winogradWorkspaceCount(winogradTile) }
             if narrowWeight != nil { return geometry.narrowWorkspaceCount }
             return geometry.workspaceCount
         }
@@ -190,7 +191,7 @@ public final class Executor {
         switch steps[layer] {
         case .conv(let conv):
             let g = conv.geometry
-            if conv.winogradWeight != nil { return "Winograd, " + conv.winogradProducts.rawValue }
+            if conv.winogradWeight != nil { return "Winograd \(conv.winogradTile.outputs)x\(conv.winogradTile.outputs), " + conv.winogradProducts.rawValue }
             if let block = conv.block {
                 return [block.expand.map { _ in "1x1" }, "depthwise", block.project.map { _ in "1x1" }].compactMap { $0 }
                     .joined(separator: " + ")
@@ -293,7 +294,7 @@ public final class Executor {
                 winogradConv2dForward(
                     output: out, input: o.inputs[0], transformedWeight: transformed.data, bias: bias,
                     geometry: conv.geometry, clamp: conv.clamp, workspace: workspace, shares: shares,
-                    products: conv.winogradProducts)
+                    products: conv.winogradProducts, tile: conv.winogradTile)
             } else if let packed = conv.narrowWeight {
                 conv2dNarrowForward(
                     output: out, input: o.inputs[0], packedWeight: packed.data, bias: bias,

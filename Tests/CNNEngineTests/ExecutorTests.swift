@@ -91,7 +91,7 @@ final class ExecutorTests: XCTestCase {
         let kernel = { (name: String) in executor.kernel(of: analysis.graph.layer(named: name)!.id) }
         let fast = cnn_packed_gemm_is_fast() != 0
         XCTAssertEqual(kernel("conv1"), fast ? "im2col + packed GEMM" : "im2col + SGEMM", "7x7 stem, 147 weights per filter")
-        XCTAssertEqual(kernel("layer1.0.conv1"), fast ? "Winograd, narrow GEMM" : "Winograd, SGEMM", "16x16: 64 tiles")
+        XCTAssertEqual(kernel("layer1.0.conv1"), fast ? "Winograd 4x4, narrow GEMM" : "Winograd 4x4, SGEMM", "16x16: 16 tiles")
         XCTAssertEqual(kernel("layer3.0.conv1"), fast ? "im2col + narrow GEMM" : "im2col + SGEMM", "4x4 outputs")
         XCTAssertEqual(kernel("layer4.0.downsample.0"), fast ? "im2col + narrow GEMM" : "im2col + SGEMM", "strided 1x1")
         XCTAssertEqual(kernel("bn1"), "merged into conv1")
@@ -125,7 +125,9 @@ final class ExecutorTests: XCTestCase {
         XCTAssertEqual(kept.kernel(of: id("layer1.1.conv3")), "packed GEMM")
         try runAll([plain, fused, kept, keepingBlock], seed: 12)
         assertSameLogits(plain, [(fused, "fused"), (kept, "the convolution kept")])
-        assertMatches(plain.output(block).values, keepingBlock.output(block).values, relative: 1e-4, absolute: 1e-5, "the block's output")
+        // Its 3x3 convolutions run as F(4x4, 3x3), whose rounding (about 1e-5 of the largest output)
+        // differs with the batchnorm folded or not: up to 4e-5 here.
+        assertMatches(plain.output(block).values, keepingBlock.output(block).values, relative: 1e-4, absolute: 1e-4, "the block's output")
     }
 
     func testFusionAndSharedBuffersChangeNoResultThatIsKept() throws {

@@ -42,25 +42,32 @@ final class VectorKernelTests: XCTestCase {
         let g = try convGeometry(conv, input)
         XCTAssertTrue(g.isWinogradShaped, file: file, line: line)
         let (x, w, bias, expected) = reference(g, bias: conv.bias, clamp: clamp, seed: seed)
-        var transformed = [Float](repeating: .nan, count: g.winogradWeightCount)
+        var transformed = [Float](repeating: .nan, count: g.winogradWeightCount())
         winogradTransformWeights(&transformed, weight: w, geometry: g)
-        var workspace = [Float](repeating: .nan, count: 3 * g.winogradWorkspaceCount)
-        // SGEMM on U as transformed, CKernels' packed GEMM, and its narrow GEMM where a block has
-        // at most 64 tiles.
-        let narrow = g.winogradNarrowScratchCount > 0
-        for products in [WinogradProducts.sgemm, .packed] + (narrow ? [.narrow] : []) {
-            var packed = [Float](repeating: .nan, count: g.winogradWeightCount(for: products))
-            packWinogradWeights(&packed, weight: w, geometry: g, products: products)
-            if products == .sgemm { XCTAssertEqual(packed, transformed, "U as transformed", file: file, line: line) }
-            forEachLevel { level in
-                forEachShareCount { shares in  // blocks, or one block's 16 products, split between threads
-                    workspace = [Float](repeating: .nan, count: workspace.count)  // nothing left from the run before
-                    var out = [Float](repeating: .nan, count: expected.count)
-                    winogradConv2dForward(
-                        output: &out, input: x, transformedWeight: packed, bias: bias, geometry: g,
-                        clamp: clamp, workspace: &workspace, shares: shares, products: products)
-                    assertMatches(
-                        expected, out, "\(conv) on \(input), \(products), \(level), \(shares) shares", file: file, line: line)
+        // F(2x2, 3x3) and F(4x4, 3x3), each with SGEMM on U as transformed, CKernels' packed GEMM,
+        // and its narrow GEMM where a block has at most 64 tiles.
+        let largest = expected.map(abs).max() ?? 0
+        for tile in [WinogradTile.f2, .f4] {
+            var workspace = [Float](repeating: .nan, count: 3 * g.winogradWorkspaceCount(tile))
+            let narrow = g.winogradNarrowScratchCount(tile) > 0
+            for products in [WinogradProducts.sgemm, .packed] + (narrow ? [.narrow] : []) {
+                var packed = [Float](repeating: .nan, count: g.winogradWeightCount(for: products, tile: tile))
+                packWinogradWeights(&packed, weight: w, geometry: g, products: products, tile: tile)
+                if products == .sgemm && tile == .f2 { XCTAssertEqual(packed, transformed, "U as transformed", file: file, line: line) }
+                forEachLevel { level in
+                    forEachShareCount { shares in  // blocks, or one block's products, split between threads
+                        workspace = [Float](repeating: .nan, count: workspace.count)  // nothing left from the run before
+                        var out = [Float](repeating: .nan, count: expected.count)
+                        winogradConv2dForward(
+                            output: &out, input: x, transformedWeight: packed, bias: bias, geometry: g,
+                            clamp: clamp, workspace: &workspace, shares: shares, products: products, tile: tile)
+                        // F(4x4, 3x3)'s transforms scale by up to 8 and 1/24: its rounding error is about
+                        // 1e-5 of the largest output (F(2x2, 3x3)'s and the definition's in float, under
+                        // 2e-6), so it is held to 3e-5 of it.
+                        assertMatches(
+                            expected, out, absolute: tile == .f4 ? 3e-5 * largest : 1e-5,
+                            "\(conv) on \(input), \(tile.name), \(products), \(level), \(shares) shares", file: file, line: line)
+                    }
                 }
             }
         }
@@ -85,22 +92,29 @@ final class VectorKernelTests: XCTestCase {
         try checkWinograd(Conv2D(filters: 80, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 9, width: 9), seed: 8)
     }
 
-    /// ResNet-50's 3x3s: 14x14 maps (49 tiles) through the narrow GEMM, 56x56 through the packed
-    /// one, where the CPU has AVX-512.
+    /// ResNet-50's 3x3s in 4x4 tiles: 14x14 maps (16 tiles; 49 in 2x2 tiles) through the narrow
+    /// GEMM, 56x56 through the packed one, where the CPU has AVX-512; 2x2 tiles under 12x12.
     func testWinogradProductsKernel() throws {
         let small = try convGeometry(Conv2D(filters: 256, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 256, height: 14, width: 14))
         let large = try convGeometry(Conv2D(filters: 64, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 64, height: 56, width: 56))
         let fast = cnn_packed_gemm_is_fast() != 0
-        XCTAssertEqual(small.winogradProducts, fast ? .narrow : .sgemm)
-        XCTAssertEqual(large.winogradProducts, fast ? .packed : .sgemm)
+        let smallest = try convGeometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 10, width: 11))
+        XCTAssertEqual(smallest.winogradTile, .f2, "in 4x4 tiles a 10x11 map would compute 12x12")
+        XCTAssertEqual(small.winogradTile, .f4, "16 tiles")
+        XCTAssertEqual(large.winogradTile, .f4)
+        XCTAssertEqual(small.winogradProducts(.f4), fast ? .narrow : .sgemm)
+        XCTAssertEqual(small.winogradProducts(.f2), fast ? .narrow : .sgemm, "49 tiles")
+        XCTAssertEqual(large.winogradProducts(.f4), fast ? .packed : .sgemm, "196 tiles")
     }
 
     func testWinogradWorksBlockByBlockOnLargeMaps() throws {
         let conv = Conv2D(filters: 64, kernel: 3, padding: .symmetric(1))
-        let input = TensorShape(channels: 64, height: 58, width: 57)
+        let input = TensorShape(channels: 64, height: 100, width: 57)
         let g = try convGeometry(conv, input)
-        XCTAssertLessThan(g.winogradTileRowsPerBlock, g.winogradTilesY, "more than one block")
-        XCTAssertNotEqual(g.winogradTilesY % g.winogradTileRowsPerBlock, 0, "a shorter last block is covered too")
+        for tile in [WinogradTile.f2, .f4] {
+            XCTAssertLessThan(g.winogradTileRowsPerBlock(tile), g.winogradTilesY(tile), "more than one block, \(tile.name)")
+            XCTAssertNotEqual(g.winogradTilesY(tile) % g.winogradTileRowsPerBlock(tile), 0, "a shorter last block is covered too")
+        }
         try checkWinograd(conv, input, seed: 6)
     }
 

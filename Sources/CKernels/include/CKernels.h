@@ -158,6 +158,17 @@ void cnn_winograd_f2k3_output(float *out, const float *products, size_t plane, s
                               size_t outChannels, long outHeight, long outWidth, long tilesX, long tileRow,
                               long tileRows, float lower, float upper, int accumulate, float *scratch);
 
+/// The same three transforms for F(4x4, 3x3): U[36][Cout][Cin]; V[36] from 4x4 tiles of 6x6
+/// inputs (scratch: 6 * (4 * tilesX + 2) floats); the 4x4 outputs from M[36] (scratch:
+/// 16 * tilesX floats). Inference only: training keeps F(2x2, 3x3).
+void cnn_winograd_f4k3_weights(float *transformed, const float *weight, size_t outChannels, size_t inChannels);
+void cnn_winograd_f4k3_input(float *transformed, size_t plane, size_t pitch, const float *in, size_t channels,
+                             long height, long width, long padTop, long padLeft, long tilesX, long tileRow,
+                             long tileRows, float *scratch);
+void cnn_winograd_f4k3_output(float *out, const float *products, size_t plane, size_t pitch, const float *bias,
+                              size_t outChannels, long outHeight, long outWidth, long tilesX, long tileRow,
+                              long tileRows, float lower, float upper, float *scratch);
+
 /// The adjoint of cnn_winograd_f2k3_output (without bias and clamp), for the weight gradient:
 /// dM[16][Cout][T] = A dy A^T for each 2x2 block dy of gradOut[Cout][Hout][Wout], all
 /// T = tilesX * tilesY tiles (gradients past an odd height or width are 0); filter o's tiles

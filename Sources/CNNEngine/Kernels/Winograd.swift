@@ -23,59 +23,92 @@ extension ConvGeometry {
             && dilationHeight == 1 && dilationWidth == 1 && groups == 1
     }
 
-    var winogradTilesX: Int { (outWidth + 1) / 2 }
-    var winogradTilesY: Int { (outHeight + 1) / 2 }
+    /// The algorithm the executor runs this convolution with: F(4x4, 3x3) on maps of at least
+    /// 12x12 outputs, F(2x2, 3x3) on smaller ones, where 4x4 tiles hang far over the map. On one
+    /// AMD EPYC, ResNet-50's 3x3 convolutions took 1.2-1.4 ms at 56x56 (F(2x2, 3x3): 1.4-1.6),
+    /// about 1.0 at 28x28 (1.3-1.5) and 1.1-1.2 at 14x14 (1.25-1.3), each covering 16x16 there;
+    /// VGG-16's pass went from 180 to 140 ms.
+    public var winogradTile: WinogradTile { outHeight >= 12 && outWidth >= 12 ? .f4 : .f2 }
+
+    func winogradTilesX(_ tile: WinogradTile) -> Int { (outWidth + tile.outputs - 1) / tile.outputs }
+    func winogradTilesY(_ tile: WinogradTile) -> Int { (outHeight + tile.outputs - 1) / tile.outputs }
+    /// F(2x2, 3x3)'s (training's).
+    var winogradTilesX: Int { winogradTilesX(.f2) }
+    var winogradTilesY: Int { winogradTilesY(.f2) }
 
     /// Tile rows transformed at a time: the block's transformed input and products,
-    /// `16·(Cin + Cout)·tiles` floats, are kept near 2 MB so that SGEMM reads them from cache,
-    /// but hold at least 256 tiles, below which SGEMM slows down (measured on VGG-16's layers).
-    var winogradTileRowsPerBlock: Int {
+    /// `points·(Cin + Cout)·tiles` floats, are kept near 2 MB so that the products read them from
+    /// cache, but hold at least 256 tiles, below which SGEMM slows down (measured on VGG-16's layers).
+    func winogradTileRowsPerBlock(_ tile: WinogradTile = .f2) -> Int {
         let budget = 1 << 19  // floats
-        let perRow = 16 * (inChannels + outChannels) * winogradTilesX
+        let perRow = tile.points * (inChannels + outChannels) * winogradTilesX(tile)
         let byBudget = budget / max(perRow, 1)
-        let byTiles = (256 + winogradTilesX - 1) / winogradTilesX
-        return min(max(1, byBudget, byTiles), winogradTilesY)
+        let byTiles = (256 + winogradTilesX(tile) - 1) / winogradTilesX(tile)
+        return min(max(1, byBudget, byTiles), winogradTilesY(tile))
     }
 
     /// Floats of scratch space per sample: the block's V and M, the narrow GEMM's tiles when the
     /// products may run through it, and the transforms' lines.
-    public var winogradWorkspaceCount: Int {
-        let tiles = winogradTileRowsPerBlock * winogradTilesX
-        return 16 * (cnn_winograd_plane_stride(inChannels, tiles) + cnn_winograd_plane_stride(outChannels, tiles))
-            + winogradNarrowScratchCount + 4 * (2 * winogradTilesX + 2)
+    public func winogradWorkspaceCount(_ tile: WinogradTile = .f2) -> Int {
+        let tiles = winogradTileRowsPerBlock(tile) * winogradTilesX(tile)
+        return tile.points * (cnn_winograd_plane_stride(inChannels, tiles) + cnn_winograd_plane_stride(outChannels, tiles))
+            + winogradNarrowScratchCount(tile) + tile.lineFloats(tilesX: winogradTilesX(tile))
     }
 
     /// Floats of the narrow GEMM's tiles, for a block of at most 64 tiles (0 for larger ones).
-    var winogradNarrowScratchCount: Int {
-        let tiles = winogradTileRowsPerBlock * winogradTilesX
+    func winogradNarrowScratchCount(_ tile: WinogradTile = .f2) -> Int {
+        let tiles = winogradTileRowsPerBlock(tile) * winogradTilesX(tile)
         return tiles <= 64 ? cnn_narrow_gemm_scratch(tiles) : 0
     }
 
-    /// Floats of the transformed weights `U[16][Cout][Cin]`.
-    public var winogradWeightCount: Int { 16 * outChannels * inChannels }
+    /// Floats of the transformed weights `U[points][Cout][Cin]`.
+    public func winogradWeightCount(_ tile: WinogradTile = .f2) -> Int { tile.points * outChannels * inChannels }
 
-    /// The kernel the executor multiplies the 16 products with: with AVX-512, CKernels' narrow GEMM
-    /// when a block has at most 64 tiles (a 14x14 map: 49), else its packed GEMM when Cin is at most
-    /// 1,024; SGEMM otherwise. On one AMD EPYC this took ResNet-50 from about 85 to 76 ms and
-    /// VGG-16 from about 220 to 206 ms on one thread.
-    public var winogradProducts: WinogradProducts {
-        if winogradTileRowsPerBlock * winogradTilesX <= 64 {
+    /// The kernel the executor multiplies the products with: with AVX-512, CKernels' narrow GEMM
+    /// when a block has at most 64 tiles (a 14x14 map in 2x2 tiles: 49), else its packed GEMM when
+    /// Cin is at most 1,024; SGEMM otherwise. On one AMD EPYC this took ResNet-50 from about 85 to
+    /// 76 ms and VGG-16 from about 220 to 206 ms on one thread (F(2x2, 3x3) then).
+    public func winogradProducts(_ tile: WinogradTile = .f2) -> WinogradProducts {
+        if winogradTileRowsPerBlock(tile) * winogradTilesX(tile) <= 64 {
             return cnn_narrow_gemm_is_fast() != 0 ? .narrow : .sgemm
         }
         return cnn_packed_gemm_is_fast() != 0 && inChannels <= 1024 ? .packed : .sgemm
     }
 
-    /// Floats of U as `products` takes it: `[16][Cout][Cin]`, or each ξ's `[Cout x Cin]` packed.
-    public func winogradWeightCount(for products: WinogradProducts) -> Int {
+    /// Floats of U as `products` takes it: `[points][Cout][Cin]`, or each ξ's `[Cout x Cin]` packed.
+    public func winogradWeightCount(for products: WinogradProducts, tile: WinogradTile = .f2) -> Int {
         switch products {
-        case .sgemm: return winogradWeightCount
-        case .packed: return 16 * cnn_packed_gemm_count(outChannels, inChannels)
-        case .narrow: return 16 * cnn_narrow_gemm_packed_count(outChannels, inChannels)
+        case .sgemm: return winogradWeightCount(tile)
+        case .packed: return tile.points * cnn_packed_gemm_count(outChannels, inChannels)
+        case .narrow: return tile.points * cnn_narrow_gemm_packed_count(outChannels, inChannels)
         }
     }
 }
 
-/// How a block's 16 Winograd products `M[ξ] = U[ξ] · V[ξ]` are multiplied: SGEMM on U as
+/// Winograd's minimal filtering of a 3x3 convolution, by the outputs of each tile: F(2x2, 3x3)
+/// (16 products per tile, 2.25x fewer multiplications than the definition, the transforms
+/// additions only; training uses it) or F(4x4, 3x3) (36 per tile, 4x fewer, the transforms with
+/// coefficients up to 8 and 1/24).
+public enum WinogradTile: Int, Sendable {
+    case f2 = 2
+    case f4 = 4
+
+    /// Outputs per tile along each axis.
+    public var outputs: Int { rawValue }
+    /// The products per tile, `(outputs + 2)²`.
+    public var points: Int { (rawValue + 2) * (rawValue + 2) }
+    /// "F(2x2, 3x3)", "F(4x4, 3x3)".
+    public var name: String { "F(\(rawValue)x\(rawValue), 3x3)" }
+    /// Floats of the transforms' scratch lines (`CKernels.h`).
+    func lineFloats(tilesX: Int) -> Int {
+        switch self {
+        case .f2: return 4 * (2 * tilesX + 2)
+        case .f4: return 6 * (4 * tilesX + 2)
+        }
+    }
+}
+
+/// How a block's Winograd products `M[ξ] = U[ξ] · V[ξ]` are multiplied: SGEMM on U as
 /// transformed, or one of CKernels' AVX-512 GEMMs on U packed for it once
 /// (`packWinogradWeights`).
 public enum WinogradProducts: String, Sendable {
@@ -84,24 +117,25 @@ public enum WinogradProducts: String, Sendable {
     case narrow = "narrow GEMM"
 }
 
-/// Transforms `[Cout, Cin, 3, 3]` weights to U and packs it for `products`, each ξ's `[Cout x Cin]`
-/// in turn, into `geometry.winogradWeightCount(for: products)` floats, once per model: 64 filters
-/// at a time, so that the plain U of a whole layer (16 MB for 512 channels) is never held beside
-/// the packed one.
+/// Transforms `[Cout, Cin, 3, 3]` weights to U for `tile` and packs it for `products`, each ξ's
+/// `[Cout x Cin]` in turn, into `geometry.winogradWeightCount(for: products, tile: tile)` floats,
+/// once per model: 64 filters at a time, so that the plain U of a whole layer (16 MB for 512
+/// channels in F(2x2, 3x3)) is never held beside the packed one.
 public func packWinogradWeights(
-    _ packed: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, geometry g: ConvGeometry, products: WinogradProducts
+    _ packed: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, geometry g: ConvGeometry, products: WinogradProducts,
+    tile: WinogradTile = .f2
 ) {
-    precondition(g.isWinogradShaped, "Winograd F(2x2, 3x3) takes 3x3 stride-1 ungrouped convolutions")
+    precondition(g.isWinogradShaped, "Winograd's F(m x m, 3x3) takes 3x3 stride-1 ungrouped convolutions")
     let (cout, cin) = (g.outChannels, g.inChannels)
-    guard products != .sgemm else { return cnn_winograd_f2k3_weights(packed, weight, cout, cin) }
-    let each = g.winogradWeightCount(for: products) / 16
+    guard products != .sgemm else { return transformWinogradWeights(packed, weight, cout, cin, tile) }
+    let each = g.winogradWeightCount(for: products, tile: tile) / tile.points
     let chunk = 64  // a whole number of both GEMMs' panels (8 and 64 filters)
-    let u = UnsafeMutablePointer<Float>.allocate(capacity: 16 * chunk * cin)
+    let u = UnsafeMutablePointer<Float>.allocate(capacity: tile.points * chunk * cin)
     defer { u.deallocate() }
     for first in stride(from: 0, to: cout, by: chunk) {
         let filters = min(chunk, cout - first)
-        cnn_winograd_f2k3_weights(u, weight + first * cin * 9, filters, cin)
-        for xi in 0..<16 {
+        transformWinogradWeights(u, weight + first * cin * 9, filters, cin, tile)
+        for xi in 0..<tile.points {
             // Filters first..<first+filters of ξ's matrix start at packed row `first` (times K).
             let target = packed + xi * each + first * cin, source = u + xi * filters * cin
             if products == .packed {
@@ -113,7 +147,17 @@ public func packWinogradWeights(
     }
 }
 
-/// `U[ξ][o][c] = (G g G^T)[ξ]` for every 3x3 filter `g = weight[o][c]`, done once per model.
+/// `U[ξ][o][c] = (G g Gᵀ)[ξ]` of `tile` for `cout` filters of `cin` 3x3 kernels.
+private func transformWinogradWeights(
+    _ u: UnsafeMutablePointer<Float>, _ weight: UnsafePointer<Float>, _ cout: Int, _ cin: Int, _ tile: WinogradTile
+) {
+    switch tile {
+    case .f2: cnn_winograd_f2k3_weights(u, weight, cout, cin)
+    case .f4: cnn_winograd_f4k3_weights(u, weight, cout, cin)
+    }
+}
+
+/// `U[ξ][o][c] = (G g G^T)[ξ]` of F(2x2, 3x3) for every 3x3 filter `g = weight[o][c]`, done once per model.
 ///
 /// - Parameters:
 ///   - transformed: `[16, Cout, Cin]`
@@ -125,39 +169,42 @@ public func winogradTransformWeights(
     cnn_winograd_f2k3_weights(transformed, weight, g.outChannels, g.inChannels)
 }
 
-/// A 3x3 stride-1 convolution of one sample through Winograd F(2x2, 3x3).
+/// A 3x3 stride-1 convolution of one sample through Winograd's F(2x2, 3x3) or F(4x4, 3x3).
 ///
 /// With `shares` above 1, the blocks of tile rows are split among up to that many threads, each
 /// with its own part of the workspace, the blocks made smaller so that there are as many as shares
 /// (or twice as many) while they keep 128 tiles. A map too small for that (28x28 and smaller at
 /// ResNet's widths) is one block whose three steps are split instead: the input transform by
-/// channels, the 16 products, the output transform by filters. OpenBLAS must be single-threaded
+/// channels, the products, the output transform by filters. OpenBLAS must be single-threaded
 /// (`EngineThreads.withSingleThreadedBLAS`).
 ///
 /// - Parameters:
 ///   - output: `[Cout, Hout, Wout]`
 ///   - input: `[Cin, H, W]`
-///   - transformedWeight: `[16, Cout, Cin]`, from `winogradTransformWeights`, or packed for
-///     `products` by `packWinogradWeights`
+///   - transformedWeight: `[16, Cout, Cin]` from `winogradTransformWeights` (F(2x2, 3x3), SGEMM),
+///     or U transformed for `tile` and packed for `products` by `packWinogradWeights`
 ///   - bias: `[Cout]` or nil
 ///   - clamp: a ReLU or ReLU6 applied as the output is written
-///   - workspace: `shares` times `geometry.winogradWorkspaceCount` floats
+///   - workspace: `shares` times `geometry.winogradWorkspaceCount(tile)` floats
 ///   - shares: the most threads to split the work among
-///   - products: the kernel for the 16 products (`.narrow` only when a block has at most 64 tiles)
+///   - products: the kernel for the products (`.narrow` only when a block has at most 64 tiles)
+///   - tile: the algorithm
 public func winogradConv2dForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, transformedWeight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, geometry g: ConvGeometry, clamp: ActivationClamp = .identity,
-    workspace: UnsafeMutablePointer<Float>, shares: Int = 1, products kernel: WinogradProducts = .sgemm
+    workspace: UnsafeMutablePointer<Float>, shares: Int = 1, products kernel: WinogradProducts = .sgemm,
+    tile: WinogradTile = .f2
 ) {
-    let (cin, cout, tilesX, tilesY) = (g.inChannels, g.outChannels, g.winogradTilesX, g.winogradTilesY)
+    let (cin, cout, tilesX, tilesY) = (g.inChannels, g.outChannels, g.winogradTilesX(tile), g.winogradTilesY(tile))
+    let points = tile.points
     let wanted = worthwhileShares(multiplyAdds: g.multiplyAdds, limit: shares)
-    let (blockRows, blocks) = g.winogradBlocks(shares: wanted)
-    let region = { (share: Int) in workspace + share * g.winogradWorkspaceCount }
+    let (blockRows, blocks) = g.winogradBlocks(shares: wanted, tile: tile)
+    let region = { (share: Int) in workspace + share * g.winogradWorkspaceCount(tile) }
     // Each share's lines for the transforms at the end of its region, the narrow GEMM's tiles before them.
-    let lines = { (share: Int) in region(share + 1) - 4 * (2 * tilesX + 2) }
-    let narrowTiles = { (share: Int) in lines(share) - g.winogradNarrowScratchCount }
-    let weightStride = g.winogradWeightCount(for: kernel) / 16
-    precondition(kernel != .narrow || g.winogradNarrowScratchCount > 0, "the narrow GEMM takes blocks of at most 64 tiles")
+    let lines = { (share: Int) in region(share + 1) - tile.lineFloats(tilesX: tilesX) }
+    let narrowTiles = { (share: Int) in lines(share) - g.winogradNarrowScratchCount(tile) }
+    let weightStride = g.winogradWeightCount(for: kernel, tile: tile) / points
+    precondition(kernel != .narrow || g.winogradNarrowScratchCount(tile) > 0, "the narrow GEMM takes blocks of at most 64 tiles")
     /// Block `block` with V and M at `scratch`, its three steps each split into up to `split` shares.
     func run(block: Int, scratch: UnsafeMutablePointer<Float>, share: Int, split: Int) {
         let tileRow = block * blockRows
@@ -165,15 +212,23 @@ public func winogradConv2dForward(
         let tiles = rows * tilesX
         let (inPlane, outPlane) = (cnn_winograd_plane_stride(cin, tiles), cnn_winograd_plane_stride(cout, tiles))
         let transformedInput = scratch
-        let products = scratch + 16 * inPlane
+        let products = scratch + points * inPlane
         forEachShare(limit: min(split, cin)) { part, count in
             let channels = shareRange(of: cin, share: part, shares: count)
-            cnn_winograd_f2k3_input(
-                transformedInput + channels.lowerBound * tiles, inPlane, tiles, input + channels.lowerBound * g.inHeight * g.inWidth,
-                channels.count, g.inHeight, g.inWidth, g.padTop, g.padLeft, tilesX, tileRow, rows, lines(share + part))
+            let (v, x) = (transformedInput + channels.lowerBound * tiles, input + channels.lowerBound * g.inHeight * g.inWidth)
+            switch tile {
+            case .f2:
+                cnn_winograd_f2k3_input(
+                    v, inPlane, tiles, x, channels.count, g.inHeight, g.inWidth, g.padTop, g.padLeft, tilesX, tileRow, rows,
+                    lines(share + part))
+            case .f4:
+                cnn_winograd_f4k3_input(
+                    v, inPlane, tiles, x, channels.count, g.inHeight, g.inWidth, g.padTop, g.padLeft, tilesX, tileRow, rows,
+                    lines(share + part))
+            }
         }
         forEachShare(limit: split) { part, count in
-            for xi in shareRange(of: 16, share: part, shares: count) {
+            for xi in shareRange(of: points, share: part, shares: count) {
                 // M[ξ][Cout x tiles] = U[ξ][Cout x Cin] · V[ξ][Cin x tiles]
                 let (u, v, m) = (transformedWeight + xi * weightStride, transformedInput + xi * inPlane, products + xi * outPlane)
                 switch kernel {
@@ -191,9 +246,17 @@ public func winogradConv2dForward(
         forEachShare(limit: min(split, cout)) { part, count in
             let filters = shareRange(of: cout, share: part, shares: count)
             let first = filters.lowerBound
-            cnn_winograd_f2k3_output(
-                output + first * g.outputPixels, products + first * tiles, outPlane, tiles, bias.map { $0 + first },
-                filters.count, g.outHeight, g.outWidth, tilesX, tileRow, rows, clamp.lower, clamp.upper, 0, lines(share + part))
+            let (y, m) = (output + first * g.outputPixels, products + first * tiles)
+            switch tile {
+            case .f2:
+                cnn_winograd_f2k3_output(
+                    y, m, outPlane, tiles, bias.map { $0 + first }, filters.count, g.outHeight, g.outWidth, tilesX, tileRow, rows,
+                    clamp.lower, clamp.upper, 0, lines(share + part))
+            case .f4:
+                cnn_winograd_f4k3_output(
+                    y, m, outPlane, tiles, bias.map { $0 + first }, filters.count, g.outHeight, g.outWidth, tilesX, tileRow, rows,
+                    clamp.lower, clamp.upper, lines(share + part))
+            }
         }
     }
     if blocks >= wanted {
@@ -208,16 +271,17 @@ public func winogradConv2dForward(
 }
 
 extension ConvGeometry {
-    /// Tile rows per block and blocks when split among `shares`: `winogradTileRowsPerBlock`, made
+    /// Tile rows per block and blocks when split among `shares`: `winogradTileRowsPerBlock(tile)`, made
     /// smaller (down to 128 tiles) so that the blocks are as many as the shares, or twice as many.
-    func winogradBlocks(shares: Int) -> (rows: Int, blocks: Int) {
-        var rows = winogradTileRowsPerBlock
-        let blocks = (winogradTilesY + rows - 1) / rows
+    func winogradBlocks(shares: Int, tile: WinogradTile = .f2) -> (rows: Int, blocks: Int) {
+        var rows = winogradTileRowsPerBlock(tile)
+        let (tilesX, tilesY) = (winogradTilesX(tile), winogradTilesY(tile))
+        let blocks = (tilesY + rows - 1) / rows
         let target = balancedBlockCount(blocks, shares: shares)
         if target != blocks {
-            let fewer = (winogradTilesY + target - 1) / target
-            if fewer * winogradTilesX >= 128 { rows = fewer }
+            let fewer = (tilesY + target - 1) / target
+            if fewer * tilesX >= 128 { rows = fewer }
         }
-        return (rows, (winogradTilesY + rows - 1) / rows)
+        return (rows, (tilesY + rows - 1) / rows)
     }
 }

@@ -40,7 +40,7 @@ extension ConvGeometry {
     public func batchWinogradScratchCount(batch: Int) -> Int {
         let width = batchWinogradSamplesPerChunk(batch: batch) * winogradTiles
         return 16 * (cnn_winograd_plane_stride(inChannels, width) + cnn_winograd_plane_stride(outChannels, width))
-            + winogradWeightCount + 4 * (2 * winogradTilesX + 2)
+            + winogradWeightCount() + 4 * (2 * winogradTilesX + 2)
     }
 }
 
@@ -86,7 +86,7 @@ public func winogradBatchForward(
     let outCount = cout * g.outputPixels
     let chunk = min(samplesPerChunk ?? .max, g.batchWinogradSamplesPerChunk(batch: n))
     let (inPlane, outPlane) = (cnn_winograd_plane_stride(cin, chunk * tiles), cnn_winograd_plane_stride(cout, chunk * tiles))
-    let products = scratch + 16 * inPlane, lines = products + 16 * outPlane + g.winogradWeightCount
+    let products = scratch + 16 * inPlane, lines = products + 16 * outPlane + g.winogradWeightCount()
     let weightStride = g.winogradWeightCount(for: kernel) / 16
     forEachTransformedChunk(input: input, batch: n, chunk: chunk, geometry: g, scratch: scratch, lines: lines) { first, m, width in
         for xi in 0..<16 {
@@ -130,7 +130,7 @@ public func winogradWeightGradient(
     let chunk = min(samplesPerChunk ?? .max, g.batchWinogradSamplesPerChunk(batch: n))
     let (inPlane, outPlane) = (cnn_winograd_plane_stride(cin, chunk * tiles), cnn_winograd_plane_stride(cout, chunk * tiles))
     let transformedGradient = scratch + 16 * inPlane
-    let gradU = transformedGradient + 16 * outPlane, lines = gradU + g.winogradWeightCount
+    let gradU = transformedGradient + 16 * outPlane, lines = gradU + g.winogradWeightCount()
     forEachTransformedChunk(input: input, batch: n, chunk: chunk, geometry: g, scratch: scratch, lines: lines) { first, m, width in
         for s in 0..<m {
             cnn_winograd_f2k3_output_gradient(
