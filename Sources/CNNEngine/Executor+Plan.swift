@@ -146,26 +146,31 @@ extension Executor {
         return root
     }
 
-    /// Merges each residual add (and the ReLU fused into it) into the convolution on its first
-    /// input where that convolution runs on the packed GEMM, has no activation of its own and
-    /// is read (through a folded batchnorm) only by the add, and the shortcut on its second input
-    /// is computed before it: ResNet's identity shortcuts. The convolution adds the shortcut as
-    /// it stores (`cnn_packed_gemm_residual`), and the add passes its output on: one pass over
-    /// each block's output fewer (ResNet-50's adds took 1.3 ms of its 73, and scaled worst on two
-    /// threads).
+    /// Merges each residual add (and the ReLU fused into it) into the convolution on one of its
+    /// inputs where that convolution runs on the packed GEMM, has no activation of its own, is read
+    /// (through a folded batchnorm) only by the add, and comes after the other input: ResNet's
+    /// identity shortcuts (into the block's last convolution), its downsampling ones (into the
+    /// shortcut's convolution, which runs after the block's last and adds its output), and
+    /// MobileNetV2's `x + block(x)`. The convolution adds the other input as it stores
+    /// (`cnn_packed_gemm_residual`), and the add passes its output on: one pass over each block's
+    /// output fewer (ResNet-50's adds took 1.3 ms of its 73, and scaled worst on two threads).
     static func fuseResidualAdds(_ steps: inout [Step], graph: Graph, mergeable: (Int) -> Bool) {
         for layer in graph.layers {
             guard case .add(let clamp) = steps[layer.id], layer.inputs.count == 2 else { continue }
-            let root = behindAliases(layer.inputs[0], graph: graph, steps: steps, mergeable: mergeable)
-            let shortcut = layer.inputs[1]
-            guard mergeable(root), shortcut < root, case .conv(var conv) = steps[root], conv.packedWeight != nil,
-                conv.winogradWeight == nil, conv.narrowWeight == nil, conv.block == nil, conv.residual == nil,
-                conv.clamp.isIdentity, !conv.geometry.coversWholeInput
-            else { continue }
-            conv.residual = shortcut
-            conv.clamp = clamp
-            steps[root] = .conv(conv)
-            steps[layer.id] = .alias
+            for (mine, other) in [(0, 1), (1, 0)] {
+                let root = behindAliases(layer.inputs[mine], graph: graph, steps: steps, mergeable: mergeable)
+                let shortcut = layer.inputs[other]
+                guard mergeable(root), shortcut < root, case .conv(var conv) = steps[root], conv.packedWeight != nil,
+                    conv.winogradWeight == nil, conv.narrowWeight == nil, conv.block == nil, conv.residual == nil,
+                    conv.clamp.isIdentity, !conv.geometry.coversWholeInput
+                else { continue }
+                conv.residual = shortcut
+                conv.clamp = clamp
+                steps[root] = .conv(conv)
+                // The add's output is the convolution's buffer, whichever input that is.
+                steps[layer.id] = mine == 0 ? .alias : .computedBy(reader: root, passing: mine)
+                break
+            }
         }
     }
 

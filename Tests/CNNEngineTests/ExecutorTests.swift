@@ -104,9 +104,10 @@ final class ExecutorTests: XCTestCase {
     }
 
     /// ResNet-50's identity shortcuts are added (with the block's ReLU) by the block's last
-    /// convolution as it stores, where it runs on the packed GEMM; the output is the unfused
-    /// network's; a block whose shortcut is a downsampling convolution (computed after the last
-    /// convolution) or whose last convolution is kept keeps its add.
+    /// convolution as it stores, where it runs on the packed GEMM, and a downsampling shortcut's
+    /// convolution (computed after the last) adds the block's output; the output is the unfused
+    /// network's; a block whose last convolution is kept, or whose convolutions run on the narrow
+    /// GEMM, keeps its add.
     func testResidualAddsMergeIntoTheLastConvolution() throws {
         try XCTSkipUnless(cnn_packed_gemm_is_fast() != 0, "the merged add needs the packed GEMM (AVX-512)")
         let model = try ZooExecutors("resnet50", size: 64, seed: 11)
@@ -120,8 +121,11 @@ final class ExecutorTests: XCTestCase {
         XCTAssertEqual(fused.kernel(of: id("layer1.1.conv3")), "packed GEMM + add", "16x16: the packed GEMM")
         XCTAssertEqual(fused.kernel(of: id("layer1.1.add")), "merged into layer1.1.conv3")
         XCTAssertEqual(fused.kernel(of: id("layer1.1.relu:3")), "merged into layer1.1.conv3", "the ReLU after the add")
-        XCTAssertEqual(fused.kernel(of: id("layer1.0.conv3")), "packed GEMM", "its shortcut is computed after it")
-        XCTAssertEqual(fused.kernel(of: id("layer1.0.add")), "")
+        XCTAssertEqual(fused.kernel(of: id("layer1.0.conv3")), "packed GEMM", "its shortcut is computed after it...")
+        XCTAssertEqual(fused.kernel(of: id("layer1.0.downsample.0")), "packed GEMM + add", "... and adds its output")
+        XCTAssertEqual(fused.kernel(of: id("layer1.0.add")), "merged into layer1.0.downsample.0")
+        XCTAssertEqual(fused.kernel(of: id("layer2.0.downsample.0")), "im2col + narrow GEMM", "8x8: the narrow GEMM...")
+        XCTAssertEqual(fused.kernel(of: id("layer2.0.add")), "", "... which adds nothing")
         XCTAssertEqual(kept.kernel(of: id("layer1.1.conv3")), "packed GEMM")
         try runAll([plain, fused, kept, keepingBlock], seed: 12)
         assertSameLogits(plain, [(fused, "fused"), (kept, "the convolution kept")])
