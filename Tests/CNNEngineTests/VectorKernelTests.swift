@@ -92,17 +92,20 @@ final class VectorKernelTests: XCTestCase {
         try checkWinograd(Conv2D(filters: 80, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 9, width: 9), seed: 8)
     }
 
-    /// ResNet-50's 3x3s in 4x4 tiles: 14x14 maps (16 tiles; 49 in 2x2 tiles) through the narrow
-    /// GEMM, 56x56 through the packed one, where the CPU has AVX-512; 2x2 tiles under 12x12.
+    /// ResNet-50's 3x3s: 14x14 maps of 256 channels in 2x2 tiles (49 tiles) through the narrow GEMM,
+    /// 56x56 of 64 in 4x4 tiles through the packed one, where the CPU has AVX-512; 4x4 tiles on
+    /// maps of at least 12x12 with at most 128 x 128 channels.
     func testWinogradProductsKernel() throws {
         let small = try convGeometry(Conv2D(filters: 256, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 256, height: 14, width: 14))
         let large = try convGeometry(Conv2D(filters: 64, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 64, height: 56, width: 56))
         let fast = cnn_packed_gemm_is_fast() != 0
         let smallest = try convGeometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 10, width: 11))
         XCTAssertEqual(smallest.winogradTile, .f2, "in 4x4 tiles a 10x11 map would compute 12x12")
-        XCTAssertEqual(small.winogradTile, .f4, "16 tiles")
+        XCTAssertEqual(small.winogradTile, .f2, "256 x 256 channels: 36 x 256 x 256 floats of weights in 4x4 tiles")
         XCTAssertEqual(large.winogradTile, .f4)
-        XCTAssertEqual(small.winogradProducts(.f4), fast ? .narrow : .sgemm)
+        let narrow128 = try convGeometry(Conv2D(filters: 128, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 128, height: 14, width: 14))
+        XCTAssertEqual(narrow128.winogradTile, .f4, "16 tiles")
+        XCTAssertEqual(narrow128.winogradProducts(.f4), fast ? .narrow : .sgemm)
         XCTAssertEqual(small.winogradProducts(.f2), fast ? .narrow : .sgemm, "49 tiles")
         XCTAssertEqual(large.winogradProducts(.f4), fast ? .packed : .sgemm, "196 tiles")
     }

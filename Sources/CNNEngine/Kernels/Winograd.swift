@@ -24,11 +24,15 @@ extension ConvGeometry {
     }
 
     /// The algorithm the executor runs this convolution with: F(4x4, 3x3) on maps of at least
-    /// 12x12 outputs, F(2x2, 3x3) on smaller ones, where 4x4 tiles hang far over the map. On one
-    /// AMD EPYC, ResNet-50's 3x3 convolutions took 1.2-1.4 ms at 56x56 (F(2x2, 3x3): 1.4-1.6),
-    /// about 1.0 at 28x28 (1.3-1.5) and 1.1-1.2 at 14x14 (1.25-1.3), each covering 16x16 there;
-    /// VGG-16's pass went from 180 to 140 ms.
-    public var winogradTile: WinogradTile { outHeight >= 12 && outWidth >= 12 ? .f4 : .f2 }
+    /// 12x12 outputs (on smaller ones 4x4 tiles hang far over the map) with at most 128 x 128
+    /// channels, F(2x2, 3x3) otherwise. On one AMD EPYC, ResNet-50's 3x3 convolutions took
+    /// 1.2-1.4 ms at 56x56 (F(2x2, 3x3): 1.4-1.6), about 1.0 at 28x28 (1.3-1.5) and 1.1-1.2 at
+    /// 14x14 (1.25-1.3), and VGG-16's pass went from 180 to 140 ms. But F(4x4, 3x3)'s transformed
+    /// weights take 36 floats per filter pair (F(2x2, 3x3)'s 16, the filter's own 9), which on
+    /// VGG-16's 256- and 512-channel layers took its peak memory from 693 to 822 MB.
+    public var winogradTile: WinogradTile {
+        outHeight >= 12 && outWidth >= 12 && inChannels * outChannels <= 128 * 128 ? .f4 : .f2
+    }
 
     func winogradTilesX(_ tile: WinogradTile) -> Int { (outWidth + tile.outputs - 1) / tile.outputs }
     func winogradTilesY(_ tile: WinogradTile) -> Int { (outHeight + tile.outputs - 1) / tile.outputs }
