@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "Dispatch.h"
+#include "WinogradLines.h"
 
 size_t cnn_winograd_plane_stride(size_t channels, size_t tiles) {
     // An odd number of cache lines: the 16 planes that each tile's transform writes (or reads)
@@ -51,26 +52,14 @@ CNN_KERNEL(cnn_winograd_f2k3_weights, (float *transformed, const float *weight, 
 CNN_INLINE void cnn_winograd_f2k3_input_body(float *transformed, size_t plane, size_t pitch, const float *in,
                                              size_t channels, long height, long width, long padTop, long padLeft,
                                              long tilesX, long tileRow, long tileRows, float *scratch) {
-    const long lineWidth = 2 * tilesX + 2;
-    // The input columns a line holds: padded column k is input column k - padLeft.
-    long first = padLeft < lineWidth ? padLeft : lineWidth;
-    long columns = lineWidth - padLeft < width ? lineWidth - padLeft : width;
-    columns = columns > 0 ? columns : 0;
+    const cnn_winograd_line_layout layout = cnn_winograd_line_layout_of(2 * tilesX + 2, width, padLeft);
     for (size_t c = 0; c < channels; c++) {
         const float *source = in + c * (size_t)(height * width);
         for (long r = 0; r < tileRows; r++) {
             float *lines[4];
             for (int i = 0; i < 4; i++) {
-                float *line = scratch + i * lineWidth;
-                lines[i] = line;
-                const long iy = 2 * (tileRow + r) - padTop + i;
-                if (iy < 0 || iy >= height) {
-                    memset(line, 0, (size_t)lineWidth * sizeof(float));
-                    continue;
-                }
-                memset(line, 0, (size_t)first * sizeof(float));
-                memcpy(line + first, source + iy * width, (size_t)columns * sizeof(float));
-                memset(line + first + columns, 0, (size_t)(lineWidth - first - columns) * sizeof(float));
+                lines[i] = scratch + i * layout.width;
+                cnn_winograd_line(lines[i], source, 2 * (tileRow + r) - padTop + i, height, width, layout);
             }
             const float *d0 = lines[0], *d1 = lines[1], *d2 = lines[2], *d3 = lines[3];
             float *v = transformed + c * pitch + (size_t)(r * tilesX);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "Dispatch.h"
+#include "WinogradLines.h"
 
 CNN_INLINE void cnn_winograd_f4k3_weights_body(float *restrict transformed, const float *restrict weight,
                                                size_t outChannels, size_t inChannels) {
@@ -63,26 +64,14 @@ CNN_KERNEL(cnn_winograd_f4k3_weights, (float *transformed, const float *weight, 
 CNN_INLINE void cnn_winograd_f4k3_input_body(float *transformed, size_t plane, size_t pitch, const float *in,
                                              size_t channels, long height, long width, long padTop, long padLeft,
                                              long tilesX, long tileRow, long tileRows, float *scratch) {
-    const long lineWidth = 4 * tilesX + 2;
-    // The input columns a line holds: padded column k is input column k - padLeft.
-    long first = padLeft < lineWidth ? padLeft : lineWidth;
-    long columns = lineWidth - padLeft < width ? lineWidth - padLeft : width;
-    columns = columns > 0 ? columns : 0;
+    const cnn_winograd_line_layout layout = cnn_winograd_line_layout_of(4 * tilesX + 2, width, padLeft);
     for (size_t c = 0; c < channels; c++) {
         const float *source = in + c * (size_t)(height * width);
         for (long r = 0; r < tileRows; r++) {
             float *lines[6];
             for (int i = 0; i < 6; i++) {
-                float *line = scratch + i * lineWidth;
-                lines[i] = line;
-                const long iy = 4 * (tileRow + r) - padTop + i;
-                if (iy < 0 || iy >= height) {
-                    memset(line, 0, (size_t)lineWidth * sizeof(float));
-                    continue;
-                }
-                memset(line, 0, (size_t)first * sizeof(float));
-                memcpy(line + first, source + iy * width, (size_t)columns * sizeof(float));
-                memset(line + first + columns, 0, (size_t)(lineWidth - first - columns) * sizeof(float));
+                lines[i] = scratch + i * layout.width;
+                cnn_winograd_line(lines[i], source, 4 * (tileRow + r) - padTop + i, height, width, layout);
             }
             float *v = transformed + c * pitch + (size_t)(r * tilesX);
             for (long t = 0; t < tilesX; t++) {

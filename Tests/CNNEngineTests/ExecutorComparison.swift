@@ -27,6 +27,19 @@ func assertSameLogits(_ reference: Executor, _ others: [(Executor, String)], fil
     }
 }
 
+/// Runs `plain`, `fused` and `keeping` (fused, with layer `kept` kept) on one seeded input and
+/// asserts that the logits of both fused executors, and `keeping`'s output of the kept layer, are
+/// the plain network's within rounding; `what` names the kept layer in the messages.
+func assertFusionChangesNothing(
+    plain: Executor, fused: Executor, keeping: Executor, kept: Int, what: String, seed: UInt64,
+    file: StaticString = #filePath, line: UInt = #line
+) throws {
+    try runAll([plain, fused, keeping], seed: seed)
+    assertSameLogits(plain, [(fused, "fused"), (keeping, "the \(what) kept")], file: file, line: line)
+    assertMatches(
+        plain.output(kept).values, keeping.output(kept).values, relative: 1e-4, absolute: 1e-5, "the kept \(what)", file: file, line: line)
+}
+
 /// A zoo model at a square RGB input with seeded He weights, and executors of it: unfused and
 /// unfolded (`plain`), or fused, keeping some layers.
 struct ZooExecutors {

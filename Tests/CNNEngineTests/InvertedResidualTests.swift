@@ -107,11 +107,9 @@ final class InvertedResidualTests: XCTestCase {
         XCTAssertEqual(keeping.kernel(of: id("features.2.conv.2")), "depthwise + 1x1")
         XCTAssertLessThan(fused.activationFloats, plain.activationFloats)
 
-        try runAll([plain, fused, keeping], seed: 4)
         // Against the network unfused and unfolded (batchnorm on its own), and with the expansion
         // kept (and so run on its own, its batchnorm not folded): within rounding.
-        assertSameLogits(plain, [(fused, "fused"), (keeping, "the expansion kept")])
-        assertMatches(plain.output(keep).values, keeping.output(keep).values, relative: 1e-4, absolute: 1e-5, "the kept expansion")
+        try assertFusionChangesNothing(plain: plain, fused: fused, keeping: keeping, kept: keep, what: "expansion", seed: 4)
     }
 
     /// EfficientNet-B0 at 112x112: its SiLUs overwrite their input where nothing else reads it; the expansion on a 56x56 map,
@@ -133,9 +131,7 @@ final class InvertedResidualTests: XCTestCase {
         XCTAssertEqual(keeping.kernel(of: keep), "in place", "kept, its output is still its own")
         XCTAssertLessThan(fused.activationFloats * 3, plain.activationFloats * 2)
 
-        try runAll([plain, fused, keeping], seed: 6)
-        assertSameLogits(plain, [(fused, "fused"), (keeping, "the SiLU kept")])
-        assertMatches(plain.output(keep).values, keeping.output(keep).values, relative: 1e-4, absolute: 1e-5, "the kept SiLU")
+        try assertFusionChangesNothing(plain: plain, fused: fused, keeping: keeping, kept: keep, what: "SiLU", seed: 6)
     }
 
     /// EfficientNet-B0 at 112x112: each squeeze-and-excitation multiply whose projection has fewer
@@ -157,8 +153,6 @@ final class InvertedResidualTests: XCTestCase {
         XCTAssertEqual(keeping.kernel(of: multiply), "", "kept, its output is its own")
         XCTAssertEqual(keeping.kernel(of: id("features.1.0.block.2.0")), "packed GEMM")
 
-        try runAll([plain, fused, keeping], seed: 8)
-        assertSameLogits(plain, [(fused, "fused"), (keeping, "a multiply kept")])
-        assertMatches(plain.output(multiply).values, keeping.output(multiply).values, relative: 1e-4, absolute: 1e-5, "the kept multiply")
+        try assertFusionChangesNothing(plain: plain, fused: fused, keeping: keeping, kept: multiply, what: "multiply", seed: 8)
     }
 }
