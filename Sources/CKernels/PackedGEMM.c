@@ -124,9 +124,9 @@ void cnn_im2col_packed_gemm(float *scratch, size_t scratchFloats, const float *i
                             long firstRow, long rows, size_t m, const float *packed, float *c, size_t ldc,
                             const float *bias, const float *residual, float lower, float upper) {
     const size_t k = (size_t)(channels * kernelHeight * kernelWidth), rowFloats = k * (size_t)outWidth;
-    size_t band = BAND_FLOATS / rowFloats;
+    // About BAND_FLOATS, within the scratch space, and at least the one row it always holds.
+    size_t band = (BAND_FLOATS < scratchFloats ? BAND_FLOATS : scratchFloats) / rowFloats;
     band = band < 1 ? 1 : band;
-    if (band * rowFloats > scratchFloats) band = scratchFloats / rowFloats;
     for (long y = 0; y < rows; y += (long)band) {
         const long count = rows - y < (long)band ? rows - y : (long)band;
         const size_t n = (size_t)(count * outWidth), offset = (size_t)(y * outWidth);

@@ -32,7 +32,6 @@ extension Executor {
     static func planBuffers(_ analysis: ModelAnalysis, steps: [Step], sharing: Bool, pinned: Set<Int>) -> [Tensor] {
         let layers = analysis.graph.layers
         let consumers = analysis.graph.consumers
-        func isAlias(_ id: Int) -> Bool { passedOn(id, steps: steps) != nil }
         var root = [Int](layers.indices)
         for layer in layers { if let input = passedOn(layer.id, steps: steps) { root[layer.id] = root[layer.inputs[input]] } }
         // The last layer that reads each root buffer, through any of its aliases, or beside the
@@ -181,8 +180,7 @@ extension Executor {
     /// reads the unscaled map, which the multiply passes on. EfficientNet-B0's multiplies took
     /// about 0.4 ms of its 12, those on 7x7 maps (under 192 filters' worth) staying as they are.
     /// Returns the workspace the merged steps need.
-    static func fuseChannelScales(_ steps: inout [Step], analysis: ModelAnalysis, mergeable: (Int) -> Bool) -> Int {
-        let graph = analysis.graph
+    static func fuseChannelScales(_ steps: inout [Step], graph: Graph, mergeable: (Int) -> Bool) -> Int {
         let consumers = graph.consumers
         var maxWorkspace = 1
         for layer in graph.layers {

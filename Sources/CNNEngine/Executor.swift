@@ -60,8 +60,8 @@ public final class Executor {
         /// convolution with its expansion, or a projection with the depthwise convolution (and
         /// expansion) before it. Its input is then the block's.
         var block: InvertedResidual?
-        /// The layer whose output this convolution adds before its clamp (a residual block's
-        /// shortcut, computed before it), when the block's add was merged into it.
+        /// The layer whose output this convolution adds before its clamp (the other input of a
+        /// residual add, computed before it), when the add was merged into it.
         var residual: Int?
         /// The layer whose `[Cin]` values scale this 1x1 convolution's input channels (a
         /// squeeze-and-excitation's excitation), when the multiply was merged into it: the
@@ -87,9 +87,10 @@ public final class Executor {
         /// Output shares the buffer of the first input (dropout, identity, a folded batchnorm,
         /// a fused activation).
         case alias
-        /// A layer that a later layer computes (`reader`): an inverted residual block's, or a
-        /// squeeze-and-excitation's channel scale merged into the projection after it. As an
-        /// alias, its output is the buffer of its input number `passing`.
+        /// A layer that another layer computes (`reader`): an inverted residual block's, a
+        /// squeeze-and-excitation multiply merged into the projection after it, a residual add
+        /// merged into the convolution on its second input. As an alias, its output is the buffer
+        /// of its input number `passing`.
         case computedBy(reader: Int, passing: Int = 0)
         /// An element-wise activation (SiLU, sigmoid, ...) that overwrites its input, which
         /// nothing else reads: its output is its input's buffer (EfficientNet's SiLUs would
@@ -148,7 +149,7 @@ public final class Executor {
         if fuse {
             maxWorkspace = max(maxWorkspace, Self.fuseInvertedResiduals(&steps, graph: graph, mergeable: mergeable))
             Self.fuseResidualAdds(&steps, graph: graph, mergeable: mergeable)
-            maxWorkspace = max(maxWorkspace, Self.fuseChannelScales(&steps, analysis: analysis, mergeable: mergeable))
+            maxWorkspace = max(maxWorkspace, Self.fuseChannelScales(&steps, graph: graph, mergeable: mergeable))
         }
         outputs = Self.planBuffers(analysis, steps: steps, sharing: fuse, pinned: kept)
         let buffers = outputs.map(\.data)
