@@ -72,13 +72,14 @@ public enum InferenceReport {
                 percent(t.seconds / max(total, 1e-12), digits: 1), Display.count(macs), gflops, t.kernel,
             ])
         }
-        // Time summed by a key, largest first: "key 1.23 ms (45.6%)".
+        // Time summed by a key, largest first: "key 1.23 ms (45.6%); ..." (semicolons: kernel
+        // names hold commas, "Winograd 4x4, packed GEMM").
         func shares(_ key: (LayerTiming) -> String?) -> String {
             var sums: [String: Double] = [:]
             for t in timings { if let k = key(t) { sums[k, default: 0] += t.seconds } }
             return sums.sorted { $0.value > $1.value }.map {
                 "\($0.key) \(formatFixed($0.value * 1e3, digits: 2)) ms (\(percent($0.value / max(total, 1e-12), digits: 1)))"
-            }.joined(separator: ", ")
+            }.joined(separator: "; ")
         }
         let types = shares { analysis.graph.layers[$0.layer].op.typeName }
         // A layer merged into another is that one's kernel's work.

@@ -23,7 +23,7 @@ final class InferenceReportTests: XCTestCase {
         }
         let lines = InferenceReport.renderProfile(timings, analysis: a)
         let byKernel = try XCTUnwrap(lines.first { $0.hasPrefix("By kernel: ") })
-        XCTAssertEqual(byKernel, "By kernel: im2col + SGEMM 5.00 ms (49.5%), depthwise 1.00 ms (9.9%)")
+        XCTAssertEqual(byKernel, "By kernel: im2col + SGEMM 5.00 ms (49.5%); depthwise 1.00 ms (9.9%)")
         let byType = try XCTUnwrap(lines.first { $0.hasPrefix("By type: ") })
         XCTAssertTrue(byType.contains("ms ("), byType)
         XCTAssertTrue(lines.last!.hasPrefix("Total 10.10 ms for \(ids.count) layers"), lines.last!)
