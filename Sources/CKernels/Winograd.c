@@ -57,10 +57,7 @@ CNN_INLINE void cnn_winograd_f2k3_input_body(float *transformed, size_t plane, s
         const float *source = in + c * (size_t)(height * width);
         for (long r = 0; r < tileRows; r++) {
             float *lines[4];
-            for (int i = 0; i < 4; i++) {
-                lines[i] = scratch + i * layout.width;
-                cnn_winograd_line(lines[i], source, 2 * (tileRow + r) - padTop + i, height, width, layout);
-            }
+            cnn_winograd_tile_lines(lines, 4, scratch, source, 2 * (tileRow + r) - padTop, height, width, layout);
             const float *d0 = lines[0], *d1 = lines[1], *d2 = lines[2], *d3 = lines[3];
             float *v = transformed + c * pitch + (size_t)(r * tilesX);
             for (long t = 0; t < tilesX; t++) {

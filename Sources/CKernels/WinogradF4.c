@@ -69,10 +69,7 @@ CNN_INLINE void cnn_winograd_f4k3_input_body(float *transformed, size_t plane, s
         const float *source = in + c * (size_t)(height * width);
         for (long r = 0; r < tileRows; r++) {
             float *lines[6];
-            for (int i = 0; i < 6; i++) {
-                lines[i] = scratch + i * layout.width;
-                cnn_winograd_line(lines[i], source, 4 * (tileRow + r) - padTop + i, height, width, layout);
-            }
+            cnn_winograd_tile_lines(lines, 6, scratch, source, 4 * (tileRow + r) - padTop, height, width, layout);
             float *v = transformed + c * pitch + (size_t)(r * tilesX);
             for (long t = 0; t < tilesX; t++) {
                 const long x = 4 * t;

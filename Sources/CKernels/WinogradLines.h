@@ -30,4 +30,14 @@ static inline void cnn_winograd_line(float *line, const float *plane, long iy, l
     memset(line + l.first + l.columns, 0, (size_t)(l.width - l.first - l.columns) * sizeof(float));
 }
 
+// The `count` lines a row of tiles reads, input rows firstRow ..< firstRow + count, one after
+// another in scratch.
+static inline void cnn_winograd_tile_lines(float **lines, int count, float *scratch, const float *plane, long firstRow,
+                                           long height, long inputWidth, cnn_winograd_line_layout l) {
+    for (int i = 0; i < count; i++) {
+        lines[i] = scratch + i * l.width;
+        cnn_winograd_line(lines[i], plane, firstRow + i, height, inputWidth, l);
+    }
+}
+
 #endif
