@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "Dispatch.h"
+#include "Vector16.h"
 
 // With scratch space (column strides 1 and 2), each channel's plane is copied into a
 // zero-padded one and the output is computed over the whole plane at once, all taps of 64
@@ -23,18 +24,12 @@
 
 enum { CNN_DW_BLOCK = 64, CNN_DW_TAPS = 64 };
 
-typedef float cnn_dw_vector __attribute__((vector_size(64)));
-
-// An unaligned load (a macro: a function taking or returning the vector would change the ABI
-// between the variants).
-#define CNN_DW_LOAD(v, p) __builtin_memcpy(&(v), (p), sizeof(v))
-
 // Every other float of the 32 at p: p[0], p[2], ..., p[30].
 #define CNN_DW_LOAD_EVEN(v, p)                                                                              \
     do {                                                                                                    \
-        cnn_dw_vector lo_, hi_;                                                                             \
-        CNN_DW_LOAD(lo_, (p));                                                                              \
-        CNN_DW_LOAD(hi_, (p) + 16);                                                                         \
+        cnn_v16 lo_, hi_;                                                                                   \
+        CNN_V16_LOAD(lo_, (p));                                                                             \
+        CNN_V16_LOAD(hi_, (p) + 16);                                                                        \
         (v) = __builtin_shufflevector(lo_, hi_, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30); \
     } while (0)
 
@@ -99,37 +94,37 @@ size_t cnn_depthwise_scratch(long outHeight, long outWidth, long kernelHeight, l
 }
 
 // Sums taps t0 ..< t0 + n into Q, over the whole plane (STEP: the column stride, 1 or 2).
-#define CNN_DW_SUM_TAPS(LOAD, STEP)                                           \
-    for (long q = 0; q < l->length; q += CNN_DW_BLOCK) {                      \
-        cnn_dw_vector a0, a1, a2, a3;                                         \
-        if (t0 == 0) {                                                        \
-            a0 = (cnn_dw_vector){0} + b;                                      \
-            a1 = a0;                                                          \
-            a2 = a0;                                                          \
-            a3 = a0;                                                          \
-        } else {                                                              \
-            CNN_DW_LOAD(a0, wide + q);                                        \
-            CNN_DW_LOAD(a1, wide + q + 16);                                   \
-            CNN_DW_LOAD(a2, wide + q + 32);                                   \
-            CNN_DW_LOAD(a3, wide + q + 48);                                   \
-        }                                                                     \
-        for (long t = 0; t < n; t++) {                                        \
-            const float *s = padded + offsets[t] + (STEP) * q;                \
-            const float w = weight[t];                                        \
-            cnn_dw_vector v0, v1, v2, v3;                                     \
-            LOAD(v0, s);                                                      \
-            LOAD(v1, s + 16 * (STEP));                                        \
-            LOAD(v2, s + 32 * (STEP));                                        \
-            LOAD(v3, s + 48 * (STEP));                                        \
-            a0 += w * v0;                                                     \
-            a1 += w * v1;                                                     \
-            a2 += w * v2;                                                     \
-            a3 += w * v3;                                                     \
-        }                                                                     \
-        __builtin_memcpy(wide + q, &a0, sizeof a0);                           \
-        __builtin_memcpy(wide + q + 16, &a1, sizeof a1);                      \
-        __builtin_memcpy(wide + q + 32, &a2, sizeof a2);                      \
-        __builtin_memcpy(wide + q + 48, &a3, sizeof a3);                      \
+#define CNN_DW_SUM_TAPS(LOAD, STEP)                            \
+    for (long q = 0; q < l->length; q += CNN_DW_BLOCK) {       \
+        cnn_v16 a0, a1, a2, a3;                                \
+        if (t0 == 0) {                                         \
+            a0 = (cnn_v16){0} + b;                             \
+            a1 = a0;                                           \
+            a2 = a0;                                           \
+            a3 = a0;                                           \
+        } else {                                               \
+            CNN_V16_LOAD(a0, wide + q);                        \
+            CNN_V16_LOAD(a1, wide + q + 16);                   \
+            CNN_V16_LOAD(a2, wide + q + 32);                   \
+            CNN_V16_LOAD(a3, wide + q + 48);                   \
+        }                                                      \
+        for (long t = 0; t < n; t++) {                         \
+            const float *s = padded + offsets[t] + (STEP) * q; \
+            const float w = weight[t];                         \
+            cnn_v16 v0, v1, v2, v3;                            \
+            LOAD(v0, s);                                       \
+            LOAD(v1, s + 16 * (STEP));                         \
+            LOAD(v2, s + 32 * (STEP));                         \
+            LOAD(v3, s + 48 * (STEP));                         \
+            a0 += w * v0;                                      \
+            a1 += w * v1;                                      \
+            a2 += w * v2;                                      \
+            a3 += w * v3;                                      \
+        }                                                      \
+        CNN_V16_STORE(wide + q, a0);                           \
+        CNN_V16_STORE(wide + q + 16, a1);                      \
+        CNN_V16_STORE(wide + q + 32, a2);                      \
+        CNN_V16_STORE(wide + q + 48, a3);                      \
     }
 
 CNN_INLINE void cnn_depthwise_plane_body(float *out, const float *plane, const float *filter, float b,
@@ -159,7 +154,7 @@ CNN_INLINE void cnn_depthwise_plane_body(float *out, const float *plane, const f
         }
         const float *weight = filter + t0;
         if (strideWidth == 1) {
-            CNN_DW_SUM_TAPS(CNN_DW_LOAD, 1)
+            CNN_DW_SUM_TAPS(CNN_V16_LOAD, 1)
         } else {
             CNN_DW_SUM_TAPS(CNN_DW_LOAD_EVEN, 2)
         }
@@ -735,7 +730,7 @@ CNN_TARGET_AVX512 static void cnn_ir_avx512(float *out, const float *in, size_t 
     __mmask16 *masks = vectors * 8 <= 512 ? stack : malloc((size_t)(vectors * 8) * sizeof(__mmask16));
     if (!masks) abort();
     cnn_dw_shared_masks(masks, vectors, width, kernel, stride);
-#define CNN_IR(K, S)                                                                                                 \
+#define CNN_IR(K, S)                                                                                                   \
     cnn_ir_body(out, in, inChannels, height, width, expand, channels, weight, bias, outHeight, outWidth, lower, upper, \
                 project, firstRow, endRow, scratch, masks, K, S)
     if (kernel == 3 && stride == 1) CNN_IR(3, 1);

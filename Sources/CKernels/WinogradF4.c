@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "Dispatch.h"
+#include "Vector16.h"
 #include "WinogradLines.h"
 
 CNN_INLINE void cnn_winograd_f4k3_weights_body(float *restrict transformed, const float *restrict weight,
@@ -47,46 +48,111 @@ CNN_INLINE void cnn_winograd_f4k3_weights_body(float *restrict transformed, cons
 CNN_KERNEL(cnn_winograd_f4k3_weights, (float *transformed, const float *weight, size_t outChannels, size_t inChannels),
            (transformed, weight, outChannels, inChannels))
 
-// B^T applied to six values a stride apart.
-#define CNN_WINOGRAD_BT(d, at)                                                              \
-    do {                                                                                    \
-        const float d0 = d(0), d1 = d(1), d2 = d(2), d3 = d(3), d4 = d(4), d5 = d(5);      \
-        at(0) = 4.0f * d0 - 5.0f * d2 + d4;                                                 \
-        at(1) = d3 + d4 - 4.0f * (d1 + d2);                                                 \
-        at(2) = d4 - d3 + 4.0f * (d1 - d2);                                                 \
-        at(3) = d4 - d2 + 2.0f * (d3 - d1);                                                 \
-        at(4) = d4 - d2 + 2.0f * (d1 - d3);                                                 \
-        at(5) = 4.0f * d1 - 5.0f * d3 + d5;                                                 \
+// B^T applied to six values (floats or cnn_v16).
+#define CNN_WINOGRAD_BT(d, at)                                                                   \
+    do {                                                                                         \
+        const __typeof__(d(0)) d0 = d(0), d1 = d(1), d2 = d(2), d3 = d(3), d4 = d(4), d5 = d(5); \
+        at(0) = 4.0f * d0 - 5.0f * d2 + d4;                                                      \
+        at(1) = d3 + d4 - 4.0f * (d1 + d2);                                                      \
+        at(2) = d4 - d3 + 4.0f * (d1 - d2);                                                      \
+        at(3) = d4 - d2 + 2.0f * (d3 - d1);                                                      \
+        at(4) = d4 - d2 + 2.0f * (d1 - d3);                                                      \
+        at(5) = 4.0f * d1 - 5.0f * d3 + d5;                                                      \
     } while (0)
 
-// Tile by tile from 6 padded input lines. (Splitting the lines by column phase first, so that
-// consecutive tiles' values load as vectors, measured slower: VGG-16 147-152 against 139-142 ms.)
+// The scratch space of both transforms: the input's six lines of B^T d for every tile row of a
+// block, each line 4 tilesX wide (the row's tiles one after another: tile t of the block's
+// flattened tiles starts at 4t) and padded for the last vector's reads; the two columns each
+// row's last tile reads past its 4 tilesX, per line and row; and one tile row's six input lines.
+// The output transform's four lines of 4 tiles floats fit in the first part.
+typedef struct {
+    long tiles, lineFloats, inputLine;
+} cnn_winograd_f4_scratch_layout;
+
+static inline cnn_winograd_f4_scratch_layout cnn_winograd_f4_scratch_of(long tilesX, long tileRows) {
+    cnn_winograd_f4_scratch_layout l;
+    l.tiles = tilesX * tileRows;
+    l.lineFloats = 4 * (l.tiles > 16 ? l.tiles : 16) + 80;
+    l.inputLine = (4 * tilesX + 2 + 15) / 16 * 16;
+    return l;
+}
+
+size_t cnn_winograd_f4k3_scratch(long tilesX, long tileRows) {
+    const cnn_winograd_f4_scratch_layout l = cnn_winograd_f4_scratch_of(tilesX, tileRows);
+    return (size_t)(6 * l.lineFloats + 12 * tileRows + 6 * l.inputLine);
+}
+
+// Where each group of 16 of the block's tiles starts: 16 g, the last one moved back to end at the
+// last tile (tiles in both groups are computed twice, identically); 0 when there are fewer.
+static inline long cnn_winograd_f4_group(long g, long tiles) {
+    const long first = 16 * g;
+    return first + 16 <= tiles || tiles < 16 ? first : tiles - 16;
+}
+
+// The block's tiles 16 at a time, each of the 36 points a vector of 16 tiles. First B^T down the
+// columns of every tile row's six input lines (one pass over contiguous floats), then across:
+// each line's columns split into their four phases (column 4t + k of tile t), the fifth and
+// sixth columns being the next tile's first two, or past the row's last tile the two columns
+// kept aside.
 CNN_INLINE void cnn_winograd_f4k3_input_body(float *transformed, size_t plane, size_t pitch, const float *in,
                                              size_t channels, long height, long width, long padTop, long padLeft,
                                              long tilesX, long tileRow, long tileRows, float *scratch) {
-    const cnn_winograd_line_layout layout = cnn_winograd_line_layout_of(4 * tilesX + 2, width, padLeft);
+    const cnn_winograd_f4_scratch_layout s = cnn_winograd_f4_scratch_of(tilesX, tileRows);
+    const long tiles = s.tiles, rowFloats = 4 * tilesX, groups = (tiles + 15) / 16;
+    float *bt = scratch, *aside = scratch + 6 * s.lineFloats, *input = aside + 12 * tileRows;
+    const cnn_winograd_line_layout layout = cnn_winograd_line_layout_of(s.inputLine, width, padLeft);
     for (size_t c = 0; c < channels; c++) {
         const float *source = in + c * (size_t)(height * width);
         for (long r = 0; r < tileRows; r++) {
             float *lines[6];
-            cnn_winograd_tile_lines(lines, 6, scratch, source, 4 * (tileRow + r) - padTop, height, width, layout);
-            float *v = transformed + c * pitch + (size_t)(r * tilesX);
-            for (long t = 0; t < tilesX; t++) {
-                const long x = 4 * t;
-                float rows[6][6];  // B^T d: the rows...
-                for (int j = 0; j < 6; j++) {
-#define ROW_IN(i) lines[i][x + j]
-#define ROW_OUT(i) rows[i][j]
-                    CNN_WINOGRAD_BT(ROW_IN, ROW_OUT);
-#undef ROW_IN
-#undef ROW_OUT
+            cnn_winograd_tile_lines(lines, 6, input, source, 4 * (tileRow + r) - padTop, height, width, layout);
+            // Columns 0 ..< 4 tilesX + 2, in vectors: the last one writes into the next row's place
+            // (not yet written) or the padding, after which the two columns past the row are kept aside.
+            for (long x = 0; x < s.inputLine; x += 16) {
+#define DOWN_IN(i) d##i##_
+#define DOWN_OUT(k) rows[k]
+                cnn_v16 d0_, d1_, d2_, d3_, d4_, d5_, rows[6];
+                CNN_V16_LOAD(d0_, lines[0] + x);
+                CNN_V16_LOAD(d1_, lines[1] + x);
+                CNN_V16_LOAD(d2_, lines[2] + x);
+                CNN_V16_LOAD(d3_, lines[3] + x);
+                CNN_V16_LOAD(d4_, lines[4] + x);
+                CNN_V16_LOAD(d5_, lines[5] + x);
+                CNN_WINOGRAD_BT(DOWN_IN, DOWN_OUT);
+#undef DOWN_IN
+#undef DOWN_OUT
+                for (int k = 0; k < 6; k++) CNN_V16_STORE(bt + k * s.lineFloats + r * rowFloats + x, rows[k]);
+            }
+            for (int k = 0; k < 6; k++) {
+                aside[(k * tileRows + r) * 2] = bt[k * s.lineFloats + (r + 1) * rowFloats];
+                aside[(k * tileRows + r) * 2 + 1] = bt[k * s.lineFloats + (r + 1) * rowFloats + 1];
+            }
+        }
+        float *v = transformed + c * pitch;
+        for (int k = 0; k < 6; k++) {
+            const float *line = bt + k * s.lineFloats;
+            const float *kept = aside + k * tileRows * 2;
+            for (long g = 0; g < groups; g++) {
+                const long first = cnn_winograd_f4_group(g, tiles);
+                cnn_v16 p[6], out[6];
+                CNN_V16_DEINTERLEAVE4(line + 4 * first, p[0], p[1], p[2], p[3], p[4], p[5]);
+                // The lanes of rows' last tiles: their fifth and sixth columns are the ones kept aside.
+                for (long last = (first / tilesX + 1) * tilesX - 1; last < first + 16 && last < tiles; last += tilesX) {
+                    const long row = last / tilesX;
+                    p[4][last - first] = kept[2 * row];
+                    p[5][last - first] = kept[2 * row + 1];
                 }
-                for (int i = 0; i < 6; i++) {  // ... then (B^T d) B: the columns.
-#define COLUMN_IN(j) rows[i][j]
-#define COLUMN_OUT(j) v[(size_t)(6 * i + (j)) * plane + t]
-                    CNN_WINOGRAD_BT(COLUMN_IN, COLUMN_OUT);
-#undef COLUMN_IN
-#undef COLUMN_OUT
+#define ACROSS_IN(j) p[j]
+#define ACROSS_OUT(j) out[j]
+                CNN_WINOGRAD_BT(ACROSS_IN, ACROSS_OUT);
+#undef ACROSS_IN
+#undef ACROSS_OUT
+                float *target = v + (size_t)(6 * k) * plane + first;
+                if (tiles >= 16) {
+                    for (int j = 0; j < 6; j++) CNN_V16_STORE(target + (size_t)j * plane, out[j]);
+                } else {
+                    for (int j = 0; j < 6; j++)
+                        for (long t = 0; t < tiles; t++) target[(size_t)j * plane + t] = out[j][t];
                 }
             }
         }
@@ -99,42 +165,56 @@ CNN_KERNEL(cnn_winograd_f4k3_input,
            (transformed, plane, pitch, in, channels, height, width, padTop, padLeft, tilesX, tileRow, tileRows,
             scratch))
 
+// The block's tiles 16 at a time, as the input transform: A^T m down, then across, the four
+// output columns of the 16 tiles interleaved into one line per output row (row r of tile t at
+// 4t of line r), from which the output rows are copied.
 CNN_INLINE void cnn_winograd_f4k3_output_body(float *out, const float *products, size_t plane, size_t pitch,
                                               const float *bias, size_t outChannels, long outHeight, long outWidth,
                                               long tilesX, long tileRow, long tileRows, float lower, float upper,
                                               float *scratch) {
-    const long lineWidth = 4 * tilesX;
+    const cnn_winograd_f4_scratch_layout s = cnn_winograd_f4_scratch_of(tilesX, tileRows);
+    const long tiles = s.tiles, groups = (tiles + 15) / 16;
     for (size_t o = 0; o < outChannels; o++) {
         const float b = bias ? bias[o] : 0.0f;
         float *target = out + o * (size_t)(outHeight * outWidth);
-        for (long r = 0; r < tileRows; r++) {
-            const float *m = products + o * pitch + (size_t)(r * tilesX);
-            for (long t = 0; t < tilesX; t++) {
-                float s[4][6];  // A^T m: the rows...
-                for (int j = 0; j < 6; j++) {
-                    float q[6];
-                    for (int i = 0; i < 6; i++) q[i] = m[(size_t)(6 * i + j) * plane + t];
-                    s[0][j] = q[0] + q[1] + q[2] + q[3] + q[4];
-                    s[1][j] = q[1] - q[2] + 2.0f * (q[3] - q[4]);
-                    s[2][j] = q[1] + q[2] + 4.0f * (q[3] + q[4]);
-                    s[3][j] = q[1] - q[2] + 8.0f * (q[3] - q[4]) + q[5];
-                }
-                for (int i = 0; i < 4; i++) {  // ... then (A^T m) A: the columns.
-                    const float *q = s[i];
-                    float y[4];
-                    y[0] = q[0] + q[1] + q[2] + q[3] + q[4] + b;
-                    y[1] = q[1] - q[2] + 2.0f * (q[3] - q[4]) + b;
-                    y[2] = q[1] + q[2] + 4.0f * (q[3] + q[4]) + b;
-                    y[3] = q[1] - q[2] + 8.0f * (q[3] - q[4]) + q[5] + b;
-                    for (int k = 0; k < 4; k++) {
-                        const float v = y[k] < lower ? lower : (y[k] > upper ? upper : y[k]);
-                        scratch[i * lineWidth + 4 * t + k] = v;
+        const float *m = products + o * pitch;
+        for (long g = 0; g < groups; g++) {
+            const long first = cnn_winograd_f4_group(g, tiles);
+            cnn_v16 down[4][6];  // A^T m: the rows...
+            for (int j = 0; j < 6; j++) {
+                cnn_v16 q[6];
+                for (int i = 0; i < 6; i++) {
+                    const float *point = m + (size_t)(6 * i + j) * plane + first;
+                    if (tiles >= 16) {
+                        CNN_V16_LOAD(q[i], point);
+                    } else {
+                        q[i] = (cnn_v16){0};
+                        for (long t = 0; t < tiles; t++) q[i][t] = point[t];
                     }
                 }
+                down[0][j] = q[0] + q[1] + q[2] + q[3] + q[4];
+                down[1][j] = q[1] - q[2] + 2.0f * (q[3] - q[4]);
+                down[2][j] = q[1] + q[2] + 4.0f * (q[3] + q[4]);
+                down[3][j] = q[1] - q[2] + 8.0f * (q[3] - q[4]) + q[5];
             }
+            for (int r = 0; r < 4; r++) {  // ... then (A^T m) A: the columns.
+                const cnn_v16 *q = down[r];
+                cnn_v16 y0 = q[0] + q[1] + q[2] + q[3] + q[4] + b;
+                cnn_v16 y1 = q[1] - q[2] + 2.0f * (q[3] - q[4]) + b;
+                cnn_v16 y2 = q[1] + q[2] + 4.0f * (q[3] + q[4]) + b;
+                cnn_v16 y3 = q[1] - q[2] + 8.0f * (q[3] - q[4]) + q[5] + b;
+                CNN_V16_CLAMP(y0, lower, upper);
+                CNN_V16_CLAMP(y1, lower, upper);
+                CNN_V16_CLAMP(y2, lower, upper);
+                CNN_V16_CLAMP(y3, lower, upper);
+                CNN_V16_INTERLEAVE4(scratch + r * s.lineFloats + 4 * first, y0, y1, y2, y3);
+            }
+        }
+        for (long r = 0; r < tileRows; r++) {
             const long y = 4 * (tileRow + r);
             for (int line = 0; line < 4 && y + line < outHeight; line++)
-                memcpy(target + (y + line) * outWidth, scratch + line * lineWidth, (size_t)outWidth * sizeof(float));
+                memcpy(target + (y + line) * outWidth, scratch + line * s.lineFloats + r * 4 * tilesX,
+                       (size_t)outWidth * sizeof(float));
         }
     }
 }

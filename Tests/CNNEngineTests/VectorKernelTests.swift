@@ -90,6 +90,12 @@ final class VectorKernelTests: XCTestCase {
         try checkWinograd(Conv2D(filters: 76, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 17, height: 30, width: 30), seed: 7)
         // 25 tiles, 80 filters: the narrow GEMM's second panel short.
         try checkWinograd(Conv2D(filters: 80, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 9, width: 9), seed: 8)
+        // In 4x4 tiles, rows of 18 tiles: the transforms' groups of 16 tiles cross rows, and the last
+        // one is moved back to end at the last tile; then rows of exactly 16.
+        try checkWinograd(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 9, width: 70), seed: 9)
+        try checkWinograd(
+            Conv2D(filters: 16, kernel: 3, padding: .symmetric(1), bias: false), TensorShape(channels: 16, height: 6, width: 64),
+            clamp: .relu, seed: 10)
     }
 
     /// ResNet-50's 3x3s: 14x14 maps of 256 channels in 2x2 tiles (49 tiles) through the narrow GEMM,
@@ -107,7 +113,7 @@ final class VectorKernelTests: XCTestCase {
         XCTAssertEqual(narrow128.winogradTile, .f4, "16 tiles")
         XCTAssertEqual(narrow128.winogradProducts(.f4), fast ? .narrow : .sgemm)
         XCTAssertEqual(small.winogradProducts(.f2), fast ? .narrow : .sgemm, "49 tiles")
-        XCTAssertEqual(large.winogradProducts(.f4), fast ? .packed : .sgemm, "196 tiles")
+        XCTAssertEqual(large.winogradProducts(.f4), fast ? .packed : .sgemm, "blocks of 112 tiles")
     }
 
     func testWinogradWorksBlockByBlockOnLargeMaps() throws {

@@ -159,8 +159,10 @@ void cnn_winograd_f2k3_output(float *out, const float *products, size_t plane, s
                               long tileRows, float lower, float upper, int accumulate, float *scratch);
 
 /// The same three transforms for F(4x4, 3x3): U[36][Cout][Cin]; V[36] from 4x4 tiles of 6x6
-/// inputs (scratch: 6 * (4 * tilesX + 2) floats); the 4x4 outputs from M[36] (scratch:
-/// 16 * tilesX floats). Inference only: training keeps F(2x2, 3x3).
+/// inputs; the 4x4 outputs from M[36]. Both transforms work on a block's tiles 16 at a time and
+/// take cnn_winograd_f4k3_scratch(tilesX, tileRows) floats of scratch (tileRows at most the
+/// block's). Inference only: training keeps F(2x2, 3x3).
+size_t cnn_winograd_f4k3_scratch(long tilesX, long tileRows);
 void cnn_winograd_f4k3_weights(float *transformed, const float *weight, size_t outChannels, size_t inChannels);
 void cnn_winograd_f4k3_input(float *transformed, size_t plane, size_t pitch, const float *in, size_t channels,
                              long height, long width, long padTop, long padLeft, long tilesX, long tileRow,

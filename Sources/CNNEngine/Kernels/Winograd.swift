@@ -42,21 +42,30 @@ extension ConvGeometry {
 
     /// Tile rows transformed at a time: the block's transformed input and products,
     /// `points·(Cin + Cout)·tiles` floats, are kept near 2 MB so that the products read them from
-    /// cache, but hold at least 256 tiles, below which SGEMM slows down (measured on VGG-16's layers).
+    /// cache, but hold at least 256 tiles in F(2x2, 3x3), below which SGEMM slows down (measured on
+    /// VGG-16's layers), and 112 in F(4x4, 3x3): with its transforms vectorized, VGG-16's
+    /// 64- and 128-channel layers went from 21.7-22.5 to 19.2 ms on two threads (one thread: the
+    /// same within the noise) when their blocks went from 196-280 tiles to 112.
     func winogradTileRowsPerBlock(_ tile: WinogradTile = .f2) -> Int {
         let budget = 1 << 19  // floats
         let perRow = tile.points * (inChannels + outChannels) * winogradTilesX(tile)
         let byBudget = budget / max(perRow, 1)
-        let byTiles = (256 + winogradTilesX(tile) - 1) / winogradTilesX(tile)
+        let minimumTiles = tile == .f4 ? 112 : 256
+        let byTiles = (minimumTiles + winogradTilesX(tile) - 1) / winogradTilesX(tile)
         return min(max(1, byBudget, byTiles), winogradTilesY(tile))
     }
 
     /// Floats of scratch space per sample: the block's V and M, the narrow GEMM's tiles when the
-    /// products may run through it, and the transforms' lines.
+    /// products may run through it, and the transforms' scratch space.
     public func winogradWorkspaceCount(_ tile: WinogradTile = .f2) -> Int {
         let tiles = winogradTileRowsPerBlock(tile) * winogradTilesX(tile)
         return tile.points * (cnn_winograd_plane_stride(inChannels, tiles) + cnn_winograd_plane_stride(outChannels, tiles))
-            + winogradNarrowScratchCount(tile) + tile.lineFloats(tilesX: winogradTilesX(tile))
+            + winogradNarrowScratchCount(tile) + transformScratchCount(tile)
+    }
+
+    /// Floats of the transforms' scratch space.
+    func transformScratchCount(_ tile: WinogradTile) -> Int {
+        tile.scratchFloats(tilesX: winogradTilesX(tile), tileRows: winogradTileRowsPerBlock(tile))
     }
 
     /// Floats of the narrow GEMM's tiles, for a block of at most 64 tiles (0 for larger ones).
@@ -103,11 +112,11 @@ public enum WinogradTile: Int, Sendable {
     public var points: Int { (rawValue + 2) * (rawValue + 2) }
     /// "F(2x2, 3x3)", "F(4x4, 3x3)".
     public var name: String { "F(\(rawValue)x\(rawValue), 3x3)" }
-    /// Floats of the transforms' scratch lines (`CKernels.h`).
-    func lineFloats(tilesX: Int) -> Int {
+    /// Floats of the transforms' scratch space for blocks of at most `tileRows` rows of `tilesX` tiles (`CKernels.h`).
+    func scratchFloats(tilesX: Int, tileRows: Int) -> Int {
         switch self {
         case .f2: return 4 * (2 * tilesX + 2)
-        case .f4: return 6 * (4 * tilesX + 2)
+        case .f4: return cnn_winograd_f4k3_scratch(tilesX, tileRows)
         }
     }
 }
@@ -205,7 +214,7 @@ public func winogradConv2dForward(
     let (blockRows, blocks) = g.winogradBlocks(shares: wanted, tile: tile)
     let region = { (share: Int) in workspace + share * g.winogradWorkspaceCount(tile) }
     // Each share's lines for the transforms at the end of its region, the narrow GEMM's tiles before them.
-    let lines = { (share: Int) in region(share + 1) - tile.lineFloats(tilesX: tilesX) }
+    let lines = { (share: Int) in region(share + 1) - g.transformScratchCount(tile) }
     let narrowTiles = { (share: Int) in lines(share) - g.winogradNarrowScratchCount(tile) }
     let weightStride = g.winogradWeightCount(for: kernel, tile: tile) / points
     precondition(kernel != .narrow || g.winogradNarrowScratchCount(tile) > 0, "the narrow GEMM takes blocks of at most 64 tiles")
