@@ -52,7 +52,18 @@ typedef int cnn_i16 __attribute__((vector_size(64)));
         (v5) = __builtin_shufflevector((v1), e_, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17);        \
     } while (0)
 
-// The inverse for four vectors: p[4t + k] = vk[t], 64 floats.
+// p[2t + k] = vk[t], 32 floats.
+#define CNN_V16_INTERLEAVE2(p, v0, v1)                                                                              \
+    do {                                                                                                            \
+        const cnn_v16 lo_ = __builtin_shufflevector((v0), (v1), 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, \
+                                                    23);                                                            \
+        const cnn_v16 hi_ = __builtin_shufflevector((v0), (v1), 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14,   \
+                                                    30, 15, 31);                                                    \
+        CNN_V16_STORE((p), lo_);                                                                                    \
+        CNN_V16_STORE((p) + 16, hi_);                                                                               \
+    } while (0)
+
+// The inverse of the first four phases: p[4t + k] = vk[t], 64 floats.
 #define CNN_V16_INTERLEAVE4(p, v0, v1, v2, v3)                                                                    \
     do {                                                                                                          \
         const cnn_v16 lo01_ = __builtin_shufflevector((v0), (v1), 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6,    \

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "Dispatch.h"
+#include "Vector16.h"
 #include "WinogradLines.h"
 
 size_t cnn_winograd_plane_stride(size_t channels, size_t tiles) {
@@ -49,33 +50,95 @@ CNN_INLINE void cnn_winograd_f2k3_weights_body(float *restrict transformed, cons
 CNN_KERNEL(cnn_winograd_f2k3_weights, (float *transformed, const float *weight, size_t outChannels, size_t inChannels),
            (transformed, weight, outChannels, inChannels))
 
+// The scratch space of both transforms, as WinogradF4.c's: the input's four lines of B^T d for
+// every tile row, each line 2 tilesX wide (tile t of the block's flattened tiles at 2t) and
+// padded for the last vector's reads; the two columns each row's last tile reads past its
+// 2 tilesX, per line and row; and one tile row's four input lines. The output transform's two
+// lines of 2 tiles floats fit in the first part.
+typedef struct {
+    long tiles, lineFloats, inputLine;
+} cnn_winograd_f2_scratch_layout;
+
+static inline cnn_winograd_f2_scratch_layout cnn_winograd_f2_scratch_of(long tilesX, long tileRows) {
+    cnn_winograd_f2_scratch_layout l;
+    l.tiles = tilesX * tileRows;
+    l.lineFloats = 2 * (l.tiles > 16 ? l.tiles : 16) + 48;
+    l.inputLine = (2 * tilesX + 2 + 15) / 16 * 16;
+    return l;
+}
+
+size_t cnn_winograd_f2k3_scratch(long tilesX, long tileRows) {
+    const cnn_winograd_f2_scratch_layout l = cnn_winograd_f2_scratch_of(tilesX, tileRows);
+    return (size_t)(4 * l.lineFloats + 8 * tileRows + 4 * l.inputLine);
+}
+
+// Where each group of 16 of the block's tiles starts: 16 g, the last one moved back to end at the
+// last tile (tiles in both groups are computed twice, identically); 0 when there are fewer.
+static inline long cnn_winograd_f2_group(long g, long tiles) {
+    const long first = 16 * g;
+    return first + 16 <= tiles || tiles < 16 ? first : tiles - 16;
+}
+
+// The block's tiles 16 at a time, each of the 16 points a vector of 16 tiles: B^T down the
+// columns of every tile row's four input lines, then across, each line's columns split into
+// even and odd (column 2t + k of tile t), the third and fourth columns being the next tile's
+// first two, or past the row's last tile the two columns kept aside.
 CNN_INLINE void cnn_winograd_f2k3_input_body(float *transformed, size_t plane, size_t pitch, const float *in,
                                              size_t channels, long height, long width, long padTop, long padLeft,
                                              long tilesX, long tileRow, long tileRows, float *scratch) {
-    const cnn_winograd_line_layout layout = cnn_winograd_line_layout_of(2 * tilesX + 2, width, padLeft);
+    const cnn_winograd_f2_scratch_layout s = cnn_winograd_f2_scratch_of(tilesX, tileRows);
+    const long tiles = s.tiles, rowFloats = 2 * tilesX, groups = (tiles + 15) / 16;
+    float *bt = scratch, *aside = scratch + 4 * s.lineFloats, *input = aside + 8 * tileRows;
+    const cnn_winograd_line_layout layout = cnn_winograd_line_layout_of(s.inputLine, width, padLeft);
     for (size_t c = 0; c < channels; c++) {
         const float *source = in + c * (size_t)(height * width);
         for (long r = 0; r < tileRows; r++) {
             float *lines[4];
-            cnn_winograd_tile_lines(lines, 4, scratch, source, 2 * (tileRow + r) - padTop, height, width, layout);
-            const float *d0 = lines[0], *d1 = lines[1], *d2 = lines[2], *d3 = lines[3];
-            float *v = transformed + c * pitch + (size_t)(r * tilesX);
-            for (long t = 0; t < tilesX; t++) {
-                const long x = 2 * t;
-                // B^T d: combine the rows...
-                float r[4][4];
-                for (int j = 0; j < 4; j++) {
-                    r[0][j] = d0[x + j] - d2[x + j];
-                    r[1][j] = d1[x + j] + d2[x + j];
-                    r[2][j] = d2[x + j] - d1[x + j];
-                    r[3][j] = d1[x + j] - d3[x + j];
+            cnn_winograd_tile_lines(lines, 4, input, source, 2 * (tileRow + r) - padTop, height, width, layout);
+            // Columns 0 ..< 2 tilesX + 2, in vectors: the last one writes into the next row's place
+            // (not yet written) or the padding, after which the two columns past the row are kept aside.
+            for (long x = 0; x < s.inputLine; x += 16) {
+                cnn_v16 d0, d1, d2, d3;
+                CNN_V16_LOAD(d0, lines[0] + x);
+                CNN_V16_LOAD(d1, lines[1] + x);
+                CNN_V16_LOAD(d2, lines[2] + x);
+                CNN_V16_LOAD(d3, lines[3] + x);
+                const cnn_v16 rows[4] = {d0 - d2, d1 + d2, d2 - d1, d1 - d3};
+                for (int k = 0; k < 4; k++) CNN_V16_STORE(bt + k * s.lineFloats + r * rowFloats + x, rows[k]);
+            }
+            for (int k = 0; k < 4; k++) {
+                aside[(k * tileRows + r) * 2] = bt[k * s.lineFloats + (r + 1) * rowFloats];
+                aside[(k * tileRows + r) * 2 + 1] = bt[k * s.lineFloats + (r + 1) * rowFloats + 1];
+            }
+        }
+        float *v = transformed + c * pitch;
+        for (int k = 0; k < 4; k++) {
+            const float *line = bt + k * s.lineFloats;
+            const float *kept = aside + k * tileRows * 2;
+            for (long g = 0; g < groups; g++) {
+                const long first = cnn_winograd_f2_group(g, tiles);
+                const float *p = line + 2 * first;
+                cnn_v16 a, b;
+                CNN_V16_LOAD(a, p);
+                CNN_V16_LOAD(b, p + 16);
+                const cnn_v16 next = {p[32], p[33]};
+                const cnn_v16 p0 = __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+                const cnn_v16 p1 = __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+                cnn_v16 p2 = __builtin_shufflevector(p0, next, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+                cnn_v16 p3 = __builtin_shufflevector(p1, next, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17);
+                // The lanes of rows' last tiles: their third and fourth columns are the ones kept aside.
+                for (long last = (first / tilesX + 1) * tilesX - 1; last < first + 16 && last < tiles; last += tilesX) {
+                    const long row = last / tilesX;
+                    p2[last - first] = kept[2 * row];
+                    p3[last - first] = kept[2 * row + 1];
                 }
-                // ... then (B^T d) B: the columns.
-                for (int i = 0; i < 4; i++) {
-                    v[(size_t)(4 * i + 0) * plane + t] = r[i][0] - r[i][2];
-                    v[(size_t)(4 * i + 1) * plane + t] = r[i][1] + r[i][2];
-                    v[(size_t)(4 * i + 2) * plane + t] = r[i][2] - r[i][1];
-                    v[(size_t)(4 * i + 3) * plane + t] = r[i][1] - r[i][3];
+                const cnn_v16 out[4] = {p0 - p2, p1 + p2, p2 - p1, p1 - p3};
+                float *target = v + (size_t)(4 * k) * plane + first;
+                if (tiles >= 16) {
+                    for (int j = 0; j < 4; j++) CNN_V16_STORE(target + (size_t)j * plane, out[j]);
+                } else {
+                    for (int j = 0; j < 4; j++)
+                        for (long t = 0; t < tiles; t++) target[(size_t)j * plane + t] = out[j][t];
                 }
             }
         }
@@ -87,41 +150,51 @@ CNN_KERNEL(cnn_winograd_f2k3_input,
            (transformed, plane, pitch, in, channels, height, width, padTop, padLeft, tilesX, tileRow, tileRows,
             scratch))
 
+// The block's tiles 16 at a time, as the input transform: A^T m down, then across, the two output
+// columns of the 16 tiles interleaved into one line per output row (row r of tile t at 2t of line
+// r), from which the output rows are copied (or added).
 CNN_INLINE void cnn_winograd_f2k3_output_body(float *out, const float *products, size_t plane, size_t pitch,
                                               const float *bias, size_t outChannels, long outHeight, long outWidth,
                                               long tilesX, long tileRow, long tileRows, float lower, float upper,
                                               int accumulate, float *scratch) {
-    float *top = scratch, *bottom = scratch + 2 * tilesX;
+    const cnn_winograd_f2_scratch_layout s = cnn_winograd_f2_scratch_of(tilesX, tileRows);
+    const long tiles = s.tiles, groups = (tiles + 15) / 16;
     for (size_t o = 0; o < outChannels; o++) {
         const float b = bias ? bias[o] : 0.0f;
         float *target = out + o * (size_t)(outHeight * outWidth);
-        for (long r = 0; r < tileRows; r++) {
-            const float *m = products + o * pitch + (size_t)(r * tilesX);
-            for (long t = 0; t < tilesX; t++) {
-                // A^T m: the rows...
-                float s0[4], s1[4];
-                for (int j = 0; j < 4; j++) {
-                    const float m0 = m[(size_t)j * plane + t], m1 = m[(size_t)(4 + j) * plane + t],
-                                m2 = m[(size_t)(8 + j) * plane + t], m3 = m[(size_t)(12 + j) * plane + t];
-                    s0[j] = m0 + m1 + m2;
-                    s1[j] = m1 - m2 - m3;
+        const float *m = products + o * pitch;
+        for (long g = 0; g < groups; g++) {
+            const long first = cnn_winograd_f2_group(g, tiles);
+            cnn_v16 s0[4], s1[4];  // A^T m: the rows...
+            for (int j = 0; j < 4; j++) {
+                cnn_v16 q[4];
+                for (int i = 0; i < 4; i++) {
+                    const float *point = m + (size_t)(4 * i + j) * plane + first;
+                    if (tiles >= 16) {
+                        CNN_V16_LOAD(q[i], point);
+                    } else {
+                        q[i] = (cnn_v16){0};
+                        for (long t = 0; t < tiles; t++) q[i][t] = point[t];
+                    }
                 }
-                // ... then (A^T m) A: the columns.
-                float y00 = s0[0] + s0[1] + s0[2] + b, y01 = s0[1] - s0[2] - s0[3] + b;
-                float y10 = s1[0] + s1[1] + s1[2] + b, y11 = s1[1] - s1[2] - s1[3] + b;
-                y00 = y00 < lower ? lower : (y00 > upper ? upper : y00);
-                y01 = y01 < lower ? lower : (y01 > upper ? upper : y01);
-                y10 = y10 < lower ? lower : (y10 > upper ? upper : y10);
-                y11 = y11 < lower ? lower : (y11 > upper ? upper : y11);
-                top[2 * t] = y00;
-                top[2 * t + 1] = y01;
-                bottom[2 * t] = y10;
-                bottom[2 * t + 1] = y11;
+                s0[j] = q[0] + q[1] + q[2];
+                s1[j] = q[1] - q[2] - q[3];
             }
+            // ... then (A^T m) A: the columns.
+            cnn_v16 y00 = s0[0] + s0[1] + s0[2] + b, y01 = s0[1] - s0[2] - s0[3] + b;
+            cnn_v16 y10 = s1[0] + s1[1] + s1[2] + b, y11 = s1[1] - s1[2] - s1[3] + b;
+            CNN_V16_CLAMP(y00, lower, upper);
+            CNN_V16_CLAMP(y01, lower, upper);
+            CNN_V16_CLAMP(y10, lower, upper);
+            CNN_V16_CLAMP(y11, lower, upper);
+            CNN_V16_INTERLEAVE2(scratch + 2 * first, y00, y01);
+            CNN_V16_INTERLEAVE2(scratch + s.lineFloats + 2 * first, y10, y11);
+        }
+        for (long r = 0; r < tileRows; r++) {
             const long y = 2 * (tileRow + r);
             for (int line = 0; line < 2 && y + line < outHeight; line++) {
                 float *row = target + (y + line) * outWidth;
-                const float *values = line == 0 ? top : bottom;
+                const float *values = scratch + line * s.lineFloats + r * 2 * tilesX;
                 if (accumulate) {
                     for (long x = 0; x < outWidth; x++) row[x] += values[x];
                 } else {

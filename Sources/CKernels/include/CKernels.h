@@ -140,12 +140,16 @@ void cnn_winograd_f2k3_weights(float *transformed, const float *weight, size_t o
 /// more than channels * tiles, to keep the planes out of each other's cache sets).
 size_t cnn_winograd_plane_stride(size_t channels, size_t tiles);
 
+/// Floats of scratch space of the two transforms below for blocks of at most tileRows rows of tilesX tiles.
+size_t cnn_winograd_f2k3_scratch(long tilesX, long tileRows);
+
 /// V[16][C][T] = B^T d B for each 4x4 input tile d of tile rows tileRow ..< tileRow + tileRows
 /// (T = tileRows * tilesX tiles, row by row; channel c's tiles start at c * pitch, pitch at least
 /// T, normally T, more when other samples' tiles sit beside them; the 16 planes `plane` floats
 /// apart, at least C * pitch, normally cnn_winograd_plane_stride(C, pitch), or that of more
 /// channels when these C are a share of them); tile (ty, tx) starts at input pixel
-/// (2*ty - padTop, 2*tx - padLeft), zero outside the input. scratch: 4 * (2*tilesX + 2) floats.
+/// (2*ty - padTop, 2*tx - padLeft), zero outside the input. Works on the tiles 16 at a time.
+/// scratch: cnn_winograd_f2k3_scratch(tilesX, tileRows) floats (tileRows at most the block's).
 void cnn_winograd_f2k3_input(float *transformed, size_t plane, size_t pitch, const float *in, size_t channels,
                              long height, long width, long padTop, long padLeft, long tilesX, long tileRow,
                              long tileRows, float *scratch);
@@ -153,7 +157,7 @@ void cnn_winograd_f2k3_input(float *transformed, size_t plane, size_t pitch, con
 /// out[Cout][Hout][Wout] (the output rows of those tile rows) = A^T m A + bias, clamped to
 /// [lower, upper], for each tile m of M[16][Cout][T] (filter o's tiles at o * pitch, the planes
 /// `plane` floats apart, as for the input); added to what out holds when `accumulate` is nonzero.
-/// scratch: 4 * tilesX floats.
+/// scratch: as the input transform's.
 void cnn_winograd_f2k3_output(float *out, const float *products, size_t plane, size_t pitch, const float *bias,
                               size_t outChannels, long outHeight, long outWidth, long tilesX, long tileRow,
                               long tileRows, float lower, float upper, int accumulate, float *scratch);

@@ -115,7 +115,7 @@ public enum WinogradTile: Int, Sendable {
     /// Floats of the transforms' scratch space for blocks of at most `tileRows` rows of `tilesX` tiles (`CKernels.h`).
     func scratchFloats(tilesX: Int, tileRows: Int) -> Int {
         switch self {
-        case .f2: return 4 * (2 * tilesX + 2)
+        case .f2: return cnn_winograd_f2k3_scratch(tilesX, tileRows)
         case .f4: return cnn_winograd_f4k3_scratch(tilesX, tileRows)
         }
     }

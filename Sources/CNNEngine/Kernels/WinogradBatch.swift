@@ -36,11 +36,11 @@ extension ConvGeometry {
     }
 
     /// Floats of scratch space `winogradBatchForward` and `winogradWeightGradient` need for a
-    /// batch: a chunk's V and M (or dM), dU, and the transforms' lines.
+    /// batch: a chunk's V and M (or dM), dU, and the transforms' scratch space (whole maps).
     public func batchWinogradScratchCount(batch: Int) -> Int {
         let width = batchWinogradSamplesPerChunk(batch: batch) * winogradTiles
         return 16 * (cnn_winograd_plane_stride(inChannels, width) + cnn_winograd_plane_stride(outChannels, width))
-            + winogradWeightCount() + 4 * (2 * winogradTilesX + 2)
+            + winogradWeightCount() + WinogradTile.f2.scratchFloats(tilesX: winogradTilesX, tileRows: winogradTilesY)
     }
 }
 
