@@ -66,10 +66,40 @@ CNN_TARGET_AVX512 static void narrow_tile_any(size_t kc, const float *a, const f
 }
 #undef NARROW_WIDTHS
 
+// The 16 x 16 matrix whose rows are the 16 vectors, transposed in place.
+CNN_TARGET_AVX512 CNN_INLINE void narrow_transpose16(__m512 m[16]) {
+    __m512 t[16];
+    for (int i = 0; i < 8; i++) {  // per 128-bit lane: rows 2i and 2i + 1 interleaved
+        t[2 * i] = _mm512_unpacklo_ps(m[2 * i], m[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(m[2 * i], m[2 * i + 1]);
+    }
+    for (int i = 0; i < 4; i++) {  // lane L of m[4i + k]: rows 4i ..< 4i + 4 of column 4L + k
+        const __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
+        const __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
+        m[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+        m[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+        m[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+        m[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+    }
+    for (int k = 0; k < 4; k++) {  // rows 0-7 and 8-15 of columns k, 8 + k (t[k], t[8 + k]) and 4 + k, 12 + k
+        t[k] = _mm512_shuffle_f32x4(m[k], m[4 + k], 0x88);
+        t[4 + k] = _mm512_shuffle_f32x4(m[k], m[4 + k], 0xdd);
+        t[8 + k] = _mm512_shuffle_f32x4(m[8 + k], m[12 + k], 0x88);
+        t[12 + k] = _mm512_shuffle_f32x4(m[8 + k], m[12 + k], 0xdd);
+    }
+    for (int k = 0; k < 4; k++) {
+        m[k] = _mm512_shuffle_f32x4(t[k], t[8 + k], 0x88);
+        m[8 + k] = _mm512_shuffle_f32x4(t[k], t[8 + k], 0xdd);
+        m[4 + k] = _mm512_shuffle_f32x4(t[4 + k], t[12 + k], 0x88);
+        m[12 + k] = _mm512_shuffle_f32x4(t[4 + k], t[12 + k], 0xdd);
+    }
+}
+
 CNN_TARGET_AVX512 static void narrow_gemm_avx512(size_t m, size_t n, size_t k, const float *packed, const float *b,
                                                  size_t ldb, float *c, size_t ldc, const float *bias, float lower,
                                                  float upper, float *scratch) {
     const size_t panels = (m + PANEL - 1) / PANEL, tiles = (n + TILE - 1) / TILE;
+    const __m512 lo = _mm512_set1_ps(lower), hi = _mm512_set1_ps(upper);
     for (size_t p = 0; p < panels; p++) {
         const size_t rows = m - p * PANEL < PANEL ? m - p * PANEL : PANEL;
         const int vectors = (int)((rows + 15) / 16);
@@ -82,19 +112,24 @@ CNN_TARGET_AVX512 static void narrow_gemm_avx512(size_t m, size_t n, size_t k, c
                 narrow_tile_any(kc, a, b + k0 * ldb + t * TILE, ldb, scratch + t * TILE * PANEL, nr, k0 == 0, vectors);
             }
         }
-        // The tiles hold [pixel][channel]; C is [channel][pixel].
-        for (size_t r = 0; r < rows; r++) {
-            float *target = c + (p * PANEL + r) * ldc;
-            const float add = bias ? bias[p * PANEL + r] : 0.0f;
-            for (size_t x = 0; x < n; x++) {
-                float v = scratch[x * PANEL + r] + add;
-                v = v < lower ? lower : v;
-                target[x] = v > upper ? upper : v;
+        // The tiles hold [pixel][channel]; C is [channel][pixel]: 16 x 16 blocks transposed in registers.
+        for (int v = 0; v < vectors; v++) {
+            for (size_t x0 = 0; x0 < n; x0 += 16) {
+                const size_t width = n - x0 < 16 ? n - x0 : 16;
+                __m512 block[16];
+                for (size_t i = 0; i < 16; i++)
+                    block[i] = i < width ? _mm512_loadu_ps(scratch + (x0 + i) * PANEL + 16 * v) : _mm512_setzero_ps();
+                narrow_transpose16(block);
+                const __mmask16 mask = width == 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
+                for (size_t r = 0; r < 16 && 16 * v + r < rows; r++) {
+                    const size_t row = p * PANEL + 16 * v + r;
+                    const __m512 y = _mm512_add_ps(block[r], _mm512_set1_ps(bias ? bias[row] : 0.0f));
+                    _mm512_mask_storeu_ps(c + row * ldc + x0, mask, _mm512_min_ps(_mm512_max_ps(y, lo), hi));
+                }
             }
         }
     }
 }
-
 
 int cnn_narrow_gemm_is_fast(void) { return cnn_kernels_level() >= 2; }
 
