@@ -11,6 +11,8 @@ randomized), saved as safetensors with the state_dict names and loaded by `cnn-t
 the model is exported to ONNX for ONNX Runtime. The engine's output is checked against PyTorch's.
 
 A second table: the engine on one thread and on two (`--threads 2`), timed in the same rounds.
+Each ratio is the median of the rounds' own ratios (times measured minutes apart on a shared
+machine are not compared).
 """
 import os
 import re
@@ -125,17 +127,25 @@ def main():
                 engine_times.append(seconds)
                 two_thread_times.append(engine_seconds(threads=2)[0])
             med = statistics.median
-            rows.append((name, med(engine_times), med(ort_times), med(torch_times), error, core, med(two_thread_times)))
+            # Each ratio is the median of the rounds' own ratios: a busy spell of the host that
+            # falls on one round changes that round's times together, not one side of a ratio.
+            ratios = (
+                med(e / o for e, o in zip(engine_times, ort_times)),
+                med(e / t for e, t in zip(engine_times, torch_times)),
+                med(e / e2 for e, e2 in zip(engine_times, two_thread_times)),
+            )
+            rows.append((name, med(engine_times), med(ort_times), med(torch_times), error, core, med(two_thread_times), ratios))
 
     print(f"Kernels: {rows[0][5]}")
+    print("Times: medians of the rounds; ratios: medians of the rounds' own ratios")
     print()
     print(f"{'model':16}{'engine':>12}{'ORT':>12}{'PyTorch':>12}{'engine/ORT':>12}{'engine/PyTorch':>16}{'max rel. diff':>15}")
-    for name, e, o, t, err, _, _ in rows:
-        print(f"{name:16}{e * 1e3:10.3f}ms{o * 1e3:10.3f}ms{t * 1e3:10.3f}ms{e / o:12.2f}{e / t:16.2f}{err:15.1e}")
+    for name, e, o, t, err, _, _, (to_ort, to_torch, _) in rows:
+        print(f"{name:16}{e * 1e3:10.3f}ms{o * 1e3:10.3f}ms{t * 1e3:10.3f}ms{to_ort:12.2f}{to_torch:16.2f}{err:15.1e}")
     print()
     print(f"{'model':16}{'1 thread':>12}{'2 threads':>12}{'speed-up':>10}")
-    for name, e, _, _, _, _, e2 in rows:
-        print(f"{name:16}{e * 1e3:10.3f}ms{e2 * 1e3:10.3f}ms{e / e2:10.2f}")
+    for name, e, _, _, _, _, e2, (_, _, speed_up) in rows:
+        print(f"{name:16}{e * 1e3:10.3f}ms{e2 * 1e3:10.3f}ms{speed_up:10.2f}")
     if chosen:
         return
     alone, together = machine_ceiling()
