@@ -96,6 +96,8 @@ final class VectorKernelTests: XCTestCase {
         try checkWinograd(
             Conv2D(filters: 16, kernel: 3, padding: .symmetric(1), bias: false), TensorShape(channels: 16, height: 6, width: 64),
             clamp: .relu, seed: 10)
+        // Two rows of 100 tiles in 4x4 tiles, one block: on two threads with three shares, a row each.
+        try checkWinograd(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 8, width: 400), seed: 11)
     }
 
     /// ResNet-50's 3x3s: 14x14 maps of 256 channels in 2x2 tiles (49 tiles) through the narrow GEMM,
@@ -125,6 +127,14 @@ final class VectorKernelTests: XCTestCase {
             XCTAssertNotEqual(g.winogradTilesY(tile) % g.winogradTileRowsPerBlock(tile), 0, "a shorter last block is covered too")
         }
         try checkWinograd(conv, input, seed: 6)
+        // Blocks too small to be as many as the shares are as many as the threads, one each: ResNet-50's
+        // first 3x3s (56x56, 64 channels: F(4x4, 3x3)'s 14 x 14 tiles in blocks of 8 rows) as 2 x 7 rows.
+        let resnet = try convGeometry(conv, TensorShape(channels: 64, height: 56, width: 56))
+        XCTAssertEqual(resnet.winogradTileRowsPerBlock(.f4), 8)
+        XCTAssertTrue(resnet.winogradBlocks(shares: 4, threads: 2, tile: .f4) == (7, 2))
+        XCTAssertTrue(resnet.winogradBlocks(shares: 4, threads: 1, tile: .f4) == (8, 2), "one thread: the blocks as they are")
+        let wide = try convGeometry(conv, TensorShape(channels: 16, height: 8, width: 400))
+        XCTAssertTrue(wide.winogradBlocks(shares: 3, threads: 2, tile: .f4) == (1, 2))
     }
 
     func testWinogradTakesOnlyWhatItComputesExactly() throws {

@@ -128,6 +128,16 @@ public enum WinogradProducts: String, Sendable {
     case sgemm = "SGEMM"
     case packed = "packed GEMM"
     case narrow = "narrow GEMM"
+
+    /// The rows of U's panels (`CKernels.h`): a run of filters starting at a multiple of them is
+    /// multiplied from where it starts in the packed U.
+    var panelRows: Int {
+        switch self {
+        case .sgemm: return 1
+        case .packed: return 8
+        case .narrow: return 64
+        }
+    }
 }
 
 /// Transforms `[Cout, Cin, 3, 3]` weights to U for `tile` and packs it for `products`, each ξ's
@@ -186,10 +196,10 @@ public func winogradTransformWeights(
 ///
 /// With `shares` above 1, the blocks of tile rows are split among up to that many threads, each
 /// with its own part of the workspace, the blocks made smaller so that there are as many as shares
-/// (or twice as many) while they keep 128 tiles. A map too small for that (28x28 and smaller at
-/// ResNet's widths) is one block whose three steps are split instead: the input transform by
-/// channels, the products, the output transform by filters. OpenBLAS must be single-threaded
-/// (`EngineThreads.withSingleThreadedBLAS`).
+/// (or twice as many) while they keep 128 tiles, or as many as the threads while they keep 96. A
+/// map too small for that (28x28 and smaller at ResNet's widths) is one block whose steps are
+/// split instead: the input transform by channels, then the products and the output transform by
+/// runs of filters. OpenBLAS must be single-threaded (`EngineThreads.withSingleThreadedBLAS`).
 ///
 /// - Parameters:
 ///   - output: `[Cout, Hout, Wout]`
@@ -211,14 +221,16 @@ public func winogradConv2dForward(
     let (cin, cout, tilesX, tilesY) = (g.inChannels, g.outChannels, g.winogradTilesX(tile), g.winogradTilesY(tile))
     let points = tile.points
     let wanted = worthwhileShares(multiplyAdds: g.multiplyAdds, limit: shares)
-    let (blockRows, blocks) = g.winogradBlocks(shares: wanted, tile: tile)
+    let threads = min(EngineThreads.count, wanted)
+    let (blockRows, blocks) = g.winogradBlocks(shares: wanted, threads: threads, tile: tile)
     let region = { (share: Int) in workspace + share * g.winogradWorkspaceCount(tile) }
     // Each share's lines for the transforms at the end of its region, the narrow GEMM's tiles before them.
     let lines = { (share: Int) in region(share + 1) - g.transformScratchCount(tile) }
     let narrowTiles = { (share: Int) in lines(share) - g.winogradNarrowScratchCount(tile) }
     let weightStride = g.winogradWeightCount(for: kernel, tile: tile) / points
     precondition(kernel != .narrow || g.winogradNarrowScratchCount(tile) > 0, "the narrow GEMM takes blocks of at most 64 tiles")
-    /// Block `block` with V and M at `scratch`, its three steps each split into up to `split` shares.
+    /// Block `block` with V and M at `scratch`, split into up to `split` shares: the input transform
+    /// by channels, then the products and output transform by filters.
     func run(block: Int, scratch: UnsafeMutablePointer<Float>, share: Int, split: Int) {
         let tileRow = block * blockRows
         let rows = min(blockRows, tilesY - tileRow)
@@ -240,40 +252,43 @@ public func winogradConv2dForward(
                     lines(share + part))
             }
         }
-        forEachShare(limit: split) { part, count in
-            for xi in shareRange(of: points, share: part, shares: count) {
-                // M[ξ][Cout x tiles] = U[ξ][Cout x Cin] · V[ξ][Cin x tiles]
-                let (u, v, m) = (transformedWeight + xi * weightStride, transformedInput + xi * inPlane, products + xi * outPlane)
+        // Each share multiplies and transforms back its own run of filters (whole panels of the
+        // products kernel): one hand-over after the input transform, not one per step.
+        let panels = (cout + kernel.panelRows - 1) / kernel.panelRows
+        forEachShare(limit: min(split, panels)) { part, count in
+            let own = shareRange(of: panels, share: part, shares: count)
+            let first = own.lowerBound * kernel.panelRows, filters = min(own.upperBound * kernel.panelRows, cout) - first
+            guard filters > 0 else { return }
+            for xi in 0..<points {
+                // M[ξ][filters x tiles] = U[ξ][filters x Cin] · V[ξ][Cin x tiles]
+                let u = transformedWeight + xi * weightStride + first * cin
+                let (v, m) = (transformedInput + xi * inPlane, products + xi * outPlane + first * tiles)
                 switch kernel {
                 case .sgemm:
                     cblas_sgemm(
-                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(tiles), Int32(cin), 1, u, Int32(cin), v,
+                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(tiles), Int32(cin), 1, u, Int32(cin), v,
                         Int32(tiles), 0, m, Int32(tiles))
                 case .packed:
-                    cnn_packed_gemm(cout, tiles, cin, u, v, tiles, m, tiles, nil, -.infinity, .infinity)
+                    cnn_packed_gemm(filters, tiles, cin, u, v, tiles, m, tiles, nil, -.infinity, .infinity)
                 case .narrow:
-                    cnn_narrow_gemm(cout, tiles, cin, u, v, tiles, m, tiles, nil, -.infinity, .infinity, narrowTiles(share + part))
+                    cnn_narrow_gemm(filters, tiles, cin, u, v, tiles, m, tiles, nil, -.infinity, .infinity, narrowTiles(share + part))
                 }
             }
-        }
-        forEachShare(limit: min(split, cout)) { part, count in
-            let filters = shareRange(of: cout, share: part, shares: count)
-            let first = filters.lowerBound
             let (y, m) = (output + first * g.outputPixels, products + first * tiles)
             switch tile {
             case .f2:
                 cnn_winograd_f2k3_output(
-                    y, m, outPlane, tiles, bias.map { $0 + first }, filters.count, g.outHeight, g.outWidth, tilesX, tileRow, rows,
+                    y, m, outPlane, tiles, bias.map { $0 + first }, filters, g.outHeight, g.outWidth, tilesX, tileRow, rows,
                     clamp.lower, clamp.upper, 0, lines(share + part))
             case .f4:
                 cnn_winograd_f4k3_output(
-                    y, m, outPlane, tiles, bias.map { $0 + first }, filters.count, g.outHeight, g.outWidth, tilesX, tileRow, rows,
+                    y, m, outPlane, tiles, bias.map { $0 + first }, filters, g.outHeight, g.outWidth, tilesX, tileRow, rows,
                     clamp.lower, clamp.upper, lines(share + part))
             }
         }
     }
-    if blocks >= wanted {
-        forEachShare(limit: wanted) { share, count in
+    if blocks >= wanted || (blocks > 1 && blocks == threads) {  // blocks for each share, or one for each thread
+        forEachShare(limit: min(wanted, blocks)) { share, count in
             for block in stride(from: share, to: blocks, by: count) {
                 run(block: block, scratch: region(share), share: share, split: 1)
             }
@@ -284,16 +299,25 @@ public func winogradConv2dForward(
 }
 
 extension ConvGeometry {
-    /// Tile rows per block and blocks when split among `shares`: `winogradTileRowsPerBlock(tile)`, made
-    /// smaller (down to 128 tiles) so that the blocks are as many as the shares, or twice as many.
-    func winogradBlocks(shares: Int, tile: WinogradTile = .f2) -> (rows: Int, blocks: Int) {
+    /// Tile rows per block and blocks when split among `shares` on `threads` threads:
+    /// `winogradTileRowsPerBlock(tile)`, made smaller (down to 128 tiles) so that the blocks are as
+    /// many as the shares, or twice as many; else (down to 96 tiles) as many as the threads, one
+    /// each. ResNet-50's first 3x3s (56x56, 64 channels, two blocks of 98 tiles in F(4x4, 3x3))
+    /// thus run a block on each of two threads rather than each block's steps split between them.
+    func winogradBlocks(shares: Int, threads: Int = 1, tile: WinogradTile = .f2) -> (rows: Int, blocks: Int) {
         var rows = winogradTileRowsPerBlock(tile)
         let (tilesX, tilesY) = (winogradTilesX(tile), winogradTilesY(tile))
         let blocks = (tilesY + rows - 1) / rows
         let target = balancedBlockCount(blocks, shares: shares)
         if target != blocks {
             let fewer = (tilesY + target - 1) / target
-            if fewer * tilesX >= 128 { rows = fewer }
+            // At most `rows` when the blocks are at most the threads, so the workspace holds them.
+            let each = (tilesY + threads - 1) / max(threads, 1)
+            if fewer * tilesX >= 128 {
+                rows = fewer
+            } else if threads > 1 && blocks <= threads && each * tilesX >= 96 && (tilesY + each - 1) / each == threads {
+                rows = each
+            }
         }
         return (rows, (tilesY + rows - 1) / rows)
     }
