@@ -135,6 +135,17 @@ final class VectorKernelTests: XCTestCase {
         XCTAssertTrue(resnet.winogradBlocks(shares: 4, threads: 1, tile: .f4) == (8, 2), "one thread: the blocks as they are")
         let wide = try convGeometry(conv, TensorShape(channels: 16, height: 8, width: 400))
         XCTAssertTrue(wide.winogradBlocks(shares: 3, threads: 2, tile: .f4) == (1, 2))
+        // 7 blocks of 4 tile rows would leave a thread idle an eighth of the time: 14 of 2 on two threads.
+        let vgg = try convGeometry(
+            Conv2D(filters: 128, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 128, height: 112, width: 112))
+        XCTAssertEqual(vgg.winogradTileRowsPerBlock(.f4), 4)
+        XCTAssertTrue(vgg.winogradBlocks(shares: 4, threads: 2, tile: .f4) == (2, 14))
+        XCTAssertTrue(vgg.winogradBlocks(shares: 1, threads: 1, tile: .f4) == (4, 7))
+        // Three blocks of 16 tile rows among three shares on two threads: four of 12 (blocks of any
+        // height run as the checks above run them).
+        let tall = try convGeometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 192, width: 112))
+        XCTAssertEqual(tall.winogradTileRowsPerBlock(.f4), 16)
+        XCTAssertTrue(tall.winogradBlocks(shares: 3, threads: 2, tile: .f4) == (12, 4))
     }
 
     func testWinogradTakesOnlyWhatItComputesExactly() throws {

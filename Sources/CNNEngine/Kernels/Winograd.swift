@@ -304,6 +304,9 @@ extension ConvGeometry {
     /// many as the shares, or twice as many; else (down to 96 tiles) as many as the threads, one
     /// each. ResNet-50's first 3x3s (56x56, 64 channels, two blocks of 98 tiles in F(4x4, 3x3))
     /// thus run a block on each of two threads rather than each block's steps split between them.
+    /// Blocks that would not divide evenly among the threads are made lower until they do (down to
+    /// half their height): VGG-16's 112x112 layers went from 7 blocks of 4 tile rows to 14 of 2,
+    /// and on two threads from 6.9-8.1 to 6.4-8.2 ms and 3.9-4.6 to 3.6-4.9 ms (one thread: unchanged).
     func winogradBlocks(shares: Int, threads: Int = 1, tile: WinogradTile = .f2) -> (rows: Int, blocks: Int) {
         var rows = winogradTileRowsPerBlock(tile)
         let (tilesX, tilesY) = (winogradTilesX(tile), winogradTilesY(tile))
@@ -317,6 +320,14 @@ extension ConvGeometry {
                 rows = fewer
             } else if threads > 1 && blocks <= threads && each * tilesX >= 96 && (tilesY + each - 1) / each == threads {
                 rows = each
+            }
+        }
+        // Blocks that do not divide among the threads: the tallest lower blocks (down to half) that do.
+        if threads > 1 && ((tilesY + rows - 1) / rows) % threads != 0 {
+            for lower in stride(from: rows - 1, through: max(1, rows / 2), by: -1)
+            where tilesY % lower == 0 && (tilesY / lower) % threads == 0 {
+                rows = lower
+                break
             }
         }
         return (rows, (tilesY + rows - 1) / rows)
