@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "Dispatch.h"
-#include "Vector16.h"
 #include "WinogradLines.h"
 
 size_t cnn_winograd_plane_stride(size_t channels, size_t tiles) {
@@ -50,34 +49,7 @@ CNN_INLINE void cnn_winograd_f2k3_weights_body(float *restrict transformed, cons
 CNN_KERNEL(cnn_winograd_f2k3_weights, (float *transformed, const float *weight, size_t outChannels, size_t inChannels),
            (transformed, weight, outChannels, inChannels))
 
-// The scratch space of both transforms, as WinogradF4.c's: the input's four lines of B^T d for
-// every tile row, each line 2 tilesX wide (tile t of the block's flattened tiles at 2t) and
-// padded for the last vector's reads; the two columns each row's last tile reads past its
-// 2 tilesX, per line and row; and one tile row's four input lines. The output transform's two
-// lines of 2 tiles floats fit in the first part.
-typedef struct {
-    long tiles, lineFloats, inputLine;
-} cnn_winograd_f2_scratch_layout;
-
-static inline cnn_winograd_f2_scratch_layout cnn_winograd_f2_scratch_of(long tilesX, long tileRows) {
-    cnn_winograd_f2_scratch_layout l;
-    l.tiles = tilesX * tileRows;
-    l.lineFloats = 2 * (l.tiles > 16 ? l.tiles : 16) + 48;
-    l.inputLine = (2 * tilesX + 2 + 15) / 16 * 16;
-    return l;
-}
-
-size_t cnn_winograd_f2k3_scratch(long tilesX, long tileRows) {
-    const cnn_winograd_f2_scratch_layout l = cnn_winograd_f2_scratch_of(tilesX, tileRows);
-    return (size_t)(4 * l.lineFloats + 8 * tileRows + 4 * l.inputLine);
-}
-
-// Where each group of 16 of the block's tiles starts: 16 g, the last one moved back to end at the
-// last tile (tiles in both groups are computed twice, identically); 0 when there are fewer.
-static inline long cnn_winograd_f2_group(long g, long tiles) {
-    const long first = 16 * g;
-    return first + 16 <= tiles || tiles < 16 ? first : tiles - 16;
-}
+size_t cnn_winograd_f2k3_scratch(long tilesX, long tileRows) { return cnn_winograd_scratch_floats(tilesX, tileRows, 2); }
 
 // The block's tiles 16 at a time, each of the 16 points a vector of 16 tiles: B^T down the
 // columns of every tile row's four input lines, then across, each line's columns split into
@@ -86,7 +58,7 @@ static inline long cnn_winograd_f2_group(long g, long tiles) {
 CNN_INLINE void cnn_winograd_f2k3_input_body(float *transformed, size_t plane, size_t pitch, const float *in,
                                              size_t channels, long height, long width, long padTop, long padLeft,
                                              long tilesX, long tileRow, long tileRows, float *scratch) {
-    const cnn_winograd_f2_scratch_layout s = cnn_winograd_f2_scratch_of(tilesX, tileRows);
+    const cnn_winograd_scratch_layout s = cnn_winograd_scratch_of(tilesX, tileRows, 2);
     const long tiles = s.tiles, rowFloats = 2 * tilesX, groups = (tiles + 15) / 16;
     float *bt = scratch, *aside = scratch + 4 * s.lineFloats, *input = aside + 8 * tileRows;
     const cnn_winograd_line_layout layout = cnn_winograd_line_layout_of(s.inputLine, width, padLeft);
@@ -106,17 +78,14 @@ CNN_INLINE void cnn_winograd_f2k3_input_body(float *transformed, size_t plane, s
                 const cnn_v16 rows[4] = {d0 - d2, d1 + d2, d2 - d1, d1 - d3};
                 for (int k = 0; k < 4; k++) CNN_V16_STORE(bt + k * s.lineFloats + r * rowFloats + x, rows[k]);
             }
-            for (int k = 0; k < 4; k++) {
-                aside[(k * tileRows + r) * 2] = bt[k * s.lineFloats + (r + 1) * rowFloats];
-                aside[(k * tileRows + r) * 2 + 1] = bt[k * s.lineFloats + (r + 1) * rowFloats + 1];
-            }
+            cnn_winograd_keep_aside(aside, bt, s, 4, rowFloats, r, tileRows);
         }
         float *v = transformed + c * pitch;
         for (int k = 0; k < 4; k++) {
             const float *line = bt + k * s.lineFloats;
             const float *kept = aside + k * tileRows * 2;
             for (long g = 0; g < groups; g++) {
-                const long first = cnn_winograd_f2_group(g, tiles);
+                const long first = cnn_winograd_group(g, tiles);
                 const float *p = line + 2 * first;
                 cnn_v16 a, b;
                 CNN_V16_LOAD(a, p);
@@ -126,20 +95,9 @@ CNN_INLINE void cnn_winograd_f2k3_input_body(float *transformed, size_t plane, s
                 const cnn_v16 p1 = __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
                 cnn_v16 p2 = __builtin_shufflevector(p0, next, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
                 cnn_v16 p3 = __builtin_shufflevector(p1, next, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17);
-                // The lanes of rows' last tiles: their third and fourth columns are the ones kept aside.
-                for (long last = (first / tilesX + 1) * tilesX - 1; last < first + 16 && last < tiles; last += tilesX) {
-                    const long row = last / tilesX;
-                    p2[last - first] = kept[2 * row];
-                    p3[last - first] = kept[2 * row + 1];
-                }
+                cnn_winograd_row_ends(&p2, &p3, kept, first, tiles, tilesX);
                 const cnn_v16 out[4] = {p0 - p2, p1 + p2, p2 - p1, p1 - p3};
-                float *target = v + (size_t)(4 * k) * plane + first;
-                if (tiles >= 16) {
-                    for (int j = 0; j < 4; j++) CNN_V16_STORE(target + (size_t)j * plane, out[j]);
-                } else {
-                    for (int j = 0; j < 4; j++)
-                        for (long t = 0; t < tiles; t++) target[(size_t)j * plane + t] = out[j][t];
-                }
+                cnn_winograd_store_group(v + (size_t)(4 * k) * plane + first, plane, out, 4, tiles);
             }
         }
     }
@@ -157,26 +115,18 @@ CNN_INLINE void cnn_winograd_f2k3_output_body(float *out, const float *products,
                                               const float *bias, size_t outChannels, long outHeight, long outWidth,
                                               long tilesX, long tileRow, long tileRows, float lower, float upper,
                                               int accumulate, float *scratch) {
-    const cnn_winograd_f2_scratch_layout s = cnn_winograd_f2_scratch_of(tilesX, tileRows);
+    const cnn_winograd_scratch_layout s = cnn_winograd_scratch_of(tilesX, tileRows, 2);
     const long tiles = s.tiles, groups = (tiles + 15) / 16;
     for (size_t o = 0; o < outChannels; o++) {
         const float b = bias ? bias[o] : 0.0f;
         float *target = out + o * (size_t)(outHeight * outWidth);
         const float *m = products + o * pitch;
         for (long g = 0; g < groups; g++) {
-            const long first = cnn_winograd_f2_group(g, tiles);
+            const long first = cnn_winograd_group(g, tiles);
             cnn_v16 s0[4], s1[4];  // A^T m: the rows...
             for (int j = 0; j < 4; j++) {
                 cnn_v16 q[4];
-                for (int i = 0; i < 4; i++) {
-                    const float *point = m + (size_t)(4 * i + j) * plane + first;
-                    if (tiles >= 16) {
-                        CNN_V16_LOAD(q[i], point);
-                    } else {
-                        q[i] = (cnn_v16){0};
-                        for (long t = 0; t < tiles; t++) q[i][t] = point[t];
-                    }
-                }
+                for (int i = 0; i < 4; i++) cnn_winograd_load_point(&q[i], m + (size_t)(4 * i + j) * plane + first, tiles);
                 s0[j] = q[0] + q[1] + q[2];
                 s1[j] = q[1] - q[2] - q[3];
             }

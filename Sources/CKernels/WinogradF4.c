@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "Dispatch.h"
-#include "Vector16.h"
 #include "WinogradLines.h"
 
 CNN_INLINE void cnn_winograd_f4k3_weights_body(float *restrict transformed, const float *restrict weight,
@@ -60,34 +59,7 @@ CNN_KERNEL(cnn_winograd_f4k3_weights, (float *transformed, const float *weight, 
         at(5) = 4.0f * d1 - 5.0f * d3 + d5;                                                      \
     } while (0)
 
-// The scratch space of both transforms: the input's six lines of B^T d for every tile row of a
-// block, each line 4 tilesX wide (the row's tiles one after another: tile t of the block's
-// flattened tiles starts at 4t) and padded for the last vector's reads; the two columns each
-// row's last tile reads past its 4 tilesX, per line and row; and one tile row's six input lines.
-// The output transform's four lines of 4 tiles floats fit in the first part.
-typedef struct {
-    long tiles, lineFloats, inputLine;
-} cnn_winograd_f4_scratch_layout;
-
-static inline cnn_winograd_f4_scratch_layout cnn_winograd_f4_scratch_of(long tilesX, long tileRows) {
-    cnn_winograd_f4_scratch_layout l;
-    l.tiles = tilesX * tileRows;
-    l.lineFloats = 4 * (l.tiles > 16 ? l.tiles : 16) + 80;
-    l.inputLine = (4 * tilesX + 2 + 15) / 16 * 16;
-    return l;
-}
-
-size_t cnn_winograd_f4k3_scratch(long tilesX, long tileRows) {
-    const cnn_winograd_f4_scratch_layout l = cnn_winograd_f4_scratch_of(tilesX, tileRows);
-    return (size_t)(6 * l.lineFloats + 12 * tileRows + 6 * l.inputLine);
-}
-
-// Where each group of 16 of the block's tiles starts: 16 g, the last one moved back to end at the
-// last tile (tiles in both groups are computed twice, identically); 0 when there are fewer.
-static inline long cnn_winograd_f4_group(long g, long tiles) {
-    const long first = 16 * g;
-    return first + 16 <= tiles || tiles < 16 ? first : tiles - 16;
-}
+size_t cnn_winograd_f4k3_scratch(long tilesX, long tileRows) { return cnn_winograd_scratch_floats(tilesX, tileRows, 4); }
 
 // The block's tiles 16 at a time, each of the 36 points a vector of 16 tiles. First B^T down the
 // columns of every tile row's six input lines (one pass over contiguous floats), then across:
@@ -97,7 +69,7 @@ static inline long cnn_winograd_f4_group(long g, long tiles) {
 CNN_INLINE void cnn_winograd_f4k3_input_body(float *transformed, size_t plane, size_t pitch, const float *in,
                                              size_t channels, long height, long width, long padTop, long padLeft,
                                              long tilesX, long tileRow, long tileRows, float *scratch) {
-    const cnn_winograd_f4_scratch_layout s = cnn_winograd_f4_scratch_of(tilesX, tileRows);
+    const cnn_winograd_scratch_layout s = cnn_winograd_scratch_of(tilesX, tileRows, 4);
     const long tiles = s.tiles, rowFloats = 4 * tilesX, groups = (tiles + 15) / 16;
     float *bt = scratch, *aside = scratch + 6 * s.lineFloats, *input = aside + 12 * tileRows;
     const cnn_winograd_line_layout layout = cnn_winograd_line_layout_of(s.inputLine, width, padLeft);
@@ -123,37 +95,23 @@ CNN_INLINE void cnn_winograd_f4k3_input_body(float *transformed, size_t plane, s
 #undef DOWN_OUT
                 for (int k = 0; k < 6; k++) CNN_V16_STORE(bt + k * s.lineFloats + r * rowFloats + x, rows[k]);
             }
-            for (int k = 0; k < 6; k++) {
-                aside[(k * tileRows + r) * 2] = bt[k * s.lineFloats + (r + 1) * rowFloats];
-                aside[(k * tileRows + r) * 2 + 1] = bt[k * s.lineFloats + (r + 1) * rowFloats + 1];
-            }
+            cnn_winograd_keep_aside(aside, bt, s, 6, rowFloats, r, tileRows);
         }
         float *v = transformed + c * pitch;
         for (int k = 0; k < 6; k++) {
             const float *line = bt + k * s.lineFloats;
             const float *kept = aside + k * tileRows * 2;
             for (long g = 0; g < groups; g++) {
-                const long first = cnn_winograd_f4_group(g, tiles);
+                const long first = cnn_winograd_group(g, tiles);
                 cnn_v16 p[6], out[6];
                 CNN_V16_DEINTERLEAVE4(line + 4 * first, p[0], p[1], p[2], p[3], p[4], p[5]);
-                // The lanes of rows' last tiles: their fifth and sixth columns are the ones kept aside.
-                for (long last = (first / tilesX + 1) * tilesX - 1; last < first + 16 && last < tiles; last += tilesX) {
-                    const long row = last / tilesX;
-                    p[4][last - first] = kept[2 * row];
-                    p[5][last - first] = kept[2 * row + 1];
-                }
+                cnn_winograd_row_ends(&p[4], &p[5], kept, first, tiles, tilesX);
 #define ACROSS_IN(j) p[j]
 #define ACROSS_OUT(j) out[j]
                 CNN_WINOGRAD_BT(ACROSS_IN, ACROSS_OUT);
 #undef ACROSS_IN
 #undef ACROSS_OUT
-                float *target = v + (size_t)(6 * k) * plane + first;
-                if (tiles >= 16) {
-                    for (int j = 0; j < 6; j++) CNN_V16_STORE(target + (size_t)j * plane, out[j]);
-                } else {
-                    for (int j = 0; j < 6; j++)
-                        for (long t = 0; t < tiles; t++) target[(size_t)j * plane + t] = out[j][t];
-                }
+                cnn_winograd_store_group(v + (size_t)(6 * k) * plane + first, plane, out, 6, tiles);
             }
         }
     }
@@ -172,26 +130,18 @@ CNN_INLINE void cnn_winograd_f4k3_output_body(float *out, const float *products,
                                               const float *bias, size_t outChannels, long outHeight, long outWidth,
                                               long tilesX, long tileRow, long tileRows, float lower, float upper,
                                               float *scratch) {
-    const cnn_winograd_f4_scratch_layout s = cnn_winograd_f4_scratch_of(tilesX, tileRows);
+    const cnn_winograd_scratch_layout s = cnn_winograd_scratch_of(tilesX, tileRows, 4);
     const long tiles = s.tiles, groups = (tiles + 15) / 16;
     for (size_t o = 0; o < outChannels; o++) {
         const float b = bias ? bias[o] : 0.0f;
         float *target = out + o * (size_t)(outHeight * outWidth);
         const float *m = products + o * pitch;
         for (long g = 0; g < groups; g++) {
-            const long first = cnn_winograd_f4_group(g, tiles);
+            const long first = cnn_winograd_group(g, tiles);
             cnn_v16 down[4][6];  // A^T m: the rows...
             for (int j = 0; j < 6; j++) {
                 cnn_v16 q[6];
-                for (int i = 0; i < 6; i++) {
-                    const float *point = m + (size_t)(6 * i + j) * plane + first;
-                    if (tiles >= 16) {
-                        CNN_V16_LOAD(q[i], point);
-                    } else {
-                        q[i] = (cnn_v16){0};
-                        for (long t = 0; t < tiles; t++) q[i][t] = point[t];
-                    }
-                }
+                for (int i = 0; i < 6; i++) cnn_winograd_load_point(&q[i], m + (size_t)(6 * i + j) * plane + first, tiles);
                 down[0][j] = q[0] + q[1] + q[2] + q[3] + q[4];
                 down[1][j] = q[1] - q[2] + 2.0f * (q[3] - q[4]);
                 down[2][j] = q[1] + q[2] + 4.0f * (q[3] + q[4]);
