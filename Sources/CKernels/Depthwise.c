@@ -293,7 +293,7 @@ CNN_TARGET_AVX512 CNN_INLINE void cnn_dw_tile(float *out, long outWidth, long ro
     const long left = outWidth - x0;
     const __mmask16 store = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
     for (int r = 0; r < CNN_DW_R && r < rowsLeft; r++)
-        _mm512_mask_storeu_ps(out + r * outWidth + x0, store, _mm512_min_ps(_mm512_max_ps(acc[r], lower), upper));
+        _mm512_mask_storeu_ps(out + r * outWidth + x0, store, _mm512_min_ps(upper, _mm512_max_ps(lower, acc[r])));
 }
 
 // The common filters (3x3 and 5x5, padded by half the filter). Stride 1: each input row of the
@@ -346,7 +346,7 @@ CNN_TARGET_AVX512 CNN_INLINE void cnn_dw_shared_tile(float *out, long outWidth, 
     }
     const __mmask16 store = outWidth - x0 >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (outWidth - x0)) - 1);
     for (int r = 0; r < CNN_DW_R && r < rowsLeft; r++)
-        _mm512_mask_storeu_ps(out + r * outWidth + x0, store, _mm512_min_ps(_mm512_max_ps(acc[r], lower), upper));
+        _mm512_mask_storeu_ps(out + r * outWidth + x0, store, _mm512_min_ps(upper, _mm512_max_ps(lower, acc[r])));
 }
 
 // The masks of cnn_dw_shared_tile, 8 per vector.
@@ -410,7 +410,7 @@ CNN_TARGET_AVX512 CNN_INLINE void cnn_dw_small_tile(float *out, long outWidth, l
     const __mmask8 store = (__mmask8)((1u << outWidth) - 1);
     const __m256 lo = _mm512_castps512_ps256(lower), hi = _mm512_castps512_ps256(upper);
     for (int r = 0; r < CNN_DW_R && r < rowsLeft; r++)
-        _mm256_mask_storeu_ps(out + r * outWidth, store, _mm256_min_ps(_mm256_max_ps(acc[r], lo), hi));
+        _mm256_mask_storeu_ps(out + r * outWidth, store, _mm256_min_ps(hi, _mm256_max_ps(lo, acc[r])));
 }
 
 CNN_TARGET_AVX512 CNN_INLINE void cnn_dw_shared_channel(float *out, const float *plane, const float *filter, float b,

@@ -49,14 +49,14 @@ CNN_TARGET_AVX512 CNN_INLINE void narrow_tile(size_t kc, const float *a, const f
 }
 
 // One variant per tile width and panel height, so that the accumulators of each stay in registers.
-#define NARROW_WIDTHS(vectors)                                                     \
-    switch (nr) {                                                                  \
-    case 6: narrow_tile(kc, a, b, ldb, t, 6, first, vectors, next, nextLines); break;               \
-    case 5: narrow_tile(kc, a, b, ldb, t, 5, first, vectors, next, nextLines); break;               \
-    case 4: narrow_tile(kc, a, b, ldb, t, 4, first, vectors, next, nextLines); break;               \
-    case 3: narrow_tile(kc, a, b, ldb, t, 3, first, vectors, next, nextLines); break;               \
-    case 2: narrow_tile(kc, a, b, ldb, t, 2, first, vectors, next, nextLines); break;               \
-    default: narrow_tile(kc, a, b, ldb, t, 1, first, vectors, next, nextLines); break;              \
+#define NARROW_WIDTHS(vectors)                                                         \
+    switch (nr) {                                                                      \
+    case 6: narrow_tile(kc, a, b, ldb, t, 6, first, vectors, next, nextLines); break;  \
+    case 5: narrow_tile(kc, a, b, ldb, t, 5, first, vectors, next, nextLines); break;  \
+    case 4: narrow_tile(kc, a, b, ldb, t, 4, first, vectors, next, nextLines); break;  \
+    case 3: narrow_tile(kc, a, b, ldb, t, 3, first, vectors, next, nextLines); break;  \
+    case 2: narrow_tile(kc, a, b, ldb, t, 2, first, vectors, next, nextLines); break;  \
+    default: narrow_tile(kc, a, b, ldb, t, 1, first, vectors, next, nextLines); break; \
     }
 CNN_TARGET_AVX512 static void narrow_tile_any(size_t kc, const float *a, const float *b, size_t ldb, float *t, int nr,
                                               int first, int vectors, const float *next, size_t nextLines) {
@@ -135,7 +135,7 @@ CNN_TARGET_AVX512 static void narrow_gemm_avx512(size_t m, size_t n, size_t k, c
                 for (size_t r = 0; r < 16 && 16 * v + r < rows; r++) {
                     const size_t row = p * PANEL + 16 * v + r;
                     const __m512 y = _mm512_add_ps(block[r], _mm512_set1_ps(bias ? bias[row] : 0.0f));
-                    _mm512_mask_storeu_ps(c + row * ldc + x0, mask, _mm512_min_ps(_mm512_max_ps(y, lo), hi));
+                    _mm512_mask_storeu_ps(c + row * ldc + x0, mask, _mm512_min_ps(hi, _mm512_max_ps(lo, y)));
                 }
             }
         }

@@ -44,11 +44,11 @@ CNN_TARGET_AVX512 CNN_INLINE void packed_tile(size_t k, const float *a, const fl
         const __m512 add = _mm512_set1_ps(bias ? bias[r] : 0.0f);
         __m512 s0 = _mm512_add_ps(acc[r][0], add);
         if (residual) s0 = _mm512_add_ps(s0, _mm512_maskz_loadu_ps(mask0, residual + r * ldc));
-        _mm512_mask_storeu_ps(c + r * ldc, mask0, _mm512_min_ps(_mm512_max_ps(s0, lower), upper));
+        _mm512_mask_storeu_ps(c + r * ldc, mask0, _mm512_min_ps(upper, _mm512_max_ps(lower, s0)));
         if (vectors == 2) {
             __m512 s1 = _mm512_add_ps(acc[r][1], add);
             if (residual) s1 = _mm512_add_ps(s1, _mm512_maskz_loadu_ps(mask1, residual + r * ldc + 16));
-            _mm512_mask_storeu_ps(c + r * ldc + 16, mask1, _mm512_min_ps(_mm512_max_ps(s1, lower), upper));
+            _mm512_mask_storeu_ps(c + r * ldc + 16, mask1, _mm512_min_ps(upper, _mm512_max_ps(lower, s1)));
         }
     }
 }

@@ -386,6 +386,57 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
+    /// A NaN in a convolution's input comes out as NaN wherever it reaches, through the packed and
+    /// narrow GEMMs' and the depthwise kernel's clamps as through the reference loops (PyTorch's
+    /// ReLU keeps a NaN too). Vector max and min return their second operand when either is NaN:
+    /// with the value second, the NaN stays; with the bound second, it became -inf without an
+    /// activation and 0 under a ReLU.
+    func testNaNPassesThroughTheClamps() {
+        forEachLevel { level in
+            for (lower, upper) in [(-Float.infinity, Float.infinity), (0, .infinity), (0, 6)] {
+                let what = "clamp [\(lower), \(upper)], \(level)"
+                // Inputs of ones, one of them NaN; weights of 0.5.
+                func product(filters m: Int, pixels n: Int, narrow: Bool) -> [Float] {
+                    let k = 4
+                    let weights = [Float](repeating: 0.5, count: m * k)
+                    var b = [Float](repeating: 1, count: k * n)
+                    b[2 * n + 5] = .nan
+                    var c = [Float](repeating: 0, count: m * n)
+                    if narrow {
+                        var packed = [Float](repeating: 0, count: cnn_narrow_gemm_packed_count(m, k))
+                        cnn_narrow_gemm_pack(&packed, weights, m, k)
+                        var scratch = [Float](repeating: 0, count: cnn_narrow_gemm_scratch(n))
+                        cnn_narrow_gemm(m, n, k, packed, b, n, &c, n, nil, lower, upper, &scratch)
+                    } else {
+                        var packed = [Float](repeating: 0, count: cnn_packed_gemm_count(m, k))
+                        cnn_packed_gemm_pack(&packed, weights, m, k)
+                        cnn_packed_gemm(m, n, k, packed, b, n, &c, n, nil, lower, upper)
+                    }
+                    return c
+                }
+                for (m, n, narrow) in [(8, 32, false), (64, 6, true)] {
+                    let c = product(filters: m, pixels: n, narrow: narrow)
+                    let kernel = narrow ? "narrow GEMM" : "packed GEMM"
+                    XCTAssertTrue((0..<m).allSatisfy { c[$0 * n + 5].isNaN }, "\(kernel): the NaN's column, \(what)")
+                    XCTAssertTrue((0..<m).allSatisfy { c[$0 * n + 4] == min(max(2, lower), upper) }, "\(kernel): the others, \(what)")
+                }
+                // A 3x3 depthwise filter over 8x8, padded by 1, the input NaN at (3, 3): outputs (2...4, 2...4).
+                var input = [Float](repeating: 1, count: 64)
+                input[3 * 8 + 3] = .nan
+                let weight = [Float](repeating: 0.5, count: 9)
+                var out = [Float](repeating: 0, count: 64)
+                var scratch = [Float](repeating: 0, count: cnn_depthwise_scratch(8, 8, 3, 3, 1, 1, 1, 1))
+                cnn_depthwise_conv2d(&out, input, weight, nil, 1, 8, 8, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, lower, upper, &scratch)
+                for y in 0..<8 {
+                    for x in 0..<8 {
+                        let reached = (2...4).contains(y) && (2...4).contains(x)
+                        XCTAssertEqual(out[y * 8 + x].isNaN, reached, "depthwise (\(y), \(x)), \(what)")
+                    }
+                }
+            }
+        }
+    }
+
     /// Global average pooling in 16 lanes against a sum in double precision, on plane sizes around
     /// the lane count (1, 15, 16, 17, 49, 3136).
     func testChannelMeans() {
