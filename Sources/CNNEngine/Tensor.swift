@@ -1,3 +1,4 @@
+import CKernels
 import CNNModel
 
 /// A float32 tensor in NCHW order (batch first), owning its memory. A reference type: the
@@ -14,7 +15,8 @@ public final class Tensor {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
         self.shape = shape
         count = shape.reduce(1, *)
-        data = .allocate(capacity: max(count, 1))
+        guard let memory = cnn_allocate_floats(count) else { fatalError("out of memory for a tensor of \(shape)") }
+        data = memory
         data.initialize(repeating: 0, count: max(count, 1))
         storage = nil
     }
@@ -41,7 +43,7 @@ public final class Tensor {
     }
 
     deinit {
-        if storage == nil { data.deallocate() }
+        if storage == nil { cnn_free_floats(data) }
     }
 
     public var values: [Float] {

@@ -18,6 +18,15 @@ void cnn_kernels_force_level(int level);
 /// "avx512", "avx2" or "baseline": the variant in use.
 const char *cnn_kernels_level_name(void);
 
+// MARK: Memory
+
+/// Memory for `count` floats (at least one), 64-byte aligned, or NULL when there is none. Blocks
+/// of 4 MiB or more are aligned to 2 MiB and advised for transparent huge pages: streaming a
+/// network's weights then takes one TLB entry per 2 MiB instead of per 4 KiB. Freed by
+/// cnn_free_floats.
+float *cnn_allocate_floats(size_t count);
+void cnn_free_floats(float *memory);
+
 // MARK: Element-wise
 
 /// out[i] = tanh(in[i]): a 13/6-degree rational approximation on [-9, 9] (within a few ulp;
