@@ -42,15 +42,18 @@ extension ConvGeometry {
 
     /// Tile rows transformed at a time: the block's transformed input and products,
     /// `points·(Cin + Cout)·tiles` floats, are kept near 2 MB so that the products read them from
-    /// cache, but hold at least 256 tiles in F(2x2, 3x3), below which SGEMM slows down (measured on
-    /// VGG-16's layers), and 112 in F(4x4, 3x3): with its transforms vectorized, VGG-16's
-    /// 64- and 128-channel layers went from 21.7-22.5 to 19.2 ms on two threads (one thread: the
-    /// same within the noise) when their blocks went from 196-280 tiles to 112.
+    /// cache, but hold at least 112 tiles, below which the products' kernels slow down. In F(4x4,
+    /// 3x3), with its transforms vectorized, VGG-16's 64- and 128-channel layers went from 21.7-22.5
+    /// to 19.2 ms on two threads (one thread: the same within the noise) when their blocks went from
+    /// 196-280 tiles to 112. In F(2x2, 3x3) (256 tiles before), its 28x28 and 56x56 layers of 256
+    /// and 512 channels, through the narrow GEMM at 112 tiles: 18.2-18.7 -> 16.4-17.2 ms each on one
+    /// thread, 9.4-11.1 -> 8.2-9.3 on two (best of two profiles, interleaved, one AMD EPYC); with
+    /// OpenBLAS's SGEMM (AVX2, Haswell kernel) the four took 98-106 ms in 256 tiles, 100-106 in 112.
     func winogradTileRowsPerBlock(_ tile: WinogradTile = .f2) -> Int {
         let budget = 1 << 19  // floats
         let perRow = tile.points * (inChannels + outChannels) * winogradTilesX(tile)
         let byBudget = budget / max(perRow, 1)
-        let minimumTiles = tile == .f4 ? 112 : 256
+        let minimumTiles = 112
         let byTiles = (minimumTiles + winogradTilesX(tile) - 1) / winogradTilesX(tile)
         return min(max(1, byBudget, byTiles), winogradTilesY(tile))
     }
@@ -68,21 +71,28 @@ extension ConvGeometry {
         tile.scratchFloats(tilesX: winogradTilesX(tile), tileRows: winogradTileRowsPerBlock(tile))
     }
 
-    /// Floats of the narrow GEMM's tiles, for a block of at most 64 tiles (0 for larger ones).
+    /// Floats of the narrow GEMM's tiles, for a block it takes (`winogradNarrowFits`; 0 for others).
     func winogradNarrowScratchCount(_ tile: WinogradTile = .f2) -> Int {
         let tiles = winogradTileRowsPerBlock(tile) * winogradTilesX(tile)
-        return tiles <= 64 ? cnn_narrow_gemm_scratch(tiles) : 0
+        return winogradNarrowFits(tiles: tiles) ? cnn_narrow_gemm_scratch(tiles) : 0
     }
+
+    /// Whether a block of `tiles` tiles goes through the narrow GEMM (where it is fast): up to 64
+    /// tiles, or up to 128 when Cin is at least 256. Its epilogue transposes the products, a cost a
+    /// long K pays for: VGG-16's 64-channel 224x224 layer in blocks of 112 tiles took 14.3 ms on one
+    /// thread through the packed GEMM, 15.2-15.5 through the narrow one; its 256- and 512-channel
+    /// layers were faster through the narrow one (`winogradTileRowsPerBlock`).
+    func winogradNarrowFits(tiles: Int) -> Bool { tiles <= 64 || (tiles <= 128 && inChannels >= 256) }
 
     /// Floats of the transformed weights `U[points][Cout][Cin]`.
     public func winogradWeightCount(_ tile: WinogradTile = .f2) -> Int { tile.points * outChannels * inChannels }
 
     /// The kernel the executor multiplies the products with: with AVX-512, CKernels' narrow GEMM
-    /// when a block has at most 64 tiles (a 14x14 map in 2x2 tiles: 49), else its packed GEMM when
+    /// when it takes the blocks (a 14x14 map in 2x2 tiles: 49), else its packed GEMM when
     /// Cin is at most 1,024; SGEMM otherwise. On one AMD EPYC this took ResNet-50 from about 85 to
     /// 76 ms and VGG-16 from about 220 to 206 ms on one thread (F(2x2, 3x3) then).
     public func winogradProducts(_ tile: WinogradTile = .f2) -> WinogradProducts {
-        if winogradTileRowsPerBlock(tile) * winogradTilesX(tile) <= 64 {
+        if winogradNarrowFits(tiles: winogradTileRowsPerBlock(tile) * winogradTilesX(tile)) {
             return cnn_narrow_gemm_is_fast() != 0 ? .narrow : .sgemm
         }
         return cnn_packed_gemm_is_fast() != 0 && inChannels <= 1024 ? .packed : .sgemm
@@ -210,7 +220,7 @@ public func winogradTransformWeights(
 ///   - clamp: a ReLU or ReLU6 applied as the output is written
 ///   - workspace: `shares` times `geometry.winogradWorkspaceCount(tile)` floats
 ///   - shares: the most threads to split the work among
-///   - products: the kernel for the products (`.narrow` only when a block has at most 64 tiles)
+///   - products: the kernel for the products (`.narrow` only for blocks it takes: `winogradNarrowFits`)
 ///   - tile: the algorithm
 public func winogradConv2dForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, transformedWeight: UnsafePointer<Float>,
@@ -228,7 +238,7 @@ public func winogradConv2dForward(
     let lines = { (share: Int) in region(share + 1) - g.transformScratchCount(tile) }
     let narrowTiles = { (share: Int) in lines(share) - g.winogradNarrowScratchCount(tile) }
     let weightStride = g.winogradWeightCount(for: kernel, tile: tile) / points
-    precondition(kernel != .narrow || g.winogradNarrowScratchCount(tile) > 0, "the narrow GEMM takes blocks of at most 64 tiles")
+    precondition(kernel != .narrow || g.winogradNarrowScratchCount(tile) > 0, "blocks too large for the narrow GEMM")
     /// Block `block` with V and M at `scratch`, split into up to `split` shares: the input transform
     /// by channels, then the products and output transform by filters.
     func run(block: Int, scratch: UnsafeMutablePointer<Float>, share: Int, split: Int) {
