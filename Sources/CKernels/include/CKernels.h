@@ -18,6 +18,16 @@ void cnn_kernels_force_level(int level);
 /// "avx512", "avx2" or "baseline": the variant in use.
 const char *cnn_kernels_level_name(void);
 
+// MARK: Threads
+
+/// A pause for a thread that spins waiting for another (x86's PAUSE: it yields the core's
+/// resources to a sibling hardware thread and saves power).
+static inline void cnn_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 // MARK: Memory
 
 /// Memory for `count` floats (at least one), 64-byte aligned, or NULL when there is none. Blocks
