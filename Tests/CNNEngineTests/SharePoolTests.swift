@@ -39,7 +39,7 @@ final class SharePoolTests: XCTestCase {
                 XCTAssertEqual(counts.values, [Int](repeating: 1, count: shares), "job \(job)")
                 if job % 500 == 0 { usleep(3_000) }  // the pool's threads asleep by the next job
             }
-            XCTAssertGreaterThan(elsewhere.values[0], 100, "shares run by the pool's thread")
+            if SharePool.processors > 1 { XCTAssertGreaterThan(elsewhere.values[0], 100, "shares run by the pool's thread") }
         }
     }
 
