@@ -147,21 +147,52 @@ final class VectorKernelTests: XCTestCase {
         // first 3x3s (56x56, 64 channels: F(4x4, 3x3)'s 14 x 14 tiles in blocks of 8 rows) as 2 x 7 rows.
         let resnet = try convGeometry(conv, TensorShape(channels: 64, height: 56, width: 56))
         XCTAssertEqual(resnet.winogradTileRowsPerBlock(.f4), 8)
-        XCTAssertTrue(resnet.winogradBlocks(shares: 4, threads: 2, tile: .f4) == (7, 2))
-        XCTAssertTrue(resnet.winogradBlocks(shares: 4, threads: 1, tile: .f4) == (8, 2), "one thread: the blocks as they are")
+        XCTAssertTrue(resnet.winogradBlocks(shares: 4, threads: 2, tile: .f4) == (7, 2, 0))
+        XCTAssertTrue(resnet.winogradBlocks(shares: 4, threads: 1, tile: .f4) == (8, 2, 0), "one thread: the blocks as they are")
         let wide = try convGeometry(conv, TensorShape(channels: 16, height: 8, width: 400))
-        XCTAssertTrue(wide.winogradBlocks(shares: 3, threads: 2, tile: .f4) == (1, 2))
-        // 7 blocks of 4 tile rows would leave a thread idle an eighth of the time: 14 of 2 on two threads.
+        XCTAssertTrue(wide.winogradBlocks(shares: 3, threads: 2, tile: .f4) == (1, 2, 0))
+        // 7 blocks of 4 tile rows would leave a thread idle an eighth of the time: on two threads the
+        // last is cut in two pieces of 2 rows, on three the last one in three (1, 1 and 2 rows).
         let vgg = try convGeometry(
             Conv2D(filters: 128, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 128, height: 112, width: 112))
         XCTAssertEqual(vgg.winogradTileRowsPerBlock(.f4), 4)
-        XCTAssertTrue(vgg.winogradBlocks(shares: 4, threads: 2, tile: .f4) == (2, 14))
-        XCTAssertTrue(vgg.winogradBlocks(shares: 1, threads: 1, tile: .f4) == (4, 7))
+        XCTAssertTrue(vgg.winogradBlocks(shares: 4, threads: 2, tile: .f4) == (4, 7, 1))
+        XCTAssertTrue(vgg.winogradPiece(6, rows: 4, blocks: 7, cut: 1, threads: 2, tilesY: 28) == (24, 2))
+        XCTAssertTrue(vgg.winogradPiece(7, rows: 4, blocks: 7, cut: 1, threads: 2, tilesY: 28) == (26, 2))
+        XCTAssertTrue(vgg.winogradBlocks(shares: 6, threads: 3, tile: .f4) == (4, 7, 1))
+        XCTAssertTrue(vgg.winogradPiece(7, rows: 4, blocks: 7, cut: 1, threads: 3, tilesY: 28) == (25, 1))
+        XCTAssertTrue(vgg.winogradPiece(8, rows: 4, blocks: 7, cut: 1, threads: 3, tilesY: 28) == (26, 2))
+        XCTAssertTrue(vgg.winogradBlocks(shares: 1, threads: 1, tile: .f4) == (4, 7, 0))
         // Three blocks of 16 tile rows among three shares on two threads: four of 12 (blocks of any
         // height run as the checks above run them).
         let tall = try convGeometry(Conv2D(filters: 16, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 16, height: 192, width: 112))
         XCTAssertEqual(tall.winogradTileRowsPerBlock(.f4), 16)
-        XCTAssertTrue(tall.winogradBlocks(shares: 3, threads: 2, tile: .f4) == (12, 4))
+        XCTAssertTrue(tall.winogradBlocks(shares: 3, threads: 2, tile: .f4) == (12, 4, 0))
+    }
+
+    /// Blocks cut into pieces so that they divide among the threads give what one thread gives: three
+    /// blocks of two tile rows (40 channels at 24x400 in 4x4 tiles) on two threads, the last in two.
+    func testWinogradCutBlocksMatchOneThread() throws {
+        let g = try convGeometry(Conv2D(filters: 40, kernel: 3, padding: .symmetric(1)), TensorShape(channels: 40, height: 24, width: 400))
+        XCTAssertTrue(g.winogradBlocks(shares: 3, threads: 2, tile: .f4) == (2, 3, 1))
+        var rng = SeededGenerator(seed: 13)
+        let (x, w, bias) = (rng.values(g.inChannels * g.inHeight * g.inWidth), rng.values(g.weightCount), rng.values(g.outChannels))
+        let products = g.winogradProducts(.f4)
+        var packed = [Float](repeating: .nan, count: g.winogradWeightCount(for: products, tile: .f4))
+        packWinogradWeights(&packed, weight: w, geometry: g, products: products, tile: .f4)
+        var outputs: [[Float]] = []
+        forEachShareCount { shares in
+            var workspace = [Float](repeating: .nan, count: 3 * g.winogradWorkspaceCount(.f4))
+            var out = [Float](repeating: .nan, count: g.outChannels * g.outputPixels)
+            winogradConv2dForward(
+                output: &out, input: x, transformedWeight: packed, bias: bias, geometry: g, clamp: .relu, workspace: &workspace,
+                shares: shares, products: products, tile: .f4)
+            outputs.append(out)
+        }
+        XCTAssertEqual(outputs.count, 3)
+        XCTAssertFalse(outputs[0].contains { $0.isNaN })
+        XCTAssertTrue(outputs[2] == outputs[0], "3 shares on 2 threads (the last block cut) against 1")
+        XCTAssertTrue(outputs[1] == outputs[0], "2 shares on 2 threads against 1")
     }
 
     /// Tensors' memory: 64-byte aligned, blocks of 4 MiB or more on 2 MiB (whole huge pages), and
@@ -173,7 +204,7 @@ final class VectorKernelTests: XCTestCase {
             XCTAssertEqual(Int(bitPattern: memory) % alignment, 0, "\(count) floats")
             memory[max(count, 1) - 1] = 1
         }
-        XCTAssertNil(cnn_allocate_floats(Int.max / 2))
+        XCTAssertNil(cnn_allocate_floats(Int.max), "more bytes than a size_t holds")
         let tensor = Tensor(shape: [1, 512, 56, 56])
         XCTAssertEqual(Int(bitPattern: tensor.data) % (2 << 20), 0)
         XCTAssertTrue(tensor.values.allSatisfy { $0 == 0 })

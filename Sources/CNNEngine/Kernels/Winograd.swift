@@ -232,7 +232,8 @@ public func winogradConv2dForward(
     let points = tile.points
     let wanted = worthwhileShares(multiplyAdds: g.multiplyAdds, limit: shares)
     let threads = min(EngineThreads.count, wanted)
-    let (blockRows, blocks) = g.winogradBlocks(shares: wanted, threads: threads, tile: tile)
+    let (blockRows, blocks, cut) = g.winogradBlocks(shares: wanted, threads: threads, tile: tile)
+    let pieces = blocks + cut * (threads - 1)
     let region = { (share: Int) in workspace + share * g.winogradWorkspaceCount(tile) }
     // Each share's lines for the transforms at the end of its region, the narrow GEMM's tiles before them.
     let lines = { (share: Int) in region(share + 1) - g.transformScratchCount(tile) }
@@ -241,9 +242,8 @@ public func winogradConv2dForward(
     precondition(kernel != .narrow || g.winogradNarrowScratchCount(tile) > 0, "blocks too large for the narrow GEMM")
     /// Block `block` with V and M at `scratch`, split into up to `split` shares: the input transform
     /// by channels, then the products and output transform by filters.
-    func run(block: Int, scratch: UnsafeMutablePointer<Float>, share: Int, split: Int) {
-        let tileRow = block * blockRows
-        let rows = min(blockRows, tilesY - tileRow)
+    func run(piece: Int, scratch: UnsafeMutablePointer<Float>, share: Int, split: Int) {
+        let (tileRow, rows) = g.winogradPiece(piece, rows: blockRows, blocks: blocks, cut: cut, threads: threads, tilesY: tilesY)
         let tiles = rows * tilesX
         let (inPlane, outPlane) = (cnn_winograd_plane_stride(cin, tiles), cnn_winograd_plane_stride(cout, tiles))
         let transformedInput = scratch
@@ -297,14 +297,14 @@ public func winogradConv2dForward(
             }
         }
     }
-    if blocks >= wanted || (blocks > 1 && blocks == threads) {  // blocks for each share, or one for each thread
-        forEachShare(limit: min(wanted, blocks)) { share, count in
-            for block in stride(from: share, to: blocks, by: count) {
-                run(block: block, scratch: region(share), share: share, split: 1)
+    if pieces >= wanted || (pieces > 1 && pieces == threads) {  // blocks for each share, or one for each thread
+        forEachShare(limit: min(wanted, pieces)) { share, count in
+            for piece in stride(from: share, to: pieces, by: count) {
+                run(piece: piece, scratch: region(share), share: share, split: 1)
             }
         }
     } else {
-        for block in 0..<blocks { run(block: block, scratch: workspace, share: 0, split: wanted) }
+        for piece in 0..<pieces { run(piece: piece, scratch: workspace, share: 0, split: wanted) }
     }
 }
 
@@ -315,9 +315,14 @@ extension ConvGeometry {
     /// each. ResNet-50's first 3x3s (56x56, 64 channels, two blocks of 98 tiles in F(4x4, 3x3))
     /// thus run a block on each of two threads rather than each block's steps split between them.
     /// Blocks that would not divide evenly among the threads are made lower until they do (down to
-    /// half their height): VGG-16's 112x112 layers went from 7 blocks of 4 tile rows to 14 of 2,
-    /// and on two threads from 6.9-8.1 to 6.4-8.2 ms and 3.9-4.6 to 3.6-4.9 ms (one thread: unchanged).
-    func winogradBlocks(shares: Int, threads: Int = 1, tile: WinogradTile = .f2) -> (rows: Int, blocks: Int) {
+    /// half their height: an earlier session took VGG-16's 112x112 layers from 7 blocks of 4 tile
+    /// rows to 14 of 2, from 6.9-8.1 to 6.4-8.2 ms and 3.9-4.6 to 3.6-4.9 ms on two threads); where
+    /// only half their height would do, equal blocks more than the threads keep their height and
+    /// the last `cut` of them are cut into a piece per thread (`winogradPiece`): VGG-16's 112x112
+    /// layers and its 56x56 layer of 128 input channels as 6 blocks of 4 rows and 2 pieces of 2, on
+    /// two threads 14.0-20.0 ms for the three (median 15.3) against 15.2-19.2 (median 18.4) in 14
+    /// rows of 2, eight interleaved profiles each.
+    func winogradBlocks(shares: Int, threads: Int = 1, tile: WinogradTile = .f2) -> (rows: Int, blocks: Int, cut: Int) {
         var rows = winogradTileRowsPerBlock(tile)
         let (tilesX, tilesY) = (winogradTilesX(tile), winogradTilesY(tile))
         let blocks = (tilesY + rows - 1) / rows
@@ -332,14 +337,29 @@ extension ConvGeometry {
                 rows = each
             }
         }
-        // Blocks that do not divide among the threads: the tallest lower blocks (down to half) that do.
-        if threads > 1 && ((tilesY + rows - 1) / rows) % threads != 0 {
-            for lower in stride(from: rows - 1, through: max(1, rows / 2), by: -1)
-            where tilesY % lower == 0 && (tilesY / lower) % threads == 0 {
-                rows = lower
-                break
+        // Blocks that do not divide among the threads: lower ones that do, down to half their
+        // height; but if only half does and the blocks are equal and more than the threads, the
+        // last ones cut into a piece per thread instead, so that most of the work keeps its blocks.
+        let count = (tilesY + rows - 1) / rows
+        if threads > 1 && count % threads != 0 {
+            let lower = stride(from: rows - 1, through: max(1, rows / 2), by: -1).first {
+                tilesY % $0 == 0 && (tilesY / $0) % threads == 0
             }
+            if tilesY % rows == 0 && count > threads && rows >= threads && (lower ?? 0) * 2 <= rows {
+                return (rows, count, count % threads)
+            }
+            if let lower { rows = lower }
         }
-        return (rows, (tilesY + rows - 1) / rows)
+        return (rows, (tilesY + rows - 1) / rows, 0)
+    }
+
+    /// The first tile row and the rows of piece `piece` of `winogradBlocks`' blocks: the blocks in
+    /// turn, the last `cut` of them in `threads` pieces each.
+    func winogradPiece(_ piece: Int, rows: Int, blocks: Int, cut: Int, threads: Int, tilesY: Int) -> (row: Int, rows: Int) {
+        let whole = blocks - cut
+        guard piece >= whole else { return (piece * rows, min(rows, tilesY - piece * rows)) }
+        let block = whole + (piece - whole) / threads
+        let part = shareRange(of: rows, share: (piece - whole) % threads, shares: threads)
+        return (block * rows + part.lowerBound, part.count)
     }
 }
